@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { sourceSchema } from './schema.ts';
+
+/** Engine classes the efficiency factors are fitted for. */
+export const engineSchema = z.enum(['tuned', 'llamacpp', 'pytorch']);
+
+/** Weight storage formats the estimator understands (GGUF block formats included). */
+export const weightFormatSchema = z.enum([
+  'fp32',
+  'bf16',
+  'fp16',
+  'fp8',
+  'int8',
+  'int4',
+  'q4_0',
+  'q4_k_m',
+  'q8_0',
+]);
+export const kvFormatSchema = z.enum(['fp32', 'bf16', 'fp16', 'fp8', 'int8']);
+
+/**
+ * A published inference measurement. `metric` says which number was measured:
+ * - outputTokensPerSecond: aggregate generated tokens/s across all concurrent requests (MLPerf Offline,
+ *   trtllm-bench max throughput), at `batch` concurrent sequences ("max" = the largest batch that fits);
+ * - decodeTokensPerSecond: tokens/s of one sequence generating (llama-bench tg128, batch 1);
+ * - prefillTokensPerSecond: prompt tokens/s processing `inputTokens` (llama-bench pp512).
+ */
+export const inferencePointSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  model: z.string(),
+  hardware: z.string(),
+  count: z.number().int().positive(),
+  engine: engineSchema,
+  weights: weightFormatSchema,
+  kv: kvFormatSchema,
+  batch: z.union([z.number().int().positive(), z.literal('max')]),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  metric: z.enum(['outputTokensPerSecond', 'decodeTokensPerSecond', 'prefillTokensPerSecond']),
+  measured: z.number().positive(),
+  source: sourceSchema,
+  notes: z.string().optional(),
+});
+
+/** A published training run: how many device-hours a model took on given hardware. */
+export const trainingPointSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  model: z.string(),
+  hardware: z.string(),
+  dtype: z.enum(['bf16', 'fp16', 'fp8']),
+  tokens: z.number().positive(),
+  gpuHours: z.number().positive().optional(),
+  count: z.number().int().positive().optional(),
+  /** MFU as published by the authors (their own FLOP counting), when they published one. */
+  publishedMfu: z.number().positive().max(1).optional(),
+  source: sourceSchema,
+  notes: z.string().optional(),
+});
+
+export const calibrationFileSchema = z.strictObject({
+  version: z.literal(1),
+  inference: z.array(inferencePointSchema).optional(),
+  training: z.array(trainingPointSchema).optional(),
+});
+
+export type Engine = z.output<typeof engineSchema>;
+export type WeightFormat = z.output<typeof weightFormatSchema>;
+export type KvFormat = z.output<typeof kvFormatSchema>;
+export type InferencePoint = z.output<typeof inferencePointSchema>;
+export type TrainingPoint = z.output<typeof trainingPointSchema>;

@@ -1,0 +1,102 @@
+import { NotFoundError } from '../errors/clearbox-error.ts';
+import { calibrationFileSchema, type InferencePoint, type TrainingPoint } from './calibration-schema.ts';
+import { closestIds } from './closest.ts';
+import { parseDocumentWith, type TextFile } from './parse.ts';
+import { type Device, hardwareFileSchema, type LinkTier, type Model, modelFileSchema } from './schema.ts';
+
+/** The whole catalog: facts with sources, indexed by id. Built from text files by `buildCatalog`. */
+export interface Catalog {
+  devices: Device[];
+  tiers: LinkTier[];
+  models: Model[];
+  inferencePoints: InferencePoint[];
+  trainingPoints: TrainingPoint[];
+}
+
+/** Which schema a catalog file follows is given by the folder it sits in. */
+export type CatalogSection = 'hardware' | 'models' | 'calibration';
+
+export function sectionOf(path: string): CatalogSection | undefined {
+  const parts = path.split(/[\\/]/);
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const dir = parts[i];
+    if (dir === 'hardware' || dir === 'models' || dir === 'calibration') return dir;
+  }
+  return undefined;
+}
+
+export function emptyCatalog(): Catalog {
+  return { devices: [], tiers: [], models: [], inferencePoints: [], trainingPoints: [] };
+}
+
+function assertUnique(kind: string, items: Array<{ id: string; aliases?: string[] | undefined }>): void {
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    for (const key of [item.id, ...(item.aliases ?? [])]) {
+      const previous = seen.get(key);
+      if (previous !== undefined) {
+        throw new NotFoundError(kind, `${key} (defined twice: ${previous} and ${item.id})`, []);
+      }
+      seen.set(key, item.id);
+    }
+  }
+}
+
+/** Parses and validates catalog files; an error names the file, line, entry and field. */
+export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCatalog()): Catalog {
+  const catalog: Catalog = {
+    devices: [...base.devices],
+    tiers: [...base.tiers],
+    models: [...base.models],
+    inferencePoints: [...base.inferencePoints],
+    trainingPoints: [...base.trainingPoints],
+  };
+  for (const file of files) {
+    const section = sectionOf(file.path);
+    if (section === 'hardware') {
+      const doc = parseDocumentWith(hardwareFileSchema, file);
+      catalog.devices.push(...(doc.devices ?? []));
+      catalog.tiers.push(...(doc.tiers ?? []));
+    } else if (section === 'models') {
+      catalog.models.push(...parseDocumentWith(modelFileSchema, file).models);
+    } else if (section === 'calibration') {
+      const doc = parseDocumentWith(calibrationFileSchema, file);
+      catalog.inferencePoints.push(...(doc.inference ?? []));
+      catalog.trainingPoints.push(...(doc.training ?? []));
+    }
+  }
+  assertUnique('device', catalog.devices);
+  assertUnique('tier', catalog.tiers);
+  assertUnique('model', catalog.models);
+  return catalog;
+}
+
+function findById<T extends { id: string; aliases?: string[] | undefined }>(
+  kind: string,
+  items: T[],
+  id: string,
+): T {
+  const key = id.toLowerCase();
+  const hit = items.find((x) => x.id === key || x.aliases?.includes(key));
+  if (hit) return hit;
+  throw new NotFoundError(
+    kind,
+    id,
+    closestIds(
+      key,
+      items.map((x) => x.id),
+    ),
+  );
+}
+
+export function findDevice(catalog: Catalog, id: string): Device {
+  return findById('hardware', catalog.devices, id);
+}
+
+export function findModel(catalog: Catalog, id: string): Model {
+  return findById('model', catalog.models, id);
+}
+
+export function findTier(catalog: Catalog, id: string): LinkTier {
+  return findById('storage/link tier', catalog.tiers, id);
+}

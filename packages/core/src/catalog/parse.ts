@@ -1,0 +1,89 @@
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { InputError } from '../errors/clearbox-error.ts';
+
+/** A text file handed to core by an edge (CLI, server, browser bundle): core never reads files. */
+export interface TextFile {
+  path: string;
+  text: string;
+}
+
+export interface ValidationIssue {
+  /** file:line (when known) and the field path, e.g. `data/hardware/nvidia.yaml:12 devices[3].memory.capacityGB`. */
+  where: string;
+  message: string;
+}
+
+/** Parses YAML or JSON text; a syntax error names the file and line. */
+export function parseYamlOrJson(file: TextFile): unknown {
+  const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const line = first.linePos?.[0]?.line;
+    throw new InputError(
+      `invalid YAML/JSON: ${first.message.split('\n')[0]}`,
+      `${file.path}${line ? `:${line}` : ''}`,
+    );
+  }
+  return doc.toJS();
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
+
+/** Finds the line of a field path in YAML text, so an error can point at it. */
+function lineOf(text: string, path: ReadonlyArray<PropertyKey>): number | undefined {
+  try {
+    const doc = parseDocument(text);
+    for (let depth = path.length; depth > 0; depth--) {
+      const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+      const offset = node?.range?.[0];
+      if (offset !== undefined) return text.slice(0, offset).split('\n').length;
+    }
+  } catch {
+    // Line numbers are a courtesy: without one the field path still names the place.
+  }
+  return undefined;
+}
+
+/** Describes an entry by its id so an error names it, e.g. `devices[3] (h100-sxm)`. */
+function entryLabel(data: unknown, path: ReadonlyArray<PropertyKey>): string {
+  if (path.length < 2 || typeof path[1] !== 'number') return '';
+  const list = (data as Record<string, unknown> | null)?.[String(path[0])];
+  const entry = Array.isArray(list) ? (list[path[1]] as { id?: unknown } | undefined) : undefined;
+  return typeof entry?.id === 'string' ? ` (entry "${entry.id}")` : '';
+}
+
+/** Validates parsed data; returns every issue, each naming file, line, entry and field. */
+export function validateWith<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  file: TextFile,
+): { success: true; data: z.output<S> } | { success: false; issues: ValidationIssue[] } {
+  const result = schema.safeParse(data);
+  if (result.success) return { success: true, data: result.data };
+  const issues = result.error.issues.map((issue) => {
+    const line = lineOf(file.text, issue.path);
+    return {
+      where: `${file.path}${line ? `:${line}` : ''} ${formatPath(issue.path)}${entryLabel(data, issue.path)}`,
+      message: issue.message,
+    };
+  });
+  return { success: false, issues };
+}
+
+/** Parses and validates one document, throwing an InputError that lists every issue. */
+export function parseDocumentWith<S extends z.ZodType>(schema: S, file: TextFile): z.output<S> {
+  const data = parseYamlOrJson(file);
+  const result = validateWith(schema, data, file);
+  if (result.success) return result.data;
+  const [first, ...rest] = result.issues;
+  const more = rest.map((i) => `\n  ${i.where}: ${i.message}`).join('');
+  throw new InputError(`${first?.message ?? 'invalid'}${more}`, first?.where ?? file.path);
+}
