@@ -14,3 +14,7 @@ export { explain, formatFigure, formatNumber } from './figure/explain.ts';
 export type { Figure, FigureSpec, NamedValue } from './figure/figure.ts';
 export { figure, given, isFigure, named } from './figure/figure.ts';
 export type { Source } from './figure/source.ts';
+
+/** Bring your own model */
+export type { HfConfigOptions } from './catalog/hf-config.ts';
+export { modelFromHfConfig } from './catalog/hf-config.ts';
