@@ -5,16 +5,83 @@ export * from './catalog/calibration-schema.ts';
 export type { Catalog, CatalogSection } from './catalog/catalog.ts';
 export { buildCatalog, emptyCatalog, findDevice, findModel, findTier, sectionOf } from './catalog/catalog.ts';
 export { closestIds } from './catalog/closest.ts';
+/** Bring your own model */
+export type {
+  GgufArray,
+  GgufHeader,
+  GgufModel,
+  GgufModelOptions,
+  GgufReadOptions,
+  GgufScalar,
+  GgufTensorInfo,
+  GgufValue,
+  GgufValueTypeName,
+} from './catalog/gguf.ts';
+export { ggmlBitsPerWeight, modelFromGguf, readGgufHeader } from './catalog/gguf.ts';
+export type { HfConfigOptions } from './catalog/hf-config.ts';
+export { modelFromHfConfig } from './catalog/hf-config.ts';
 export type { TextFile, ValidationIssue } from './catalog/parse.ts';
 export { parseDocumentWith, parseYamlOrJson, validateWith } from './catalog/parse.ts';
 export * from './catalog/schema.ts';
 /** Errors a user can cause */
 export { ClearboxError, InputError, NotFoundError } from './errors/clearbox-error.ts';
+export {
+  attentionFlopsPerToken,
+  kvElementsPerToken,
+  kvElementsPerTokenPerLayer,
+} from './estimate/attention.ts';
+export type { CalibrationCheck } from './estimate/calibration.ts';
+export { checkCalibration, fitEfficiencies } from './estimate/calibration.ts';
+export type { Efficiency, EfficiencyEntry, EfficiencyTable } from './estimate/efficiency.ts';
+export { efficiencyFor, efficiencyPriors, priorTable } from './estimate/efficiency.ts';
+export type { Estimator } from './estimate/estimator.ts';
+export { createEstimator } from './estimate/estimator.ts';
+export { expectedDistinctExperts } from './estimate/experts.ts';
+export type { InferenceEstimate, InferenceOptions, OffloadSpec } from './estimate/inference.ts';
+export {
+  estimateInference,
+  formatOffload,
+  kernelModel,
+  maxBatchThatFits,
+  parseOffload,
+  resolveInference,
+  runResolved,
+  usableCapacityBytes,
+} from './estimate/inference.ts';
+export type {
+  Bound,
+  KernelHardware,
+  KernelModel,
+  KernelOffload,
+  KernelResult,
+  KernelWorkload,
+} from './estimate/inference-kernel.ts';
+export {
+  boundNames,
+  OFFLOAD_CPU_LAYERS,
+  OFFLOAD_NONE,
+  OFFLOAD_STREAM,
+  runInferenceKernel,
+} from './estimate/inference-kernel.ts';
+/** Estimate: the physics of training and inference */
+export type { ParameterCounts } from './estimate/parameters.ts';
+export { countParameters, moeLayerCount } from './estimate/parameters.ts';
+export { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './estimate/precision.ts';
+export type { TrainingDtype, TrainingEstimate, TrainingOptions } from './estimate/training.ts';
+export {
+  estimateTraining,
+  gpuHoursFor,
+  impliedMfu,
+  trainingAttentionFlops,
+  trainingFlops,
+  trainingMemoryPerGpu,
+  trainingStateBytesPerGpu,
+} from './estimate/training.ts';
+export type { TrainingMfuEntry, TrainingMfuTable } from './estimate/training-mfu.ts';
+export { fitTrainingMfu, median, trainingMfuFor } from './estimate/training-mfu.ts';
+export type { TrainingCheck, ValidationReport } from './estimate/validate.ts';
+export { validateCalibration } from './estimate/validate.ts';
 export { explain, formatFigure, formatNumber } from './figure/explain.ts';
 export type { Figure, FigureSpec, NamedValue } from './figure/figure.ts';
 export { figure, given, isFigure, named } from './figure/figure.ts';
 export type { Source } from './figure/source.ts';
-
-/** Bring your own model */
-export type { HfConfigOptions } from './catalog/hf-config.ts';
-export { modelFromHfConfig } from './catalog/hf-config.ts';

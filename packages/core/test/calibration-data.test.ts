@@ -86,9 +86,10 @@ describe('calibration data', () => {
     expect(point).toMatchObject({
       model: 'llama-2-70b',
       hardware: 'h200',
-      count: 8,
+      count: 1,
+      replicas: 8,
       metric: 'outputTokensPerSecond',
-      batch: 'max',
+      batch: 806,
       measured: mlperfV41H200OfflineTokensPerSecond,
     });
   });

@@ -29,7 +29,10 @@ export const inferencePointSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
   model: z.string(),
   hardware: z.string(),
+  /** Devices per replica (the tensor/expert-parallel group that serves one batch). */
   count: z.number().int().positive(),
+  /** Identical replicas measured together (MLPerf: 8 GPUs as 4 TP2 engines); the measurement is their sum. */
+  replicas: z.number().int().positive().optional(),
   engine: engineSchema,
   weights: weightFormatSchema,
   kv: kvFormatSchema,

@@ -1,0 +1,199 @@
+import type { Engine, InferencePoint } from '../catalog/calibration-schema.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { findDevice } from '../catalog/catalog.ts';
+import type { HardwareClass } from '../catalog/schema.ts';
+import type { Source } from '../figure/source.ts';
+import {
+  type Efficiency,
+  type EfficiencyEntry,
+  type EfficiencyTable,
+  efficiencyPriors,
+} from './efficiency.ts';
+import { maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
+import { boundNames } from './inference-kernel.ts';
+
+/** A calibration point made ready to predict: resolved once, re-run for each candidate efficiency. */
+interface PreparedPoint {
+  point: InferencePoint;
+  hardwareClass: HardwareClass;
+  run: (eff: Efficiency) => { value: number; bound: string };
+}
+
+function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
+  const r = resolveInference(
+    catalog,
+    { entries: [] },
+    {
+      model: point.model,
+      hardware: point.hardware,
+      count: point.count,
+      weights: point.weights,
+      kv: point.kv,
+      engine: point.engine,
+      inputTokens: point.inputTokens,
+      outputTokens: point.outputTokens,
+    },
+  );
+  const batch = point.batch === 'max' ? Math.max(1, maxBatchThatFits(r)) : point.batch;
+  return {
+    point,
+    hardwareClass: findDevice(catalog, point.hardware).class,
+    run: (eff) => {
+      r.hw.effCompute = eff.compute;
+      r.hw.effMemory = eff.memory;
+      const k = runResolved(r, batch);
+      const value =
+        point.metric === 'outputTokensPerSecond'
+          ? k.outputTokensPerSecond * (point.replicas ?? 1)
+          : point.metric === 'decodeTokensPerSecond'
+            ? k.perUserTokensPerSecond
+            : k.prefillTokensPerSecond;
+      const bound =
+        point.metric === 'prefillTokensPerSecond'
+          ? k.prefillSingle.compute >= k.prefillSingle.memory
+            ? 'compute'
+            : 'memory'
+          : (boundNames[k.bound] ?? 'memory');
+      return { value, bound };
+    },
+  };
+}
+
+/** Pull toward the prior: keeps an efficiency the points cannot identify (e.g. compute from decode points) at its prior. */
+const PRIOR_WEIGHT = 0.02;
+
+function loss(points: PreparedPoint[], eff: Efficiency, prior: Efficiency): number {
+  let sum =
+    PRIOR_WEIGHT * (Math.log(eff.compute / prior.compute) ** 2 + Math.log(eff.memory / prior.memory) ** 2);
+  for (const p of points) {
+    const predicted = p.run(eff).value;
+    sum += Math.log(predicted / p.point.measured) ** 2;
+  }
+  return sum;
+}
+
+function logGrid(lo: number, hi: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) =>
+    Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / (n - 1)),
+  );
+}
+
+/** Least squares in log space over a coarse then a fine grid: deterministic, no random restarts. */
+function fitGroup(points: PreparedPoint[], prior: Efficiency): Efficiency {
+  let best: Efficiency = prior;
+  let bestLoss = loss(points, prior, prior);
+  const search = (computes: number[], memories: number[]) => {
+    for (const compute of computes) {
+      for (const memory of memories) {
+        const l = loss(points, { compute, memory }, prior);
+        if (l < bestLoss) {
+          bestLoss = l;
+          best = { compute, memory };
+        }
+      }
+    }
+  };
+  search(logGrid(0.02, 1, 24), logGrid(0.02, 1, 24));
+  const around = (x: number) => logGrid(Math.max(0.01, x / 1.2), Math.min(1, x * 1.2), 13);
+  search(around(best.compute), around(best.memory));
+  return best;
+}
+
+function fittedEntry(
+  engine: Engine,
+  eff: Efficiency,
+  points: PreparedPoint[],
+  hardwareClass?: HardwareClass,
+): EfficiencyEntry {
+  const entry: EfficiencyEntry = {
+    engine,
+    compute: Number(eff.compute.toFixed(3)),
+    memory: Number(eff.memory.toFixed(3)),
+    origin: 'fitted',
+    points: points.map((p) => p.point.id),
+    sources: points.map((p) => p.point.source as Source),
+    note: `fitted to ${points.length} published measurements${hardwareClass ? ` on ${hardwareClass}` : ' (all hardware classes)'}, log least squares with a weak pull to the literature prior`,
+  };
+  if (hardwareClass) entry.hardwareClass = hardwareClass;
+  return entry;
+}
+
+function fitPrepared(prepared: PreparedPoint[]): EfficiencyTable {
+  const entries: EfficiencyEntry[] = [];
+  for (const engine of Object.keys(efficiencyPriors) as Engine[]) {
+    const own = prepared.filter((p) => p.point.engine === engine);
+    if (own.length === 0) continue;
+    const engineWide = fitGroup(own, efficiencyPriors[engine]);
+    entries.push(fittedEntry(engine, engineWide, own));
+    for (const hardwareClass of [...new Set(own.map((p) => p.hardwareClass))]) {
+      const group = own.filter((p) => p.hardwareClass === hardwareClass);
+      if (group.length < 2) continue;
+      entries.push(fittedEntry(engine, fitGroup(group, engineWide), group, hardwareClass));
+    }
+  }
+  return { entries };
+}
+
+/**
+ * Fits compute and memory efficiencies per engine class, and per (hardware class, engine class) where
+ * at least two measurements exist, from the catalog's published inference measurements.
+ */
+export function fitEfficiencies(
+  catalog: Catalog,
+  points: readonly InferencePoint[] = catalog.inferencePoints,
+): EfficiencyTable {
+  return fitPrepared(points.map((p) => prepare(catalog, p)));
+}
+
+export interface CalibrationCheck {
+  id: string;
+  model: string;
+  hardware: string;
+  count: number;
+  engine: Engine;
+  metric: InferencePoint['metric'];
+  measured: number;
+  /** Predicted with efficiencies fitted on every point. */
+  predicted: number;
+  /** Predicted with efficiencies fitted on all other points (leave-one-out): the honest error. */
+  predictedHeldOut: number;
+  error: number;
+  errorHeldOut: number;
+  bound: string;
+  source: Source;
+}
+
+function lookup(table: EfficiencyTable, engine: Engine, hardwareClass: HardwareClass): Efficiency {
+  return (
+    table.entries.find((e) => e.engine === engine && e.hardwareClass === hardwareClass) ??
+    table.entries.find((e) => e.engine === engine && e.hardwareClass === undefined) ??
+    efficiencyPriors[engine]
+  );
+}
+
+/** Every calibration point with its prediction, in-sample and held out. */
+export function checkCalibration(catalog: Catalog): { checks: CalibrationCheck[]; table: EfficiencyTable } {
+  const prepared = catalog.inferencePoints.map((p) => prepare(catalog, p));
+  const table = fitPrepared(prepared);
+  const checks = prepared.map((p, i) => {
+    const inSample = p.run(lookup(table, p.point.engine, p.hardwareClass));
+    const heldOutTable = fitPrepared(prepared.filter((_, j) => j !== i));
+    const heldOut = p.run(lookup(heldOutTable, p.point.engine, p.hardwareClass));
+    return {
+      id: p.point.id,
+      model: p.point.model,
+      hardware: p.point.hardware,
+      count: p.point.count,
+      engine: p.point.engine,
+      metric: p.point.metric,
+      measured: p.point.measured,
+      predicted: inSample.value,
+      predictedHeldOut: heldOut.value,
+      error: inSample.value / p.point.measured - 1,
+      errorHeldOut: heldOut.value / p.point.measured - 1,
+      bound: inSample.bound,
+      source: p.point.source as Source,
+    };
+  });
+  return { checks, table };
+}

@@ -1,0 +1,202 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shippedCatalog } from '../../test/load-catalog.ts';
+import { priorTable } from './efficiency.ts';
+import { estimateInference, maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
+import {
+  type KernelHardware,
+  type KernelModel,
+  OFFLOAD_NONE,
+  runInferenceKernel,
+} from './inference-kernel.ts';
+
+/** A hand-checkable dense model: 1e9 non-embedding params, no embeddings, 10 layers. */
+const toy: KernelModel = {
+  layers: 10,
+  hiddenSize: 1000,
+  vocabSize: 1000,
+  ffnWidth: 4000,
+  heads: 10,
+  attentionWidth: 200,
+  totalParams: 1e9,
+  activeParams: 1e9,
+  embeddingParams: 0,
+  nonExpertParams: 1e9,
+  perExpertParams: 0,
+  moeLayers: 0,
+  routedExperts: 0,
+  activeExperts: 0,
+  kvElementsPerTokenPerLayer: 2000,
+  kvShardLimit: 10,
+  slidingWindow: 0,
+  slidingWindowLayers: 0,
+};
+const device: KernelHardware = {
+  count: 1,
+  tensorParallel: 1,
+  expertParallel: 1,
+  peakFlops: 100e12,
+  memoryBandwidth: 1e12,
+  capacityBytes: 80e9,
+  linkBandwidth: 100e9,
+  linkLatencySeconds: 0,
+  effCompute: 0.5,
+  effMemory: 0.8,
+  overheadBytesPerDevice: 1e9,
+};
+const noOffload = {
+  mode: OFFLOAD_NONE,
+  cpuLayers: 0,
+  hostBandwidth: 1,
+  hostPeakFlops: 1,
+  hostEffMemory: 1,
+  hostEffCompute: 1,
+  streamBandwidth: 1,
+  streamEfficiency: 1,
+};
+
+describe('inference roofline (hand values)', () => {
+  const work = {
+    batch: 1,
+    inputTokens: 0,
+    outputTokens: 1,
+    bytesPerWeight: 2,
+    bytesPerKv: 2,
+    prefillChunkTokens: 8192,
+  };
+
+  it('batch-1 decode reads every weight once: 2 GB / (1 TB/s · 0.8) = 2.5 ms', () => {
+    const r = runInferenceKernel(toy, device, noOffload, work);
+    // KV of the half-finished sequence (0.5 token) adds 0.5 · 10 · 2000 · 2 B = 20 kB.
+    expect(r.decode.memory).toBeCloseTo((2e9 + 20_000) / 0.8e12, 12);
+    expect(r.decode.compute).toBeCloseTo((2 * 1e9 + 2 * 10 * 10 * 200 * 0.5) / 50e12, 12);
+    expect(r.tpotSeconds).toBeCloseTo(r.decode.memory, 12);
+    expect(r.bound).toBe(1);
+  });
+
+  it('weights and KV bytes held: 2 GB + B · (I + O) · L · 2000 · 2 B', () => {
+    const r = runInferenceKernel(toy, device, noOffload, {
+      ...work,
+      batch: 4,
+      inputTokens: 100,
+      outputTokens: 50,
+    });
+    expect(r.weightsBytesPerDevice).toBe(2e9);
+    expect(r.kvCacheBytesPerDevice).toBe(4 * 150 * 10 * 2000 * 2);
+  });
+
+  it('prefill of 1000 tokens is compute-bound: (2 · 1e9 · 1000 + attention) / (100e12 · 0.5)', () => {
+    const r = runInferenceKernel(toy, device, noOffload, { ...work, inputTokens: 1000, outputTokens: 0 });
+    const attention = (2 * 10 * 10 * 200 * (1000 * 1000)) / 2;
+    expect(r.prefillSingle.compute).toBeCloseTo((2e12 + attention) / 50e12, 12);
+    expect(r.prefillTokensPerSecond).toBeCloseTo(1000 / r.prefillSingle.total, 9);
+  });
+
+  it('tensor parallel adds two ring all-reduces per layer', () => {
+    const tp2 = { ...device, count: 2, tensorParallel: 2, linkLatencySeconds: 5e-6 };
+    const r = runInferenceKernel(toy, tp2, noOffload, work);
+    const allReduce = (((2 * 1) / 2) * (1 * 1000 * 2)) / 100e9 + 5e-6;
+    expect(r.decode.communication).toBeCloseTo(2 * 10 * allReduce, 15);
+  });
+});
+
+describe('inference on the catalog', () => {
+  const catalog = shippedCatalog();
+
+  it('MoE decode reads only the active experts at batch 1 and nearly all at large batch', () => {
+    const r = resolveInference(catalog, priorTable, {
+      model: 'deepseek-v3',
+      hardware: 'h200',
+      count: 8,
+      weights: 'fp8',
+    });
+    const one = runResolved(r, 1);
+    const many = runResolved(r, 512);
+    expect(one.distinctExpertsDecode).toBeCloseTo(8, 6);
+    expect(many.distinctExpertsDecode).toBeGreaterThan(250);
+    // Per token, large batches are far cheaper: the reason MoE is cheap only at scale.
+    expect(many.tpotSeconds / 512).toBeLessThan(one.tpotSeconds / 20);
+  });
+
+  it('Llama-2-70B in BF16 does not fit one H100 and does fit two', () => {
+    expect(estimateInference(catalog, priorTable, { model: 'llama-2-70b', hardware: 'h100-sxm' }).fits).toBe(
+      false,
+    );
+    expect(
+      estimateInference(catalog, priorTable, { model: 'llama-2-70b', hardware: 'h100-sxm', count: 2 }).fits,
+    ).toBe(true);
+  });
+
+  it('AirLLM-style streaming fits a 70B model on a 24 GB card and is bound by the stream', () => {
+    const e = estimateInference(catalog, priorTable, {
+      model: 'llama-2-70b',
+      hardware: 'rtx-4090',
+      offload: { kind: 'stream', from: 'nvme' },
+    });
+    expect(e.fits).toBe(true);
+    expect(e.bound).toBe('offload');
+    expect(e.tpotSeconds.value).toBeGreaterThan(10);
+  });
+
+  it('llama.cpp CPU layers add their time after the GPU layers', () => {
+    const base = { model: 'llama-2-70b', hardware: 'rtx-4090', weights: 'q4_0', engine: 'llamacpp' } as const;
+    const split = estimateInference(catalog, priorTable, { ...base, offload: { kind: 'cpu', layers: 40 } });
+    const more = estimateInference(catalog, priorTable, { ...base, offload: { kind: 'cpu', layers: 60 } });
+    expect(split.fits).toBe(true);
+    expect(more.tpotSeconds.value).toBeGreaterThan(split.tpotSeconds.value);
+  });
+
+  it('unknown ids list the closest ones', () => {
+    expect(() => estimateInference(catalog, priorTable, { model: 'deepseek-v4x', hardware: 'h100' })).toThrow(
+      /closest: .*deepseek-v3/,
+    );
+  });
+
+  const models = ['llama-3.1-8b', 'llama-2-70b', 'mixtral-8x7b', 'deepseek-v3', 'qwen3-235b-a22b'];
+  const devices = ['h100-sxm', 'h200', 'rtx-4090', 'mi300x', 'b200'];
+
+  it('property: a larger batch never lowers aggregate throughput while it fits', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...models),
+        fc.constantFrom(...devices),
+        fc.constantFrom(1, 2, 4, 8),
+        fc.integer({ min: 1, max: 256 }),
+        fc.integer({ min: 1, max: 256 }),
+        (model, hardware, count, b1, extra) => {
+          const r = resolveInference(catalog, priorTable, {
+            model,
+            hardware,
+            count,
+            weights: 'fp8',
+            inputTokens: 512,
+            outputTokens: 128,
+          });
+          const small = runResolved(r, b1);
+          const large = runResolved(r, b1 + extra);
+          if (!large.fits) return true;
+          return large.outputTokensPerSecond >= small.outputTokensPerSecond * (1 - 1e-12);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: more devices never reduce the batch that fits', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...models),
+        fc.constantFrom(...devices),
+        fc.constantFrom(1, 2, 4),
+        (model, hardware, count) => {
+          const fit = (n: number) =>
+            maxBatchThatFits(
+              resolveInference(catalog, priorTable, { model, hardware, count: n, weights: 'fp8' }),
+            );
+          return fit(count * 2) >= fit(count);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

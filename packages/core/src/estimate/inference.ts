@@ -1,0 +1,654 @@
+import type { Engine, KvFormat, WeightFormat } from '../catalog/calibration-schema.ts';
+import { type Catalog, findDevice, findModel, findTier } from '../catalog/catalog.ts';
+import type { Device, LinkTier, Model } from '../catalog/schema.ts';
+import { InputError } from '../errors/clearbox-error.ts';
+import { type Figure, figure, given, named } from '../figure/figure.ts';
+import type { Source } from '../figure/source.ts';
+import { attentionWidthPerHead, kvElementsPerTokenPerLayer } from './attention.ts';
+import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor } from './efficiency.ts';
+import {
+  type Bound,
+  boundNames,
+  type KernelHardware,
+  type KernelModel,
+  type KernelOffload,
+  type KernelResult,
+  type KernelWorkload,
+  OFFLOAD_CPU_LAYERS,
+  OFFLOAD_NONE,
+  OFFLOAD_STREAM,
+  runInferenceKernel,
+} from './inference-kernel.ts';
+import { countParameters } from './parameters.ts';
+import { deviceSource, memoryBandwidthFigure, memoryCapacityFigure, peakFlopsFigure } from './peak.ts';
+import { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
+
+export type OffloadSpec =
+  | { kind: 'none' }
+  | { kind: 'cpu'; layers: number }
+  | { kind: 'stream'; from: 'host' | 'nvme' | 'ssd' | 'hdd' };
+
+export interface InferenceOptions {
+  model: string;
+  hardware: string;
+  count?: number;
+  weights?: WeightFormat;
+  kv?: KvFormat;
+  batch?: number | 'max';
+  inputTokens?: number;
+  outputTokens?: number;
+  engine?: Engine;
+  offload?: OffloadSpec;
+  /** Host CPU that runs offloaded layers (llama.cpp split) and holds streamed weights. */
+  host?: string;
+  tensorParallel?: number;
+  expertParallel?: number;
+  /** Price of one device-hour in USD (default: middle of the catalog's rental range). */
+  usdPerHour?: number;
+  /** Share of the hour the replica does useful work (idle time is paid for). */
+  utilization?: number;
+  efficiencyCompute?: number;
+  efficiencyMemory?: number;
+}
+
+export interface InferenceEstimate {
+  model: string;
+  hardware: string;
+  count: number;
+  engine: Engine;
+  weights: WeightFormat;
+  kv: KvFormat;
+  offload: string;
+  fits: boolean;
+  batch: Figure;
+  bound: Bound;
+  memory: {
+    weightsBytes: Figure;
+    kvCacheBytes: Figure;
+    activationBytes: Figure;
+    overheadBytes: Figure;
+    totalBytes: Figure;
+    capacityBytes: Figure;
+  };
+  ttftSeconds: Figure;
+  tpotSeconds: Figure;
+  throughput: {
+    outputTokensPerSecond: Figure;
+    perUserTokensPerSecond: Figure;
+    prefillTokensPerSecond: Figure;
+  };
+  usdPerMillionOutputTokens: Figure;
+  usdPerMillionInputTokens: Figure;
+  efficiency: { compute: Figure; memory: Figure };
+  warnings: string[];
+}
+
+const assumption = (title: string, note?: string): Source =>
+  note === undefined ? { title, date: '2026-11' } : { title, date: '2026-11', note };
+
+/** Scheduler limits on concurrent sequences when `--batch max` searches (assumed engine defaults). */
+const maxBatchByEngine: Record<Engine, number> = { tuned: 2048, llamacpp: 512, pytorch: 256 };
+/** CUDA context, workspaces and allocator slack per device (assumed; llama.cpp is leaner). */
+const overheadGiBByEngine: Record<Engine, number> = { tuned: 1.5, llamacpp: 0.5, pytorch: 1 };
+const PREFILL_CHUNK_TOKENS = 8192;
+const STREAM_EFFICIENCY = 0.5;
+/** macOS lets the GPU wire about 75% of unified memory (Metal recommendedMaxWorkingSetSize). */
+const APPLE_GPU_MEMORY_SHARE = 0.75;
+
+export function parseOffload(text: string): OffloadSpec {
+  if (text === 'none') return { kind: 'none' };
+  const cpu = /^cpu:(\d+)$/.exec(text);
+  if (cpu?.[1]) return { kind: 'cpu', layers: Number(cpu[1]) };
+  const stream = /^stream:(host|nvme|ssd|hdd)$/.exec(text);
+  if (stream?.[1]) return { kind: 'stream', from: stream[1] as 'host' | 'nvme' | 'ssd' | 'hdd' };
+  throw new InputError(`expected none, cpu:LAYERS or stream:host|nvme|ssd|hdd, got "${text}"`, '--offload');
+}
+
+export function formatOffload(spec: OffloadSpec): string {
+  if (spec.kind === 'none') return 'none';
+  if (spec.kind === 'cpu') return `cpu:${spec.layers}`;
+  return `stream:${spec.from}`;
+}
+
+/** Kernel view of a model: computed parameter counts and attention shape. */
+export function kernelModel(model: Model): KernelModel {
+  const arch = model.architecture;
+  const p = countParameters(arch);
+  const a = arch.attention;
+  const moe = arch.moe;
+  return {
+    layers: arch.layers,
+    hiddenSize: arch.hiddenSize,
+    vocabSize: arch.vocabSize,
+    ffnWidth: Math.max(
+      arch.ffn.intermediateSize,
+      moe ? moe.expertIntermediateSize * (moe.activeExperts + moe.sharedExperts) : 0,
+    ),
+    heads: a.heads,
+    attentionWidth: attentionWidthPerHead(arch),
+    totalParams: p.total,
+    activeParams: p.active,
+    embeddingParams: p.embedding,
+    nonExpertParams: p.nonExpert,
+    perExpertParams: p.perExpert,
+    moeLayers: p.moeLayers,
+    routedExperts: moe?.routedExperts ?? 0,
+    activeExperts: moe?.activeExperts ?? 0,
+    kvElementsPerTokenPerLayer: kvElementsPerTokenPerLayer(arch),
+    kvShardLimit: a.type === 'mla' ? 1 : a.kvHeads,
+    slidingWindow: a.slidingWindow ?? 0,
+    slidingWindowLayers: a.slidingWindow === undefined ? 0 : (a.slidingWindowLayers ?? arch.layers),
+  };
+}
+
+/** Usable memory per device: Apple GPUs may wire only part of unified memory. */
+export function usableCapacityBytes(device: Device): number {
+  const bytes = device.memory.capacityGB * 1e9;
+  return device.class === 'apple-silicon' ? bytes * APPLE_GPU_MEMORY_SHARE : bytes;
+}
+
+/** Link between the devices of one replica: scale-up fabric (one direction) inside its domain, else scale-out. */
+export function replicaLink(
+  device: Device,
+  count: number,
+): { bandwidth: number; latency: number; label: string } {
+  const links = device.links;
+  const domain = links?.scaleUpDomain ?? 8;
+  if (links?.scaleUpGBs !== undefined && count <= domain) {
+    return {
+      bandwidth: (links.scaleUpGBs / 2) * 1e9,
+      latency: 5e-6,
+      label: 'scale-up fabric (half the bidirectional figure)',
+    };
+  }
+  if (links?.scaleOutGBs !== undefined)
+    return { bandwidth: links.scaleOutGBs * 1e9, latency: 10e-6, label: 'scale-out network' };
+  const pcie = links?.hostLinkGBs ?? 32;
+  return { bandwidth: pcie * 1e9, latency: 10e-6, label: 'PCIe host link' };
+}
+
+interface ResolvedRequest {
+  model: Model;
+  device: Device;
+  host: Device | undefined;
+  tier: LinkTier | undefined;
+  engine: Engine;
+  weights: WeightFormat;
+  kv: KvFormat;
+  offload: OffloadSpec;
+  count: number;
+  tp: number;
+  ep: number;
+  efficiency: EfficiencyEntry;
+  effCompute: number;
+  effMemory: number;
+  km: KernelModel;
+  hw: KernelHardware;
+  off: KernelOffload;
+  work: KernelWorkload;
+  computeDtype: ReturnType<typeof effectiveComputeDtype>;
+  streamBandwidth: number;
+}
+
+function positiveInt(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new InputError(`expected a positive integer, got ${value}`, field);
+  return value;
+}
+
+function streamTierId(from: 'host' | 'nvme' | 'ssd' | 'hdd'): string {
+  return { host: 'ddr5-dual-channel', nvme: 'nvme', ssd: 'sata-ssd', hdd: 'hdd' }[from];
+}
+
+export function resolveInference(
+  catalog: Catalog,
+  table: EfficiencyTable,
+  o: InferenceOptions,
+): ResolvedRequest {
+  const model = findModel(catalog, o.model);
+  const device = findDevice(catalog, o.hardware);
+  const engine = o.engine ?? 'tuned';
+  const weights = o.weights ?? 'bf16';
+  const kv = o.kv ?? (engine === 'llamacpp' ? 'fp16' : 'bf16');
+  const offload = o.offload ?? { kind: 'none' };
+  const count = positiveInt(o.count ?? 1, '--count');
+  const ep = positiveInt(o.expertParallel ?? 1, '--ep');
+  if (count % ep !== 0) throw new InputError(`--ep ${ep} must divide --count ${count}`, '--ep');
+  const tp = positiveInt(o.tensorParallel ?? count / ep, '--tp');
+  if (tp * ep !== count) throw new InputError(`--tp ${tp} × --ep ${ep} must equal --count ${count}`, '--tp');
+  if (ep > 1 && !model.architecture.moe)
+    throw new InputError(`${model.id} has no experts to place with --ep`, '--ep');
+  const efficiency = efficiencyFor(table, device.class, engine);
+  const effCompute = o.efficiencyCompute ?? efficiency.compute;
+  const effMemory = o.efficiencyMemory ?? efficiency.memory;
+  for (const [v, f] of [
+    [effCompute, '--eff-compute'],
+    [effMemory, '--eff-memory'],
+  ] as const) {
+    if (!(v > 0 && v <= 1)) throw new InputError(`expected a fraction in (0, 1], got ${v}`, f);
+  }
+  const computeDtype = effectiveComputeDtype(weights, device.compute.denseTflops);
+  const peak = (device.compute.denseTflops[computeDtype] ?? 0) * 1e12;
+  const link = replicaLink(device, count);
+
+  let host: Device | undefined;
+  let tier: LinkTier | undefined;
+  let streamBandwidth = 0;
+  const off: KernelOffload = {
+    mode: OFFLOAD_NONE,
+    cpuLayers: 0,
+    hostBandwidth: 1,
+    hostPeakFlops: 1,
+    hostEffMemory: 1,
+    hostEffCompute: 1,
+    streamBandwidth: 1,
+    streamEfficiency: STREAM_EFFICIENCY,
+  };
+  if (offload.kind === 'cpu') {
+    if (offload.layers > model.architecture.layers) {
+      throw new InputError(
+        `${model.id} has ${model.architecture.layers} layers, cannot offload ${offload.layers}`,
+        '--offload',
+      );
+    }
+    host = findDevice(catalog, o.host ?? 'ddr5-desktop');
+    const hostEff = efficiencyFor(table, host.class, 'llamacpp');
+    const hostDtype = effectiveComputeDtype('fp16', host.compute.denseTflops);
+    off.mode = OFFLOAD_CPU_LAYERS;
+    off.cpuLayers = offload.layers;
+    off.hostBandwidth = host.memory.bandwidthGBs * 1e9;
+    off.hostPeakFlops = (host.compute.denseTflops[hostDtype] ?? 0) * 1e12;
+    off.hostEffMemory = hostEff.memory;
+    off.hostEffCompute = hostEff.compute;
+  } else if (offload.kind === 'stream') {
+    tier = findTier(catalog, streamTierId(offload.from));
+    const hostLink = (device.links?.hostLinkGBs ?? 32) * 1e9;
+    // Unified-memory devices read host memory directly; discrete devices pull through their host link.
+    const onPackage = device.class === 'apple-silicon' || device.class === 'cpu' || device.class === 'sbc';
+    streamBandwidth = Math.min(tier.bandwidthGBs * 1e9, onPackage ? Number.POSITIVE_INFINITY : hostLink);
+    off.mode = OFFLOAD_STREAM;
+    off.streamBandwidth = streamBandwidth;
+  }
+
+  const km = kernelModel(model);
+  const hw: KernelHardware = {
+    count,
+    tensorParallel: tp,
+    expertParallel: ep,
+    peakFlops: peak,
+    memoryBandwidth: device.memory.bandwidthGBs * 1e9,
+    capacityBytes: usableCapacityBytes(device),
+    linkBandwidth: link.bandwidth,
+    linkLatencySeconds: link.latency,
+    effCompute,
+    effMemory,
+    overheadBytesPerDevice: overheadGiBByEngine[engine] * 2 ** 30,
+  };
+  const input = o.inputTokens ?? 1024;
+  const output = o.outputTokens ?? 256;
+  if (!(Number.isInteger(input) && input >= 0))
+    throw new InputError(`expected a whole number of tokens, got ${input}`, '--input');
+  if (!(Number.isInteger(output) && output >= 0))
+    throw new InputError(`expected a whole number of tokens, got ${output}`, '--output');
+  if (input + output > model.architecture.contextLength) {
+    throw new InputError(
+      `${input + output} tokens exceed ${model.id}'s context of ${model.architecture.contextLength}`,
+      '--input',
+    );
+  }
+  const work: KernelWorkload = {
+    batch: 1,
+    inputTokens: input,
+    outputTokens: output,
+    bytesPerWeight: bytesPerWeight(weights),
+    bytesPerKv: kvFormatBytes[kv],
+    prefillChunkTokens: PREFILL_CHUNK_TOKENS,
+  };
+  return {
+    model,
+    device,
+    host,
+    tier,
+    engine,
+    weights,
+    kv,
+    offload,
+    count,
+    tp,
+    ep,
+    efficiency,
+    effCompute,
+    effMemory,
+    km,
+    hw,
+    off,
+    work,
+    computeDtype,
+    streamBandwidth,
+  };
+}
+
+/** Largest batch that fits, up to the engine's scheduler limit; 0 when not even one sequence fits. */
+export function maxBatchThatFits(r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work' | 'engine'>): number {
+  const fitsAt = (batch: number) => runInferenceKernel(r.km, r.hw, r.off, { ...r.work, batch }).fits;
+  if (!fitsAt(1)) return 0;
+  let lo = 1;
+  let hi = maxBatchByEngine[r.engine];
+  if (fitsAt(hi)) return hi;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fitsAt(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function resolvedBatch(r: ResolvedRequest, batch: number | 'max'): number {
+  if (batch === 'max') return Math.max(1, maxBatchThatFits(r));
+  return positiveInt(batch, '--batch');
+}
+
+/** Runs the kernel for resolved inputs (the calibration fit and the benchmark use this path too). */
+export function runResolved(r: ResolvedRequest, batch: number): KernelResult {
+  return runInferenceKernel(r.km, r.hw, r.off, { ...r.work, batch });
+}
+
+function defaultHourlyPrice(device: Device): {
+  value: number;
+  low?: number;
+  high?: number;
+  sources: Source[];
+} {
+  const rental = device.prices?.rentalUsdPerHour;
+  if (!rental)
+    return {
+      value: 0,
+      sources: [assumption('no rental price in the catalog for this device; pass --usd-per-hour')],
+    };
+  return {
+    value: (rental.low + rental.high) / 2,
+    low: rental.low,
+    high: rental.high,
+    sources: [deviceSource(rental.source)],
+  };
+}
+
+export function estimateInference(
+  catalog: Catalog,
+  table: EfficiencyTable,
+  o: InferenceOptions,
+): InferenceEstimate {
+  const r = resolveInference(catalog, table, o);
+  const maxFit = maxBatchThatFits(r);
+  const requestedBatch = o.batch ?? 1;
+  const batchValue = requestedBatch === 'max' ? Math.max(1, maxFit) : positiveInt(requestedBatch, '--batch');
+  const k = runResolved(r, batchValue);
+  const { km, hw, work, device, model } = r;
+  const warnings: string[] = [];
+  if (!k.fits) {
+    warnings.push(
+      `does not fit: ${(k.totalBytesPerDevice / 1e9).toFixed(1)} GB needed per device, ${(hw.capacityBytes / 1e9).toFixed(1)} GB usable; try more devices, a smaller --weights format, --kv fp8, a smaller --batch or --offload`,
+    );
+  }
+  if (r.offload.kind === 'stream')
+    warnings.push(
+      `streaming efficiency ${STREAM_EFFICIENCY} is an uncalibrated assumption (no published AirLLM tokens/s)`,
+    );
+  if (r.efficiency.origin === 'prior')
+    warnings.push(
+      `no calibration points for ${device.class} × ${r.engine}: literature prior efficiencies used`,
+    );
+
+  const modelSource: Source[] = [deviceSource(model.source)];
+  const nTotal = given('N_total', km.totalParams, 'params', modelSource, 'computed from the architecture');
+  const nActive = given('N_active', km.activeParams, 'params', modelSource, 'computed from the architecture');
+  const bpw = given(
+    'bytesPerWeight',
+    work.bytesPerWeight,
+    'B',
+    [weightFormats[r.weights].source],
+    weightFormats[r.weights].note,
+  );
+  const bkv = given('bytesPerKvElement', work.bytesPerKv, 'B', [], r.kv);
+  const count = given('devices', hw.count, 'devices');
+  const batch = figure({
+    name: 'batch',
+    value: batchValue,
+    unit: 'sequences',
+    formula:
+      requestedBatch === 'max'
+        ? 'largest batch whose weights + KV + activations + overhead fit per device (capped by the engine scheduler)'
+        : 'given',
+    inputs: requestedBatch === 'max' ? [named('engineBatchLimit', maxBatchByEngine[r.engine])] : [],
+  });
+  const effNote = `${r.efficiency.origin} for ${r.efficiency.hardwareClass ?? 'all hardware'} × ${r.engine}: ${r.efficiency.note}${r.efficiency.points.length ? `; points listed by clearbox validate` : ''}`;
+  const effC = given(
+    'eff_compute',
+    r.effCompute,
+    'fraction',
+    r.efficiency.sources.slice(0, 3),
+    o.efficiencyCompute === undefined ? effNote : 'overridden by flag',
+  );
+  const effM = given(
+    'eff_memory',
+    r.effMemory,
+    'fraction',
+    r.efficiency.sources.slice(0, 3),
+    o.efficiencyMemory === undefined ? effNote : 'overridden by flag',
+  );
+  const peak = peakFlopsFigure(device, r.computeDtype);
+  const bw = memoryBandwidthFigure(device);
+  const kvPerToken = figure({
+    name: 'kvBytesPerToken',
+    value: km.layers * km.kvElementsPerTokenPerLayer * work.bytesPerKv,
+    unit: 'B/token',
+    formula:
+      model.architecture.attention.type === 'mla'
+        ? 'L · (d_c + d_r) · b_kv (MLA latent + RoPE key)'
+        : '2 · L · h_kv · d_h · b_kv',
+    inputs: [named('L', km.layers), named('elementsPerLayer', km.kvElementsPerTokenPerLayer), bkv],
+  });
+
+  const weightsBytes = figure({
+    name: 'weightsBytes',
+    value: k.weightsBytesPerDevice,
+    unit: 'B',
+    formula:
+      'per device: (embeddings + non-expert layers) / TP + routed experts / (TP · EP), × bytes per weight, resident share only when offloading',
+    inputs: [nTotal, bpw, named('TP', r.tp), named('EP', r.ep), named('offload', formatOffload(r.offload))],
+  });
+  const kvCacheBytes = figure({
+    name: 'kvCacheBytes',
+    value: k.kvCacheBytesPerDevice,
+    unit: 'B',
+    formula:
+      'per device: batch · tokens held · KV bytes per token / KV shards (TP splits KV heads; MLA latent is replicated; EP runs attention data-parallel)',
+    inputs: [batch, named('tokensHeld', k.kvTokensPerSequence), kvPerToken],
+  });
+  const activationBytes = figure({
+    name: 'activationBytes',
+    value: k.activationBytesPerDevice,
+    unit: 'B',
+    formula: 'per device: prefill chunk · (6d + 2·ffn) · 2 B + batch · vocab · 4 B (logits), / TP',
+    inputs: [
+      named('chunkTokens', Math.min(batchValue * work.inputTokens || batchValue, PREFILL_CHUNK_TOKENS)),
+      named('d', km.hiddenSize),
+      named('ffn', km.ffnWidth),
+      named('vocab', km.vocabSize),
+    ],
+  });
+  const overheadBytes = given('runtimeOverheadBytes', hw.overheadBytesPerDevice, 'B', [
+    assumption(
+      'runtime overhead per device (CUDA context, workspaces, allocator slack): assumed per engine class',
+    ),
+  ]);
+  const capacityBytes = figure({
+    name: 'capacityBytes',
+    value: hw.capacityBytes,
+    unit: 'B',
+    formula:
+      device.class === 'apple-silicon'
+        ? 'memory capacity · 0.75 (GPU-wired share of unified memory)'
+        : 'memory capacity per device',
+    inputs: [memoryCapacityFigure(device)],
+  });
+  const totalBytes = figure({
+    name: 'totalBytes',
+    value: k.totalBytesPerDevice,
+    unit: 'B',
+    formula: 'weights + KV cache + activations + runtime overhead (per device)',
+    inputs: [weightsBytes, kvCacheBytes, activationBytes, overheadBytes],
+  });
+
+  const phaseInputs = (p: KernelResult['decode'], tokens: string) => [
+    figure({
+      name: 'computeTime',
+      value: p.compute,
+      unit: 's',
+      formula: `(2 · N_active · ${tokens} + attention FLOPs) / (devices · peak · eff_compute)`,
+      inputs: [nActive, count, peak, effC],
+    }),
+    figure({
+      name: 'memoryTime',
+      value: p.memory,
+      unit: 's',
+      formula: 'bytes read per device (weights touched + KV) / (bandwidth · eff_memory)',
+      inputs: [
+        bpw,
+        bw,
+        effM,
+        ...(km.moeLayers > 0 ? [named('distinctExpertsPerLayer', k.distinctExpertsDecode)] : []),
+      ],
+    }),
+    figure({
+      name: 'communicationTime',
+      value: p.communication,
+      unit: 's',
+      formula:
+        'TP: 2 ring all-reduces per layer of tokens · d · 2 B (2(g−1)/g over link bandwidth + latency); EP: all-to-all of tokens · k · d · 2 B per MoE layer',
+      inputs: [named('TP', r.tp), named('EP', r.ep), named('linkBandwidth', hw.linkBandwidth, 'B/s')],
+    }),
+    figure({
+      name: 'offloadTime',
+      value: p.offload,
+      unit: 's',
+      formula:
+        r.offload.kind === 'cpu'
+          ? 'CPU layers: max(bytes / (host bandwidth · eff), FLOPs / (host peak · eff)), after the GPU layers'
+          : r.offload.kind === 'stream'
+            ? 'all layer weights / (stream bandwidth · streaming efficiency), each pass'
+            : 'no offload',
+      inputs:
+        r.offload.kind === 'stream'
+          ? [named('streamBandwidth', r.streamBandwidth, 'B/s'), named('streamEfficiency', STREAM_EFFICIENCY)]
+          : r.offload.kind === 'cpu'
+            ? [named('cpuLayers', r.offload.layers), named('host', r.host?.id ?? '')]
+            : [],
+    }),
+  ];
+  const tpotSeconds = figure({
+    name: 'tpotSeconds',
+    value: k.tpotSeconds,
+    unit: 's',
+    formula: 'decode step at batch B: max(compute, memory) + communication + offload',
+    inputs: [batch, ...phaseInputs(k.decode, 'B')],
+  });
+  const ttftSeconds = figure({
+    name: 'ttftSeconds',
+    value: k.ttftSeconds,
+    unit: 's',
+    formula: 'prefill of one request (max(compute, memory) + communication + offload) + first decode step',
+    inputs: [named('inputTokens', work.inputTokens), ...phaseInputs(k.prefillSingle, 'I'), tpotSeconds],
+  });
+  const outputTps = figure({
+    name: 'outputTokensPerSecond',
+    value: k.outputTokensPerSecond,
+    unit: 'tokens/s',
+    formula: 'B · O / (prefill of B · I tokens + O · TPOT)',
+    inputs: [
+      batch,
+      named('outputTokens', work.outputTokens),
+      named('prefillBatchSeconds', k.prefillBatch.total, 's'),
+      tpotSeconds,
+    ],
+  });
+  const perUser = figure({
+    name: 'perUserTokensPerSecond',
+    value: k.perUserTokensPerSecond,
+    unit: 'tokens/s',
+    formula: '1 / TPOT',
+    inputs: [tpotSeconds],
+  });
+  const prefillTps = figure({
+    name: 'prefillTokensPerSecond',
+    value: k.prefillTokensPerSecond,
+    unit: 'tokens/s',
+    formula: 'I / prefill time of one request',
+    inputs: [named('inputTokens', work.inputTokens), named('prefillSeconds', k.prefillSingle.total, 's')],
+  });
+
+  const price =
+    o.usdPerHour === undefined
+      ? defaultHourlyPrice(device)
+      : { value: o.usdPerHour, sources: [] as Source[] };
+  const hourly = given(
+    'usdPerDeviceHour',
+    price.value,
+    'USD/h',
+    price.sources,
+    o.usdPerHour === undefined ? 'catalog rental range midpoint' : 'given',
+  );
+  if (price.low !== undefined) hourly.low = price.low;
+  if (price.high !== undefined) hourly.high = price.high;
+  const utilization = o.utilization ?? 1;
+  if (!(utilization > 0 && utilization <= 1))
+    throw new InputError(`expected a fraction in (0, 1], got ${utilization}`, '--utilization');
+  const util = given('utilization', utilization, 'fraction', [], 'share of paid hours doing work');
+  const perMillion = (tokensPerSecond: number, usd: number) =>
+    tokensPerSecond > 0 ? (1e6 * usd * hw.count) / (3600 * tokensPerSecond * utilization) : 0;
+  const costFigure = (name: string, tps: Figure, what: string) => {
+    const f = figure({
+      name,
+      value: perMillion(tps.value, hourly.value),
+      unit: 'USD/Mtok',
+      formula: `1e6 · USD per device-hour · devices / (3600 · ${what} tokens/s · utilization)`,
+      inputs: [hourly, count, tps, util],
+    });
+    if (hourly.low !== undefined) f.low = perMillion(tps.value, hourly.low);
+    if (hourly.high !== undefined) f.high = perMillion(tps.value, hourly.high);
+    return f;
+  };
+  // Input tokens are priced at the replica's prefill rate when it does nothing else.
+  const prefillThroughput = figure({
+    name: 'prefillBatchTokensPerSecond',
+    value: k.prefillBatch.total > 0 ? (batchValue * work.inputTokens) / k.prefillBatch.total : 0,
+    unit: 'tokens/s',
+    formula: 'B · I / prefill time of the batch',
+    inputs: [batch, named('inputTokens', work.inputTokens)],
+  });
+
+  return {
+    model: model.id,
+    hardware: device.id,
+    count: hw.count,
+    engine: r.engine,
+    weights: r.weights,
+    kv: r.kv,
+    offload: formatOffload(r.offload),
+    fits: k.fits,
+    batch,
+    bound: boundNames[k.bound] ?? 'memory',
+    memory: { weightsBytes, kvCacheBytes, activationBytes, overheadBytes, totalBytes, capacityBytes },
+    ttftSeconds,
+    tpotSeconds,
+    throughput: {
+      outputTokensPerSecond: outputTps,
+      perUserTokensPerSecond: perUser,
+      prefillTokensPerSecond: prefillTps,
+    },
+    usdPerMillionOutputTokens: costFigure('usdPerMillionOutputTokens', outputTps, 'output'),
+    usdPerMillionInputTokens: costFigure('usdPerMillionInputTokens', prefillThroughput, 'prefill'),
+    efficiency: { compute: effC, memory: effM },
+    warnings,
+  };
+}

@@ -1,0 +1,52 @@
+import type { DenseTflops, Device } from '../catalog/schema.ts';
+import { InputError } from '../errors/clearbox-error.ts';
+import { type Figure, given } from '../figure/figure.ts';
+import type { Source } from '../figure/source.ts';
+
+export function deviceSource(source: {
+  title: string;
+  url?: string | undefined;
+  date: string;
+  note?: string | undefined;
+}): Source {
+  const out: Source = { title: source.title, date: source.date };
+  if (source.url !== undefined) out.url = source.url;
+  if (source.note !== undefined) out.note = source.note;
+  return out;
+}
+
+/** Dense peak FLOP/s of one device at a dtype, as a Figure naming the dtype and "dense". */
+export function peakFlopsFigure(device: Device, dtype: keyof DenseTflops): Figure {
+  const tflops = device.compute.denseTflops[dtype];
+  if (tflops === undefined) {
+    const available = Object.keys(device.compute.denseTflops).join(', ');
+    throw new InputError(`${device.id} lists no ${dtype} peak (it has: ${available})`, 'dtype');
+  }
+  return given(
+    `peakFlops(${dtype}, dense)`,
+    tflops * 1e12,
+    'FLOP/s',
+    [deviceSource(device.compute.source)],
+    `${device.name}, ${dtype} dense peak per device`,
+  );
+}
+
+export function memoryBandwidthFigure(device: Device): Figure {
+  return given(
+    'memoryBandwidth',
+    device.memory.bandwidthGBs * 1e9,
+    'B/s',
+    [deviceSource(device.memory.source)],
+    device.name,
+  );
+}
+
+export function memoryCapacityFigure(device: Device): Figure {
+  return given(
+    'memoryCapacity',
+    device.memory.capacityGB * 1e9,
+    'B',
+    [deviceSource(device.memory.source)],
+    device.name,
+  );
+}

@@ -1,0 +1,22 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildCatalog, type Catalog, type TextFile } from '../src/index.ts';
+
+const dataDir = new URL('../data', import.meta.url).pathname;
+
+function walk(dir: string): TextFile[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) return walk(full);
+      return /\.ya?ml$/.test(name) ? [{ path: relative(process.cwd(), full), text: readFileSync(full, 'utf8') }] : [];
+    });
+}
+
+let cached: Catalog | undefined;
+/** The shipped catalog, read the same way the store reads it (tests of core can't import the store). */
+export function shippedCatalog(): Catalog {
+  cached ??= buildCatalog(walk(dataDir));
+  return cached;
+}
