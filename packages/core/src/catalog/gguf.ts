@@ -88,7 +88,7 @@ export interface GgufReadOptions {
  * ggml tensor types: [name, weights per block, bytes per block]. From gguf-py/gguf/constants.py
  * `GGML_QUANT_SIZES` in github.com/ggml-org/llama.cpp (mirroring ggml.c type_traits): Q4_0 is a
  * 2-byte scale plus 32 4-bit weights = 18 bytes per 32 (4.5 bpw); Q4_K 144 per 256 (4.5);
- * Q6_K 210 per 256 (6.5625). Ids 4 and 5 (Q4_2, Q4_3) and 31 to 33 (repacked Q4_0) are retired.
+ * Q6_K 210 per 256 (6.5625). Ids 4-5 (Q4_2, Q4_3), 31-33 and 36-38 (repacked Q4_0, IQ4_NL) are retired.
  */
 const ggmlTypes: Record<number, readonly [string, number, number]> = {
   0: ['F32', 1, 4],
