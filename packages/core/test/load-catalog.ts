@@ -10,7 +10,9 @@ function walk(dir: string): TextFile[] {
     .flatMap((name) => {
       const full = join(dir, name);
       if (statSync(full).isDirectory()) return walk(full);
-      return /\.ya?ml$/.test(name) ? [{ path: relative(process.cwd(), full), text: readFileSync(full, 'utf8') }] : [];
+      return /\.ya?ml$/.test(name)
+        ? [{ path: relative(process.cwd(), full), text: readFileSync(full, 'utf8') }]
+        : [];
     });
 }
 

@@ -127,7 +127,7 @@ export function kernelModel(model: Model): KernelModel {
     heads: a.heads,
     attentionWidth: attentionWidthPerHead(arch),
     totalParams: p.total,
-    activeParams: p.active,
+    activeParams: p.activeMatmul,
     embeddingParams: p.embedding,
     nonExpertParams: p.nonExpert,
     perExpertParams: p.perExpert,
@@ -401,7 +401,13 @@ export function estimateInference(
 
   const modelSource: Source[] = [deviceSource(model.source)];
   const nTotal = given('N_total', km.totalParams, 'params', modelSource, 'computed from the architecture');
-  const nActive = given('N_active', km.activeParams, 'params', modelSource, 'computed from the architecture');
+  const nActive = given(
+    'N_active',
+    km.activeParams,
+    'params',
+    modelSource,
+    'computed from the architecture: weights multiplied per token (input embedding lookup excluded)',
+  );
   const bpw = given(
     'bytesPerWeight',
     work.bytesPerWeight,

@@ -6,6 +6,12 @@ export interface ParameterCounts {
   total: number;
   /** Weights a single token passes through: non-expert weights plus k routed experts per MoE layer. */
   active: number;
+  /**
+   * Weights that multiply per token: `active` less the input embedding table, whose row is looked up,
+   * not multiplied (a tied table still counts once, as the LM head). FLOPs use this: 2 per token each.
+   * It is also DeepSeek's "activated parameters" convention (37B for V3); Meta and Qwen quote `active`.
+   */
+  activeMatmul: number;
   /** Input token embeddings plus learned position embeddings. */
   embedding: number;
   /** Output projection; 0 when tied to the input embeddings. */
@@ -97,5 +103,17 @@ export function countParameters(arch: Architecture): ParameterCounts {
     moeLayers * moeLayerNonExpert;
   const total = nonExpert + moeLayers * routedPerLayer;
   const active = nonExpert + moeLayers * (arch.moe?.activeExperts ?? 0) * perExpert;
-  return { total, active, embedding, lmHead, nonExpert, perExpert, moeLayers, attentionPerLayer };
+  const lookupOnly = arch.tiedEmbeddings ? (arch.positionEmbeddings ?? 0) * d : embedding;
+  const activeMatmul = active - lookupOnly;
+  return {
+    total,
+    active,
+    activeMatmul,
+    embedding,
+    lmHead,
+    nonExpert,
+    perExpert,
+    moeLayers,
+    attentionPerLayer,
+  };
 }

@@ -42,7 +42,7 @@ export function observeTrainingMfu(catalog: Catalog, point: TrainingPoint): Trai
   const device = findDevice(catalog, point.hardware);
   if (point.gpuHours !== undefined) {
     const peak = (device.compute.denseTflops[point.dtype] ?? device.compute.denseTflops.bf16 ?? 0) * 1e12;
-    const flops = 6 * countParameters(model.architecture).active * point.tokens;
+    const flops = 6 * countParameters(model.architecture).activeMatmul * point.tokens;
     return {
       point,
       hardwareClass: device.class,

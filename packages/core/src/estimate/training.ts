@@ -198,7 +198,13 @@ export function estimateTraining(
 
   const p = countParameters(model.architecture);
   const modelSources = [deviceSource(model.source)];
-  const nActive = given('N_active', p.active, 'params', modelSources, 'computed from the architecture');
+  const nActive = given(
+    'N_active',
+    p.activeMatmul,
+    'params',
+    modelSources,
+    'computed from the architecture: weights multiplied per token (input embedding lookup excluded)',
+  );
   const tokens = given(
     'D',
     tokensValue,
@@ -208,7 +214,7 @@ export function estimateTraining(
   );
   const flops = figure({
     name: 'flops',
-    value: trainingFlops(p.active, tokensValue),
+    value: trainingFlops(p.activeMatmul, tokensValue),
     unit: 'FLOP',
     formula: '6 · N_active · D (attention scores excluded, as in MFU conventions)',
     inputs: [nActive, tokens],

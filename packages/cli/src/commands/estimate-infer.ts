@@ -1,0 +1,122 @@
+import {
+  createEstimator,
+  type Engine,
+  type InferenceEstimate,
+  type InferenceOptions,
+  type KvFormat,
+  parseOffload,
+  type WeightFormat,
+} from '@clearbox/core';
+import type { Command } from 'commander';
+import type { Io } from '../io.ts';
+import { parseChoice, parseInteger, parseNumber } from '../options.ts';
+import { explainAll, humanFigure } from '../render/figures.ts';
+import { catalogWithUserInputs } from '../user-inputs.ts';
+
+const weightChoices = ['bf16', 'fp16', 'fp8', 'int8', 'int4', 'q4_0', 'q4_k_m', 'q8_0', 'fp32'] as const;
+const kvChoices = ['bf16', 'fp16', 'fp8', 'int8', 'fp32'] as const;
+const engineChoices = ['tuned', 'llamacpp', 'pytorch'] as const;
+
+interface Flags {
+  model: string;
+  hardware: string;
+  count?: string;
+  weights?: string;
+  kv?: string;
+  batch?: string;
+  input?: string;
+  output?: string;
+  engine?: string;
+  offload?: string;
+  host?: string;
+  tp?: string;
+  ep?: string;
+  usdPerHour?: string;
+  utilization?: string;
+  effCompute?: string;
+  effMemory?: string;
+  json?: boolean;
+  explain?: boolean;
+}
+
+export function inferenceOptions(
+  flags: Flags,
+  model: string,
+  hardware: string,
+  weightFromFile?: WeightFormat,
+): InferenceOptions {
+  const o: InferenceOptions = { model, hardware };
+  if (flags.count !== undefined) o.count = parseInteger('--count', flags.count);
+  const weights = flags.weights ?? weightFromFile;
+  if (weights !== undefined) o.weights = parseChoice<WeightFormat>('--weights', weights, weightChoices);
+  if (flags.kv !== undefined) o.kv = parseChoice<KvFormat>('--kv', flags.kv, kvChoices);
+  if (flags.batch !== undefined)
+    o.batch = flags.batch === 'max' ? 'max' : parseInteger('--batch', flags.batch);
+  if (flags.input !== undefined) o.inputTokens = parseInteger('--input', flags.input);
+  if (flags.output !== undefined) o.outputTokens = parseInteger('--output', flags.output);
+  if (flags.engine !== undefined) o.engine = parseChoice<Engine>('--engine', flags.engine, engineChoices);
+  if (flags.offload !== undefined) o.offload = parseOffload(flags.offload);
+  if (flags.host !== undefined) o.host = flags.host;
+  if (flags.tp !== undefined) o.tensorParallel = parseInteger('--tp', flags.tp);
+  if (flags.ep !== undefined) o.expertParallel = parseInteger('--ep', flags.ep);
+  if (flags.usdPerHour !== undefined) o.usdPerHour = parseNumber('--usd-per-hour', flags.usdPerHour);
+  if (flags.utilization !== undefined) o.utilization = parseNumber('--utilization', flags.utilization);
+  if (flags.effCompute !== undefined) o.efficiencyCompute = parseNumber('--eff-compute', flags.effCompute);
+  if (flags.effMemory !== undefined) o.efficiencyMemory = parseNumber('--eff-memory', flags.effMemory);
+  return o;
+}
+
+export function renderInference(e: InferenceEstimate): string {
+  const m = e.memory;
+  const lines = [
+    `${e.model} on ${e.count} × ${e.hardware} (${e.engine} engine, weights ${e.weights}, KV ${e.kv}, offload ${e.offload})`,
+    `fits: ${e.fits ? 'yes' : 'NO'}   batch: ${e.batch.value}   bound: ${e.bound}`,
+    `memory per device: weights ${humanFigure(m.weightsBytes)} + KV ${humanFigure(m.kvCacheBytes)} + activations ${humanFigure(m.activationBytes)} + overhead ${humanFigure(m.overheadBytes)} = ${humanFigure(m.totalBytes)} of ${humanFigure(m.capacityBytes)}`,
+    `latency: TTFT ${humanFigure(e.ttftSeconds)}   time per output token ${humanFigure(e.tpotSeconds)}`,
+    `throughput: ${humanFigure(e.throughput.outputTokensPerSecond)} output (aggregate), ${humanFigure(e.throughput.perUserTokensPerSecond)} per user, prefill ${humanFigure(e.throughput.prefillTokensPerSecond)}`,
+    `cost: ${humanFigure(e.usdPerMillionOutputTokens)} output, ${humanFigure(e.usdPerMillionInputTokens)} input`,
+    `efficiency: compute ${e.efficiency.compute.value}, memory ${e.efficiency.memory.value} (${e.efficiency.memory.note ?? ''})`,
+  ];
+  for (const w of e.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerEstimateInfer(parent: Command, io: Io): void {
+  parent
+    .command('infer')
+    .description('inference memory fit, latency, throughput and $ per million tokens')
+    .requiredOption('--model <id|path>', 'catalog model id, or a config.json / .gguf / model YAML file')
+    .requiredOption('--hardware <id|path>', 'catalog hardware id, or a device YAML file')
+    .option('--count <n>', 'devices in one replica (default 1)')
+    .option('--weights <format>', `weight format: ${weightChoices.join('|')} (default bf16)`)
+    .option('--kv <format>', `KV-cache format: ${kvChoices.join('|')} (default bf16; fp16 for llamacpp)`)
+    .option('--batch <n|max>', 'concurrent sequences, or max = the largest that fits (default 1)')
+    .option('--input <tokens>', 'prompt tokens per request (default 1024)')
+    .option('--output <tokens>', 'generated tokens per request (default 256)')
+    .option('--engine <class>', `engine class: ${engineChoices.join('|')} (default tuned)`)
+    .option('--offload <mode>', 'none | cpu:LAYERS | stream:host | stream:nvme | stream:ssd | stream:hdd')
+    .option('--host <id>', 'host CPU for --offload cpu:N (default ddr5-desktop)')
+    .option('--tp <n>', 'tensor-parallel degree (default count / ep)')
+    .option('--ep <n>', 'expert-parallel degree for MoE models (default 1)')
+    .option('--usd-per-hour <usd>', 'price of one device-hour (default: catalog rental midpoint)')
+    .option('--utilization <u>', 'share of paid hours doing work, 0-1 (default 1)')
+    .option('--eff-compute <x>', 'override the calibrated compute efficiency (fraction of dense peak)')
+    .option('--eff-memory <x>', 'override the calibrated memory-bandwidth efficiency')
+    .option('--json', 'print JSON (every number a Figure with .value)')
+    .option('--explain', 'print the derivation tree of every figure')
+    .action((flags: Flags) => {
+      const inputs = catalogWithUserInputs(flags.model, flags.hardware);
+      const estimator = createEstimator(inputs.catalog);
+      const result = estimator.inference(
+        inferenceOptions(
+          flags,
+          inputs.model ?? flags.model,
+          inputs.hardware ?? flags.hardware,
+          inputs.weightFormat,
+        ),
+      );
+      if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+      else io.out(renderInference(result));
+      if (flags.explain) io.out(`\n${explainAll(result)}\n`);
+    });
+}

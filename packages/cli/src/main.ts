@@ -1,0 +1,32 @@
+import { ClearboxError } from '@clearbox/core';
+import { CommanderError } from 'commander';
+import { type Io, processIo } from './io.ts';
+import { buildProgram } from './program.ts';
+
+/** Runs the CLI: 0 ok, 1 failed check, 2 bad input (one line on stderr, never a stack trace). */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit through here with code 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ||
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version'
+        ? 0
+        : 2;
+    }
+    if (error instanceof ClearboxError) {
+      io.err(`clearbox: error: ${error.message}\n`);
+      return 2;
+    }
+    io.err(`clearbox: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { registerCatalog } from './commands/catalog.ts';
+import { registerEstimateInfer } from './commands/estimate-infer.ts';
+import { registerEstimateTrain } from './commands/estimate-train.ts';
+import { registerValidate } from './commands/validate.ts';
+import type { Io } from './io.ts';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('clearbox')
+    .description('Clearbox: the economics of AI models, with every number explained')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const estimate = program
+    .command('estimate')
+    .description('physics-based estimates of training and inference');
+  registerEstimateTrain(estimate, io);
+  registerEstimateInfer(estimate, io);
+  registerCatalog(program, io);
+  registerValidate(program, io);
+  for (const command of [...program.commands, ...estimate.commands]) {
+    command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  }
+  return program;
+}
