@@ -3,7 +3,9 @@
 export * from './catalog/calibration-schema.ts';
 /** Catalog: schemas, parsing, lookup */
 export type { Catalog, CatalogSection } from './catalog/catalog.ts';
-export { buildCatalog, emptyCatalog, findDevice, findModel, findTier, sectionOf } from './catalog/catalog.ts';
+export { buildCatalog, emptyCatalog, findDevice, findModel, findPrice, findTier, sectionOf } from './catalog/catalog.ts';
+export * from './catalog/price-schema.ts';
+export { fxRate } from './catalog/fx.ts';
 export { closestIds } from './catalog/closest.ts';
 /** Bring your own model */
 export type {

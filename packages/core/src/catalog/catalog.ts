@@ -2,6 +2,7 @@ import { NotFoundError } from '../errors/clearbox-error.ts';
 import { calibrationFileSchema, type InferencePoint, type TrainingPoint } from './calibration-schema.ts';
 import { closestIds } from './closest.ts';
 import { parseDocumentWith, type TextFile } from './parse.ts';
+import { type ApiPrice, type FxRate, priceFileSchema } from './price-schema.ts';
 import { type Device, hardwareFileSchema, type LinkTier, type Model, modelFileSchema } from './schema.ts';
 
 /** The whole catalog: facts with sources, indexed by id. Built from text files by `buildCatalog`. */
@@ -11,22 +12,24 @@ export interface Catalog {
   models: Model[];
   inferencePoints: InferencePoint[];
   trainingPoints: TrainingPoint[];
+  prices: ApiPrice[];
+  fx: FxRate[];
 }
 
 /** Which schema a catalog file follows is given by the folder it sits in. */
-export type CatalogSection = 'hardware' | 'models' | 'calibration';
+export type CatalogSection = 'hardware' | 'models' | 'calibration' | 'prices';
 
 export function sectionOf(path: string): CatalogSection | undefined {
   const parts = path.split(/[\\/]/);
   for (let i = parts.length - 2; i >= 0; i--) {
     const dir = parts[i];
-    if (dir === 'hardware' || dir === 'models' || dir === 'calibration') return dir;
+    if (dir === 'hardware' || dir === 'models' || dir === 'calibration' || dir === 'prices') return dir;
   }
   return undefined;
 }
 
 export function emptyCatalog(): Catalog {
-  return { devices: [], tiers: [], models: [], inferencePoints: [], trainingPoints: [] };
+  return { devices: [], tiers: [], models: [], inferencePoints: [], trainingPoints: [], prices: [], fx: [] };
 }
 
 function assertUnique(kind: string, items: Array<{ id: string; aliases?: string[] | undefined }>): void {
@@ -50,6 +53,8 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
     models: [...base.models],
     inferencePoints: [...base.inferencePoints],
     trainingPoints: [...base.trainingPoints],
+    prices: [...base.prices],
+    fx: [...base.fx],
   };
   for (const file of files) {
     const section = sectionOf(file.path);
@@ -63,11 +68,16 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
       const doc = parseDocumentWith(calibrationFileSchema, file);
       catalog.inferencePoints.push(...(doc.inference ?? []));
       catalog.trainingPoints.push(...(doc.training ?? []));
+    } else if (section === 'prices') {
+      const doc = parseDocumentWith(priceFileSchema, file);
+      catalog.prices.push(...(doc.prices ?? []));
+      catalog.fx.push(...(doc.fx ?? []));
     }
   }
   assertUnique('device', catalog.devices);
   assertUnique('tier', catalog.tiers);
   assertUnique('model', catalog.models);
+  assertUnique('price', catalog.prices);
   return catalog;
 }
 
@@ -95,6 +105,10 @@ export function findDevice(catalog: Catalog, id: string): Device {
 
 export function findModel(catalog: Catalog, id: string): Model {
   return findById('model', catalog.models, id);
+}
+
+export function findPrice(catalog: Catalog, id: string): ApiPrice {
+  return findById('price', catalog.prices, id);
 }
 
 export function findTier(catalog: Catalog, id: string): LinkTier {
