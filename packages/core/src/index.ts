@@ -3,10 +3,17 @@
 export * from './catalog/calibration-schema.ts';
 /** Catalog: schemas, parsing, lookup */
 export type { Catalog, CatalogSection } from './catalog/catalog.ts';
-export { buildCatalog, emptyCatalog, findDevice, findModel, findPrice, findTier, sectionOf } from './catalog/catalog.ts';
-export * from './catalog/price-schema.ts';
-export { fxRate } from './catalog/fx.ts';
+export {
+  buildCatalog,
+  emptyCatalog,
+  findDevice,
+  findModel,
+  findPrice,
+  findTier,
+  sectionOf,
+} from './catalog/catalog.ts';
 export { closestIds } from './catalog/closest.ts';
+export { fxRate } from './catalog/fx.ts';
 /** Bring your own model */
 export type {
   GgufArray,
@@ -24,6 +31,7 @@ export type { HfConfigOptions } from './catalog/hf-config.ts';
 export { modelFromHfConfig } from './catalog/hf-config.ts';
 export type { TextFile, ValidationIssue } from './catalog/parse.ts';
 export { parseDocumentWith, parseYamlOrJson, validateWith } from './catalog/parse.ts';
+export * from './catalog/price-schema.ts';
 export * from './catalog/schema.ts';
 /** Errors a user can cause */
 export { ClearboxError, InputError, NotFoundError } from './errors/clearbox-error.ts';
@@ -87,3 +95,7 @@ export { explain, formatFigure, formatNumber } from './figure/explain.ts';
 export type { Figure, FigureSpec, NamedValue } from './figure/figure.ts';
 export { figure, given, isFigure, named } from './figure/figure.ts';
 export type { Source } from './figure/source.ts';
+
+/** Reports: self-contained HTML (no script, no network) */
+export type { HtmlPage, HtmlSection } from './report/html.ts';
+export { escapeHtml, figureHtml, htmlTable, renderHtmlPage, svgBarChart } from './report/html.ts';
