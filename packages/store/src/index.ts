@@ -3,3 +3,19 @@
 /** Output files: never half-written. */
 export { writeFileAtomic } from './atomic-write.ts';
 export { defaultDataDir, loadDefaultCatalog, readTextFile, readTextFiles } from './catalog-files.ts';
+
+/** SQLite store: WAL, foreign keys, versioned migrations; saved items keep every revision. */
+export { type OpenDatabaseOptions, openDatabase } from './sqlite/database.ts';
+export { type Migration, migrate, migrations, schemaVersion } from './sqlite/migrations.ts';
+export {
+  type ItemUpdate,
+  type NewItem,
+  RevisionConflictError,
+  type SavedItem,
+  type SavedItemKind,
+  type SavedItemSummary,
+  SavedItemStore,
+  type SavedRevision,
+  savedItemKinds,
+} from './saved-items.ts';
+export { preloadReferenceItems, referenceFolders } from './reference-items.ts';
