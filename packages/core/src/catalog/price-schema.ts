@@ -38,6 +38,8 @@ export const apiPriceSchema = z.strictObject({
       endUtc: z.string().regex(/^\d{2}:\d{2}$/),
       inputDiscount: z.number().min(0).max(1),
       outputDiscount: z.number().min(0).max(1),
+      /** First day the window applied, when later than the price's own `effective` date. */
+      effective: dateField.optional(),
       source: sourceSchema,
     })
     .optional(),
