@@ -20,7 +20,7 @@ export function peakFlopsFigure(device: Device, dtype: keyof DenseTflops): Figur
   const tflops = device.compute.denseTflops[dtype];
   if (tflops === undefined) {
     const available = Object.keys(device.compute.denseTflops).join(', ');
-    throw new InputError(`${device.id} lists no ${dtype} peak (it has: ${available})`, 'dtype');
+    throw new InputError(`${device.id} lists no ${dtype} peak (it has: ${available})`, '--dtype');
   }
   return given(
     `peakFlops(${dtype}, dense)`,

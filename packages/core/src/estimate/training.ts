@@ -157,6 +157,22 @@ function minGpus(model: Model, device: Device, plan: MemoryPlan): number {
   return 0;
 }
 
+/** The dtype MFU is measured against: as asked, else BF16, else what the device has (Apple, CPUs: FP16/FP32). */
+function trainingDtypeFor(
+  device: Device,
+  asked: TrainingDtype | undefined,
+  warnings: string[],
+): TrainingDtype {
+  if (asked !== undefined) return asked;
+  const peaks = device.compute.denseTflops;
+  if (peaks.bf16 !== undefined) return 'bf16';
+  if (peaks.fp16 !== undefined) {
+    warnings.push(`${device.id} lists no BF16 peak: MFU is measured against its FP16 peak`);
+    return 'fp16';
+  }
+  throw new InputError(`${device.id} lists no BF16 or FP16 peak to train against`, '--dtype');
+}
+
 function fraction(value: number | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (!(value > 0 && value <= 1)) throw new InputError(`expected a fraction in (0, 1], got ${value}`, field);
@@ -177,8 +193,8 @@ export function estimateTraining(
 ): TrainingEstimate {
   const model = findModel(catalog, o.model);
   const device = findDevice(catalog, o.hardware);
-  const dtype: TrainingDtype = o.dtype ?? 'bf16';
   const warnings: string[] = [];
+  const dtype = trainingDtypeFor(device, o.dtype, warnings);
   const modes = [o.mfu, o.gpuHours, o.days].filter((x) => x !== undefined).length;
   if (modes > 1) throw new InputError('give only one of --mfu, --gpu-hours, --days', '--mfu');
   const mfuGiven = fraction(o.mfu, '--mfu');
