@@ -99,3 +99,21 @@ export type { Source } from './figure/source.ts';
 /** Reports: self-contained HTML (no script, no network) */
 export type { HtmlPage, HtmlSection } from './report/html.ts';
 export { escapeHtml, figureHtml, htmlTable, renderHtmlPage, svgBarChart } from './report/html.ts';
+
+/** Pillar: API prices (price list, USD at dated rates, ratio and change comparisons, LiteLLM import) */
+export type { PriceCompareOptions } from './prices/compare.ts';
+export { priceChange, priceRatio } from './prices/compare.ts';
+export { jsonSyntaxError, lineColumn, parseJsonFile } from './prices/json-position.ts';
+export type { LitellmBadRow, LitellmImport, LitellmImportOptions, LitellmSkipped } from './prices/litellm.ts';
+export { importLitellm, litellmPriceYaml, slugifyPriceId } from './prices/litellm.ts';
+export type { PriceComparison, PriceFilter, PriceRow } from './prices/listing.ts';
+export { buyerComparisons, priceRow, priceTable } from './prices/listing.ts';
+export type { PriceRef, PriceSide, ResolvedRef } from './prices/side.ts';
+export {
+  DEFAULT_BLEND_WEIGHT,
+  priceSideUsd,
+  priceSides,
+  priceSideValue,
+  priceSource,
+  resolvePriceRef,
+} from './prices/side.ts';
