@@ -1,0 +1,154 @@
+import type { InferenceOptions } from '@clearbox/core';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { humanFigure } from '../packages/web/src/format.ts';
+import { describeE2e } from './browser.ts';
+import { nodeEstimator } from './engine.ts';
+
+/** The inference calculator's starting values, spelled out as engine options. */
+const startingRequest: InferenceOptions = {
+  model: 'llama-3.1-70b',
+  hardware: 'h100-sxm',
+  count: 2,
+  weights: 'fp8',
+  kv: 'fp8',
+  engine: 'tuned',
+  batch: 32,
+  inputTokens: 1024,
+  outputTokens: 256,
+};
+
+/** Types like a person: clears the field, then one key at a time (each keystroke recomputes). */
+async function typeInto(page: Page, testId: string, text: string): Promise<void> {
+  const field = page.getByTestId(testId);
+  await field.fill('');
+  await field.pressSequentially(text);
+}
+
+async function shown(page: Page, scope: string, figure: string): Promise<{ value: number; text: string }> {
+  const stat = page.locator(`[data-testid="${scope}"] [data-figure="${figure}"]`);
+  return {
+    value: Number(await stat.getAttribute('data-value')),
+    text: (await stat.locator('.stat-value').textContent()) ?? '',
+  };
+}
+
+async function expectShown(page: Page, scope: string, figure: string, expected: { value: number }) {
+  await page.waitForFunction(
+    ([sel, v]) => Number(document.querySelector(sel as string)?.getAttribute('data-value')) === v,
+    [`[data-testid="${scope}"] [data-figure="${figure}"]`, expected.value] as const,
+    { timeout: 5000 },
+  );
+}
+
+describeE2e('Estimate page', (e2e) => {
+  it('shows the engine’s numbers for the starting request', async () => {
+    const { page } = await e2e.open('#/estimate');
+    const engine = nodeEstimator().inference(startingRequest);
+    const tps = await shown(page, 'infer-result', 'outputTokensPerSecond');
+    expect(tps.value).toBe(engine.throughput.outputTokensPerSecond.value);
+    expect(tps.text).toBe(humanFigure(engine.throughput.outputTokensPerSecond));
+    const usd = await shown(page, 'infer-result', 'usdPerMillionOutputTokens');
+    expect(usd.text).toBe(humanFigure(engine.usdPerMillionOutputTokens));
+  });
+
+  it('recomputes as you type the batch and follows a change of hardware', async () => {
+    const { page } = await e2e.open('#/estimate');
+    const before = await shown(page, 'infer-result', 'outputTokensPerSecond');
+    await typeInto(page, 'infer-batch', '128');
+    const at128 = nodeEstimator().inference({ ...startingRequest, batch: 128 });
+    expect(at128.throughput.outputTokensPerSecond.value).not.toBe(before.value);
+    await expectShown(page, 'infer-result', 'outputTokensPerSecond', at128.throughput.outputTokensPerSecond);
+    const after = await shown(page, 'infer-result', 'outputTokensPerSecond');
+    expect(after.text).toBe(humanFigure(at128.throughput.outputTokensPerSecond));
+    const tpot = await shown(page, 'infer-result', 'tpotSeconds');
+    expect(tpot.text).toBe(humanFigure(at128.tpotSeconds));
+
+    await page.getByTestId('infer-hardware').selectOption('h200');
+    const onH200 = nodeEstimator().inference({ ...startingRequest, batch: 128, hardware: 'h200' });
+    await expectShown(page, 'infer-result', 'outputTokensPerSecond', onH200.throughput.outputTokensPerSecond);
+    await expect(page.locator('[data-figure="memory"] .membar-legend').textContent()).resolves.toContain(
+      `${humanFigure(onH200.memory.totalBytes)} of ${humanFigure(onH200.memory.capacityBytes)} usable`,
+    );
+    await e2e.screenshot(page, 'estimate-h200-batch-128');
+  });
+
+  it('shows a typing mistake at its field and keeps the rest of the form', async () => {
+    const { page } = await e2e.open('#/estimate');
+    await typeInto(page, 'infer-count', 'two');
+    const field = page.getByTestId('infer-count');
+    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    const errorId = (await field.getAttribute('aria-describedby')) ?? '';
+    await expect(page.locator(`[id="${errorId}"]`).textContent()).resolves.toBe(
+      'expected a whole number of at least 1, got "two"',
+    );
+    await expect(page.getByTestId('infer-result').count()).resolves.toBe(0);
+    await typeInto(page, 'infer-count', '4');
+    await page.getByTestId('infer-result').waitFor();
+    const engine = nodeEstimator().inference({ ...startingRequest, count: 4 });
+    await expectShown(page, 'infer-result', 'outputTokensPerSecond', engine.throughput.outputTokensPerSecond);
+  });
+
+  it('names the engine’s own input errors at the field they are about', async () => {
+    const { page } = await e2e.open('#/estimate');
+    // Mixtral 8x7B has no disclosed token count: the engine asks for --tokens, the form shows it at Tokens.
+    let message = '';
+    try {
+      nodeEstimator().training({ model: 'mixtral-8x7b', hardware: 'h800', count: 2048, gpuHours: 2_788_000 });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('--tokens');
+    await page.getByTestId('train-model').selectOption('mixtral-8x7b');
+    const field = page.getByTestId('train-tokens');
+    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    const errorId = (await field.getAttribute('aria-describedby'))?.split(' ').at(-1) ?? '';
+    await expect(page.locator(`[id="${errorId}"]`).textContent()).resolves.toBe(
+      message.replace('--tokens: ', ''),
+    );
+    await typeInto(page, 'train-tokens', '8T');
+    await page.getByTestId('train-result').waitFor();
+  });
+
+  it('opens every number to its derivation', async () => {
+    const { page } = await e2e.open('#/estimate');
+    const engine = nodeEstimator().inference(startingRequest);
+    const stat = page.locator('[data-testid="infer-result"] [data-figure="outputTokensPerSecond"]');
+    await stat.locator('summary').first().click();
+    await expect(stat.locator('.derivation .formula').nth(1).textContent()).resolves.toBe(
+      engine.throughput.outputTokensPerSecond.formula,
+    );
+    // Inputs open further: the first input figure's own summary names it.
+    const firstInput = engine.throughput.outputTokensPerSecond.inputs.find((i) => 'formula' in i);
+    if (firstInput) {
+      await expect(
+        stat.locator('.derivation details.fig > summary code').first().textContent(),
+      ).resolves.toBe(firstInput.name);
+    }
+  });
+
+  it('draws throughput and latency against batch', async () => {
+    const { page } = await e2e.open('#/estimate');
+    await page.locator('[data-testid="chart-throughput"] svg').first().waitFor();
+    await page.locator('[data-testid="chart-latency"] svg').first().waitFor();
+    const rows = await page.locator('[data-testid="hardware-table"] tbody tr').count();
+    expect(rows).toBeGreaterThan(10);
+  });
+
+  it('training: typing GPU-hours gives the engine’s cost and implied MFU', async () => {
+    const { page } = await e2e.open('#/estimate');
+    await typeInto(page, 'train-amount', '3000000');
+    const engine = nodeEstimator().training({
+      model: 'deepseek-v3',
+      hardware: 'h800',
+      dtype: 'fp8',
+      count: 2048,
+      gpuHours: 3_000_000,
+      usdPerGpuHour: 2,
+    });
+    await expectShown(page, 'train-result', 'costUsd', engine.costUsd);
+    const mfu = await shown(page, 'train-result', 'mfu');
+    expect(mfu.value).toBe(engine.mfu.value);
+    expect(mfu.text).toBe(humanFigure(engine.mfu));
+  });
+});

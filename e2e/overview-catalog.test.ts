@@ -1,0 +1,53 @@
+import { copyFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { humanFigure } from '../packages/web/src/format.ts';
+import { describeE2e } from './browser.ts';
+import { nodeEstimator } from './engine.ts';
+
+describeE2e('Overview and Catalog pages', (e2e) => {
+  it('overview: the $5.576M headline and the implied MFU are the engine’s', async () => {
+    const { page } = await e2e.open('#/', { width: 1280, height: 1000 });
+    const engine = nodeEstimator().training({
+      model: 'deepseek-v3',
+      hardware: 'h800',
+      dtype: 'fp8',
+      count: 2048,
+      gpuHours: 2_788_000,
+      usdPerGpuHour: 2,
+    });
+    const headline = page.locator('[data-testid="overview-stats"] [data-figure="costUsd"]');
+    await expect(headline.getAttribute('data-value')).resolves.toBe(String(engine.costUsd.value));
+    await expect(headline.locator('.stat-value').textContent()).resolves.toBe('$5.576M');
+    const fp8 = engine.mfuByDtype.fp8;
+    expect(fp8).toBeDefined();
+    if (fp8) {
+      const mfu = page.locator('[data-testid="overview-stats"] [data-figure="mfu(fp8)"] .stat-value');
+      await expect(mfu.textContent()).resolves.toBe(humanFigure(fp8));
+    }
+    const file = await e2e.screenshot(page, 'overview-readme');
+    // `CLEARBOX_DOCS_SCREENSHOT=1` refreshes the README's committed screenshot from this run.
+    if (process.env.CLEARBOX_DOCS_SCREENSHOT === '1') {
+      copyFileSync(file, fileURLToPath(new URL('../docs/overview.png', import.meta.url)));
+    }
+  });
+
+  it('catalog: search narrows the table and every row shows its source and date', async () => {
+    const { page } = await e2e.open('#/catalog');
+    const rows = page.locator('[data-testid="catalog-table"] tbody tr');
+    const all = await rows.count();
+    expect(all).toBe(nodeEstimator().catalog.devices.length);
+    await page.getByTestId('catalog-search').fill('h800');
+    await expect(rows.count()).resolves.toBe(1);
+    const link = rows.first().locator('a').first();
+    await expect(link.getAttribute('href')).resolves.toMatch(/^https:\/\//);
+
+    await page.getByRole('tab', { name: 'Models' }).click();
+    await page.getByTestId('catalog-search').fill('deepseek');
+    const deepseek = nodeEstimator().catalog.models.filter((m) =>
+      `${m.id} ${m.name}`.toLowerCase().includes('deepseek'),
+    );
+    await expect(rows.count()).resolves.toBe(deepseek.length);
+    await e2e.screenshot(page, 'catalog-models-deepseek');
+  });
+});

@@ -1,0 +1,51 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { CatalogPage } from './pages/catalog.tsx';
+import { EstimatePage } from './pages/estimate.tsx';
+import { OverviewPage } from './pages/overview.tsx';
+import { pages, useRoute } from './router.ts';
+
+export function App() {
+  const path = useRoute();
+  const title = pages.find((p) => p.path === path)?.title ?? 'Overview';
+  const firstRender = useRef(true);
+  useEffect(() => {
+    document.title = `${title} · Clearbox`;
+    // After a page change, keyboard and screen-reader users continue at the new content, not the old link.
+    if (!firstRender.current) document.getElementById('main')?.focus({ preventScroll: true });
+    firstRender.current = false;
+  }, [title]);
+  return (
+    <>
+      <button class="skip" type="button" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <header class="top">
+        <div class="inner">
+          <a class="brand" href="#/">
+            Clearbox
+          </a>
+          <nav aria-label="Pages">
+            <ul>
+              {pages.map((p) => (
+                <li key={p.path}>
+                  <a href={`#${p.path}`} aria-current={p.path === path ? 'page' : undefined}>
+                    {p.title}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} data-page={path}>
+        {path === '/' && <OverviewPage />}
+        {path === '/estimate' && <EstimatePage />}
+        {path === '/catalog' && <CatalogPage />}
+      </main>
+      <footer class="foot">
+        Computed in your browser by @clearbox/core from the bundled catalog; nothing you type leaves this
+        page. Every number opens to its formula, inputs and sources.
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import { buildCatalog, type Catalog, createEstimator, type Estimator, type TextFile } from '@clearbox/core';
+
+/**
+ * The catalog that ships with Clearbox, bundled into the app as text at build time, so calculators
+ * run offline in the browser from the same files the CLI reads. Keys are paths relative to this
+ * file; core's `sectionOf` only needs the folder name (hardware/, models/, calibration/, prices/).
+ */
+const rawFiles = import.meta.glob<string>('../../core/data/**/*.{yaml,yml,json}', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+
+export function catalogFiles(): TextFile[] {
+  return Object.keys(rawFiles)
+    .sort()
+    .map((key) => ({ path: key.replace(/^(\.\.\/)+core\//, ''), text: rawFiles[key] ?? '' }));
+}
+
+let estimator: Estimator | undefined;
+
+/** Parsed, validated and calibrated once per page load: the same `createEstimator` the CLI uses. */
+export function defaultEstimator(): Estimator {
+  estimator ??= createEstimator(buildCatalog(catalogFiles()));
+  return estimator;
+}
+
+export function defaultCatalog(): Catalog {
+  return defaultEstimator().catalog;
+}

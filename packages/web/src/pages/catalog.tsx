@@ -1,0 +1,271 @@
+import { type Catalog, countParameters, formatNumber, type Source } from '@clearbox/core';
+import { useId, useMemo, useState } from 'preact/hooks';
+import { defaultCatalog } from '../catalog-data.ts';
+
+type Section = 'hardware' | 'models' | 'prices';
+const sections: Array<{ id: Section; label: string }> = [
+  { id: 'hardware', label: 'Hardware' },
+  { id: 'models', label: 'Models' },
+  { id: 'prices', label: 'API prices' },
+];
+
+/** Catalog sources as parsed by zod (optional fields may be present as undefined). */
+type CatalogSource = { [K in keyof Source]: Source[K] | undefined } & Pick<Source, 'title' | 'date'>;
+
+function SourceCell({ source }: { source: CatalogSource }) {
+  return (
+    <td>
+      {source.url ? (
+        <a href={source.url} rel="noreferrer noopener" target="_blank">
+          {source.title}
+        </a>
+      ) : (
+        source.title
+      )}
+      <div class="muted">{source.date}</div>
+    </td>
+  );
+}
+
+/** Case-insensitive match of every word of the query against a row's searchable text. */
+export function matchesQuery(haystack: string, query: string): boolean {
+  const text = haystack.toLowerCase();
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => text.includes(word));
+}
+
+export function CatalogPage() {
+  const catalog = defaultCatalog();
+  const [section, setSection] = useState<Section>('hardware');
+  const [query, setQuery] = useState('');
+  const searchId = useId();
+  return (
+    <>
+      <h1>Catalog</h1>
+      <p class="lede">
+        The facts every estimate starts from: {catalog.devices.length} devices, {catalog.models.length} models
+        and {catalog.prices.length} API prices, each with its source and date. Edit them in
+        packages/core/data.
+      </p>
+      <div class="tabs" role="tablist" aria-label="Catalog section">
+        {sections.map((s) => (
+          <button
+            key={s.id}
+            type="button"
+            role="tab"
+            id={`tab-${s.id}`}
+            aria-selected={section === s.id}
+            aria-controls="catalog-panel"
+            onClick={() => setSection(s.id)}
+          >
+            {s.label}
+          </button>
+        ))}
+      </div>
+      <div class="field" style={{ maxWidth: '28rem' }}>
+        <label for={searchId}>Search {section}</label>
+        <input
+          id={searchId}
+          data-testid="catalog-search"
+          type="search"
+          value={query}
+          placeholder="id, name, vendor, family…"
+          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+        />
+      </div>
+      <div id="catalog-panel" role="tabpanel" aria-labelledby={`tab-${section}`} class="table-wrap">
+        {section === 'hardware' && <HardwareTable catalog={catalog} query={query} />}
+        {section === 'models' && <ModelTable catalog={catalog} query={query} />}
+        {section === 'prices' && <PriceTable catalog={catalog} query={query} />}
+      </div>
+    </>
+  );
+}
+
+function Empty({ what }: { what: string }) {
+  return <p class="muted">No {what} match.</p>;
+}
+
+function HardwareTable({ catalog, query }: { catalog: Catalog; query: string }) {
+  const rows = catalog.devices.filter((d) =>
+    matchesQuery(`${d.id} ${d.name} ${d.vendor} ${d.class} ${(d.aliases ?? []).join(' ')}`, query),
+  );
+  if (!rows.length) return <Empty what="devices" />;
+  return (
+    <table data-testid="catalog-table">
+      <thead>
+        <tr>
+          <th scope="col">Device</th>
+          <th scope="col">Class</th>
+          <th scope="col" class="num">
+            BF16 TFLOPS
+          </th>
+          <th scope="col" class="num">
+            FP8 TFLOPS
+          </th>
+          <th scope="col" class="num">
+            Memory GB
+          </th>
+          <th scope="col" class="num">
+            GB/s
+          </th>
+          <th scope="col" class="num">
+            TDP W
+          </th>
+          <th scope="col" class="num">
+            $/h rental
+          </th>
+          <th scope="col">Compute source</th>
+          <th scope="col">Memory source</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d) => {
+          const rent = d.prices?.rentalUsdPerHour;
+          return (
+            <tr key={d.id}>
+              <th scope="row">
+                {d.name}
+                <div class="muted">
+                  <code>{d.id}</code>
+                </div>
+              </th>
+              <td>{d.class}</td>
+              <td class="num">{d.compute.denseTflops.bf16 ?? '—'}</td>
+              <td class="num">{d.compute.denseTflops.fp8 ?? '—'}</td>
+              <td class="num">{d.memory.capacityGB}</td>
+              <td class="num">{formatNumber(d.memory.bandwidthGBs)}</td>
+              <td class="num">{d.power.tdpWatts}</td>
+              <td class="num">{rent ? `${rent.low}–${rent.high}` : '—'}</td>
+              <SourceCell source={d.compute.source} />
+              <SourceCell source={d.memory.source} />
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function ModelTable({ catalog, query }: { catalog: Catalog; query: string }) {
+  const rows = useMemo(
+    () =>
+      catalog.models
+        .filter((m) => matchesQuery(`${m.id} ${m.name} ${m.family} ${(m.aliases ?? []).join(' ')}`, query))
+        .map((m) => ({ model: m, params: countParameters(m.architecture) })),
+    [catalog, query],
+  );
+  if (!rows.length) return <Empty what="models" />;
+  return (
+    <table data-testid="catalog-table">
+      <thead>
+        <tr>
+          <th scope="col">Model</th>
+          <th scope="col">Released</th>
+          <th scope="col" class="num">
+            Total params
+          </th>
+          <th scope="col" class="num">
+            Active params
+          </th>
+          <th scope="col">Attention</th>
+          <th scope="col" class="num">
+            Layers
+          </th>
+          <th scope="col" class="num">
+            Context
+          </th>
+          <th scope="col" class="num">
+            Training tokens
+          </th>
+          <th scope="col">Source</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(({ model: m, params }) => (
+          <tr key={m.id}>
+            <th scope="row">
+              {m.name}
+              <div class="muted">
+                <code>{m.id}</code>
+              </div>
+            </th>
+            <td>{m.released ?? '—'}</td>
+            <td class="num">{formatNumber(params.total)}</td>
+            <td class="num">{formatNumber(params.activeMatmul)}</td>
+            <td>
+              {m.architecture.attention.type}
+              {m.architecture.moe
+                ? `, MoE ${m.architecture.moe.activeExperts}/${m.architecture.moe.routedExperts}`
+                : ''}
+            </td>
+            <td class="num">{m.architecture.layers}</td>
+            <td class="num">{m.architecture.contextLength.toLocaleString('en-US')}</td>
+            <td class="num">{m.training ? formatNumber(m.training.tokens) : '—'}</td>
+            <SourceCell source={m.source} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function PriceTable({ catalog, query }: { catalog: Catalog; query: string }) {
+  if (!catalog.prices.length)
+    return <p class="muted">No API prices in the catalog yet (packages/core/data/prices).</p>;
+  const rows = catalog.prices.filter((p) =>
+    matchesQuery(`${p.id} ${p.apiModel} ${p.provider} ${p.model ?? ''}`, query),
+  );
+  if (!rows.length) return <Empty what="prices" />;
+  return (
+    <table data-testid="catalog-table">
+      <thead>
+        <tr>
+          <th scope="col">API model</th>
+          <th scope="col">Provider</th>
+          <th scope="col">Effective</th>
+          <th scope="col" class="num">
+            Input /M
+          </th>
+          <th scope="col" class="num">
+            Cached input /M
+          </th>
+          <th scope="col" class="num">
+            Output /M
+          </th>
+          <th scope="col">Source</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((p) => (
+          <tr key={p.id}>
+            <th scope="row">
+              {p.apiModel}
+              <div class="muted">
+                <code>{p.id}</code>
+              </div>
+            </th>
+            <td>{p.provider}</td>
+            <td>
+              {p.effective}
+              {p.until ? ` to ${p.until}` : ''}
+            </td>
+            <td class="num">
+              {p.inputPerMillion} {p.currency}
+            </td>
+            <td class="num">
+              {p.cachedInputPerMillion === undefined ? '—' : `${p.cachedInputPerMillion} ${p.currency}`}
+            </td>
+            <td class="num">
+              {p.outputPerMillion} {p.currency}
+            </td>
+            <SourceCell source={p.source} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
