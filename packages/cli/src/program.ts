@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCatalog } from './commands/catalog.ts';
 import { registerEstimateInfer } from './commands/estimate-infer.ts';
 import { registerEstimateTrain } from './commands/estimate-train.ts';
+import { registerPrices } from './commands/prices.ts';
 import { registerValidate } from './commands/validate.ts';
 import type { Io } from './io.ts';
 
@@ -18,6 +19,7 @@ export function buildProgram(io: Io): Command {
   registerEstimateInfer(estimate, io);
   registerCatalog(program, io);
   registerValidate(program, io);
+  registerPrices(program, io);
   for (const command of [...program.commands, ...estimate.commands]) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }

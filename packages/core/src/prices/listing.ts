@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.ts';
+import { closestIds } from '../catalog/closest.ts';
 import { fxRate } from '../catalog/fx.ts';
 import type { ApiPrice, Currency } from '../catalog/price-schema.ts';
 import { NotFoundError } from '../errors/clearbox-error.ts';
@@ -81,7 +82,7 @@ export function priceTable(catalog: Catalog, filter: PriceFilter = {}): PriceRow
   if (filter.provider !== undefined) {
     const providers = [...new Set(catalog.prices.map((p) => p.provider))];
     if (!providers.includes(filter.provider.toLowerCase()))
-      throw new NotFoundError('provider', filter.provider, providers);
+      throw new NotFoundError('provider', filter.provider, closestIds(filter.provider, providers, 3));
   }
   return catalog.prices
     .filter((p) => matches(p, filter))
