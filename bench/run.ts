@@ -4,8 +4,12 @@
  * machines; nothing here is a timed assertion in the test suite.
  */
 import { benchEstimate } from './estimate.ts';
+import { benchWeb } from './web.ts';
 
-const sections: Array<[string, () => string[] | Promise<string[]>]> = [['estimate', benchEstimate]];
+const sections: Array<[string, () => string[] | Promise<string[]>]> = [
+  ['estimate', benchEstimate],
+  ['web', benchWeb],
+];
 
 let failed = false;
 for (const [name, run] of sections) {

@@ -1,11 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 
-/** An error a person can fix, shown beside the control it is about. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from '../estimate/form-errors.ts';
+
+export type { FieldError };
 
 interface FieldProps {
   /** Stable name, used for the error lookup, the control's `name` and its test id. */

@@ -1,6 +1,11 @@
 import { ClearboxError } from '@clearbox/core';
-import type { FieldError } from '../components/fields.tsx';
 import { parseHumanNumber } from '../format.ts';
+
+/** An error a person can fix, shown beside the control it is about. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 /**
  * Turns what a person typed into engine options, collecting every problem with the field it is about,

@@ -6,8 +6,7 @@ import type {
   KvFormat,
   WeightFormat,
 } from '@clearbox/core';
-import type { FieldError } from '../components/fields.tsx';
-import { FormReader, fieldErrorFrom } from './form-errors.ts';
+import { type FieldError, FormReader, fieldErrorFrom } from './form-errors.ts';
 
 /** The inference calculator's fields as typed: text for numbers, ids for choices. */
 export interface InferenceForm {

@@ -1,6 +1,5 @@
 import type { Estimator, TrainingDtype, TrainingEstimate, TrainingOptions } from '@clearbox/core';
-import type { FieldError } from '../components/fields.tsx';
-import { FormReader, fieldErrorFrom } from './form-errors.ts';
+import { type FieldError, FormReader, fieldErrorFrom } from './form-errors.ts';
 
 /** How the run is pinned down: by an assumed MFU, by disclosed GPU-hours, or by wall-clock days. */
 export type TrainingMode = 'mfu' | 'gpu-hours' | 'days';
