@@ -117,3 +117,22 @@ export {
   priceSource,
   resolvePriceRef,
 } from './prices/side.ts';
+
+/** Pillar: Decide (API vs self-hosting for a workload: plan search, break-even, sensitivity) */
+export type { ApiPlan, MonthlyTokens } from './decide/api-cost.ts';
+export { apiMonthlyUsd, apiPlan, monthlyTokens, pricesInForce, windowShare } from './decide/api-cost.ts';
+export type { CostAssumptions } from './decide/assumptions.ts';
+export { costAssumptions } from './decide/assumptions.ts';
+export type { BreakEven } from './decide/break-even.ts';
+export { breakEven } from './decide/break-even.ts';
+export type { DecideOptions, DecideResult, Plan, RunnerUp, SensitivityRow } from './decide/decide.ts';
+export { acceptableModels, decide } from './decide/decide.ts';
+export type { Acquisition } from './decide/device-cost.ts';
+export { deviceMonthlyFigure, deviceMonthlyUsd } from './decide/device-cost.ts';
+export { paretoFrontier } from './decide/frontier.ts';
+export type { Candidate, GroupOutcome, SearchOptions, SearchResult, SearchStats } from './decide/plan-search.ts';
+export { searchPlans } from './decide/plan-search.ts';
+export { maxUtilizationForWait, meanQueueWaitSeconds, replicasFor } from './decide/queueing.ts';
+export type { SelfHostPlan } from './decide/self-host-plan.ts';
+export type { Workload } from './decide/workload.ts';
+export { parseWorkload, workloadSchema, workloadSchemaFor } from './decide/workload.ts';
