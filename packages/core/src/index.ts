@@ -130,7 +130,13 @@ export { acceptableModels, decide } from './decide/decide.ts';
 export type { Acquisition } from './decide/device-cost.ts';
 export { deviceMonthlyFigure, deviceMonthlyUsd } from './decide/device-cost.ts';
 export { paretoFrontier } from './decide/frontier.ts';
-export type { Candidate, GroupOutcome, SearchOptions, SearchResult, SearchStats } from './decide/plan-search.ts';
+export type {
+  Candidate,
+  GroupOutcome,
+  SearchOptions,
+  SearchResult,
+  SearchStats,
+} from './decide/plan-search.ts';
 export { searchPlans } from './decide/plan-search.ts';
 export { maxUtilizationForWait, meanQueueWaitSeconds, replicasFor } from './decide/queueing.ts';
 export type { SelfHostPlan } from './decide/self-host-plan.ts';
