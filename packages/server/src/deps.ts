@@ -1,0 +1,20 @@
+import type { Estimator } from '@clearbox/core';
+import type { SavedItemStore } from '@clearbox/store';
+
+/** What the app is built from; the server holds one of each for its whole life. */
+export interface AppDeps {
+  /** Catalog with calibration fitted once at start: no request refits anything. */
+  estimator: Estimator;
+  items: SavedItemStore;
+  /** When set, every request that changes saved data needs `Authorization: Bearer <token>`. */
+  writeToken?: string;
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  /** The built web app (packages/web/dist). */
+  webDist: string;
+  accessLog?: (line: string) => void;
+  errorLog?: (line: string) => void;
+}
+
+export const defaultMaxBodyBytes = 5 * 1024 * 1024;
+export const defaultRequestTimeoutMs = 30_000;

@@ -1,0 +1,151 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEstimator, InputError } from '@clearbox/core';
+import { loadDefaultCatalog, openDatabase, preloadReferenceItems, SavedItemStore } from '@clearbox/store';
+import { serve } from '@hono/node-server';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createApp } from './app.ts';
+import { type AppDeps, defaultMaxBodyBytes, defaultRequestTimeoutMs } from './deps.ts';
+
+/** Where the web engineer's `npm run build -w @clearbox/web` writes the app. */
+export const defaultWebDist = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)));
+export const defaultDbPath = '.clearbox/clearbox.db';
+export const defaultHost = '127.0.0.1';
+export const defaultPort = 8080;
+
+export interface ServerOptions {
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  /** SQLite file, created with its folder; `:memory:` for a throwaway store. */
+  dbPath?: string;
+  /** Bearer token for writes; required when `host` is not a loopback address. */
+  token?: string;
+  maxBodyBytes?: number;
+  requestTimeoutMs?: number;
+  webDist?: string;
+  /** Folder with disclosures/ and claims/ to preload (default: the shipped packages/core/data). */
+  dataDir?: string;
+  /** Access log sink (one JSON line per request); default stdout. */
+  accessLog?: (line: string) => void;
+  errorLog?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  dbPath: string;
+  app: OpenAPIHono;
+  /** Items saved from the reference files on this start (empty when they were loaded before). */
+  preloaded: number;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Reads HOST, PORT, CLEARBOX_DB, CLEARBOX_TOKEN, CLEARBOX_MAX_BODY, CLEARBOX_TIMEOUT_MS; errors name the variable. */
+export function serverOptionsFromEnv(env: Record<string, string | undefined>): ServerOptions {
+  const out: ServerOptions = {};
+  const int = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0)
+      throw new InputError(`expected a whole number, got "${text}"`, name);
+    return value;
+  };
+  if (env.HOST) out.host = env.HOST;
+  const port = int('PORT');
+  if (port !== undefined) out.port = port;
+  if (env.CLEARBOX_DB) out.dbPath = env.CLEARBOX_DB;
+  if (env.CLEARBOX_TOKEN) out.token = env.CLEARBOX_TOKEN;
+  const maxBody = int('CLEARBOX_MAX_BODY');
+  if (maxBody !== undefined) out.maxBodyBytes = maxBody;
+  const timeoutMs = int('CLEARBOX_TIMEOUT_MS');
+  if (timeoutMs !== undefined) out.requestTimeoutMs = timeoutMs;
+  return out;
+}
+
+/**
+ * Opens the store (migrating it), preloads the reference items once, fits the estimator once, and
+ * listens. Refuses to listen beyond loopback without a token: the store would be writable by anyone.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? defaultHost;
+  const port = options.port ?? defaultPort;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InputError(`expected a port 0-65535, got ${port}`, '--port');
+  if (!isLoopback(host) && !options.token)
+    throw new InputError(
+      `binding to ${host} makes the server reachable from other machines: set CLEARBOX_TOKEN so that writes need a bearer token`,
+      '--host',
+    );
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  if (!(maxBodyBytes > 0))
+    throw new InputError(`expected a positive number of bytes, got ${maxBodyBytes}`, '--max-body');
+  const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+
+  const dbPath = options.dbPath ?? defaultDbPath;
+  const db = openDatabase(dbPath);
+  try {
+    const items = new SavedItemStore(db);
+    const preloaded = preloadReferenceItems(items, ...(options.dataDir ? [options.dataDir] : [])).length;
+    const deps: AppDeps = {
+      estimator: createEstimator(loadDefaultCatalog()),
+      items,
+      maxBodyBytes,
+      requestTimeoutMs,
+      webDist: options.webDist ?? defaultWebDist,
+      accessLog: options.accessLog ?? ((line) => process.stdout.write(line)),
+    };
+    if (options.token) deps.writeToken = options.token;
+    if (options.errorLog) deps.errorLog = options.errorLog;
+    const app = createApp(deps);
+
+    const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
+      const s = serve({ fetch: app.fetch, hostname: host, port }, () => done(s));
+      s.once('error', (error: NodeJS.ErrnoException) =>
+        fail(
+          error.code === 'EADDRINUSE'
+            ? new InputError(
+                `port ${port} on ${host} is already in use: pick another with --port or PORT`,
+                '--port',
+              )
+            : error,
+        ),
+      );
+    });
+    // Slow or stalled clients cannot hold a connection forever.
+    const http = server as import('node:http').Server;
+    http.requestTimeout = requestTimeoutMs;
+    http.headersTimeout = Math.min(requestTimeoutMs, 60_000);
+    const address = server.address() as AddressInfo;
+    const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    let closed = false;
+    return {
+      url: `http://${urlHost}:${address.port}`,
+      host: address.address,
+      port: address.port,
+      dbPath,
+      app,
+      preloaded,
+      close: () =>
+        new Promise<void>((done) => {
+          if (closed) return done();
+          closed = true;
+          http.closeAllConnections();
+          server.close(() => {
+            db.close();
+            done();
+          });
+        }),
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
