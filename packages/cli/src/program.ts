@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { registerCatalog } from './commands/catalog.ts';
+import { registerDecide } from './commands/decide.ts';
 import { registerEstimateInfer } from './commands/estimate-infer.ts';
 import { registerEstimateTrain } from './commands/estimate-train.ts';
 import { registerPrices } from './commands/prices.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
 import type { Io } from './io.ts';
 
@@ -20,6 +22,8 @@ export function buildProgram(io: Io): Command {
   registerCatalog(program, io);
   registerValidate(program, io);
   registerPrices(program, io);
+  registerDecide(program, io);
+  registerServe(program, io);
   for (const command of [...program.commands, ...estimate.commands]) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }

@@ -249,7 +249,7 @@ export function apiPlan(
   return {
     id: `api:${price.id}`,
     kind: 'api',
-    label: `${price.provider} ${price.apiModel}`,
+    label: `${price.provider} ${price.apiModel}${price.currency === 'USD' ? '' : ` (${price.currency} list)`}`,
     provider: price.provider,
     apiModel: price.apiModel,
     model: price.model ?? null,

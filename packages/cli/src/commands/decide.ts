@@ -1,0 +1,56 @@
+import {
+  createEstimator,
+  decide,
+  InputError,
+  parseWorkload,
+  renderDecideHtml,
+  renderDecideMarkdown,
+} from '@clearbox/core';
+import { loadDefaultCatalog, readTextFile, writeFileAtomic } from '@clearbox/store';
+import type { Command } from 'commander';
+import type { Io } from '../io.ts';
+import { parseInteger } from '../options.ts';
+
+interface Flags {
+  json?: boolean;
+  out?: string;
+  top?: string;
+}
+
+export function registerDecide(program: Command, io: Io): void {
+  program
+    .command('decide')
+    .description('API vs self-hosting for a workload: the cheapest plan that meets the latency target')
+    .argument('<workload>', 'workload YAML/JSON file (version 1; see docs/decide.md)')
+    .option('--json', 'print the result as JSON (api[], selfHost[], best, breakEven[], frontier[], ...)')
+    .option('--out <file>', 'also write a report: .html (self-contained, every number expandable) or .md')
+    .option('--top <n>', 'self-hosting plans to list, cheapest first (default 5)')
+    .action((path: string, flags: Flags) => {
+      const top = flags.top === undefined ? 5 : parseInteger('--top', flags.top);
+      if (top < 1) throw new InputError(`expected at least 1, got ${top}`, '--top');
+      const format =
+        flags.out === undefined
+          ? undefined
+          : /\.html?$/i.test(flags.out)
+            ? 'html'
+            : /\.md$/i.test(flags.out)
+              ? 'md'
+              : 'bad';
+      if (format === 'bad') throw new InputError('expected a file ending in .html or .md', '--out');
+      const catalog = loadDefaultCatalog();
+      const workload = parseWorkload(readTextFile(path), catalog);
+      const estimator = createEstimator(catalog);
+      const result = decide(catalog, estimator.efficiencies, workload, { top });
+      if (flags.out !== undefined) {
+        writeFileAtomic(
+          flags.out,
+          format === 'html'
+            ? renderDecideHtml(result)
+            : renderDecideMarkdown(result, { frontier: 1000, runnersUp: 1000 }),
+        );
+      }
+      if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+      else io.out(renderDecideMarkdown(result));
+      if (flags.out !== undefined && !flags.json) io.err(`wrote ${flags.out}\n`);
+    });
+}
