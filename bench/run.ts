@@ -3,11 +3,15 @@
  * Each section measures its own baseline in the same run and prints ratios, so results compare across
  * machines; nothing here is a timed assertion in the test suite.
  */
+import { benchDecide } from './decide.ts';
 import { benchEstimate } from './estimate.ts';
+import { benchServer } from './server.ts';
 import { benchWeb } from './web.ts';
 
 const sections: Array<[string, () => string[] | Promise<string[]>]> = [
   ['estimate', benchEstimate],
+  ['decide', benchDecide],
+  ['server', benchServer],
   ['web', benchWeb],
 ];
 
