@@ -151,4 +151,39 @@ describeE2e('Estimate page', (e2e) => {
     expect(mfu.value).toBe(engine.mfu.value);
     expect(mfu.text).toBe(humanFigure(engine.mfu));
   });
+
+  it('saves a scenario to the server and loads it back after a reload', async () => {
+    const { page } = await e2e.open('#/estimate');
+    await typeInto(page, 'infer-batch', '77');
+    await page.getByTestId('infer-hardware').selectOption('mi300x');
+    const saved = page.getByTestId('infer-saved');
+    await saved.locator('summary').click();
+    await page.getByTestId('infer-saved-name').fill('e2e: 70B on MI300X at batch 77');
+    await page.getByTestId('infer-saved-save').click();
+    await expect(page.getByTestId('infer-saved-status').textContent()).resolves.toMatch(
+      /^saved .* \(revision 1\)$/,
+    );
+
+    const fresh = await e2e.open('#/estimate');
+    await expect(fresh.page.getByTestId('infer-batch').inputValue()).resolves.toBe('32');
+    await fresh.page.getByTestId('infer-saved').locator('summary').click();
+    await fresh.page
+      .locator('.saved-list li', { hasText: 'e2e: 70B on MI300X at batch 77' })
+      .getByRole('button', { name: 'Load' })
+      .click();
+    await expect(fresh.page.getByTestId('infer-batch').inputValue()).resolves.toBe('77');
+    await expect(fresh.page.getByTestId('infer-hardware').inputValue()).resolves.toBe('mi300x');
+    const engine = nodeEstimator().inference({ ...startingRequest, batch: 77, hardware: 'mi300x' });
+    await expectShown(
+      fresh.page,
+      'infer-result',
+      'outputTokensPerSecond',
+      engine.throughput.outputTokensPerSecond,
+    );
+
+    const listed = (await (await fetch(`${e2e.context.baseUrl}/api/scenarios`)).json()) as Array<{
+      name: string;
+    }>;
+    expect(listed.map((i) => i.name)).toContain('e2e: 70B on MI300X at batch 77');
+  });
 });

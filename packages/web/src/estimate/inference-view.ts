@@ -172,3 +172,24 @@ export function computeInferenceView(estimator: Estimator, form: InferenceForm):
   );
   return { ok: true, options, estimate, sweep, hardware };
 }
+
+/** A saved inference scenario as stored on the server: the form as typed, so it reloads exactly. */
+export interface InferenceScenario {
+  calculator: 'inference';
+  form: InferenceForm;
+}
+
+export function isInferenceScenario(content: unknown): content is InferenceScenario {
+  const c = content as Partial<InferenceScenario> | null;
+  return typeof c === 'object' && c !== null && c.calculator === 'inference' && typeof c.form === 'object';
+}
+
+/** The form of a saved scenario: known fields only, strings only, defaults for the rest. */
+export function formFromScenario(scenario: InferenceScenario): InferenceForm {
+  const form: Record<string, string> = { ...defaultInferenceForm };
+  for (const key of Object.keys(defaultInferenceForm)) {
+    const value = (scenario.form as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string') form[key] = value;
+  }
+  return form as unknown as InferenceForm;
+}

@@ -6,13 +6,16 @@ import { type Choice, type FieldError, NumberField, SelectField } from '../compo
 import { FigureStat } from '../components/figure-view.tsx';
 import { MemoryBar } from '../components/memory-bar.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
+import { SavedItems } from '../components/saved-items.tsx';
 import {
   type BatchPoint,
   computeInferenceView,
   defaultInferenceForm,
   engineChoices,
+  formFromScenario,
   type HardwareRow,
   type InferenceForm,
+  isInferenceScenario,
   kvChoices,
   weightChoices,
 } from '../estimate/inference-view.ts';
@@ -165,6 +168,14 @@ function InferenceCalculator({ estimator }: { estimator: Estimator }) {
         />
       </form>
       <FormErrors errors={errors} fields={inferenceFields} />
+      <SavedItems
+        collection="scenarios"
+        label="inference scenario"
+        testId="infer-saved"
+        content={() => ({ calculator: 'inference', form })}
+        accepts={isInferenceScenario}
+        onLoad={(content) => isInferenceScenario(content) && setForm(formFromScenario(content))}
+      />
       {view.ok && <InferenceResult view={view} />}
     </section>
   );
