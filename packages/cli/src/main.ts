@@ -11,6 +11,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
+      // A command that ran fine but found something (watch: an alert fired) exits 1, for cron and CI.
+      if (error.code === 'clearbox.findings') return 1;
       // Help and version exit through here with code 0; usage errors were already printed by commander.
       return error.exitCode === 0 ||
         error.code === 'commander.helpDisplayed' ||

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.ts';
 import { registerCatalog } from './commands/catalog.ts';
 import { registerDecide } from './commands/decide.ts';
 import { registerEstimateInfer } from './commands/estimate-infer.ts';
@@ -6,6 +7,7 @@ import { registerEstimateTrain } from './commands/estimate-train.ts';
 import { registerPrices } from './commands/prices.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerWatch } from './commands/watch.ts';
 import type { Io } from './io.ts';
 
 export function buildProgram(io: Io): Command {
@@ -21,6 +23,8 @@ export function buildProgram(io: Io): Command {
   registerEstimateInfer(estimate, io);
   registerCatalog(program, io);
   registerValidate(program, io);
+  registerAudit(program, io);
+  registerWatch(program, io);
   registerPrices(program, io);
   registerDecide(program, io);
   registerServe(program, io);

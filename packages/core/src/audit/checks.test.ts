@@ -1,0 +1,368 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildCatalog, type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
+import type { TextFile } from '../catalog/parse.ts';
+import { countParameters } from '../estimate/parameters.ts';
+import { runCheck } from './audit.ts';
+import type { Check } from './claim-schema.ts';
+import { type AuditContext, auditContext } from './context.ts';
+import { mfuBand } from './mfu-band.ts';
+
+const dataDir = new URL('../../data', import.meta.url).pathname;
+function walk(dir: string): TextFile[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) return walk(full);
+      return /\.ya?ml$/.test(name)
+        ? [{ path: relative(process.cwd(), full), text: readFileSync(full, 'utf8') }]
+        : [];
+    });
+}
+const catalog: Catalog = buildCatalog(
+  ['hardware', 'models', 'calibration', 'prices'].flatMap((s) => walk(join(dataDir, s))),
+);
+const ctx: AuditContext = auditContext(catalog);
+const check = (c: Check) => runCheck(ctx, c);
+const fig = (o: ReturnType<typeof check>, name: string) => {
+  const f = o.figures.find((x) => x.name === name);
+  if (!f) throw new Error(`no figure ${name} in ${o.figures.map((x) => x.name).join(', ')}`);
+  return f;
+};
+
+describe('activation-ratio', () => {
+  // Mixtral 8x7B by hand: per expert 3·4096·14336 = 176,160,768; per layer attention 2·4096² + 2·4096·1024
+  // = 41,943,040, norms 8,192, router 32,768; embeddings and head 32000·4096 each; final norm 4096.
+  const total = 2 * 32000 * 4096 + 4096 + 32 * (41_943_040 + 8192 + 32_768 + 8 * 176_160_768);
+  const activeMatmul = total - 32 * 6 * 176_160_768 - 32000 * 4096;
+  it('Mixtral 8x7B activates 27.3% (hand count) and "0.28" holds', () => {
+    expect(total).toBe(46_702_792_704);
+    const o = check({ kind: 'activation-ratio', model: 'mixtral-8x7b', claimed: 0.28 });
+    expect(fig(o, 'activationRatio').value).toBeCloseTo(activeMatmul / total, 10);
+    expect(o.verdict).toBe('holds');
+  });
+  it('holds on one counting convention only', () => {
+    const o = check({ kind: 'activation-ratio', model: 'mixtral-8x7b', claimed: [0.2725, 0.274] });
+    expect(o.verdict).toBe('holds-on-basis');
+    expect(o.explanation).toContain('without the embedding lookup');
+  });
+  it('DeepSeek-V3 "35-37%" is false: 37B of 671B is 5.5%', () => {
+    const o = check({ kind: 'activation-ratio', model: 'deepseek-v3', claimed: [0.35, 0.37] });
+    expect(o.verdict).toBe('false');
+    expect(fig(o, 'activationRatio').value).toBeCloseTo(0.0546, 3);
+    expect(o.explanation).toContain('in billions');
+  });
+});
+
+describe('training-cost', () => {
+  const base = {
+    kind: 'training-cost',
+    model: 'deepseek-v3',
+    hardware: 'h800',
+    usdPerGpuHour: 2,
+    tokens: 14.8e12,
+  } as const;
+  it('2.788M H800 GPU-hours × $2 = $5.576M: holds only on the rental basis', () => {
+    const o = check({ ...base, gpuHours: 2.788e6, claimedUsd: 5.576e6 });
+    expect(fig(o, 'costUsd').value).toBe(5_576_000);
+    expect(o.verdict).toBe('holds-on-basis');
+    // Implied MFU by hand: 6 · N_active · D / (GPU-h · 3600 · 989.5e12)
+    const n = countParameters(findModel(catalog, 'deepseek-v3').architecture).activeMatmul;
+    expect(fig(o, 'mfu(bf16)').value).toBeCloseTo((6 * n * 14.8e12) / (2.788e6 * 3600 * 989.5e12), 6);
+    expect(fig(o, 'mfu(bf16)').value).toBeCloseTo(0.3275, 3);
+  });
+  it('holds when the claim names its basis', () => {
+    expect(
+      check({ ...base, gpuHours: 2.788e6, claimedUsd: 5.576e6, basis: 'final-run-rental' }).verdict,
+    ).toBe('holds');
+  });
+  it('wrong arithmetic is false', () => {
+    const o = check({ ...base, gpuHours: 2.788e6, claimedUsd: 6e6 });
+    expect(o.verdict).toBe('false');
+  });
+  it('too few GPU-hours for the FLOPs is implausible (MFU above 100%)', () => {
+    const o = check({ ...base, gpuHours: 1e5, claimedUsd: 2e5 });
+    expect(o.verdict).toBe('implausible');
+    expect(fig(o, 'mfu(fp8)').value).toBeGreaterThan(1);
+  });
+});
+
+describe('training-compute', () => {
+  const llama = {
+    kind: 'training-compute',
+    model: 'llama-2-70b',
+    hardware: 'a100-sxm-80gb',
+    tokens: 2e12,
+  } as const;
+  const n = countParameters(findModel(catalog, 'llama-2-70b').architecture).activeMatmul;
+  const mfu = (hours: number) => (6 * n * 2e12) / (hours * 3600 * 312e12);
+  it("Llama 2 70B's 1.72M A100-hours imply ~43% MFU: holds", () => {
+    const o = check({ ...llama, gpuHours: 1_720_320 });
+    expect(o.verdict).toBe('holds');
+    expect(fig(o, 'mfu').value).toBeCloseTo(mfu(1_720_320), 6);
+  });
+  it('a claimed MFU is compared with the implied one', () => {
+    expect(check({ ...llama, gpuHours: 1_720_320, claimed: 0.43 }).verdict).toBe('holds');
+    expect(check({ ...llama, gpuHours: 1_720_320, claimed: 0.6 }).verdict).toBe('false');
+  });
+  it('a thousand times the hours is absurdly low MFU: implausible', () => {
+    const o = check({ ...llama, gpuHours: 1.72e9 });
+    expect(mfu(1.72e9)).toBeLessThan(mfuBand(ctx.estimator.trainingMfu).floor.value);
+    expect(o.verdict).toBe('implausible');
+  });
+  it('count × days too short for the FLOPs: implausible', () => {
+    const o = check({
+      kind: 'training-compute',
+      model: 'llama-3.1-405b',
+      hardware: 'h100-sxm',
+      tokens: 15.6e12,
+      count: 2048,
+      days: 10,
+    });
+    expect(fig(o, 'gpuHours').value).toBe(2048 * 24 * 10);
+    expect(o.verdict).toBe('implausible');
+  });
+});
+
+describe('MFU band from the calibration data', () => {
+  it('ceiling = best published × 1.5, floor = worst ÷ 3', () => {
+    const band = mfuBand(ctx.estimator.trainingMfu);
+    const values = ctx.estimator.trainingMfu.observations.map((o) => o.mfu);
+    expect(band.ceiling.value).toBeCloseTo(Math.min(1, Math.max(...values) * 1.5), 12);
+    expect(band.floor.value).toBeCloseTo(Math.min(...values) / 3, 12);
+  });
+});
+
+describe('price-ratio', () => {
+  // DeepSeek-V2 at CNY 1 / 2, USD/CNY 7.229 (May 2024); GPT-4 Turbo $10 / $30.
+  const v2 = { price: 'deepseek-v2-chat-2024-05' };
+  const turbo = { price: 'gpt-4-turbo-2024-04' };
+  it('"about 1%" holds only on output prices (input 1.38%, blended 1.15%, output 0.92%)', () => {
+    const o = check({
+      kind: 'price-ratio',
+      a: { ...v2, side: 'blended' },
+      b: { ...turbo, side: 'blended' },
+      claimed: 0.01,
+    });
+    expect(o.verdict).toBe('holds-on-basis');
+    expect(fig(o, 'priceRatio(blended)').value).toBeCloseTo((0.75 / 7.229 + 0.25 * (2 / 7.229)) / 15, 6);
+    expect(fig(o, 'priceRatio(input)').value).toBeCloseTo(1 / 7.229 / 10, 6);
+    expect(fig(o, 'priceRatio(output)').value).toBeCloseTo(2 / 7.229 / 30, 6);
+  });
+  it('"1/10" is false on every side', () => {
+    expect(
+      check({
+        kind: 'price-ratio',
+        a: { ...v2, side: 'input' },
+        b: { ...turbo, side: 'input' },
+        claimed: 0.1,
+      }).verdict,
+    ).toBe('false');
+  });
+  it('one side against another is misleading', () => {
+    const o = check({
+      kind: 'price-ratio',
+      a: { ...v2, side: 'output' },
+      b: { ...turbo, side: 'input' },
+      claimed: 2 / 7.229 / 10,
+    });
+    expect(o.verdict).toBe('misleading');
+  });
+  it('identical prices: ratio 1 holds on every side', () => {
+    const o = check({
+      kind: 'price-ratio',
+      a: { price: 'o3-mini-2025-01', side: 'input' },
+      b: { price: 'o1-mini-2025-01', side: 'input' },
+      claimed: 1,
+    });
+    expect(o.verdict).toBe('holds');
+  });
+  it('against a price already replaced on that date: misleading', () => {
+    const o = check({
+      kind: 'price-ratio',
+      a: { price: 'o3-mini-2025-01', side: 'input' },
+      b: { price: 'o1-mini-2024-09', side: 'input' },
+      claimed: 1.1 / 3,
+    });
+    expect(o.verdict).toBe('misleading');
+  });
+});
+
+describe('price-change', () => {
+  it('o3-mini vs o1-mini launch price: −63% is right but misleading (o1-mini cut the same day)', () => {
+    const o = check({
+      kind: 'price-change',
+      from: 'o1-mini-2024-09',
+      to: 'o3-mini-2025-01',
+      side: 'output',
+      claimed: { atMost: -0.6 },
+    });
+    expect(fig(o, 'priceChange(output)').value).toBeCloseTo(4.4 / 12 - 1, 10);
+    expect(o.verdict).toBe('misleading');
+  });
+  it('against the price in effect: no change, holds', () => {
+    expect(
+      check({
+        kind: 'price-change',
+        from: 'o1-mini-2025-01',
+        to: 'o3-mini-2025-01',
+        side: 'input',
+        claimed: 0,
+      }).verdict,
+    ).toBe('holds');
+  });
+  it('"90% cheaper" is false', () => {
+    expect(
+      check({
+        kind: 'price-change',
+        from: 'o1-mini-2025-01',
+        to: 'o3-mini-2025-01',
+        side: 'input',
+        claimed: -0.9,
+      }).verdict,
+    ).toBe('false');
+  });
+});
+
+describe('hardware-ratio', () => {
+  it('H100 / A100 dense BF16 = 989.5 / 312', () => {
+    const o = check({
+      kind: 'hardware-ratio',
+      a: 'h100-sxm',
+      b: 'a100-sxm-80gb',
+      metric: 'bf16-flops',
+      claimed: 3.17,
+    });
+    expect(o.figures[0]?.value).toBeCloseTo(989.5 / 312, 10);
+    expect(o.verdict).toBe('holds');
+  });
+  it('B200 vs H100 "15x energy efficiency" is false (1.59× BF16/W, 3.18× FP4 against FP8)', () => {
+    const o = check({
+      kind: 'hardware-ratio',
+      a: 'b200',
+      b: 'h100-sxm',
+      metric: 'flops-per-watt',
+      claimed: 15,
+    });
+    expect(o.verdict).toBe('false');
+    expect(o.figures[0]?.value).toBeCloseTo(2250 / 1000 / (989.5 / 700), 10);
+  });
+  it('B200 "4.5× an H100" holds only comparing FP4 with FP8', () => {
+    const o = check({ kind: 'hardware-ratio', a: 'b200', b: 'h100-sxm', metric: 'bf16-flops', claimed: 4.5 });
+    expect(o.verdict).toBe('holds-on-basis');
+    expect(o.explanation).toContain('fp4');
+  });
+  it('price per FLOP without a purchase price is unverifiable, naming what is missing', () => {
+    const o = check({
+      kind: 'hardware-ratio',
+      a: 'h800',
+      b: 'h100-sxm',
+      metric: 'price-per-flop',
+      claimed: 1,
+    });
+    expect(o.verdict).toBe('unverifiable');
+    expect(o.explanation).toContain('no purchase price');
+  });
+  it('the check uses the catalog: another H100 bandwidth changes the ratio', () => {
+    const h100 = findDevice(catalog, 'h100-sxm');
+    const doubled = {
+      ...catalog,
+      devices: catalog.devices.map((d) =>
+        d.id === 'h100-sxm' ? { ...h100, memory: { ...h100.memory, bandwidthGBs: 6700 } } : d,
+      ),
+    };
+    const o = runCheck(auditContext(doubled), {
+      kind: 'hardware-ratio',
+      a: 'h100-sxm',
+      b: 'a100-sxm-80gb',
+      metric: 'memory-bandwidth',
+      claimed: 1,
+    });
+    expect(o.figures[0]?.value).toBeCloseTo(6700 / 2039, 10);
+  });
+});
+
+describe('feasibility', () => {
+  it('Llama 3.1 8B in BF16 fits a 24 GB RTX 4090: holds', () => {
+    const o = check({ kind: 'feasibility', model: 'llama-3.1-8b', hardware: 'rtx-4090' });
+    expect(o.verdict).toBe('holds');
+  });
+  it('Llama 3.1 70B in BF16 with every weight resident on one RTX 4090: false (≈141 GB of weights)', () => {
+    const o = check({ kind: 'feasibility', model: 'llama-3.1-70b', hardware: 'rtx-4090', offload: 'none' });
+    expect(o.verdict).toBe('false');
+    expect(o.explanation).toContain('does not fit');
+  });
+  it('with streaming allowed it runs, slowly: holds on that basis; a speed floor makes it false', () => {
+    const o = check({ kind: 'feasibility', model: 'llama-3.1-70b', hardware: 'rtx-4090' });
+    expect(o.verdict).toBe('holds-on-basis');
+    expect(o.explanation).toContain('streaming');
+    const fast = check({
+      kind: 'feasibility',
+      model: 'llama-3.1-70b',
+      hardware: 'rtx-4090',
+      minTokensPerSecond: 5,
+    });
+    expect(fast.verdict).toBe('false');
+  });
+});
+
+describe('throughput', () => {
+  const base = {
+    kind: 'throughput',
+    model: 'llama-3.1-8b',
+    hardware: 'h100-sxm',
+    count: 1,
+    per: 'user',
+  } as const;
+  const reading = check({ ...base, claimed: 1 });
+  const predicted = fig(reading, 'perUserTokensPerSecond').value;
+  const ceiling = fig(reading, 'perUserTokensPerSecondCeiling').value;
+  it('the ceiling is the memory roofline: 16 GB of BF16 weights over 3.35 TB/s', () => {
+    // Decode at batch 1 reads every weight once (the embedding table only by row): at most
+    // 3.35e12 / (2 · (N_total − N_embedding)) tokens/s.
+    const p = countParameters(findModel(catalog, 'llama-3.1-8b').architecture);
+    const n = p.total - p.embedding;
+    expect(ceiling).toBeLessThanOrEqual(3.35e12 / (2 * n));
+    expect(ceiling).toBeGreaterThan(0.8 * (3.35e12 / (2 * n)));
+    expect(predicted).toBeLessThan(ceiling);
+  });
+  it('a speed below the estimate holds; between estimate and ceiling holds on a basis; above the ceiling is implausible', () => {
+    expect(check({ ...base, claimed: predicted * 0.5 }).verdict).toBe('holds');
+    expect(check({ ...base, claimed: Math.sqrt(predicted * ceiling) }).verdict).toBe('holds-on-basis');
+    expect(check({ ...base, claimed: ceiling * 3 }).verdict).toBe('implausible');
+  });
+  it('"N× faster than" compares the same workload on two devices', () => {
+    const ratio = 4800 / 3350;
+    const o = check({
+      ...base,
+      hardware: 'h200',
+      versus: { hardware: 'h100-sxm', count: 1 },
+      claimedRatio: ratio,
+    });
+    expect(fig(o, 'speedupAtCeilings').value).toBeCloseTo(ratio, 1);
+    expect(['holds', 'holds-on-basis']).toContain(o.verdict);
+    expect(
+      check({ ...base, hardware: 'h200', versus: { hardware: 'h100-sxm', count: 1 }, claimedRatio: 10 })
+        .verdict,
+    ).toBe('false');
+  });
+});
+
+describe('cost-ratio', () => {
+  it('names the evidence nobody has published: unverifiable', () => {
+    const o = check({
+      kind: 'cost-ratio',
+      a: { unavailable: 'enterprise inference spend' },
+      claimed: { atLeast: 0.7 },
+    });
+    expect(o.verdict).toBe('unverifiable');
+    expect(o.explanation).toContain('enterprise inference spend');
+  });
+  it('a disclosure that was not supplied: unverifiable, never a made-up number', () => {
+    const o = check({ kind: 'cost-ratio', a: 'deepseek-v3-disclosed', b: 'gpt-4-epoch', claimed: 0.05 });
+    expect(o.verdict).toBe('unverifiable');
+    expect(o.figures).toEqual([]);
+  });
+});
