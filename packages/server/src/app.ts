@@ -10,7 +10,9 @@ import { limitBody } from './http/body-limit.ts';
 import { errorToProblem, problemResponse, zodIssuesDetail } from './http/problem.ts';
 import { guardWrites, securityHeaders } from './http/security.ts';
 import { webAppHandler } from './http/web-app.ts';
+import { auditRoutes, shippedDisclosures } from './routes/audit.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { decideRoutes } from './routes/decide.ts';
 import { estimateRoutes } from './routes/estimate.ts';
 import { savedItemRoutes } from './routes/saved-items.ts';
 
@@ -20,7 +22,12 @@ export const apiVersion = '0.1.0';
  * POSTs that only compute and change nothing: open to anyone who can reach the server, like reads.
  * Every other write (saved items) needs the bearer token when one is configured.
  */
-export const computePaths: ReadonlySet<string> = new Set(['/api/estimate/infer', '/api/estimate/train']);
+export const computePaths: ReadonlySet<string> = new Set([
+  '/api/estimate/infer',
+  '/api/estimate/train',
+  '/api/audit',
+  '/api/decide',
+]);
 
 const healthRoute = createRoute({
   method: 'get',
@@ -102,6 +109,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   estimateRoutes(app, deps);
   catalogRoutes(app, deps);
   savedItemRoutes(app, deps);
+  auditRoutes(app, deps, deps.referenceDisclosures ?? shippedDisclosures());
+  decideRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,4 +1,4 @@
-import type { Estimator } from '@clearbox/core';
+import type { Estimator, TextFile } from '@clearbox/core';
 import type { SavedItemStore } from '@clearbox/store';
 
 /** What the app is built from; the server holds one of each for its whole life. */
@@ -12,6 +12,8 @@ export interface AppDeps {
   requestTimeoutMs: number;
   /** The built web app (packages/web/dist). */
   webDist: string;
+  /** Disclosures claims may name by id (default: the shipped data/disclosures). */
+  referenceDisclosures?: ReadonlyMap<string, TextFile>;
   accessLog?: (line: string) => void;
   errorLog?: (line: string) => void;
 }
