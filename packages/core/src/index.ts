@@ -167,3 +167,88 @@ export type { Point, Rule, Severity, Signal } from './watch/signal-schema.ts';
 export { signalsFileSchema } from './watch/signal-schema.ts';
 export type { ReadSeriesFile, RuleResult, WatchReport } from './watch/watch.ts';
 export { watchSignals } from './watch/watch.ts';
+
+/** Pillar: investigate (distillation evidence: log statistics, output overlap tests, synthetic data) */
+export type { Corpus, CorpusRecord } from './investigate/corpus.ts';
+export { parseCorpus } from './investigate/corpus.ts';
+export { binomialUpperTail, clopperPearson } from './investigate/binomial.ts';
+export { ConformalReference, combinedScore } from './investigate/conformal.ts';
+export type { Cluster, LinkRules } from './investigate/coordination.ts';
+export { DisjointSets, linkAccounts } from './investigate/coordination.ts';
+export { fisherExactGreater } from './investigate/fisher-exact.ts';
+export type { AccountStats, FeatureDefinition, FeatureId, FeatureVector } from './investigate/log-features.ts';
+export { burstiness, featureDefinitions, featuresOf, TOPIC_BUCKETS } from './investigate/log-features.ts';
+export type {
+  CalibrationSummary,
+  FeatureEvidence,
+  LogInvestigation,
+  LogInvestigationOptions,
+  TestedUnit,
+} from './investigate/log-investigation.ts';
+export { defaultLogOptions, investigateLogs } from './investigate/log-investigation.ts';
+export { benjaminiHochberg, holm } from './investigate/multiple-testing.ts';
+export {
+  containment,
+  intersectionSize,
+  ngramKeys,
+  normaliseWords,
+  toSortedSet,
+  unionSets,
+  wordIds,
+} from './investigate/ngram-hash.ts';
+export type { OverlapOptions, OverlapResult, OverlapTest, OverlapTestId } from './investigate/overlap.ts';
+export { defaultOverlapOptions, investigateOverlap } from './investigate/overlap.ts';
+export type { Rng } from './investigate/random.ts';
+export { createRng } from './investigate/random.ts';
+export type { CorporaSpec, SynthCorpora } from './investigate/synth-corpora.ts';
+export { defaultCorporaSpec, generateCorpora, syntheticTeacherNames } from './investigate/synth-corpora.ts';
+export type { AccountKind, LogRow, SynthTraffic, TrafficSpec } from './investigate/synth-traffic.ts';
+export { attackerKinds, defaultTrafficSpec, generateTraffic } from './investigate/synth-traffic.ts';
+export type { WatermarkOptions, WatermarkScore } from './investigate/watermark.ts';
+export { isGreen, scoreWatermark } from './investigate/watermark.ts';
+export { renderLogsReportHtml, renderOverlapReportHtml } from './investigate/evidence-report.ts';
+
+/** Pillar: Disclose — the AI cost disclosure format, accounting bases, completeness, cross-checks, reports */
+export type { BasisId, BasisPlan, BasisTerm } from './disclose/bases.ts';
+export { BASIS_IDS, planBases } from './disclose/bases.ts';
+export type { DisclosureComparison } from './disclose/compare.ts';
+export { compareDisclosures, parseBasisId } from './disclose/compare.ts';
+export type {
+  Completeness,
+  DisclosureFlag,
+  FlagId,
+  StageCompleteness,
+  StageStatus,
+} from './disclose/completeness.ts';
+export { completenessOf, flagsOf } from './disclose/completeness.ts';
+export type { Finding, Severity as FindingSeverity } from './disclose/cross-checks.ts';
+export { crossCheck } from './disclose/cross-checks.ts';
+export { parseCsv } from './disclose/csv.ts';
+export {
+  ECONOMIC_DEPRECIATION_PER_YEAR,
+  economicPerGpuHour,
+  straightLinePerGpuHour,
+} from './disclose/depreciation.ts';
+export type { FocusImportOptions } from './disclose/focus.ts';
+export { importFocus } from './disclose/focus.ts';
+export { renderDisclosureHtml, STAGE_COLOURS, stackedBasisChart } from './disclose/html.ts';
+export {
+  DISCLOSURE_SCHEMA_ID,
+  disclosureJsonSchema,
+  disclosureJsonSchemaText,
+} from './disclose/json-schema.ts';
+export { renderDisclosureMarkdown } from './disclose/markdown.ts';
+export type { MonteCarloOptions, Percentiles } from './disclose/monte-carlo.ts';
+export { simulateBases } from './disclose/monte-carlo.ts';
+export type { DisclosureIssue } from './disclose/parse.ts';
+export { parseDisclosure, parseDisclosureData, validateDisclosure } from './disclose/parse.ts';
+export type { BasisResult, DisclosureReport, DisclosureReportOptions } from './disclose/report.ts';
+export { evaluateDisclosure } from './disclose/report.ts';
+export type { ResolvedDisclosure, ResolvedItem } from './disclose/resolve.ts';
+export { resolveDisclosure } from './disclose/resolve.ts';
+export type { Disclosure, DisclosureItem, Stage } from './disclose/schema.ts';
+export { disclosureSchema, STAGES, UNITS } from './disclose/schema.ts';
+export { DISCLOSURE_TEMPLATE } from './disclose/template.ts';
+export type { Random } from './random/xoshiro128.ts';
+export { createRandom } from './random/xoshiro128.ts';
+export { normalQuantile } from './random/normal.ts';
