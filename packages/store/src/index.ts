@@ -19,3 +19,16 @@ export {
   savedItemKinds,
 } from './saved-items.ts';
 export { preloadReferenceItems, referenceFolders } from './reference-items.ts';
+
+/** Pillar: investigate (DuckDB log analytics, corpora on disk, synthetic data files) */
+export { DuckSession } from './investigate/duckdb.ts';
+export {
+  type LogsReport,
+  type LogsRequest,
+  investigateLogFiles,
+  type SampleRow,
+} from './investigate/investigate-logs.ts';
+export { type OverlapReport, type OverlapRequest, investigateOverlapFiles } from './investigate/investigate-overlap.ts';
+export { formatOf, type LogField, parseFieldMap } from './investigate/log-source.ts';
+export { clearboxVersion, fileDigest } from './investigate/provenance.ts';
+export { type SynthFormat, writeSynthCorpora, writeSynthTraffic } from './investigate/synth-files.ts';

@@ -1,0 +1,247 @@
+/**
+ * Per-account sufficient statistics (aggregated by the SQL in store) and the log features L1-L6
+ * computed from them. Every feature is oriented so that larger means "less like benign traffic", so a
+ * one-sided conformal p-value applies to each.
+ */
+export const TOPIC_BUCKETS = 64;
+
+export interface AccountStats {
+  account: string;
+  /** True for an account of the benign reference (a separate file or a listed account). */
+  reference: boolean;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  activeDays: number;
+  /** Prompts asking for step-by-step reasoning or traces, or requests with high reasoning effort. */
+  reasoningRequests: number;
+  /** Requests with max tokens >= the large threshold. */
+  largeMaxTokensRequests: number;
+  /** Inter-arrival gaps (ms) from lag(ts) over the account's requests: count, mean, population sd. */
+  gapCount: number;
+  gapMean: number;
+  gapSd: number;
+  /** Requests per hour of day (UTC), 24 counts. */
+  hours: number[];
+  /** Requests per topic bucket, TOPIC_BUCKETS counts. */
+  topics: number[];
+  /** Templates the account used twice or more, or that another account also used: [key, count]. */
+  templates: Array<[string, number]>;
+  /** Largest sum of biased token ids over requests of one prompt with max tokens <= 1 and logprobs on. */
+  logitBiasSweep: number;
+  ips: string[];
+  userAgents: string[];
+}
+
+export type FeatureId =
+  | 'requestsPerDay'
+  | 'outputTokensPerDay'
+  | 'templating'
+  | 'topicCoverage'
+  | 'gapRegularity'
+  | 'hourEntropy'
+  | 'reasoningShare'
+  | 'largeMaxTokensShare'
+  | 'logitBiasSweep'
+  | 'coordination';
+
+export interface FeatureDefinition {
+  id: FeatureId;
+  detector: 'L1' | 'L2' | 'L3' | 'L4' | 'L5' | 'L6' | 'L7';
+  description: string;
+  /** Only clusters have it (coordination). */
+  clusterOnly?: boolean;
+}
+
+export const featureDefinitions: FeatureDefinition[] = [
+  {
+    id: 'requestsPerDay',
+    detector: 'L1',
+    description: 'requests per active day (clusters: sum over members)',
+  },
+  {
+    id: 'outputTokensPerDay',
+    detector: 'L1',
+    description: 'output tokens per active day (clusters: sum over members)',
+  },
+  {
+    id: 'templating',
+    detector: 'L2',
+    description:
+      'share of requests on a template used twice or more, weighted by rarity ln(N/df)/ln N; templates used by more than the rare share of accounts weigh 0',
+  },
+  { id: 'topicCoverage', detector: 'L3', description: `entropy of the topic bucket / ln ${TOPIC_BUCKETS}` },
+  {
+    id: 'gapRegularity',
+    detector: 'L4',
+    description:
+      'minus the burstiness of inter-arrival gaps with the Kim & Jo finite-n correction (1 = perfectly regular)',
+  },
+  {
+    id: 'hourEntropy',
+    detector: 'L4',
+    description: 'entropy of the hour of day / ln 24 (1 = round the clock)',
+  },
+  {
+    id: 'reasoningShare',
+    detector: 'L5',
+    description: 'share of prompts eliciting step-by-step reasoning or traces, or high reasoning effort',
+  },
+  { id: 'largeMaxTokensShare', detector: 'L5', description: 'share of requests with a large max tokens' },
+  {
+    id: 'logitBiasSweep',
+    detector: 'L6',
+    description:
+      'largest number of biased token ids summed over requests of one prompt with max tokens <= 1 and logprobs on',
+  },
+  {
+    id: 'coordination',
+    detector: 'L7',
+    description:
+      'rare templates shared by two or more members, counted per sharing member and rarity-weighted, per member',
+    clusterOnly: true,
+  },
+];
+
+export type FeatureVector = Partial<Record<FeatureId, number>>;
+
+/** Normalised Shannon entropy of counts, H / ln(k). */
+export function normalisedEntropy(counts: ArrayLike<number>, k: number): number {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i] as number;
+  if (total === 0) return 0;
+  let h = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i] as number;
+    if (c > 0) h -= (c / total) * Math.log(c / total);
+  }
+  return h / Math.log(k);
+}
+
+/**
+ * Burstiness with the finite-size correction of Kim & Jo (arXiv 1604.01125):
+ * B_n = (sqrt(n+1) r - sqrt(n-1)) / ((sqrt(n+1) - 2) r + sqrt(n-1)), r = sd/mean, n events.
+ * -1 for a perfectly regular sequence, 0 for Poisson, towards 1 for bursts.
+ */
+export function burstiness(events: number, gapMean: number, gapSd: number): number {
+  const r = gapMean > 0 ? gapSd / gapMean : 0;
+  const a = Math.sqrt(events + 1);
+  const b = Math.sqrt(events - 1);
+  const denominator = (a - 2) * r + b;
+  return denominator === 0 ? 0 : (a * r - b) / denominator;
+}
+
+/** Rarity weight of a template used by df of N accounts: ln(N/df)/ln N, 0 above the rare share. */
+export function templateRarity(df: number, accounts: number, rareMaxAccounts: number): number {
+  if (df > rareMaxAccounts || accounts < 2) return 0;
+  return Math.log(accounts / df) / Math.log(accounts);
+}
+
+export interface TemplateIndex {
+  df: Map<string, number>;
+  accounts: number;
+  rareMaxAccounts: number;
+}
+
+export function featuresOf(s: AccountStats, index: TemplateIndex): FeatureVector {
+  const days = Math.max(1, s.activeDays);
+  let templated = 0;
+  for (const [key, count] of s.templates) {
+    if (count >= 2)
+      templated += count * templateRarity(index.df.get(key) ?? 1, index.accounts, index.rareMaxAccounts);
+  }
+  const out: FeatureVector = {
+    requestsPerDay: s.requests / days,
+    outputTokensPerDay: s.outputTokens / days,
+    templating: s.requests ? templated / s.requests : 0,
+    topicCoverage: normalisedEntropy(s.topics, TOPIC_BUCKETS),
+    hourEntropy: normalisedEntropy(s.hours, 24),
+    reasoningShare: s.requests ? s.reasoningRequests / s.requests : 0,
+    largeMaxTokensShare: s.requests ? s.largeMaxTokensRequests / s.requests : 0,
+    logitBiasSweep: s.logitBiasSweep,
+  };
+  if (s.gapCount >= 2) out.gapRegularity = -burstiness(s.gapCount + 1, s.gapMean, s.gapSd);
+  return out;
+}
+
+/**
+ * A cluster's statistics from its members': counts add; gaps are pooled over the members' own gaps
+ * (the regularity of each member's stream, not of the merged stream); rates add, as if the members
+ * ran concurrently, which is what a spread-out campaign does.
+ */
+export function mergeStats(
+  members: readonly AccountStats[],
+  label: string,
+): AccountStats & { perDayRequests: number; perDayOutput: number } {
+  const hours = new Array<number>(24).fill(0);
+  const topics = new Array<number>(TOPIC_BUCKETS).fill(0);
+  const templates = new Map<string, number>();
+  let requests = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let reasoning = 0;
+  let large = 0;
+  let gapCount = 0;
+  let gapSum = 0;
+  let gapSquares = 0;
+  let sweep = 0;
+  let perDayRequests = 0;
+  let perDayOutput = 0;
+  let activeDays = 0;
+  for (const m of members) {
+    requests += m.requests;
+    inputTokens += m.inputTokens;
+    outputTokens += m.outputTokens;
+    reasoning += m.reasoningRequests;
+    large += m.largeMaxTokensRequests;
+    gapCount += m.gapCount;
+    gapSum += m.gapMean * m.gapCount;
+    gapSquares += (m.gapSd ** 2 + m.gapMean ** 2) * m.gapCount;
+    sweep = Math.max(sweep, m.logitBiasSweep);
+    perDayRequests += m.requests / Math.max(1, m.activeDays);
+    perDayOutput += m.outputTokens / Math.max(1, m.activeDays);
+    activeDays = Math.max(activeDays, m.activeDays);
+    for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] ?? 0);
+    for (let t = 0; t < TOPIC_BUCKETS; t++) topics[t] = (topics[t] as number) + (m.topics[t] ?? 0);
+    for (const [key, count] of m.templates) templates.set(key, (templates.get(key) ?? 0) + count);
+  }
+  const gapMean = gapCount ? gapSum / gapCount : 0;
+  return {
+    account: label,
+    reference: false,
+    requests,
+    inputTokens,
+    outputTokens,
+    activeDays,
+    reasoningRequests: reasoning,
+    largeMaxTokensRequests: large,
+    gapCount,
+    gapMean,
+    gapSd: gapCount ? Math.sqrt(Math.max(0, gapSquares / gapCount - gapMean ** 2)) : 0,
+    hours,
+    topics,
+    templates: [...templates],
+    logitBiasSweep: sweep,
+    ips: [],
+    userAgents: [],
+    perDayRequests,
+    perDayOutput,
+  };
+}
+
+/** Cluster features: the account features of the merged statistics plus coordination (L7). */
+export function clusterFeaturesOf(members: readonly AccountStats[], index: TemplateIndex): FeatureVector {
+  const merged = mergeStats(members, 'cluster');
+  const out = featuresOf(merged, index);
+  out.requestsPerDay = merged.perDayRequests;
+  out.outputTokensPerDay = merged.perDayOutput;
+  const users = new Map<string, number>();
+  for (const m of members) for (const [key] of m.templates) users.set(key, (users.get(key) ?? 0) + 1);
+  let shared = 0;
+  for (const [key, count] of users) {
+    if (count >= 2)
+      shared += count * templateRarity(index.df.get(key) ?? 1, index.accounts, index.rareMaxAccounts);
+  }
+  out.coordination = shared / members.length;
+  return out;
+}

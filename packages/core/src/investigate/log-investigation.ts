@@ -1,0 +1,259 @@
+import { InputError } from '../errors/clearbox-error.ts';
+import { ConformalReference, combinedScore } from './conformal.ts';
+import { type Cluster, type LinkRules, linkAccounts } from './coordination.ts';
+import {
+  type AccountStats,
+  clusterFeaturesOf,
+  type FeatureId,
+  type FeatureVector,
+  featureDefinitions,
+  featuresOf,
+  type TemplateIndex,
+} from './log-features.ts';
+import { benjaminiHochberg } from './multiple-testing.ts';
+import { createRng, type Rng } from './random.ts';
+
+export interface LogInvestigationOptions {
+  /** BH false discovery rate across accounts and clusters. */
+  q: number;
+  /** Seed of the reference split and of the pseudo-cluster draws. */
+  seed: number;
+  /** Share of all accounts above which a template, IP or user agent counts as popular, not rare. */
+  rareShare: number;
+  minSharedTemplates: number;
+  /** Pseudo-clusters drawn per distinct cluster size for the cluster null (split between the halves). */
+  clusterNullDraws: number;
+}
+
+export const defaultLogOptions: LogInvestigationOptions = {
+  q: 0.01,
+  seed: 1,
+  rareShare: 0.02,
+  minSharedTemplates: 3,
+  clusterNullDraws: 3000,
+};
+
+export interface FeatureEvidence {
+  value: number | null;
+  /** Conformal p-value of this feature against the calibration half of the reference. */
+  p: number;
+  referenceQuantiles: { p50: number; p95: number; p99: number };
+}
+
+export interface TestedUnit {
+  account?: string;
+  cluster?: string;
+  accounts: string[];
+  /** Conformal p of the combined score against the held-out half of the reference. */
+  p: number;
+  /** BH-adjusted p-value (the smallest q at which this unit is flagged). */
+  q: number;
+  combinedScore: number;
+  features: Partial<Record<FeatureId, FeatureEvidence>>;
+  links?: string[];
+}
+
+export interface CalibrationSummary {
+  referenceAccounts: number;
+  calibrationHalf: number;
+  holdoutHalf: number;
+  /** The smallest p an account can get, 1/(holdout + 1); BH flags nothing unless k q / m reaches it. */
+  minimumAccountP: number;
+  minimumClusterP: number | null;
+  /** The fewest units that must share the minimum p before BH at q can flag any of them. */
+  minimumFlagsForBh: number;
+  clusterNull: string;
+  combination: string;
+  features: Array<{
+    id: FeatureId;
+    detector: string;
+    description: string;
+    referenceQuantiles: { p50: number; p95: number; p99: number };
+  }>;
+}
+
+export interface LogInvestigation {
+  tested: { accounts: number; clusters: number; total: number };
+  flagged: TestedUnit[];
+  clusters: TestedUnit[];
+  calibration: CalibrationSummary;
+  /** All tested units' p-values in account order (for calibration checks and histograms). */
+  accountPValues: Array<{ account: string; p: number }>;
+}
+
+const accountFeatures = featureDefinitions.filter((f) => !f.clusterOnly).map((f) => f.id);
+const clusterFeatureIds = featureDefinitions.map((f) => f.id);
+
+class FeatureCalibration {
+  readonly refs: Map<FeatureId, ConformalReference>;
+  constructor(
+    readonly ids: FeatureId[],
+    vectors: FeatureVector[],
+  ) {
+    this.refs = new Map(
+      ids.map((id) => [
+        id,
+        new ConformalReference(vectors.map((v) => v[id]).filter((x): x is number => x !== undefined)),
+      ]),
+    );
+  }
+  pValues(v: FeatureVector): number[] {
+    // A feature the unit cannot have (gaps of a one-request account) carries no evidence: p = 1.
+    return this.ids.map((id) => {
+      const x = v[id];
+      const ref = this.refs.get(id) as ConformalReference;
+      return x === undefined || ref.size === 0 ? 1 : ref.pValue(x);
+    });
+  }
+  evidence(v: FeatureVector): Partial<Record<FeatureId, FeatureEvidence>> {
+    const p = this.pValues(v);
+    const out: Partial<Record<FeatureId, FeatureEvidence>> = {};
+    this.ids.forEach((id, i) => {
+      const ref = this.refs.get(id) as ConformalReference;
+      out[id] = {
+        value: v[id] ?? null,
+        p: p[i] as number,
+        referenceQuantiles: { p50: ref.quantile(0.5), p95: ref.quantile(0.95), p99: ref.quantile(0.99) },
+      };
+    });
+    return out;
+  }
+}
+
+function drawGroup(rng: Rng, pool: readonly AccountStats[], size: number): AccountStats[] {
+  const chosen = new Set<number>();
+  const k = Math.min(size, pool.length);
+  while (chosen.size < k) chosen.add(rng.int(pool.length));
+  return [...chosen].map((i) => pool[i] as AccountStats);
+}
+
+/**
+ * The log half of the evidence, from per-account statistics: features, conformal p-values against the
+ * benign reference, combination re-calibrated on the held-out half, L7 clusters with a null of random
+ * groups of reference accounts of the same size, and Benjamini-Hochberg across accounts and clusters.
+ */
+export function investigateLogs(
+  stats: readonly AccountStats[],
+  options: LogInvestigationOptions = defaultLogOptions,
+): LogInvestigation {
+  const reference = stats.filter((s) => s.reference);
+  const tested = stats.filter((s) => !s.reference);
+  if (reference.length < 20) {
+    throw new InputError(
+      `the benign reference has ${reference.length} account(s); at least 20 are needed to calibrate (give --reference FILE or --reference-accounts LIST)`,
+      '--reference',
+    );
+  }
+  if (tested.length === 0)
+    throw new InputError('no account to test: every account is in the reference', '--reference-accounts');
+
+  const df = new Map<string, number>();
+  for (const s of stats) for (const [key] of s.templates) df.set(key, (df.get(key) ?? 0) + 1);
+  const rareMaxAccounts = Math.max(2, Math.floor(options.rareShare * stats.length));
+  const index: TemplateIndex = { df, accounts: stats.length, rareMaxAccounts };
+
+  const rng = createRng(options.seed);
+  const shuffled = rng.shuffle([...reference].sort((a, b) => a.account.localeCompare(b.account)));
+  const half = Math.floor(shuffled.length / 2);
+  const calibrationSet = shuffled.slice(0, half);
+  const holdoutSet = shuffled.slice(half);
+
+  // Accounts: per-feature p against half A, S = sum -ln p, S calibrated against half B.
+  const accountCal = new FeatureCalibration(
+    accountFeatures,
+    calibrationSet.map((s) => featuresOf(s, index)),
+  );
+  const holdoutScores = new ConformalReference(
+    holdoutSet.map((s) => combinedScore(accountCal.pValues(featuresOf(s, index)))),
+  );
+  const accountUnits: TestedUnit[] = tested.map((s) => {
+    const v = featuresOf(s, index);
+    const score = combinedScore(accountCal.pValues(v));
+    return {
+      account: s.account,
+      accounts: [s.account],
+      p: holdoutScores.pValue(score),
+      q: 1,
+      combinedScore: score,
+      features: accountCal.evidence(v),
+    };
+  });
+
+  // Clusters: linked among the tested accounts; null = random groups of reference accounts of the same size.
+  const rules: LinkRules = { minSharedTemplates: options.minSharedTemplates, rareMaxAccounts };
+  const clusters: Cluster[] = linkAccounts(tested, df, rules);
+  const sizes = [...new Set(clusters.map((c) => c.members.length))].sort((a, b) => a - b);
+  const nullBySize = new Map<number, { cal: FeatureCalibration; holdout: ConformalReference }>();
+  for (const size of sizes) {
+    const draws = Math.max(200, Math.min(options.clusterNullDraws, Math.floor(4e6 / size)));
+    const nullRng = createRng(options.seed * 7919 + size);
+    const a = Array.from({ length: Math.floor(draws / 3) }, () =>
+      clusterFeaturesOf(drawGroup(nullRng, calibrationSet, size), index),
+    );
+    const cal = new FeatureCalibration(clusterFeatureIds, a);
+    const b = Array.from({ length: draws - a.length }, () =>
+      combinedScore(cal.pValues(clusterFeaturesOf(drawGroup(nullRng, holdoutSet, size), index))),
+    );
+    nullBySize.set(size, { cal, holdout: new ConformalReference(b) });
+  }
+  const clusterUnits: TestedUnit[] = clusters.map((c) => {
+    const members = c.members.map((i) => tested[i] as AccountStats);
+    const nul = nullBySize.get(members.length) as { cal: FeatureCalibration; holdout: ConformalReference };
+    const v = clusterFeaturesOf(members, index);
+    const score = combinedScore(nul.cal.pValues(v));
+    return {
+      cluster: c.id,
+      accounts: members.map((m) => m.account),
+      p: nul.holdout.pValue(score),
+      q: 1,
+      combinedScore: score,
+      features: nul.cal.evidence(v),
+      links: c.links,
+    };
+  });
+
+  const units = [...accountUnits, ...clusterUnits];
+  const { adjusted, rejected } = benjaminiHochberg(
+    units.map((u) => u.p),
+    options.q,
+  );
+  units.forEach((u, i) => {
+    u.q = adjusted[i] as number;
+  });
+  const flagged = units
+    .filter((_, i) => rejected[i])
+    .sort(
+      (x, y) =>
+        x.p - y.p || x.q - y.q || (x.account ?? x.cluster ?? '').localeCompare(y.account ?? y.cluster ?? ''),
+    );
+  const minimumAccountP = 1 / (holdoutSet.length + 1);
+  const clusterHoldouts = [...nullBySize.values()].map((n) => n.holdout.size);
+  return {
+    tested: { accounts: accountUnits.length, clusters: clusterUnits.length, total: units.length },
+    flagged,
+    clusters: clusterUnits,
+    calibration: {
+      referenceAccounts: reference.length,
+      calibrationHalf: calibrationSet.length,
+      holdoutHalf: holdoutSet.length,
+      minimumAccountP,
+      minimumClusterP: clusterHoldouts.length ? 1 / (Math.min(...clusterHoldouts) + 1) : null,
+      minimumFlagsForBh: Math.ceil((minimumAccountP * units.length) / options.q),
+      clusterNull:
+        'random groups of reference accounts of the cluster size: one third calibrate the features (drawn from the calibration half), two thirds calibrate the combined score (drawn from the holdout half)',
+      combination:
+        'S = sum over features of -ln p_j; p = (1 + #{holdout S >= S}) / (1 + holdout); features are correlated, so no chi-square',
+      features: accountFeatures.map((id) => {
+        const def = featureDefinitions.find((f) => f.id === id);
+        const ref = accountCal.refs.get(id) as ConformalReference;
+        return {
+          id,
+          detector: def?.detector ?? '',
+          description: def?.description ?? '',
+          referenceQuantiles: { p50: ref.quantile(0.5), p95: ref.quantile(0.95), p99: ref.quantile(0.99) },
+        };
+      }),
+    },
+    accountPValues: accountUnits.map((u) => ({ account: u.account as string, p: u.p })),
+  };
+}

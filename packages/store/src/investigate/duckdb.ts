@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/**
+ * One embedded DuckDB session, in memory, UTC, with a memory limit and a private spill folder, that
+ * records every statement it runs so a report can print the exact SQL behind its numbers.
+ */
+export class DuckSession {
+  readonly statements: string[] = [];
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly spill: string,
+  ) {}
+
+  static async open(options: { memoryLimit?: string; threads?: number } = {}): Promise<DuckSession> {
+    const spill = mkdtempSync(join(tmpdir(), 'clearbox-duckdb-'));
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const session = new DuckSession(instance, connection, spill);
+    await connection.run("SET TimeZone = 'UTC'");
+    await connection.run(`SET memory_limit = '${options.memoryLimit ?? '3GB'}'`);
+    await connection.run(`SET temp_directory = '${spill.replace(/'/g, "''")}'`);
+    if (options.threads) await connection.run(`SET threads = ${options.threads}`);
+    return session;
+  }
+
+  /** Runs a statement and records it. */
+  async run(sql: string): Promise<void> {
+    this.statements.push(sql.trim());
+    await this.connection.run(sql);
+  }
+
+  /** Runs a query, records it, and returns its rows as arrays (cast columns in SQL to DOUBLE/VARCHAR). */
+  async rows(sql: string, record = true): Promise<unknown[][]> {
+    if (record) this.statements.push(sql.trim());
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowsJS() as unknown[][];
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+    rmSync(this.spill, { recursive: true, force: true });
+  }
+}
+
+/** A string as a SQL literal. */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** An identifier as a quoted SQL identifier. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

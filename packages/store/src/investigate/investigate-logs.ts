@@ -1,0 +1,262 @@
+import {
+  type AccountStats,
+  InputError,
+  investigateLogs,
+  type LogInvestigation,
+  type LogInvestigationOptions,
+  TOPIC_BUCKETS,
+} from '@clearbox/core';
+import { DuckSession, sqlString } from './duckdb.ts';
+import { type LogField, type LogFile, loadLogs } from './log-source.ts';
+import { clearboxVersion, fileDigest } from './provenance.ts';
+
+export interface LogsRequest {
+  files: string[];
+  referenceFiles: string[];
+  referenceAccounts: string[];
+  map: Partial<Record<LogField, string>>;
+  options: LogInvestigationOptions;
+  /** Requests with max tokens at or above this count as "large" (L5). */
+  largeMaxTokens?: number;
+  /** DuckDB memory limit, e.g. "3GB". */
+  memoryLimit?: string;
+}
+
+export interface SampleRow {
+  file: string;
+  line: number;
+  ts: string | null;
+  account: string | null;
+  prompt: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  maxTokens: number | null;
+  ip: string | null;
+}
+
+export interface LogsReport {
+  kind: 'clearbox.investigate.logs';
+  clearboxVersion: string;
+  /** The only field that changes between runs on the same inputs. */
+  generatedAt: string;
+  inputs: Array<{ path: string; role: 'traffic' | 'reference'; sha256: string; bytes: number }>;
+  parameters: LogInvestigationOptions & {
+    map: Partial<Record<LogField, string>>;
+    referenceAccounts: string[];
+    largeMaxTokens: number;
+  };
+  rows: { total: number; valid: number; reference: number; traffic: number };
+  malformedRows: {
+    count: number;
+    byReason: Record<string, number>;
+    sample: Array<{ file: string; line: number; reason: string; text: string | null }>;
+  };
+  tested: LogInvestigation['tested'];
+  flagged: Array<LogInvestigation['flagged'][number] & { sampleRows: SampleRow[] }>;
+  clusters: LogInvestigation['clusters'];
+  calibration: LogInvestigation['calibration'];
+  statement: string;
+  explanationsChecked: string[];
+  sql: string[];
+}
+
+const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
+
+async function accountStats(
+  session: DuckSession,
+  largeMaxTokens: number,
+  rareShare: number,
+): Promise<AccountStats[]> {
+  const stats = new Map<string, AccountStats>();
+  const key = (reference: unknown, account: unknown) => `${reference ? 'R' : 'T'}\u0000${String(account)}`;
+  const get = (reference: unknown, account: unknown) => stats.get(key(reference, account));
+  for (const r of await session.rows(`SELECT is_reference, account, CAST(count(*) AS DOUBLE), CAST(sum(input_tokens) AS DOUBLE), CAST(sum(output_tokens) AS DOUBLE),
+  CAST(count(DISTINCT day) AS DOUBLE), CAST(count_if(reasoning) AS DOUBLE), CAST(count_if(max_tokens >= ${largeMaxTokens}) AS DOUBLE)
+FROM requests WHERE defect IS NULL GROUP BY ALL ORDER BY is_reference, account`)) {
+    stats.set(key(r[0], r[1]), {
+      account: String(r[1]),
+      reference: Boolean(r[0]),
+      requests: num(r[2]),
+      inputTokens: num(r[3]),
+      outputTokens: num(r[4]),
+      activeDays: num(r[5]),
+      reasoningRequests: num(r[6]),
+      largeMaxTokensRequests: num(r[7]),
+      gapCount: 0,
+      gapMean: 0,
+      gapSd: 0,
+      hours: new Array(24).fill(0),
+      topics: new Array(TOPIC_BUCKETS).fill(0),
+      templates: [],
+      logitBiasSweep: 0,
+      ips: [],
+      userAgents: [],
+    });
+  }
+  for (const r of await session.rows(`SELECT is_reference, account, CAST(count(gap) AS DOUBLE), CAST(avg(gap) AS DOUBLE), CAST(stddev_pop(gap) AS DOUBLE)
+FROM (SELECT is_reference, account, ts_ms - lag(ts_ms) OVER (PARTITION BY is_reference, account ORDER BY ts_ms) AS gap FROM requests WHERE defect IS NULL)
+GROUP BY ALL`)) {
+    const s = get(r[0], r[1]);
+    if (!s) continue;
+    s.gapCount = num(r[2]);
+    s.gapMean = num(r[3] ?? 0);
+    s.gapSd = num(r[4] ?? 0);
+  }
+  for (const r of await session.rows(
+    `SELECT is_reference, account, hour, CAST(count(*) AS DOUBLE) FROM requests WHERE defect IS NULL GROUP BY ALL`,
+  )) {
+    const s = get(r[0], r[1]);
+    if (s) s.hours[num(r[2])] = num(r[3]);
+  }
+  for (const r of await session.rows(
+    `SELECT is_reference, account, topic, CAST(count(*) AS DOUBLE) FROM requests WHERE defect IS NULL AND topic IS NOT NULL GROUP BY ALL`,
+  )) {
+    const s = get(r[0], r[1]);
+    if (s) s.topics[num(r[2])] = num(r[3]);
+  }
+  for (const r of await session.rows(`WITH account_templates AS (SELECT is_reference, account, template, count(*) AS c FROM requests WHERE defect IS NULL GROUP BY ALL),
+df AS (SELECT template, count(*) AS df FROM account_templates GROUP BY template)
+SELECT is_reference, account, template, CAST(c AS DOUBLE) FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 ORDER BY is_reference, account, template`)) {
+    get(r[0], r[1])?.templates.push([String(r[2]), num(r[3])]);
+  }
+  for (const r of await session.rows(`SELECT is_reference, account, CAST(max(biased) AS DOUBLE) FROM (
+  SELECT is_reference, account, prompt_hash, sum(logit_bias_count) AS biased FROM requests
+  WHERE defect IS NULL AND max_tokens <= 1 AND logprobs AND logit_bias_count > 0 GROUP BY ALL) GROUP BY ALL`)) {
+    const s = get(r[0], r[1]);
+    if (s) s.logitBiasSweep = num(r[2]);
+  }
+  // The same rarity rule as core's: at most rareShare of all accounts (reference included) share a value.
+  const rareMaxIpAccounts = Math.max(2, Math.floor(rareShare * stats.size));
+  for (const [column, target] of [
+    ['ip', 'ips'],
+    ['user_agent', 'userAgents'],
+  ] as const) {
+    for (const r of await session.rows(`WITH av AS (SELECT DISTINCT account, ${column} AS v FROM requests WHERE defect IS NULL AND NOT is_reference AND ${column} IS NOT NULL),
+d AS (SELECT v, count(*) AS n FROM av GROUP BY v)
+SELECT account, v FROM av JOIN d USING (v) WHERE n >= 2 AND n <= ${rareMaxIpAccounts} ORDER BY account, v`)) {
+      get(false, r[0])?.[target].push(String(r[1]));
+    }
+  }
+  return [...stats.values()];
+}
+
+/**
+ * `clearbox investigate logs`: load the logs into DuckDB, aggregate per account in SQL, and hand the
+ * statistics to core for features, calibration, clusters and BH. Returns the full report object.
+ */
+export async function investigateLogFiles(request: LogsRequest, now: Date): Promise<LogsReport> {
+  if (request.files.length === 0) throw new InputError('give at least one log file', 'logs');
+  if (request.referenceFiles.length === 0 && request.referenceAccounts.length === 0) {
+    throw new InputError(
+      'no benign reference: give --reference FILE (accounts in good standing or a pre-period) or --reference-accounts LIST; the statistics are calibrated against it',
+      '--reference',
+    );
+  }
+  const files: LogFile[] = [
+    ...request.files.map((path) => ({ path, role: 'traffic' as const })),
+    ...request.referenceFiles.map((path) => ({ path, role: 'reference' as const })),
+  ];
+  const inputs = files.map((f) => ({ role: f.role, ...fileDigest(f.path) }));
+  const largeMaxTokens = request.largeMaxTokens ?? 4096;
+  const session = await DuckSession.open(request.memoryLimit ? { memoryLimit: request.memoryLimit } : {});
+  try {
+    await loadLogs(session, files, request.map, request.referenceAccounts);
+    const perFile =
+      await session.rows(`SELECT source, CAST(count(*) AS DOUBLE), CAST(count_if(defect = 'unparseable timestamp') AS DOUBLE),
+  any_value(line) FILTER (WHERE defect = 'unparseable timestamp')
+FROM requests GROUP BY source ORDER BY source`);
+    for (const [source, total, badTs, line] of perFile) {
+      const file = files[num(source)] as LogFile;
+      if (num(total) === 0) throw new InputError('empty file: no request rows', file.path);
+      if (num(badTs) > num(total) / 2) {
+        throw new InputError(
+          `unparseable timestamps in ${num(badTs)} of ${num(total)} rows (first at line ${num(line)}): expected ISO 8601 (2025-03-01T12:00:00Z) or epoch milliseconds in "${request.map.ts ?? 'ts'}"`,
+          file.path,
+        );
+      }
+    }
+    const [totals] =
+      await session.rows(`SELECT CAST(count(*) AS DOUBLE), CAST(count_if(defect IS NULL) AS DOUBLE),
+  CAST(count_if(defect IS NULL AND is_reference) AS DOUBLE), CAST(count_if(defect IS NULL AND NOT is_reference) AS DOUBLE) FROM requests`);
+    const byReason: Record<string, number> = {};
+    for (const [reason, n] of await session.rows(
+      'SELECT defect, CAST(count(*) AS DOUBLE) FROM requests WHERE defect IS NOT NULL GROUP BY defect ORDER BY defect',
+    )) {
+      byReason[String(reason)] = num(n);
+    }
+    const malformedSample = (
+      await session.rows(
+        'SELECT source, CAST(line AS DOUBLE), defect, coalesce(bad_line, prompt_head) FROM requests WHERE defect IS NOT NULL ORDER BY source, line LIMIT 10',
+      )
+    ).map(([source, line, reason, text]) => ({
+      file: (files[num(source)] as LogFile).path,
+      line: num(line),
+      reason: String(reason),
+      text: text === null ? null : String(text),
+    }));
+    const options = request.options;
+    const stats = await accountStats(session, largeMaxTokens, options.rareShare);
+    const result = investigateLogs(stats, options);
+
+    const flaggedAccounts = [...new Set(result.flagged.flatMap((f) => f.accounts))];
+    const samples = new Map<string, SampleRow[]>();
+    if (flaggedAccounts.length > 0) {
+      await session.run('CREATE TEMP TABLE flagged_accounts (account VARCHAR)');
+      await session.run(
+        `INSERT INTO flagged_accounts VALUES ${flaggedAccounts.map((a) => `(${sqlString(a)})`).join(', ')}`,
+      );
+      for (const r of await session.rows(`SELECT account, source, CAST(line AS DOUBLE), CAST(ts_ms AS DOUBLE), prompt_head, CAST(input_tokens AS DOUBLE),
+  CAST(output_tokens AS DOUBLE), CAST(max_tokens AS DOUBLE), ip
+FROM requests WHERE defect IS NULL AND NOT is_reference AND account IN (SELECT account FROM flagged_accounts)
+QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <= 3 ORDER BY account, ts_ms, source, line`)) {
+        const list = samples.get(String(r[0])) ?? [];
+        list.push({
+          file: (files[num(r[1])] as LogFile).path,
+          line: num(r[2]),
+          ts: r[3] === null ? null : new Date(num(r[3])).toISOString(),
+          account: String(r[0]),
+          prompt: r[4] === null ? null : String(r[4]),
+          inputTokens: r[5] === null ? null : num(r[5]),
+          outputTokens: r[6] === null ? null : num(r[6]),
+          maxTokens: r[7] === null ? null : num(r[7]),
+          ip: r[8] === null ? null : String(r[8]),
+        });
+        samples.set(String(r[0]), list);
+      }
+    }
+    const [total, valid, reference, traffic] = (totals ?? []).map(num);
+    const malformedCount = Object.values(byReason).reduce((a, b) => a + b, 0);
+    return {
+      kind: 'clearbox.investigate.logs',
+      clearboxVersion: clearboxVersion(),
+      generatedAt: now.toISOString(),
+      inputs,
+      parameters: {
+        ...options,
+        map: request.map,
+        referenceAccounts: [...request.referenceAccounts].sort(),
+        largeMaxTokens,
+      },
+      rows: { total: total ?? 0, valid: valid ?? 0, reference: reference ?? 0, traffic: traffic ?? 0 },
+      malformedRows: { count: malformedCount, byReason, sample: malformedSample },
+      tested: result.tested,
+      flagged: result.flagged.map((f) => ({
+        ...f,
+        sampleRows: f.accounts.flatMap((a) => samples.get(a) ?? []).slice(0, 6),
+      })),
+      clusters: result.clusters,
+      calibration: result.calibration,
+      statement: `${result.flagged.length} of ${result.tested.total} tested accounts and clusters are unlike benign traffic at FDR q = ${options.q} (Benjamini-Hochberg over conformal p-values against ${result.calibration.referenceAccounts} reference accounts). This is a statistical statement about the traffic, not a finding that anyone violated the terms of service.`,
+      explanationsChecked: [
+        'Popular framework prompts: templates used by more than the rare share of accounts weigh 0 in templating and link no accounts.',
+        'Shared networks (NAT, corporate proxies): a shared IP links accounts into a cluster, but the cluster is flagged only if its behaviour is unlike random groups of benign accounts of the same size.',
+        'Batch evaluation and labelling pipelines: high-volume, regular, templated traffic is unlike the benign reference and will be flagged; the report says "unlike benign traffic", not "violated the terms" — check the account owner and purpose.',
+        'Heavy but legitimate users: volume alone is one of nine features; the combined score is calibrated on held-out reference accounts, so heavy benign users in the reference set the bar.',
+        `Multiple testing: Benjamini-Hochberg across all ${result.tested.total} accounts and clusters at q = ${options.q}.`,
+      ],
+      sql: session.statements,
+    };
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,252 @@
+import { statSync } from 'node:fs';
+import { closestIds, InputError } from '@clearbox/core';
+import { type DuckSession, sqlIdentifier, sqlString } from './duckdb.ts';
+
+/** The canonical log fields (public contract); the first five are required. */
+export const requiredLogFields = ['ts', 'account', 'prompt', 'inputTokens', 'outputTokens'] as const;
+export const optionalLogFields = [
+  'org',
+  'ip',
+  'userAgent',
+  'model',
+  'maxTokens',
+  'logprobs',
+  'logitBias',
+  'reasoningEffort',
+  'responseId',
+] as const;
+export type LogField = (typeof requiredLogFields)[number] | (typeof optionalLogFields)[number];
+
+export type LogFormat = 'jsonl' | 'csv' | 'parquet';
+
+export interface LogFile {
+  path: string;
+  role: 'traffic' | 'reference';
+}
+
+export function formatOf(path: string): LogFormat {
+  const lower = path.toLowerCase();
+  if (/\.(jsonl|ndjson|json)$/.test(lower)) return 'jsonl';
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.parquet')) return 'parquet';
+  throw new InputError('unknown log format: expected .jsonl, .ndjson, .json, .csv or .parquet', path);
+}
+
+/** Parses `--map account=user_id,ts=created_at` into canonical field -> source column. */
+export function parseFieldMap(text: string | undefined): Partial<Record<LogField, string>> {
+  const out: Partial<Record<LogField, string>> = {};
+  if (!text) return out;
+  const known = [...requiredLogFields, ...optionalLogFields] as string[];
+  for (const part of text.split(',')) {
+    const [field, column] = part.split('=').map((s) => s.trim());
+    if (!field || !column) throw new InputError(`expected field=column pairs, got "${part}"`, '--map');
+    if (!known.includes(field)) {
+      throw new InputError(`unknown field "${field}"; fields: ${known.join(', ')}`, '--map');
+    }
+    out[field as LogField] = column;
+  }
+  return out;
+}
+
+interface Column {
+  name: string;
+  type: string;
+}
+
+const numericTypes =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
+
+/** The source expression of one canonical field, by the column's type; NULL when absent. */
+function fieldExpression(format: LogFormat, field: LogField, column: Column | undefined): string {
+  if (!column) return field === 'logitBias' ? 'CAST(NULL AS BIGINT)' : 'CAST(NULL AS VARCHAR)';
+  if (format === 'jsonl') {
+    const path = sqlString(`$.${JSON.stringify(column.name)}`);
+    if (field === 'logitBias') {
+      return `(CASE json_type(j -> ${path}) WHEN 'OBJECT' THEN json_array_length(json_keys(j -> ${path})) ELSE TRY_CAST(j ->> ${path} AS BIGINT) END)`;
+    }
+    return `(j ->> ${path})`;
+  }
+  const c = sqlIdentifier(column.name);
+  if (field === 'logitBias') {
+    if (numericTypes.test(column.type)) return `CAST(${c} AS BIGINT)`;
+    if (column.type.startsWith('MAP')) return `CAST(cardinality(${c}) AS BIGINT)`;
+    return `(CASE WHEN json_valid(${c}) AND starts_with(ltrim(${c}), '{') THEN json_array_length(json_keys(${c})) ELSE TRY_CAST(${c} AS BIGINT) END)`;
+  }
+  return c;
+}
+
+/** Expressions turning the raw field (VARCHAR or typed) into the canonical typed column. */
+function typedExpression(
+  field: LogField,
+  raw: string,
+  column: Column | undefined,
+  format: LogFormat,
+): string {
+  const type = format === 'parquet' ? (column?.type ?? 'VARCHAR') : 'VARCHAR';
+  const integer = (x: string) =>
+    numericTypes.test(type) ? `CAST(${x} AS BIGINT)` : `TRY_CAST(TRY_CAST(${x} AS DOUBLE) AS BIGINT)`;
+  switch (field) {
+    case 'ts':
+      if (numericTypes.test(type)) return `CAST(${raw} AS BIGINT)`;
+      if (type.startsWith('TIMESTAMP') || type === 'DATE') return `epoch_ms(CAST(${raw} AS TIMESTAMPTZ))`;
+      // Epoch milliseconds or ISO 8601 (with or without an offset; no offset means UTC).
+      return `(CASE WHEN regexp_full_match(${raw}, '-?[0-9]+(\\.[0-9]+)?') THEN TRY_CAST(TRY_CAST(${raw} AS DOUBLE) AS BIGINT) ELSE epoch_ms(TRY_CAST(${raw} AS TIMESTAMPTZ)) END)`;
+    case 'inputTokens':
+    case 'outputTokens':
+    case 'maxTokens':
+      return integer(raw);
+    case 'logitBias':
+      return raw;
+    case 'logprobs':
+      return type === 'BOOLEAN' ? raw : `(lower(CAST(${raw} AS VARCHAR)) IN ('true', '1', 'yes'))`;
+    default:
+      return type === 'VARCHAR' ? raw : `CAST(${raw} AS VARCHAR)`;
+  }
+}
+
+const canonical: Record<LogField, string> = {
+  ts: 'ts_ms',
+  account: 'account',
+  prompt: 'prompt',
+  inputTokens: 'input_tokens',
+  outputTokens: 'output_tokens',
+  org: 'org',
+  ip: 'ip',
+  userAgent: 'user_agent',
+  model: 'model',
+  maxTokens: 'max_tokens',
+  logprobs: 'logprobs',
+  logitBias: 'logit_bias_count',
+  reasoningEffort: 'reasoning_effort',
+  responseId: 'response_id',
+};
+
+async function columnsOf(
+  session: DuckSession,
+  file: LogFile,
+  format: LogFormat,
+  index: number,
+): Promise<Column[]> {
+  if (format === 'jsonl') {
+    const rows = await session.rows(
+      // Every line is scanned: optional fields (logprobs, logitBias) may appear only in a few rows.
+      `SELECT DISTINCT k FROM (SELECT unnest(json_keys(line)) AS k FROM raw_${index} WHERE valid) ORDER BY k`,
+    );
+    return rows.map((r) => ({ name: String(r[0]), type: 'VARCHAR' }));
+  }
+  const source =
+    format === 'csv'
+      ? `read_csv(${sqlString(file.path)}, header = true, all_varchar = true)`
+      : `read_parquet(${sqlString(file.path)})`;
+  const rows = await session.rows(`DESCRIBE SELECT * FROM ${source}`);
+  return rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+}
+
+/**
+ * Loads every log file into one table `requests` with canonical typed columns, a `defect` reason for
+ * malformed rows (kept, counted and sampled, never dropped silently) and the file's line or row number.
+ */
+export async function loadLogs(
+  session: DuckSession,
+  files: readonly LogFile[],
+  map: Partial<Record<LogField, string>>,
+  referenceAccounts: readonly string[],
+): Promise<void> {
+  const selects: string[] = [];
+  for (const [index, file] of files.entries()) {
+    const format = formatOf(file.path);
+    let size: number;
+    try {
+      size = statSync(file.path).size;
+    } catch (error) {
+      throw new InputError(
+        `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        file.path,
+      );
+    }
+    if (size === 0) throw new InputError('empty file: expected one request per row', file.path);
+    let from: string;
+    let line: string;
+    if (format === 'jsonl') {
+      await session.run(
+        `CREATE TEMP TABLE raw_${index} AS SELECT line, row_number() OVER () AS line_number, json_valid(line) AND starts_with(ltrim(line), '{') AS valid FROM read_csv(${sqlString(file.path)}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x01', quote = '', escape = '', auto_detect = false, new_line = '\\n')`,
+      );
+      from = `(SELECT line_number, valid, CASE WHEN valid THEN line ELSE '{}' END AS j, CASE WHEN NOT valid THEN left(line, 200) END AS bad_line FROM raw_${index} WHERE line IS NOT NULL AND trim(line) <> '')`;
+      line = 'line_number';
+    } else if (format === 'csv') {
+      from = `(SELECT *, row_number() OVER () + 1 AS line_number FROM read_csv(${sqlString(file.path)}, header = true, all_varchar = true))`;
+      line = 'line_number';
+    } else {
+      from = `read_parquet(${sqlString(file.path)}, file_row_number = true)`;
+      line = 'file_row_number + 1';
+    }
+    const columns = await columnsOf(session, file, format, index);
+    if (columns.length === 0) throw new InputError('empty file: no row with any field', file.path);
+    const names = columns.map((c) => c.name);
+    const resolved = new Map<LogField, Column | undefined>();
+    for (const field of [...requiredLogFields, ...optionalLogFields]) {
+      const wanted = map[field] ?? field;
+      resolved.set(
+        field,
+        columns.find((c) => c.name === wanted),
+      );
+    }
+    const missing = requiredLogFields.filter((f) => !resolved.get(f));
+    if (missing.length > 0) {
+      const detail = missing
+        .map(
+          (f) =>
+            `"${map[f] ?? f}" (closest columns found: ${closestIds(map[f] ?? f, names, 3).join(', ') || 'none'})`,
+        )
+        .join('; ');
+      throw new InputError(
+        `missing required column(s) ${detail}; map other names with --map ${missing[0]}=<column>`,
+        file.path,
+      );
+    }
+    const fields = [...requiredLogFields, ...optionalLogFields].map((field) => {
+      const column = resolved.get(field);
+      const raw = fieldExpression(format, field, column);
+      return `${typedExpression(field, raw, column, format)} AS ${canonical[field]}`;
+    });
+    const role = file.role === 'reference' ? 'true' : 'false';
+    selects.push(
+      `SELECT ${index} AS source, ${line} AS line, ${role} AS from_reference, ${fields.join(', ')}, ${format === 'jsonl' ? 'bad_line' : 'CAST(NULL AS VARCHAR)'} AS bad_line, ${format === 'jsonl' ? 'valid' : 'true'} AS valid_json FROM ${from}`,
+    );
+  }
+  await session.run('CREATE TEMP TABLE reference_accounts (account VARCHAR)');
+  if (referenceAccounts.length > 0) {
+    await session.run(
+      `INSERT INTO reference_accounts VALUES ${referenceAccounts.map((a) => `(${sqlString(a)})`).join(', ')}`,
+    );
+  }
+  // Derived per-row columns: template key (normalised 48-character prefix), topic bucket (min-hash of
+  // the long words after the prefix), reasoning elicitation, day and hour (UTC).
+  await session.run(`CREATE TEMP TABLE requests AS
+WITH loaded AS (
+  ${selects.join('\n  UNION ALL\n  ')}
+),
+checked AS (
+  SELECT *,
+    CASE WHEN NOT valid_json THEN 'not valid JSON'
+         WHEN account IS NULL OR account = '' THEN 'missing account'
+         WHEN ts_ms IS NULL THEN 'unparseable timestamp'
+         WHEN prompt IS NULL THEN 'missing prompt'
+         WHEN input_tokens IS NULL OR output_tokens IS NULL OR input_tokens < 0 OR output_tokens < 0 THEN 'missing or negative token counts'
+    END AS defect,
+    regexp_replace(lower(prompt), '[0-9]+|https?://[^ ]+|"[^"]*"', '#', 'g') AS normalised
+  FROM loaded
+)
+SELECT source, line, defect, bad_line, account, ts_ms, input_tokens, output_tokens, ip, user_agent, max_tokens,
+  coalesce(logprobs, false) AS logprobs, coalesce(logit_bias_count, 0) AS logit_bias_count, reasoning_effort,
+  from_reference OR account IN (SELECT account FROM reference_accounts) AS is_reference,
+  left(prompt, 160) AS prompt_head,
+  hash(prompt) AS prompt_hash,
+  CAST(hash(left(normalised, 48)) AS VARCHAR) AS template,
+  CAST(list_min(list_transform(regexp_extract_all(substr(normalised, 49), '[a-z]{8,}'), w -> hash(w))) % 64 AS INTEGER) AS topic,
+  regexp_matches(normalised, 'step[ -]by[ -]step|show your (reasoning|work)|explain your reasoning|think (carefully|through|step)|chain[ -]of[ -]thought|reasoning trace|let''s think')
+    OR lower(coalesce(reasoning_effort, '')) = 'high' AS reasoning,
+  CAST(floor(ts_ms / 86400000) AS BIGINT) AS day,
+  CAST(floor(ts_ms / 3600000) % 24 AS INTEGER) AS hour
+FROM checked`);
+}

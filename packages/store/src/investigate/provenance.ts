@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { InputError } from '@clearbox/core';
+
+/** Chain of custody: the SHA-256 and size of an input file, read in 4 MiB chunks (any file size). */
+export function fileDigest(path: string): { path: string; sha256: string; bytes: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
+  }
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(4 << 20);
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { path, sha256: hash.digest('hex'), bytes: statSync(path).size };
+}
+
+let version: string | undefined;
+
+/** The Clearbox version from the repository's package.json. */
+export function clearboxVersion(): string {
+  version ??= (
+    JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+  return version;
+}
