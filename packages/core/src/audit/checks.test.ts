@@ -351,6 +351,45 @@ describe('throughput', () => {
 });
 
 describe('cost-ratio', () => {
+  const disclosures = new Map(
+    walk(join(dataDir, 'disclosures')).map((f) => [f.path.replace(/^.*\/|\.ya?ml$/g, ''), f]),
+  );
+  const withDisclosures = auditContext(catalog, disclosures, ctx.estimator);
+  it('final-run rental: DeepSeek-V3 $5.576M over GPT-4 (Epoch AI) on the same basis, with the range of both', () => {
+    const o = runCheck(withDisclosures, {
+      kind: 'cost-ratio',
+      a: 'deepseek-v3-disclosed',
+      b: 'gpt-4-epoch',
+      basis: 'final-run-rental',
+      claimed: 0.05,
+    });
+    const ratio = fig(o, 'costRatio');
+    const [a, b] = ratio.inputs as [{ value: number }, { value: number; low: number; high: number }];
+    expect(a.value).toBe(5_576_000);
+    expect(ratio.value).toBeCloseTo(5_576_000 / b.value, 10);
+    expect(ratio.high).toBeCloseTo(5_576_000 / b.low, 6);
+    // 1/20 lies inside the range but not at the centre: true only under GPT-4's lower estimates.
+    expect(o.verdict).toBe(
+      0.05 >= (ratio.low ?? 0) && Math.abs(ratio.value - 0.05) > 0.005 ? 'holds-on-basis' : 'holds',
+    );
+    expect(
+      runCheck(withDisclosures, {
+        kind: 'cost-ratio',
+        a: 'deepseek-v3-disclosed',
+        b: 'gpt-4-epoch',
+        claimed: 10,
+      }).verdict,
+    ).toBe('false');
+  });
+  it('an amount: the hardware stage of the fleet basis against "above $500M"', () => {
+    const o = runCheck(withDisclosures, {
+      kind: 'cost-ratio',
+      a: { disclosure: 'deepseek-v3-reconstructed', basis: 'fleet-period', stages: ['hardware'] },
+      claimed: { atLeast: 500e6 },
+    });
+    expect(o.figures[0]?.value).toBe(1.6e9);
+    expect(o.verdict).toBe('holds');
+  });
   it('names the evidence nobody has published: unverifiable', () => {
     const o = check({
       kind: 'cost-ratio',

@@ -1,6 +1,6 @@
 import { figure } from '../../figure/figure.ts';
 import type { CheckOf, DisclosureSide } from '../claim-schema.ts';
-import { describeClaimed, matchClaimed } from '../claimed.ts';
+import { type Claimed, DEFAULT_POINT_TOLERANCE, describeClaimed, matchClaimed } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
 import type { CheckOutcome } from '../verdict.ts';
 import { claimedFigure, num } from './common.ts';
@@ -14,6 +14,14 @@ function refOf(side: DisclosureSide, basis: string): DisclosureRef | { unavailab
   const ref: DisclosureRef = { disclosure: side.disclosure, basis: side.basis ?? basis };
   if (side.stages) ref.stages = side.stages;
   return ref;
+}
+
+/** Whether the claim is compatible with some value in [low, high] (the disclosures' uncertainty range). */
+function overlaps(claimed: Claimed, low: number, high: number, tolerance = DEFAULT_POINT_TOLERANCE): boolean {
+  if (typeof claimed === 'number')
+    return claimed * (1 - tolerance) <= high && claimed * (1 + tolerance) >= low;
+  if (Array.isArray(claimed)) return claimed[0] <= high && claimed[1] >= low;
+  return 'atLeast' in claimed ? high >= claimed.atLeast : low <= claimed.atMost;
 }
 
 function describe(ref: DisclosureRef): string {
@@ -48,15 +56,18 @@ export function checkCostRatio(ctx: AuditContext, check: CheckOf<'cost-ratio'>):
       assumptions: ['The verdict depends entirely on the disclosures and the basis named.'],
     };
   const fa = ta as Exclude<typeof ta, string>;
+  const fb = tb as Exclude<typeof tb, string> | undefined;
   const value =
-    tb === undefined
+    fb === undefined
       ? fa
       : figure({
           name: 'costRatio',
-          value: fa.value / (tb as Exclude<typeof tb, string>).value,
+          value: fa.value / fb.value,
           unit: 'ratio',
-          formula: `${fa.name} / ${(tb as Exclude<typeof tb, string>).name}`,
-          inputs: [fa, tb as Exclude<typeof tb, string>],
+          formula: `${fa.name} / ${fb.name} (range: low of a over high of b, high of a over low of b)`,
+          inputs: [fa, fb],
+          ...(fa.low !== undefined && fb.high !== undefined ? { low: fa.low / fb.high } : {}),
+          ...(fa.high !== undefined && fb.low !== undefined && fb.low > 0 ? { high: fa.high / fb.low } : {}),
         });
   const unit = tb === undefined ? 'USD' : 'ratio';
   const claimed = claimedFigure(
@@ -70,14 +81,14 @@ export function checkCostRatio(ctx: AuditContext, check: CheckOf<'cost-ratio'>):
   const inRange =
     value.low !== undefined &&
     value.high !== undefined &&
-    (matchClaimed(check.claimed, value.low, check.tolerance).holds ||
-      matchClaimed(check.claimed, value.high, check.tolerance).holds);
+    overlaps(check.claimed, value.low, value.high, check.tolerance);
   const head =
     tb === undefined
       ? `${describe(ra)} totals $${num(value.value)}${value.low !== undefined && value.high !== undefined ? ` ($${num(value.low)}–$${num(value.high)})` : ''}.`
-      : `${describe(ra)} over ${describe(b as DisclosureRef)} is ${num(value.value)}.`;
+      : `${describe(ra)} over ${describe(b as DisclosureRef)} is ${num(value.value)}${value.low !== undefined && value.high !== undefined ? ` (${num(value.low)}–${num(value.high)} over the disclosures' ranges)` : ''}.`;
   const figures = [value, claimed];
-  const assumptions = [`The basis (${basis}): another accounting basis gives a different total.`];
+  const bases = [...new Set([ra.basis, ...(b ? [(b as DisclosureRef).basis] : [])])].join(' and ');
+  const assumptions = [`The basis (${bases}): another accounting basis gives a different total.`];
   if (match.holds)
     return {
       verdict: 'holds',

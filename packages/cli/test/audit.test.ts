@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bufferIo } from '../src/io.ts';
+import { main } from '../src/main.ts';
+
+async function run(...argv: string[]) {
+  const io = bufferIo();
+  const code = await main(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'clearbox-audit-'));
+const briefing = 'packages/core/data/claims/deepseek-briefing.yaml';
+
+describe('clearbox audit', () => {
+  it('--claim checks one claim from the command line', async () => {
+    const r = await run(
+      'audit',
+      '--claim',
+      'kind=activation-ratio model=mixtral-8x7b claimed=0.28',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.results).toHaveLength(1);
+    expect(json.results[0]).toMatchObject({ id: 'command-line', verdict: 'holds' });
+    expect(json.results[0].figures[0].value).toBeCloseTo(0.273, 3);
+  });
+
+  it('the briefing: every claim gets a verdict with an explanation and figures', async () => {
+    const r = await run('audit', briefing, '--json');
+    const json = JSON.parse(r.out);
+    const byId = Object.fromEntries(
+      json.results.map((x: { id: string; verdict: string }) => [x.id, x.verdict]),
+    );
+    // Verdicts the engine reaches on evidence computed in packages/core/src/audit/checks.test.ts.
+    expect(byId['v3-training-cost']).toBe('holds-on-basis');
+    expect(byId['v3-activation']).toBe('false');
+    expect(byId['v2-price-vs-gpt-4-turbo']).toBe('holds-on-basis');
+    expect(byId['o3-mini-vs-o1-mini']).toBe('misleading');
+    expect(byId['h100-to-b200-energy-efficiency']).toBe('false');
+    expect(byId['ascend-910c-vs-h100']).toBe('false');
+    expect(byId['inference-share-of-spend']).toBe('unverifiable');
+    expect(byId['deepseek-hardware-500m']).toBe('holds');
+    for (const x of json.results) {
+      expect(x.explanation.length, x.id).toBeGreaterThan(40);
+      expect(Array.isArray(x.figures), x.id).toBe(true);
+    }
+    const every = [
+      ...(readFileSync(briefing, 'utf8').split('\nclaims:')[1] ?? '').matchAll(/^ {2}- id: (\S+)/gm),
+    ].map((m) => m[1]);
+    const reported = [
+      ...json.results.map((x: { id: string }) => x.id),
+      ...json.issues.map((i: { where: string }) => /entry "([^"]+)"/.exec(i.where)?.[1]),
+    ];
+    expect(reported.sort()).toEqual(every.sort());
+    if (json.issues.length === 0) expect(r.code).toBe(0);
+  });
+
+  it('--out writes a self-contained HTML report (verdict table, icons, expandable derivations) and Markdown', async () => {
+    const html = join(tmp, 'audit.html');
+    const r = await run(
+      'audit',
+      '--claim',
+      'kind=hardware-ratio a=b200 b=h100-sxm metric=flops-per-watt claimed=15',
+      '--out',
+      html,
+    );
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<table>');
+    expect(page).toContain('badge bad');
+    expect(page).toContain('✘ false');
+    expect(page).toContain('<details class="fig">');
+    expect(page).not.toMatch(/<script|https?:\/\/[^"]*\.(js|css)/);
+    const md = join(tmp, 'audit.md');
+    expect(
+      (
+        await run(
+          'audit',
+          '--claim',
+          'kind=activation-ratio model=deepseek-v3 claimed=[0.35,0.37]',
+          '--out',
+          md,
+        )
+      ).code,
+    ).toBe(0);
+    expect(readFileSync(md, 'utf8')).toContain('| command-line | activation-ratio | ✘ false |');
+  });
+
+  it('bad input: exit 2, every problem with its path, the valid claims still reported', async () => {
+    const file = join(tmp, 'bad.yaml');
+    writeFileSync(
+      file,
+      `version: 1
+claims:
+  - id: ok
+    text: fine
+    source: { title: t, date: 2025-01-01 }
+    check: { kind: activation-ratio, model: mixtral-8x7b, claimed: 0.28 }
+  - id: typo
+    text: typo
+    source: { title: t, date: 2025-01-01 }
+    check: { kind: activation-ratio, model: deepsek-v3, claimed: 0.05 }
+  - id: nokind
+    text: no kind
+    source: { title: t, date: 2025-01-01 }
+    check: { kind: magic }
+`,
+    );
+    const r = await run('audit', file, '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out).results.map((x: { id: string }) => x.id)).toEqual(['ok']);
+    expect(r.err).toMatch(/^clearbox: error: 2 problems/);
+    expect(r.err).toMatch(
+      /bad\.yaml:10 claims\[1\]\.check\.model.*unknown model "deepsek-v3"; closest: deepseek-v3/,
+    );
+    expect(r.err).toMatch(/claims\[2\]\.check\.kind.*unknown check kind/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('no file and no --claim, an unreadable file, a bad --out: exit 2 with one line', async () => {
+    expect((await run('audit')).code).toBe(2);
+    const missing = await run('audit', join(tmp, 'none.yaml'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read file/);
+    expect((await run('audit', briefing, '--out', join(tmp, 'x.pdf'))).err).toMatch(/--out/);
+  });
+});
