@@ -147,9 +147,9 @@ describe('price-ratio', () => {
       claimed: 0.01,
     });
     expect(o.verdict).toBe('holds-on-basis');
-    expect(fig(o, 'priceRatio(blended)').value).toBeCloseTo((0.75 / 7.229 + 0.25 * (2 / 7.229)) / 15, 6);
-    expect(fig(o, 'priceRatio(input)').value).toBeCloseTo(1 / 7.229 / 10, 6);
-    expect(fig(o, 'priceRatio(output)').value).toBeCloseTo(2 / 7.229 / 30, 6);
+    expect(fig(o, 'priceRatio(deepseek-v2-chat-2024-05 blended / gpt-4-turbo-2024-04 blended)').value).toBeCloseTo((0.75 / 7.229 + 0.25 * (2 / 7.229)) / 15, 6);
+    expect(fig(o, 'priceRatio(deepseek-v2-chat-2024-05 input / gpt-4-turbo-2024-04 input)').value).toBeCloseTo(1 / 7.229 / 10, 6);
+    expect(fig(o, 'priceRatio(deepseek-v2-chat-2024-05 output / gpt-4-turbo-2024-04 output)').value).toBeCloseTo(2 / 7.229 / 30, 6);
   });
   it('"1/10" is false on every side', () => {
     expect(
@@ -199,7 +199,7 @@ describe('price-change', () => {
       side: 'output',
       claimed: { atMost: -0.6 },
     });
-    expect(fig(o, 'priceChange(output)').value).toBeCloseTo(4.4 / 12 - 1, 10);
+    expect(fig(o, 'priceChange(o1-mini-2024-09 → o3-mini-2025-01, output)').value).toBeCloseTo(4.4 / 12 - 1, 10);
     expect(o.verdict).toBe('misleading');
   });
   it('against the price in effect: no change, holds', () => {

@@ -1,11 +1,11 @@
 import { findPrice } from '../../catalog/catalog.ts';
-import { type Figure, figure } from '../../figure/figure.ts';
+import type { Figure } from '../../figure/figure.ts';
 import type { CheckOf, PriceSide } from '../claim-schema.ts';
 import { claimedValue, describeClaimed, matchClaimed } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
 import type { CheckOutcome } from '../verdict.ts';
 import { claimedFigure, num, pct } from './common.ts';
-import { DEFAULT_BLEND_WEIGHT, priceRatio, usdPerMillion } from './price-functions.ts';
+import { DEFAULT_BLEND_WEIGHT, priceRatio } from './price-functions.ts';
 import { supersedingPrice } from './superseded.ts';
 
 const LIKE_SIDES: PriceSide[] = ['input', 'output', 'blended'];
@@ -20,19 +20,13 @@ export function checkPriceRatio(ctx: AuditContext, check: CheckOf<'price-ratio'>
   const b = findPrice(ctx.catalog, check.b.price);
   const w = check.blendWeight ?? DEFAULT_BLEND_WEIGHT;
   const sameSide = check.a.side === check.b.side;
-  let primary: Figure;
-  if (sameSide) primary = priceRatio(ctx.catalog, a.id, b.id, check.a.side, w);
-  else {
-    const fa = usdPerMillion(ctx.catalog, a.id, check.a.side, w);
-    const fb = usdPerMillion(ctx.catalog, b.id, check.b.side, w);
-    primary = figure({
-      name: `priceRatio(${check.a.side}/${check.b.side})`,
-      value: fa.value / fb.value,
-      unit: 'ratio',
-      formula: `${fa.name} / ${fb.name}`,
-      inputs: [fa, fb],
-    });
-  }
+  const primary: Figure = priceRatio(
+    ctx.catalog,
+    { price: a.id, side: check.a.side },
+    { price: b.id, side: check.b.side },
+    check.a.side,
+    w,
+  );
   const claimed = claimedFigure('claimedRatio', check.claimed, 'ratio', check.tolerance);
   const said =
     claimedValue(check.claimed) < 1
