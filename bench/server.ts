@@ -31,7 +31,12 @@ function requestMix(): InferenceOptions[] {
   ];
   for (const [model, hardware] of pairs)
     for (const batch of [1, 2, 4, 8, 16, 32, 64, 128])
-      mix.push({ model, hardware, batch, count: model === 'deepseek-v3' ? 16 : model.includes('70b') ? 4 : 1 });
+      mix.push({
+        model,
+        hardware,
+        batch,
+        count: model === 'deepseek-v3' ? 16 : model.includes('70b') ? 4 : 1,
+      });
   return mix;
 }
 
@@ -75,7 +80,9 @@ async function load(url: string, seconds: number, method: 'GET' | 'POST', path: 
         {
           method,
           agent,
-          headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+          headers: body
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+            : {},
         },
         (res) => {
           res.resume();
@@ -149,7 +156,8 @@ export async function benchServer(): Promise<string[]> {
     const estimator = createEstimator(loadDefaultCatalog());
     let n = 0;
     const t0 = performance.now();
-    while (performance.now() - t0 < 2000) JSON.stringify(estimator.inference(mix[n++ % mix.length] as InferenceOptions));
+    while (performance.now() - t0 < 2000)
+      JSON.stringify(estimator.inference(mix[n++ % mix.length] as InferenceOptions));
     const direct = n / ((performance.now() - t0) / 1000);
 
     const capacity = Math.max(infer.rate, perCore ?? 0);
