@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAudit } from './commands/audit.ts';
 import { registerCatalog } from './commands/catalog.ts';
 import { registerDecide } from './commands/decide.ts';
+import { registerDisclose } from './commands/disclose.ts';
 import { registerEstimateInfer } from './commands/estimate-infer.ts';
 import { registerEstimateTrain } from './commands/estimate-train.ts';
 import { registerPrices } from './commands/prices.ts';
@@ -27,6 +28,7 @@ export function buildProgram(io: Io): Command {
   registerWatch(program, io);
   registerPrices(program, io);
   registerDecide(program, io);
+  registerDisclose(program, io);
   registerServe(program, io);
   for (const command of [...program.commands, ...estimate.commands]) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

@@ -230,7 +230,7 @@ export {
   straightLinePerGpuHour,
 } from './disclose/depreciation.ts';
 export type { FocusImportOptions } from './disclose/focus.ts';
-export { importFocus } from './disclose/focus.ts';
+export { disclosureToYaml, importFocus } from './disclose/focus.ts';
 export { renderDisclosureHtml, STAGE_COLOURS, stackedBasisChart } from './disclose/html.ts';
 export {
   DISCLOSURE_SCHEMA_ID,

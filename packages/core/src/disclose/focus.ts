@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import type { TextFile } from '../catalog/parse.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { parseCsv } from './csv.ts';
@@ -229,4 +230,14 @@ export function importFocus(file: TextFile, options: FocusImportOptions = {}): D
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+/** A disclosure as YAML text (what `import-focus` writes); the header comment says where it came from. */
+export function disclosureToYaml(d: Disclosure, header = ''): string {
+  const comment = header
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => `# ${l}\n`)
+    .join('');
+  return `${comment}${stringify(d, { lineWidth: 0 })}`;
 }

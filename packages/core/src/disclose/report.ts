@@ -131,11 +131,13 @@ export function evaluateDisclosure(
     const items = rd.items.filter(
       (r) => r.kind === 'revenue' && (r.item.revenueBasis ?? 'theoretical') === kind,
     );
+    const recurrences = new Set(items.map((r) => r.item.recurrence ?? 'once'));
+    const per = recurrences.size === 1 ? [...recurrences][0] : undefined;
     if (items.length > 0)
       revenue[kind] = figure({
         name: `revenue.${kind}`,
         value: sum(items.map((r) => r.cost.value * r.share.value)),
-        unit: 'USD',
+        unit: per && per !== 'once' ? `USD/${per.replace('per-', '')}` : 'USD',
         formula: `Σ ${kind} revenue items (per their recurrence: not added to any cost basis)`,
         inputs: items.map((r) => r.cost),
       });
