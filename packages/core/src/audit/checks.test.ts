@@ -147,9 +147,15 @@ describe('price-ratio', () => {
       claimed: 0.01,
     });
     expect(o.verdict).toBe('holds-on-basis');
-    expect(fig(o, 'priceRatio(deepseek-v2-chat-2024-05 blended / gpt-4-turbo-2024-04 blended)').value).toBeCloseTo((0.75 / 7.229 + 0.25 * (2 / 7.229)) / 15, 6);
-    expect(fig(o, 'priceRatio(deepseek-v2-chat-2024-05 input / gpt-4-turbo-2024-04 input)').value).toBeCloseTo(1 / 7.229 / 10, 6);
-    expect(fig(o, 'priceRatio(deepseek-v2-chat-2024-05 output / gpt-4-turbo-2024-04 output)').value).toBeCloseTo(2 / 7.229 / 30, 6);
+    expect(
+      fig(o, 'priceRatio(deepseek-v2-chat-2024-05 blended / gpt-4-turbo-2024-04 blended)').value,
+    ).toBeCloseTo((0.75 / 7.229 + 0.25 * (2 / 7.229)) / 15, 6);
+    expect(
+      fig(o, 'priceRatio(deepseek-v2-chat-2024-05 input / gpt-4-turbo-2024-04 input)').value,
+    ).toBeCloseTo(1 / 7.229 / 10, 6);
+    expect(
+      fig(o, 'priceRatio(deepseek-v2-chat-2024-05 output / gpt-4-turbo-2024-04 output)').value,
+    ).toBeCloseTo(2 / 7.229 / 30, 6);
   });
   it('"1/10" is false on every side', () => {
     expect(
@@ -199,7 +205,10 @@ describe('price-change', () => {
       side: 'output',
       claimed: { atMost: -0.6 },
     });
-    expect(fig(o, 'priceChange(o1-mini-2024-09 → o3-mini-2025-01, output)').value).toBeCloseTo(4.4 / 12 - 1, 10);
+    expect(fig(o, 'priceChange(o1-mini-2024-09 → o3-mini-2025-01, output)').value).toBeCloseTo(
+      4.4 / 12 - 1,
+      10,
+    );
     expect(o.verdict).toBe('misleading');
   });
   it('against the price in effect: no change, holds', () => {
@@ -364,7 +373,10 @@ describe('cost-ratio', () => {
       claimed: 0.05,
     });
     const ratio = fig(o, 'costRatio');
-    const [a, b] = ratio.inputs as [{ value: number }, { value: number; low: number; high: number }];
+    const [a, b] = ratio.inputs as unknown as [
+      { value: number },
+      { value: number; low: number; high: number },
+    ];
     expect(a.value).toBe(5_576_000);
     expect(ratio.value).toBeCloseTo(5_576_000 / b.value, 10);
     expect(ratio.high).toBeCloseTo(5_576_000 / b.low, 6);
