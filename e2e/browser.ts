@@ -63,3 +63,6 @@ export function describeE2e(name: string, body: (e2e: E2e) => void): void {
     });
   });
 }
+
+/** How long a check waits for the page to settle (a render, a fetch) before it fails. */
+export const settle = { timeout: 5000, interval: 50 };

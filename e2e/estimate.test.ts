@@ -2,7 +2,7 @@ import type { InferenceOptions } from '@clearbox/core';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { humanFigure } from '../packages/web/src/format.ts';
-import { describeE2e } from './browser.ts';
+import { describeE2e, settle } from './browser.ts';
 import { nodeEstimator } from './engine.ts';
 
 /** The inference calculator's starting values, spelled out as engine options. */
@@ -67,9 +67,11 @@ describeE2e('Estimate page', (e2e) => {
     await page.getByTestId('infer-hardware').selectOption('h200');
     const onH200 = nodeEstimator().inference({ ...startingRequest, batch: 128, hardware: 'h200' });
     await expectShown(page, 'infer-result', 'outputTokensPerSecond', onH200.throughput.outputTokensPerSecond);
-    await expect(page.locator('[data-figure="memory"] .membar-legend').textContent()).resolves.toContain(
-      `${humanFigure(onH200.memory.totalBytes)} of ${humanFigure(onH200.memory.capacityBytes)} usable`,
-    );
+    await expect
+      .poll(() => page.locator('[data-figure="memory"] .membar-legend').textContent(), settle)
+      .toContain(
+        `${humanFigure(onH200.memory.totalBytes)} of ${humanFigure(onH200.memory.capacityBytes)} usable`,
+      );
     await e2e.screenshot(page, 'estimate-h200-batch-128');
   });
 
@@ -77,12 +79,12 @@ describeE2e('Estimate page', (e2e) => {
     const { page } = await e2e.open('#/estimate');
     await typeInto(page, 'infer-count', 'two');
     const field = page.getByTestId('infer-count');
-    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => field.getAttribute('aria-invalid'), settle).toBe('true');
     const errorId = (await field.getAttribute('aria-describedby')) ?? '';
-    await expect(page.locator(`[id="${errorId}"]`).textContent()).resolves.toBe(
-      'expected a whole number of at least 1, got "two"',
-    );
-    await expect(page.getByTestId('infer-result').count()).resolves.toBe(0);
+    await expect
+      .poll(() => page.locator(`[id="${errorId}"]`).textContent(), settle)
+      .toBe('expected a whole number of at least 1, got "two"');
+    await expect.poll(() => page.getByTestId('infer-result').count(), settle).toBe(0);
     await typeInto(page, 'infer-count', '4');
     await page.getByTestId('infer-result').waitFor();
     const engine = nodeEstimator().inference({ ...startingRequest, count: 4 });
@@ -101,11 +103,11 @@ describeE2e('Estimate page', (e2e) => {
     expect(message).toContain('--tokens');
     await page.getByTestId('train-model').selectOption('mixtral-8x7b');
     const field = page.getByTestId('train-tokens');
-    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => field.getAttribute('aria-invalid'), settle).toBe('true');
     const errorId = (await field.getAttribute('aria-describedby'))?.split(' ').at(-1) ?? '';
-    await expect(page.locator(`[id="${errorId}"]`).textContent()).resolves.toBe(
-      message.replace('--tokens: ', ''),
-    );
+    await expect
+      .poll(() => page.locator(`[id="${errorId}"]`).textContent(), settle)
+      .toBe(message.replace('--tokens: ', ''));
     await typeInto(page, 'train-tokens', '8T');
     await page.getByTestId('train-result').waitFor();
   });
@@ -115,15 +117,15 @@ describeE2e('Estimate page', (e2e) => {
     const engine = nodeEstimator().inference(startingRequest);
     const stat = page.locator('[data-testid="infer-result"] [data-figure="outputTokensPerSecond"]');
     await stat.locator('summary').first().click();
-    await expect(stat.locator('.derivation .formula').nth(1).textContent()).resolves.toBe(
-      engine.throughput.outputTokensPerSecond.formula,
-    );
+    await expect
+      .poll(() => stat.locator('.derivation .formula').nth(1).textContent(), settle)
+      .toBe(engine.throughput.outputTokensPerSecond.formula);
     // Inputs open further: the first input figure's own summary names it.
     const firstInput = engine.throughput.outputTokensPerSecond.inputs.find((i) => 'formula' in i);
     if (firstInput) {
-      await expect(
-        stat.locator('.derivation details.fig > summary code').first().textContent(),
-      ).resolves.toBe(firstInput.name);
+      await expect
+        .poll(() => stat.locator('.derivation details.fig > summary code').first().textContent(), settle)
+        .toBe(firstInput.name);
     }
   });
 
@@ -160,19 +162,19 @@ describeE2e('Estimate page', (e2e) => {
     await saved.locator('summary').click();
     await page.getByTestId('infer-saved-name').fill('e2e: 70B on MI300X at batch 77');
     await page.getByTestId('infer-saved-save').click();
-    await expect(page.getByTestId('infer-saved-status').textContent()).resolves.toMatch(
-      /^saved .* \(revision 1\)$/,
-    );
+    await expect
+      .poll(() => page.getByTestId('infer-saved-status').textContent(), settle)
+      .toMatch(/^saved .* \(revision 1\)$/);
 
     const fresh = await e2e.open('#/estimate');
-    await expect(fresh.page.getByTestId('infer-batch').inputValue()).resolves.toBe('32');
+    await expect.poll(() => fresh.page.getByTestId('infer-batch').inputValue(), settle).toBe('32');
     await fresh.page.getByTestId('infer-saved').locator('summary').click();
     await fresh.page
       .locator('.saved-list li', { hasText: 'e2e: 70B on MI300X at batch 77' })
       .getByRole('button', { name: 'Load' })
       .click();
-    await expect(fresh.page.getByTestId('infer-batch').inputValue()).resolves.toBe('77');
-    await expect(fresh.page.getByTestId('infer-hardware').inputValue()).resolves.toBe('mi300x');
+    await expect.poll(() => fresh.page.getByTestId('infer-batch').inputValue(), settle).toBe('77');
+    await expect.poll(() => fresh.page.getByTestId('infer-hardware').inputValue(), settle).toBe('mi300x');
     const engine = nodeEstimator().inference({ ...startingRequest, batch: 77, hardware: 'mi300x' });
     await expectShown(
       fresh.page,

@@ -1,8 +1,9 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { evaluateDisclosure, parseDisclosure } from '@clearbox/core';
 import { expect, it } from 'vitest';
 import { humanFigure } from '../packages/web/src/format.ts';
-import { describeE2e } from './browser.ts';
+import { describeE2e, settle } from './browser.ts';
 import { nodeEstimator } from './engine.ts';
 
 describeE2e('Overview and Catalog pages', (e2e) => {
@@ -17,13 +18,27 @@ describeE2e('Overview and Catalog pages', (e2e) => {
       usdPerGpuHour: 2,
     });
     const headline = page.locator('[data-testid="overview-stats"] [data-figure="costUsd"]');
-    await expect(headline.getAttribute('data-value')).resolves.toBe(String(engine.costUsd.value));
-    await expect(headline.locator('.stat-value').textContent()).resolves.toBe('$5.576M');
+    await expect.poll(() => headline.getAttribute('data-value'), settle).toBe(String(engine.costUsd.value));
+    await expect.poll(() => headline.locator('.stat-value').textContent(), settle).toBe('$5.576M');
     const fp8 = engine.mfuByDtype.fp8;
     expect(fp8).toBeDefined();
     if (fp8) {
       const mfu = page.locator('[data-testid="overview-stats"] [data-figure="mfu(fp8)"] .stat-value');
-      await expect(mfu.textContent()).resolves.toBe(humanFigure(fp8));
+      await expect.poll(() => mfu.textContent(), settle).toBe(humanFigure(fp8));
+    }
+    // Every basis of the reconstructed disclosure, beside the headline, as the Disclose engine computes it.
+    const path = fileURLToPath(
+      new URL('../packages/core/data/disclosures/deepseek-v3-reconstructed.yaml', import.meta.url),
+    );
+    const report = evaluateDisclosure(
+      nodeEstimator().catalog,
+      parseDisclosure({ path, text: readFileSync(path, 'utf8') }),
+      { estimator: nodeEstimator() },
+    );
+    expect(report.bases.length).toBeGreaterThan(3);
+    for (const basis of report.bases) {
+      const row = page.locator(`[data-testid="overview-bases"] tr[data-basis="${basis.id}"]`);
+      await expect.poll(() => row.getAttribute('data-value'), settle).toBe(String(basis.total.value));
     }
     const file = await e2e.screenshot(page, 'overview-readme');
     // `CLEARBOX_DOCS_SCREENSHOT=1` refreshes the README's committed screenshot from this run.
@@ -38,16 +53,16 @@ describeE2e('Overview and Catalog pages', (e2e) => {
     const all = await rows.count();
     expect(all).toBe(nodeEstimator().catalog.devices.length);
     await page.getByTestId('catalog-search').fill('h800');
-    await expect(rows.count()).resolves.toBe(1);
+    await expect.poll(() => rows.count(), settle).toBe(1);
     const link = rows.first().locator('a').first();
-    await expect(link.getAttribute('href')).resolves.toMatch(/^https:\/\//);
+    await expect.poll(() => link.getAttribute('href'), settle).toMatch(/^https:\/\//);
 
     await page.getByRole('tab', { name: 'Models' }).click();
     await page.getByTestId('catalog-search').fill('deepseek');
     const deepseek = nodeEstimator().catalog.models.filter((m) =>
       `${m.id} ${m.name}`.toLowerCase().includes('deepseek'),
     );
-    await expect(rows.count()).resolves.toBe(deepseek.length);
+    await expect.poll(() => rows.count(), settle).toBe(deepseek.length);
     await e2e.screenshot(page, 'catalog-models-deepseek');
   });
 });

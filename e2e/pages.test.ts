@@ -1,9 +1,10 @@
 import { expect, it } from 'vitest';
-import { describeE2e } from './browser.ts';
+import { describeE2e, settle } from './browser.ts';
 
 const pages = [
   { path: '#/', name: 'overview', heading: 'What did DeepSeek-V3 cost?' },
   { path: '#/estimate', name: 'estimate', heading: 'Estimate' },
+  { path: '#/disclose', name: 'disclose', heading: 'Disclose' },
   { path: '#/catalog', name: 'catalog', heading: 'Catalog' },
 ];
 
@@ -11,10 +12,10 @@ describeE2e('every page', (e2e) => {
   for (const p of pages) {
     it(`${p.name}: renders from the server, makes no outside request, logs no error`, async () => {
       const { page, foreignRequests, errors } = await e2e.open(p.path);
-      await expect(page.locator('h1').first().textContent()).resolves.toBe(p.heading);
-      await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe(
-        p.name[0]?.toUpperCase() + p.name.slice(1),
-      );
+      await expect.poll(() => page.locator('h1').first().textContent(), settle).toBe(p.heading);
+      await expect
+        .poll(() => page.locator('nav a[aria-current="page"]').textContent(), settle)
+        .toBe(p.name[0]?.toUpperCase() + p.name.slice(1));
       await page.waitForLoadState('networkidle');
       await e2e.screenshot(page, p.name);
       expect(foreignRequests).toEqual([]);

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { CatalogPage } from './pages/catalog.tsx';
+import { DisclosePage } from './pages/disclose.tsx';
 import { EstimatePage } from './pages/estimate.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { pages, useRoute } from './router.ts';
@@ -40,6 +41,7 @@ export function App() {
       <main id="main" tabIndex={-1} data-page={path}>
         {path === '/' && <OverviewPage />}
         {path === '/estimate' && <EstimatePage />}
+        {path === '/disclose' && <DisclosePage />}
         {path === '/catalog' && <CatalogPage />}
       </main>
       <footer class="foot">

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 export const pages = [
   { path: '/', title: 'Overview' },
   { path: '/estimate', title: 'Estimate' },
+  { path: '/disclose', title: 'Disclose' },
   { path: '/catalog', title: 'Catalog' },
 ] as const;
 

@@ -1,7 +1,10 @@
 import { useMemo } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
 import { FigureStat } from '../components/figure-view.tsx';
+import { computeDisclosureView } from '../disclose/disclosure-view.ts';
+import { referenceDisclosure } from '../disclose/reference-disclosures.ts';
 import { computeTrainingView, deepseekV3TrainingForm } from '../estimate/training-view.ts';
+import { BasesTable } from './disclose.tsx';
 
 const v3Report = 'https://arxiv.org/abs/2412.19437';
 
@@ -12,6 +15,15 @@ const v3Report = 'https://arxiv.org/abs/2412.19437';
  */
 export function OverviewPage() {
   const view = useMemo(() => computeTrainingView(defaultEstimator(), deepseekV3TrainingForm), []);
+  // DeepSeek's own numbers, and the same numbers completed from public third-party estimates.
+  const disclosed = useMemo(
+    () => computeDisclosureView(defaultEstimator(), referenceDisclosure('deepseek-v3-disclosed')),
+    [],
+  );
+  const reconstructed = useMemo(
+    () => computeDisclosureView(defaultEstimator(), referenceDisclosure('deepseek-v3-reconstructed')),
+    [],
+  );
   if (!view.ok) {
     return (
       <div class="form-error" role="alert">
@@ -60,6 +72,44 @@ export function OverviewPage() {
         <FigureStat label="GPU energy (TDP × PUE)" figure={e.energyMWh} />
         <FigureStat label="Emissions (world-average grid)" figure={e.emissionsTonnesCo2} />
       </div>
+      {reconstructed.kind === 'report' && (
+        <section aria-labelledby="bases-h" data-testid="overview-bases">
+          <h2 id="bases-h">The $5.576M beside every accounting basis</h2>
+          <p class="muted">
+            DeepSeek's disclosed numbers completed with public third-party estimates (each item says whose),
+            in the reference disclosure <code>deepseek-v3-reconstructed</code>. Ranges are P10–P90 of a seeded
+            Monte Carlo; open a basis to see its items. Load it in <a href="#/disclose">Disclose</a> to change
+            them.
+          </p>
+          <BasesTable report={reconstructed.report} />
+        </section>
+      )}
+      {disclosed.kind === 'report' && reconstructed.kind === 'report' && (
+        <section aria-labelledby="complete-h" data-testid="overview-completeness">
+          <h2 id="complete-h">What the completeness score says</h2>
+          <div class="stats">
+            <FigureStat
+              label="DeepSeek's own disclosure"
+              figure={disclosed.report.completeness.score}
+              hint={`${disclosed.report.completeness.stages.filter((x) => x.status === 'missing').length} of ${disclosed.report.completeness.stages.length} stages missing`}
+            />
+            <FigureStat
+              label="Completed with third-party estimates"
+              figure={reconstructed.report.completeness.score}
+              hint="estimated stages count half"
+            />
+          </div>
+          {disclosed.report.flags.length > 0 && (
+            <ul class="warnings">
+              {disclosed.report.flags.map((f) => (
+                <li key={f.id}>
+                  <strong>{f.id}</strong>: {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
       <div class="columns">
         <section aria-labelledby="excl-h">
           <h2 id="excl-h">What the headline leaves out</h2>

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { evaluateDisclosure, parseDisclosure, parseDisclosureData, validateDisclosure } from '@clearbox/core';
+import { expect, it } from 'vitest';
+import { formatUsd } from '../packages/web/src/format.ts';
+import { describeE2e, settle } from './browser.ts';
+import { nodeEstimator } from './engine.ts';
+
+const disclosedPath = fileURLToPath(
+  new URL('../packages/core/data/disclosures/deepseek-v3-disclosed.yaml', import.meta.url),
+);
+const disclosedText = readFileSync(disclosedPath, 'utf8');
+
+/** DeepSeek's disclosure with two mistakes an author could make: a word for a number, an unknown stage. */
+function malformed(): string {
+  const lines = disclosedText.split('\n');
+  const quantity = lines.findIndex((l) => /^\s+quantity: 2664000\s*$/.test(l));
+  const stage = lines.findIndex((l, i) => i > quantity && /^\s+stage: final-run\s*$/.test(l));
+  expect(quantity).toBeGreaterThan(0);
+  expect(stage).toBeGreaterThan(quantity);
+  lines[quantity] = lines[quantity]?.replace('2664000', 'about 2.6 million') ?? '';
+  lines[stage] = lines[stage]?.replace('final-run', 'final-rnu') ?? '';
+  return lines.join('\n');
+}
+
+describeE2e('Disclose page', (e2e) => {
+  it('an uploaded malformed disclosure shows each problem at its field and line', async () => {
+    const text = malformed();
+    const file = { path: 'deepseek-v3-broken.yaml', text };
+    const { data, lineOf } = parseDisclosureData(file);
+    const result = validateDisclosure(data, file, lineOf);
+    expect(result.success).toBe(false);
+    const issues = result.success ? [] : result.issues;
+    expect(issues.length).toBeGreaterThanOrEqual(2);
+
+    const { page } = await e2e.open('#/disclose');
+    await page.getByTestId('disclose-report').waitFor();
+    await page.getByTestId('disclose-upload').setInputFiles({
+      name: 'deepseek-v3-broken.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from(text),
+    });
+    const problems = page.getByTestId('disclose-problems');
+    await problems.waitFor();
+    for (const issue of issues) {
+      const li = problems.locator(`li[data-path="${issue.path}"]`);
+      await expect.poll(() => li.count(), settle).toBeGreaterThan(0);
+      const line = Number(/:(\d+)$/.exec(issue.where)?.[1]);
+      await expect.poll(() => li.first().getAttribute('data-line'), settle).toBe(String(line));
+      await expect.poll(() => li.first().textContent(), settle).toContain(issue.message);
+      // The offending source line is shown under the message.
+      await expect
+        .poll(() => li.first().locator('.source-line').textContent(), settle)
+        .toBe(text.split('\n')[line - 1]);
+    }
+    await expect.poll(() => page.getByTestId('disclose-report').count(), settle).toBe(0);
+    await e2e.screenshot(page, 'disclose-malformed');
+  });
+
+  it('a valid disclosure gives the engine’s bases; it saves and loads back', async () => {
+    const { page } = await e2e.open('#/disclose');
+    const textarea = page.getByTestId('disclose-text');
+    await textarea.fill(disclosedText);
+    const report = evaluateDisclosure(
+      nodeEstimator().catalog,
+      parseDisclosure({ path: disclosedPath, text: disclosedText }),
+      { estimator: nodeEstimator() },
+    );
+    const table = page.getByTestId('bases-table');
+    await page.waitForFunction(
+      (id) => document.querySelector(`[data-testid="bases-table"] tr[data-basis="${id}"]`) !== null,
+      report.bases[0]?.id,
+    );
+    for (const basis of report.bases) {
+      const row = table.locator(`tr[data-basis="${basis.id}"]`);
+      await expect.poll(() => row.getAttribute('data-value'), settle).toBe(String(basis.total.value));
+      await expect
+        .poll(() => row.locator('td.num').first().textContent(), settle)
+        .toBe(formatUsd(basis.total.value));
+    }
+    const saved = page.getByTestId('disclose-saved');
+    await saved.locator('summary').click();
+    await page.getByTestId('disclose-saved-name').fill('e2e DeepSeek-V3 as disclosed');
+    await page.getByTestId('disclose-saved-save').click();
+    await expect
+      .poll(() => page.getByTestId('disclose-saved-status').textContent(), settle)
+      .toMatch(/^saved /);
+
+    const fresh = await e2e.open('#/disclose');
+    await fresh.page.getByTestId('disclose-saved').locator('summary').click();
+    await fresh.page
+      .locator('.saved-list li', { hasText: 'e2e DeepSeek-V3 as disclosed' })
+      .getByRole('button', { name: 'Load' })
+      .click();
+    const rental = report.bases.find((b) => b.id === 'final-run-rental');
+    expect(rental).toBeDefined();
+    await fresh.page.waitForFunction(
+      (v) =>
+        document
+          .querySelector('[data-testid="bases-table"] tr[data-basis="final-run-rental"]')
+          ?.getAttribute('data-value') === v,
+      String(rental?.total.value),
+    );
+    // The loaded item is the saved disclosure (as JSON now), with DeepSeek's flags.
+    await expect
+      .poll(() => fresh.page.getByTestId('disclose-flags').textContent(), settle)
+      .toContain('rental-only');
+    await e2e.screenshot(fresh.page, 'disclose-report');
+  });
+});

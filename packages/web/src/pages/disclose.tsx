@@ -1,0 +1,304 @@
+import {
+  DISCLOSURE_TEMPLATE,
+  type DisclosureReport,
+  renderDisclosureHtml,
+  stackedBasisChart,
+  type TextFile,
+} from '@clearbox/core';
+import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { defaultEstimator } from '../catalog-data.ts';
+import { FigureStat, FigureTree } from '../components/figure-view.tsx';
+import { SavedItems } from '../components/saved-items.tsx';
+import { computeDisclosureView, type DisclosureView } from '../disclose/disclosure-view.ts';
+import { referenceDisclosures } from '../disclose/reference-disclosures.ts';
+import { formatUsd } from '../format.ts';
+
+/** Evaluating a large disclosure takes tens of ms (10,000 Monte Carlo draws): wait for a pause in typing. */
+const TYPING_PAUSE_MS = 250;
+
+export function DisclosePage() {
+  const estimator = defaultEstimator();
+  const references = referenceDisclosures();
+  const [file, setFile] = useState<TextFile>(
+    () => references[0] ?? { path: 'template.yaml', text: DISCLOSURE_TEMPLATE },
+  );
+  const [committed, setCommitted] = useState<TextFile>(file);
+  useEffect(() => {
+    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [file]);
+  const view = useMemo(() => computeDisclosureView(estimator, committed), [estimator, committed]);
+  const textId = useId();
+  const uploadId = useId();
+  const referenceId = useId();
+  const [reference, setReference] = useState(references[0]?.path ?? '');
+
+  const load = (next: TextFile) => {
+    setFile(next);
+    setCommitted(next); // a loaded file is complete: no need to wait for typing to stop
+  };
+  return (
+    <>
+      <h1>Disclose</h1>
+      <p class="lede">
+        Check an AI cost disclosure against the Clearbox format and see every accounting basis side by side,
+        with completeness and cross-checks. Paste or upload YAML or JSON, or start from the template or a
+        reference disclosure. It is checked in your browser; only saving sends it to the server.
+      </p>
+      <div class="form">
+        <div class="field">
+          <label for={referenceId}>Reference disclosure</label>
+          <select
+            id={referenceId}
+            value={reference}
+            onChange={(e) => setReference((e.currentTarget as HTMLSelectElement).value)}
+          >
+            {references.map((r) => (
+              <option key={r.path} value={r.path}>
+                {r.path.split('/').pop()}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <span class="help">&nbsp;</span>
+          <button type="button" onClick={() => load(references.find((r) => r.path === reference) ?? file)}>
+            Load reference
+          </button>
+        </div>
+        <div class="field">
+          <span class="help">&nbsp;</span>
+          <button type="button" onClick={() => load({ path: 'template.yaml', text: DISCLOSURE_TEMPLATE })}>
+            Start from the template
+          </button>
+        </div>
+        <div class="field">
+          <label for={uploadId}>Upload a disclosure (YAML or JSON)</label>
+          <input
+            id={uploadId}
+            data-testid="disclose-upload"
+            type="file"
+            accept=".yaml,.yml,.json,application/json,text/yaml"
+            onChange={async (e) => {
+              const chosen = (e.currentTarget as HTMLInputElement).files?.[0];
+              if (chosen) load({ path: chosen.name, text: await chosen.text() });
+            }}
+          />
+        </div>
+      </div>
+      <div class="field">
+        <label for={textId}>Disclosure ({file.path})</label>
+        <textarea
+          id={textId}
+          data-testid="disclose-text"
+          class="code"
+          rows={16}
+          spellcheck={false}
+          value={file.text}
+          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
+        />
+      </div>
+      <SavedItems
+        collection="disclosures"
+        label="disclosure"
+        testId="disclose-saved"
+        content={() => (view.kind === 'report' ? view.data : { text: file.text })}
+        accepts={(c) => typeof c === 'object' && c !== null}
+        onLoad={(content, item) =>
+          load({
+            path: `${item.name}.json`,
+            text:
+              typeof (content as { text?: unknown }).text === 'string'
+                ? (content as { text: string }).text
+                : JSON.stringify(content, null, 2),
+          })
+        }
+      />
+      <DisclosureResult view={view} text={committed.text} />
+    </>
+  );
+}
+
+function DisclosureResult({ view, text }: { view: DisclosureView; text: string }) {
+  if (view.kind === 'empty') return <p class="muted">Paste a disclosure above to check it.</p>;
+  const lines = text.split('\n');
+  if (view.kind === 'syntax') {
+    return (
+      <div class="form-error" role="alert" data-testid="disclose-problems">
+        <strong>Not valid YAML or JSON</strong>
+        <ul class="issues">
+          <li data-line={view.line ?? ''}>
+            {view.line ? `line ${view.line}: ` : ''}
+            {view.message}
+            {view.line && <pre class="source-line">{lines[view.line - 1]}</pre>}
+          </li>
+        </ul>
+      </div>
+    );
+  }
+  if (view.kind === 'invalid') {
+    return (
+      <div class="form-error" role="alert" data-testid="disclose-problems">
+        <strong>
+          {view.issues.length} problem{view.issues.length === 1 ? '' : 's'} with this disclosure
+        </strong>
+        <ul class="issues">
+          {view.issues.map((i) => (
+            <li key={`${i.path}|${i.message}`} data-path={i.path} data-line={i.line ?? ''}>
+              {i.line ? `line ${i.line} ` : ''}
+              <code>{i.path}</code>: {i.message}
+              {i.line && <pre class="source-line">{lines[i.line - 1]}</pre>}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  return <DisclosureReportView report={view.report} />;
+}
+
+function downloadHtml(report: DisclosureReport): void {
+  const blob = new Blob([renderDisclosureHtml(report)], { type: 'text/html' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${report.disclosure.id}-report.html`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function BasesTable({ report }: { report: DisclosureReport }) {
+  return (
+    <div class="table-wrap">
+      <table data-testid="bases-table">
+        <thead>
+          <tr>
+            <th scope="col">Accounting basis</th>
+            <th scope="col" class="num">
+              Total
+            </th>
+            <th scope="col" class="num">
+              P10–P90
+            </th>
+            <th scope="col">What it counts</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.bases.map((b) => (
+            <tr key={b.id} data-basis={b.id} data-value={String(b.total.value)}>
+              <th scope="row">{b.label}</th>
+              <td class="num">{formatUsd(b.total.value)}</td>
+              <td class="num">
+                {b.total.low !== undefined && b.total.high !== undefined
+                  ? `${formatUsd(b.total.low)}–${formatUsd(b.total.high)}`
+                  : '—'}
+              </td>
+              <td>
+                {b.description}
+                <FigureTree figure={b.total} />
+              </td>
+            </tr>
+          ))}
+          {report.unavailableBases.map((b) => (
+            <tr key={b.id} class="nofit">
+              <th scope="row">{b.label}</th>
+              <td class="num">—</td>
+              <td class="num">—</td>
+              <td>not computable: {b.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function DisclosureReportView({ report }: { report: DisclosureReport }) {
+  const c = report.completeness;
+  return (
+    <div data-testid="disclose-report">
+      <h2>
+        {report.disclosure.model} — {report.disclosure.publisher}
+      </h2>
+      <p>
+        <button type="button" data-testid="disclose-download" onClick={() => downloadHtml(report)}>
+          Download the HTML report
+        </button>
+      </p>
+      <h3>Every accounting basis</h3>
+      <BasesTable report={report} />
+      <div
+        class="chart"
+        role="img"
+        aria-label="cost by stage for each basis, with P10–P90 whiskers"
+        // The SVG comes from core's report renderer, which escapes every text it writes.
+        dangerouslySetInnerHTML={{ __html: stackedBasisChart(report.bases) }}
+      />
+      <div class="columns">
+        <section aria-labelledby="completeness-h">
+          <h3 id="completeness-h">Completeness</h3>
+          <div class="stats">
+            <FigureStat label="Completeness score" figure={c.score} />
+          </div>
+          <table data-testid="completeness-table">
+            <thead>
+              <tr>
+                <th scope="col">Stage</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  Items
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.stages.map((s) => (
+                <tr key={s.stage}>
+                  <th scope="row">{s.stage}</th>
+                  <td>
+                    <span
+                      class={`badge ${s.status === 'disclosed' ? 'ok' : s.status === 'estimated' ? 'warn' : s.status === 'missing' ? 'bad' : ''}`}
+                    >
+                      {s.status}
+                    </span>
+                  </td>
+                  <td class="num">{s.items}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {report.flags.length > 0 && (
+            <ul class="warnings" data-testid="disclose-flags">
+              {report.flags.map((f) => (
+                <li key={f.id}>
+                  <strong>{f.id}</strong>: {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section aria-labelledby="findings-h">
+          <h3 id="findings-h">Cross-checks</h3>
+          {report.findings.length === 0 ? (
+            <p class="muted">No cross-check applies.</p>
+          ) : (
+            <ul class="findings" data-testid="disclose-findings">
+              {report.findings.map((f) => (
+                <li key={f.id}>
+                  <span
+                    class={`badge ${f.severity === 'ok' ? 'ok' : f.severity === 'info' ? '' : f.severity === 'warn' ? 'warn' : 'bad'}`}
+                  >
+                    {f.severity}
+                  </span>{' '}
+                  {f.message}
+                  {f.figures.map((fig) => (
+                    <FigureTree key={fig.name} figure={fig} />
+                  ))}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
