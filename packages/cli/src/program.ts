@@ -5,6 +5,7 @@ import { registerDecide } from './commands/decide.ts';
 import { registerDisclose } from './commands/disclose.ts';
 import { registerEstimateInfer } from './commands/estimate-infer.ts';
 import { registerEstimateTrain } from './commands/estimate-train.ts';
+import { registerInvestigate } from './commands/investigate.ts';
 import { registerPrices } from './commands/prices.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -30,6 +31,7 @@ export function buildProgram(io: Io): Command {
   registerDecide(program, io);
   registerDisclose(program, io);
   registerServe(program, io);
+  registerInvestigate(program, io);
   for (const command of [...program.commands, ...estimate.commands]) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }

@@ -17,6 +17,18 @@ interface Provenance {
   explanationsChecked: string[];
 }
 
+/** One request row quoted as evidence behind a flag. */
+export interface LogSampleRow {
+  file: string;
+  line: number;
+  ts: string | null;
+  account: string | null;
+  prompt: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  maxTokens: number | null;
+}
+
 export interface LogsReportView extends Provenance {
   rows: { total: number; valid: number; reference: number; traffic: number };
   malformedRows: {
@@ -25,7 +37,7 @@ export interface LogsReportView extends Provenance {
     sample: Array<{ file: string; line: number; reason: string; text: string | null }>;
   };
   tested: { accounts: number; clusters: number; total: number };
-  flagged: Array<TestedUnit & { sampleRows: Array<Record<string, unknown>> }>;
+  flagged: Array<TestedUnit & { sampleRows: LogSampleRow[] }>;
   clusters: TestedUnit[];
   calibration: CalibrationSummary;
   sql: string[];
@@ -89,14 +101,14 @@ export function renderLogsReportHtml(r: LogsReportView): string {
         `<details><summary><strong>${escapeHtml(unitLabel(f))}</strong>: p = ${fmt(f.p)}, q = ${fmt(f.q)}</summary>${f.links?.length ? `<p>Linked by: ${escapeHtml(f.links.join('; '))}</p>` : ''}${featureTable(f)}${htmlTable(
           ['file', 'line', 'ts', 'account', 'prompt (first 160 chars)', 'in', 'out', 'max'],
           f.sampleRows.map((s) => [
-            escapeHtml(String(s.file ?? '')),
-            fmt(s.line as number),
-            escapeHtml(String(s.ts ?? '')),
-            escapeHtml(String(s.account ?? '')),
-            escapeHtml(String(s.prompt ?? '')),
-            fmt(s.inputTokens as number),
-            fmt(s.outputTokens as number),
-            fmt(s.maxTokens as number),
+            escapeHtml(s.file),
+            fmt(s.line),
+            escapeHtml(s.ts ?? ''),
+            escapeHtml(s.account ?? ''),
+            escapeHtml(s.prompt ?? ''),
+            fmt(s.inputTokens),
+            fmt(s.outputTokens),
+            fmt(s.maxTokens),
           ]),
           [1, 5, 6, 7],
         )}</details>`,

@@ -62,6 +62,8 @@ export interface CalibrationSummary {
   minimumClusterP: number | null;
   /** The fewest units that must share the minimum p before BH at q can flag any of them. */
   minimumFlagsForBh: number;
+  /** Tested accounts' p-values in 10 bins of width 0.1: flat where the traffic is like the reference. */
+  pValueHistogram: number[];
   clusterNull: string;
   combination: string;
   features: Array<{
@@ -239,6 +241,11 @@ export function investigateLogs(
       minimumAccountP,
       minimumClusterP: clusterHoldouts.length ? 1 / (Math.min(...clusterHoldouts) + 1) : null,
       minimumFlagsForBh: Math.ceil((minimumAccountP * units.length) / options.q),
+      pValueHistogram: accountUnits.reduce((bins, u) => {
+        const i = Math.min(9, Math.floor(u.p * 10 - 1e-12));
+        bins[Math.max(0, i)] = (bins[Math.max(0, i)] as number) + 1;
+        return bins;
+      }, new Array<number>(10).fill(0)),
       clusterNull:
         'random groups of reference accounts of the cluster size: one third calibrate the features (drawn from the calibration half), two thirds calibrate the combined score (drawn from the holdout half)',
       combination:

@@ -158,7 +158,7 @@ export function generateTraffic(spec: TrafficSpec = defaultTrafficSpec): SynthTr
   const truth: Record<string, AccountKind> = {};
   const traffic: LogRow[] = [];
   const reference: LogRow[] = [];
-  const n = (x: number) => Math.max(1, Math.round(x * spec.scale));
+  const n = (x: number) => (x <= 0 ? 0 : Math.max(1, Math.round(x * spec.scale)));
 
   const emit = (out: LogRow[], account: string, b: Behaviour, ip: () => string, agent: string) => {
     const times: number[] = [];
@@ -324,11 +324,13 @@ export function generateTraffic(spec: TrafficSpec = defaultTrafficSpec): SynthTr
     const id = `sweep-${i + 1}`;
     const prompt = `Repeat the word: ${word(rng.int(4000))}`;
     const ip = ipOf(rng, 198);
-    for (let r = 0; r < 300; r++) {
+    // Recovering a projection of hidden size d takes on the order of d queries (Carlini et al. 2024).
+    for (let r = 0; r < 2000; r++) {
       const bias: Record<string, number> = {};
       for (let j = 0; j < 20; j++) bias[String(r * 20 + j)] = 100;
       traffic.push({
-        ts: new Date(spec.startMs + DAY + r * 2000).toISOString(),
+        // Automation round the clock: one request every ~86 s for two days.
+        ts: new Date(spec.startMs + DAY + r * 86_400 + rng.int(5000)).toISOString(),
         account: id,
         prompt,
         inputTokens: 12,

@@ -1,0 +1,128 @@
+import { readFileSync, statSync } from 'node:fs';
+import { defaultLogOptions, formatNumber, InputError, renderLogsReportHtml } from '@clearbox/core';
+import { investigateLogFiles, parseFieldMap } from '@clearbox/store';
+import { type Command, CommanderError } from 'commander';
+import type { Io } from '../io.ts';
+import { parseInteger, parseNumber } from '../options.ts';
+import { renderTable } from '../render/table.ts';
+import { collect, writeReport } from './investigate-output.ts';
+
+interface Flags {
+  reference?: string[];
+  referenceAccounts?: string;
+  map?: string;
+  q: string;
+  seed: string;
+  rareShare: string;
+  minSharedTemplates: string;
+  largeMaxTokens: string;
+  memoryLimit?: string;
+  json?: boolean;
+  out?: string;
+}
+
+/** A comma-separated list, or a file with one account per line when the text names an existing file. */
+function accountList(text: string | undefined): string[] {
+  if (!text) return [];
+  let isFile = false;
+  try {
+    isFile = statSync(text).isFile();
+  } catch {
+    isFile = false;
+  }
+  const raw = isFile ? readFileSync(text, 'utf8').split(/\r?\n/) : text.split(',');
+  return [...new Set(raw.map((s) => s.trim()).filter(Boolean))];
+}
+
+function probability(flag: string, text: string): number {
+  const x = parseNumber(flag, text);
+  if (!(x > 0 && x < 1)) throw new InputError(`expected a number between 0 and 1, got "${text}"`, flag);
+  return x;
+}
+
+export function registerInvestigateLogs(investigate: Command, io: Io): void {
+  investigate
+    .command('logs')
+    .description(
+      'flag accounts and clusters whose API traffic is unlike a benign reference, at a controlled false discovery rate; exit 1 when any is flagged',
+    )
+    .argument('<files...>', 'API logs: JSONL, CSV or Parquet, one request per row')
+    .option(
+      '--reference <file>',
+      'benign reference logs (accounts in good standing or a pre-period); repeatable',
+      collect,
+    )
+    .option(
+      '--reference-accounts <list>',
+      'accounts in the logs to use as the benign reference: comma list or a file, one per line',
+    )
+    .option('--map <pairs>', 'map canonical fields to your column names, e.g. account=user_id,ts=created_at')
+    .option('--q <q>', 'Benjamini-Hochberg false discovery rate across accounts and clusters', '0.01')
+    .option('--seed <n>', 'seed of the reference split and the cluster null draws', '1')
+    .option(
+      '--rare-share <share>',
+      'a template, IP or user agent used by more than this share of accounts is popular, not rare',
+      '0.02',
+    )
+    .option('--min-shared-templates <n>', 'accounts sharing this many rare templates are linked', '3')
+    .option('--large-max-tokens <n>', 'max tokens at or above this count as large (L5)', '4096')
+    .option('--memory-limit <size>', 'DuckDB memory limit', '3GB')
+    .option('--json', 'print the report as JSON (flagged[], calibration, malformedRows, ...)')
+    .option('--out <file>', 'write the evidence report: .html (self-contained) or .json')
+    .action(async (files: string[], flags: Flags) => {
+      const options = {
+        ...defaultLogOptions,
+        q: probability('--q', flags.q),
+        seed: parseInteger('--seed', flags.seed),
+        rareShare: probability('--rare-share', flags.rareShare),
+        minSharedTemplates: parseInteger('--min-shared-templates', flags.minSharedTemplates),
+      };
+      const report = await investigateLogFiles(
+        {
+          files,
+          referenceFiles: flags.reference ?? [],
+          referenceAccounts: accountList(flags.referenceAccounts),
+          map: parseFieldMap(flags.map),
+          options,
+          largeMaxTokens: parseInteger('--large-max-tokens', flags.largeMaxTokens),
+          ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
+        },
+        new Date(),
+      );
+      if (flags.out) writeReport(flags.out, report, () => renderLogsReportHtml(report));
+      if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        const rows = [['unit', 'accounts', 'p', 'q (BH)', 'strongest features']];
+        for (const f of report.flagged) {
+          const strongest = Object.entries(f.features)
+            .filter(([, e]) => e !== undefined)
+            .sort((a, b) => (a[1]?.p ?? 1) - (b[1]?.p ?? 1))
+            .slice(0, 3)
+            .map(([id, e]) => `${id}=${formatNumber(e?.value ?? Number.NaN)}`)
+            .join(', ');
+          rows.push([
+            f.account ?? f.cluster ?? '',
+            String(f.accounts.length),
+            formatNumber(f.p),
+            formatNumber(f.q),
+            strongest,
+          ]);
+        }
+        io.out(
+          `${report.rows.total} rows (${report.rows.valid} valid, ${report.malformedRows.count} malformed), ${report.tested.accounts} accounts and ${report.tested.clusters} clusters tested against ${report.calibration.referenceAccounts} reference accounts\n`,
+        );
+        if (report.flagged.length > 0)
+          io.out(`${renderTable(rows, ['left', 'right', 'right', 'right', 'left'])}\n`);
+        io.out(`${report.statement}\n`);
+        if (report.flagged.length === 0 && report.calibration.minimumFlagsForBh > 1) {
+          io.out(
+            `note: with ${report.calibration.holdoutHalf} held-out reference accounts the smallest p is ${formatNumber(report.calibration.minimumAccountP)}; BH at q = ${options.q} can flag only when ${report.calibration.minimumFlagsForBh} or more units reach it (a larger reference gives more power)\n`,
+          );
+        }
+        if (flags.out) io.out(`report written to ${flags.out}\n`);
+      }
+      if (report.flagged.length > 0) {
+        throw new CommanderError(1, 'clearbox.findings', `${report.flagged.length} flagged`);
+      }
+    });
+}
