@@ -13,6 +13,7 @@ import { webAppHandler } from './http/web-app.ts';
 import { auditRoutes, shippedDisclosures } from './routes/audit.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { decideRoutes } from './routes/decide.ts';
+import { discloseRoutes } from './routes/disclose.ts';
 import { estimateRoutes } from './routes/estimate.ts';
 import { savedItemRoutes } from './routes/saved-items.ts';
 
@@ -27,6 +28,8 @@ export const computePaths: ReadonlySet<string> = new Set([
   '/api/estimate/train',
   '/api/audit',
   '/api/decide',
+  '/api/disclose/check',
+  '/api/disclose/report',
 ]);
 
 const healthRoute = createRoute({
@@ -111,6 +114,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   savedItemRoutes(app, deps);
   auditRoutes(app, deps, deps.referenceDisclosures ?? shippedDisclosures());
   decideRoutes(app, deps);
+  discloseRoutes(app, deps);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -18,6 +18,8 @@ export interface Problem {
   suggestions?: string[];
   /** The item's latest revision, for a refused update. */
   currentRevision?: number;
+  /** Every problem of an invalid document, each with its place. */
+  issues?: unknown[];
 }
 
 export const problemSchema = z
@@ -30,6 +32,7 @@ export const problemSchema = z
     where: z.string().optional(),
     suggestions: z.array(z.string()).optional(),
     currentRevision: z.number().int().optional(),
+    issues: z.array(z.looseObject({ message: z.string() })).optional(),
   })
   .openapi('Problem');
 
