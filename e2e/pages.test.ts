@@ -5,6 +5,7 @@ const pages = [
   { path: '#/', name: 'overview', heading: 'What did DeepSeek-V3 cost?' },
   { path: '#/estimate', name: 'estimate', heading: 'Estimate' },
   { path: '#/disclose', name: 'disclose', heading: 'Disclose' },
+  { path: '#/audit', name: 'audit', heading: 'Audit' },
   { path: '#/catalog', name: 'catalog', heading: 'Catalog' },
 ];
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { AuditPage } from './pages/audit.tsx';
 import { CatalogPage } from './pages/catalog.tsx';
 import { DisclosePage } from './pages/disclose.tsx';
 import { EstimatePage } from './pages/estimate.tsx';
@@ -42,11 +43,12 @@ export function App() {
         {path === '/' && <OverviewPage />}
         {path === '/estimate' && <EstimatePage />}
         {path === '/disclose' && <DisclosePage />}
+        {path === '/audit' && <AuditPage />}
         {path === '/catalog' && <CatalogPage />}
       </main>
       <footer class="foot">
-        Computed in your browser by @clearbox/core from the bundled catalog; nothing you type leaves this
-        page. Every number opens to its formula, inputs and sources.
+        Computed in your browser by @clearbox/core from the bundled catalog; nothing you type leaves this page
+        unless you save it. Every number opens to its formula, inputs and sources.
       </footer>
     </>
   );

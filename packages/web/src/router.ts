@@ -8,6 +8,7 @@ export const pages = [
   { path: '/', title: 'Overview' },
   { path: '/estimate', title: 'Estimate' },
   { path: '/disclose', title: 'Disclose' },
+  { path: '/audit', title: 'Audit' },
   { path: '/catalog', title: 'Catalog' },
 ] as const;
 

@@ -127,7 +127,7 @@ export function OverviewPage() {
             DeepSeek owns its GPUs (it did not rent them), so the rental figure is a notional price.
             Experiments, data, staff, the cluster's purchase and the cost of serving the model are outside it.
             Other accounting bases — owned hardware amortized, development, lifecycle — need a disclosure of
-            those items; Clearbox's disclosure format holds them.
+            those items; the table above computes them from a reconstruction that says where each came from.
           </p>
         </section>
         <section aria-labelledby="mfu-h">

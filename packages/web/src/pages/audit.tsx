@@ -1,0 +1,155 @@
+import type { AuditReport, TextFile } from '@clearbox/core';
+import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { computeAuditView } from '../audit/audit-view.ts';
+import { disclosuresById, referenceClaims } from '../audit/reference-claims.ts';
+import { defaultEstimator } from '../catalog-data.ts';
+import { FigureTree } from '../components/figure-view.tsx';
+import { SavedItems } from '../components/saved-items.tsx';
+
+/** A claims file with its own devices refits the calibration: hundreds of ms, so wait for a pause. */
+const TYPING_PAUSE_MS = 400;
+
+const verdictClass: Record<string, string> = {
+  holds: 'ok',
+  'holds-on-basis': 'warn',
+  misleading: 'warn',
+  false: 'bad',
+  implausible: 'bad',
+  unverifiable: '',
+};
+
+export function AuditPage() {
+  const estimator = defaultEstimator();
+  const disclosures = useMemo(disclosuresById, []);
+  const [file, setFile] = useState<TextFile>(() => referenceClaims()[0] ?? { path: 'claims.yaml', text: '' });
+  const [committed, setCommitted] = useState(file);
+  useEffect(() => {
+    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [file]);
+  const view = useMemo(
+    () => computeAuditView(estimator, disclosures, committed),
+    [estimator, disclosures, committed],
+  );
+  const textId = useId();
+  return (
+    <>
+      <h1>Audit</h1>
+      <p class="lede">
+        Claims about what AI costs, each encoded as a check and given a verdict by the engines, with the
+        evidence behind it. Edit a claim or add one below (claims format v1); verdicts recompute when you
+        pause typing.
+      </p>
+      <div class="field">
+        <label for={textId}>Claims ({file.path})</label>
+        <textarea
+          id={textId}
+          data-testid="audit-text"
+          class="code"
+          rows={14}
+          spellcheck={false}
+          value={file.text}
+          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
+        />
+      </div>
+      {committed !== file && <p class="muted">checking…</p>}
+      <SavedItems
+        collection="claim-sets"
+        label="claim set"
+        testId="audit-saved"
+        content={() => ({ text: file.text })}
+        accepts={(c) => typeof (c as { text?: unknown } | null)?.text === 'string'}
+        onLoad={(content, item) => {
+          const next = { path: `${item.name}.yaml`, text: (content as { text: string }).text };
+          setFile(next);
+          setCommitted(next);
+        }}
+      />
+      {view.kind === 'error' && (
+        <div class="form-error" role="alert" data-testid="audit-problems">
+          {view.where && <code>{view.where}</code>} {view.message}
+        </div>
+      )}
+      {view.kind === 'report' && <AuditTable report={view.report} />}
+    </>
+  );
+}
+
+function AuditTable({ report }: { report: AuditReport }) {
+  return (
+    <div data-testid="audit-report">
+      {report.issues.length > 0 && (
+        <div class="form-error" role="alert" data-testid="audit-problems">
+          <strong>{report.issues.length} claim(s) could not be checked</strong>
+          <ul class="issues">
+            {report.issues.map((i) => (
+              <li key={`${i.where}|${i.message}`} data-where={i.where}>
+                <code>{i.where}</code>: {i.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <p>
+        {Object.entries(report.summary)
+          .filter(([, n]) => n > 0)
+          .map(([verdict, n]) => (
+            <span
+              key={verdict}
+              class={`badge ${verdictClass[verdict] ?? ''}`}
+              style={{ marginRight: '.4rem' }}
+            >
+              {n} {verdict}
+            </span>
+          ))}
+      </p>
+      <div class="table-wrap">
+        <table data-testid="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">Claim</th>
+              <th scope="col">Verdict</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.results.map((r) => (
+              <tr key={r.id} data-claim={r.id} data-verdict={r.verdict}>
+                <th scope="row">
+                  {r.text}
+                  <div class="muted">
+                    <code>{r.id}</code> · {r.kind} ·{' '}
+                    {r.source.url ? (
+                      <a href={r.source.url} rel="noreferrer noopener" target="_blank">
+                        {r.source.title}
+                      </a>
+                    ) : (
+                      r.source.title
+                    )}{' '}
+                    ({r.source.date})
+                  </div>
+                </th>
+                <td>
+                  <span class={`badge ${verdictClass[r.verdict] ?? ''}`}>{r.verdict}</span>
+                </td>
+                <td>
+                  {r.explanation}
+                  {r.figures.map((f, i) => (
+                    <FigureTree key={`${f.name}-${i}`} figure={f} />
+                  ))}
+                  {r.assumptions.length > 0 && (
+                    <ul class="note">
+                      {r.assumptions.map((a) => (
+                        <li key={a}>assumes: {a}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
