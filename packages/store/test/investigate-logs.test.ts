@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AccountKind, defaultLogOptions, defaultTrafficSpec, type LogsReport } from '@clearbox/core';
+import { type AccountKind, defaultLogOptions, defaultTrafficSpec } from '@clearbox/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { investigateLogFiles, writeSynthTraffic } from '../src/index.ts';
+import { investigateLogFiles, type LogsReport, writeSynthTraffic } from '../src/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'clearbox-investigate-'));
 const epoch = new Date(0);
