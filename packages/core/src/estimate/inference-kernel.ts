@@ -17,6 +17,8 @@ export interface KernelModel {
   totalParams: number;
   activeParams: number;
   embeddingParams: number;
+  /** Output projection (0 when tied to the embeddings). */
+  lmHeadParams: number;
   nonExpertParams: number;
   perExpertParams: number;
   moeLayers: number;
@@ -166,9 +168,8 @@ function forwardPass(
     const cpuCompute = (f * flops) / (off.hostPeakFlops * off.hostEffCompute);
     offloadTime = Math.max(cpuMemory, cpuCompute);
   } else if (off.mode === OFFLOAD_STREAM) {
-    // AirLLM reads every layer from the tier each pass, all experts included.
-    offloadTime =
-      ((m.totalParams - m.embeddingParams) * w.bytesPerWeight) / (off.streamBandwidth * off.streamEfficiency);
+    // AirLLM loads every block from the tier each pass (embeddings, each layer with all its experts, head).
+    offloadTime = (m.totalParams * w.bytesPerWeight) / (off.streamBandwidth * off.streamEfficiency);
   }
 
   const computeTime = (gpuFraction * flops) / (g * hw.peakFlops * hw.effCompute);
@@ -208,17 +209,25 @@ export function runInferenceKernel(
 
   // Memory held per device.
   const routedParams = m.totalParams - m.nonExpertParams;
-  let residentFraction = 1;
-  if (off.mode === OFFLOAD_CPU_LAYERS) residentFraction = 1 - Math.min(1, off.cpuLayers / m.layers);
-  else if (off.mode === OFFLOAD_STREAM) residentFraction = 1 / m.layers;
+  const residentFraction = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / m.layers) : 1;
   const layerParams = m.totalParams - m.embeddingParams;
-  const weightsBytesPerDevice =
-    ((m.embeddingParams + residentFraction * (layerParams - routedParams)) / hw.tensorParallel +
-      (residentFraction * routedParams) / g) *
-    w.bytesPerWeight;
+  let weightsBytesPerDevice: number;
+  if (off.mode === OFFLOAD_STREAM) {
+    // AirLLM holds one block on the device at a time (its prefetch reads the next block into host
+    // memory): the largest of the embedding table, the LM head and a layer sets the resident weights.
+    const perLayer = (m.totalParams - m.embeddingParams - m.lmHeadParams) / m.layers;
+    const largest = Math.max(perLayer, m.embeddingParams, m.lmHeadParams);
+    weightsBytesPerDevice = (largest / hw.tensorParallel) * w.bytesPerWeight;
+  } else {
+    weightsBytesPerDevice =
+      ((m.embeddingParams + residentFraction * (layerParams - routedParams)) / hw.tensorParallel +
+        (residentFraction * routedParams) / g) *
+      w.bytesPerWeight;
+  }
   const kvTokensPerSequence = kvTokensHeld(m, I + O);
   // With expert parallelism attention runs data-parallel (each device keeps its own sequences);
-  // otherwise tensor parallelism splits KV heads, and MLA's single latent cannot be split.
+  // otherwise tensor parallelism splits KV heads, and MLA's single latent cannot be split. llama.cpp keeps
+  // the KV of CPU layers in host memory; streaming keeps every layer's KV on the device.
   const kvShards = hw.expertParallel > 1 ? g : Math.min(hw.tensorParallel, m.kvShardLimit);
   const kvCacheBytesPerDevice = (residentFraction * B * kvTokensPerSequence * kvPerTokenAllLayers) / kvShards;
   const chunk = Math.min(B * I > 0 ? B * I : B, w.prefillChunkTokens);

@@ -21,6 +21,7 @@ const toy: KernelModel = {
   totalParams: 1e9,
   activeParams: 1e9,
   embeddingParams: 0,
+  lmHeadParams: 0,
   nonExpertParams: 1e9,
   perExpertParams: 0,
   moeLayers: 0,

@@ -88,9 +88,18 @@ const assumption = (title: string, note?: string): Source =>
 
 /** Scheduler limits on concurrent sequences when `--batch max` searches (assumed engine defaults). */
 const maxBatchByEngine: Record<Engine, number> = { tuned: 2048, llamacpp: 512, pytorch: 256 };
-/** CUDA context, workspaces and allocator slack per device (assumed; llama.cpp is leaner). */
-const overheadGiBByEngine: Record<Engine, number> = { tuned: 1.5, llamacpp: 0.5, pytorch: 1 };
+/**
+ * Runtime memory per device outside weights, KV and activations (assumptions): a CUDA context with
+ * its kernels is ~0.3-0.5 GiB; tuned engines add cuBLAS/NCCL workspaces and CUDA-graph pools; llama.cpp
+ * allocates compute buffers of a few hundred MB.
+ */
+const overheadGiBByEngine: Record<Engine, number> = { tuned: 1.5, llamacpp: 0.5, pytorch: 0.5 };
 const PREFILL_CHUNK_TOKENS = 8192;
+
+/** An LPU runs a statically compiled program from on-chip SRAM: no runtime heap to reserve. */
+function runtimeOverheadBytes(engine: Engine, device: Device): number {
+  return device.class === 'lpu' ? 0 : overheadGiBByEngine[engine] * 2 ** 30;
+}
 const STREAM_EFFICIENCY = 0.5;
 /** macOS lets the GPU wire about 75% of unified memory (Metal recommendedMaxWorkingSetSize). */
 const APPLE_GPU_MEMORY_SHARE = 0.75;
@@ -129,6 +138,7 @@ export function kernelModel(model: Model): KernelModel {
     totalParams: p.total,
     activeParams: p.activeMatmul,
     embeddingParams: p.embedding,
+    lmHeadParams: p.lmHead,
     nonExpertParams: p.nonExpert,
     perExpertParams: p.perExpert,
     moeLayers: p.moeLayers,
@@ -263,9 +273,11 @@ export function resolveInference(
   } else if (offload.kind === 'stream') {
     tier = findTier(catalog, streamTierId(offload.from));
     const hostLink = (device.links?.hostLinkGBs ?? 32) * 1e9;
-    // Unified-memory devices read host memory directly; discrete devices pull through their host link.
+    // Unified-memory devices read host memory directly; storage, and host memory for a discrete device,
+    // arrive through the device's host link (a Raspberry Pi 5's NVMe sits behind PCIe 2.0 x1).
     const onPackage = device.class === 'apple-silicon' || device.class === 'cpu' || device.class === 'sbc';
-    streamBandwidth = Math.min(tier.bandwidthGBs * 1e9, onPackage ? Number.POSITIVE_INFINITY : hostLink);
+    const throughLink = tier.kind === 'storage' || !onPackage;
+    streamBandwidth = Math.min(tier.bandwidthGBs * 1e9, throughLink ? hostLink : Number.POSITIVE_INFINITY);
     off.mode = OFFLOAD_STREAM;
     off.streamBandwidth = streamBandwidth;
   }
@@ -282,7 +294,7 @@ export function resolveInference(
     linkLatencySeconds: link.latency,
     effCompute,
     effMemory,
-    overheadBytesPerDevice: overheadGiBByEngine[engine] * 2 ** 30,
+    overheadBytesPerDevice: runtimeOverheadBytes(engine, device),
   };
   const input = o.inputTokens ?? 1024;
   const output = o.outputTokens ?? 256;
