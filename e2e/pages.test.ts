@@ -6,6 +6,7 @@ const pages = [
   { path: '#/estimate', name: 'estimate', heading: 'Estimate' },
   { path: '#/disclose', name: 'disclose', heading: 'Disclose' },
   { path: '#/audit', name: 'audit', heading: 'Audit' },
+  { path: '#/decide', name: 'decide', heading: 'Decide' },
   { path: '#/catalog', name: 'catalog', heading: 'Catalog' },
 ];
 

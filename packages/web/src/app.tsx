@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { AuditPage } from './pages/audit.tsx';
 import { CatalogPage } from './pages/catalog.tsx';
+import { DecidePage } from './pages/decide.tsx';
 import { DisclosePage } from './pages/disclose.tsx';
 import { EstimatePage } from './pages/estimate.tsx';
 import { OverviewPage } from './pages/overview.tsx';
@@ -44,6 +45,7 @@ export function App() {
         {path === '/estimate' && <EstimatePage />}
         {path === '/disclose' && <DisclosePage />}
         {path === '/audit' && <AuditPage />}
+        {path === '/decide' && <DecidePage />}
         {path === '/catalog' && <CatalogPage />}
       </main>
       <footer class="foot">

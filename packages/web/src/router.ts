@@ -9,6 +9,7 @@ export const pages = [
   { path: '/estimate', title: 'Estimate' },
   { path: '/disclose', title: 'Disclose' },
   { path: '/audit', title: 'Audit' },
+  { path: '/decide', title: 'Decide' },
   { path: '/catalog', title: 'Catalog' },
 ] as const;
 

@@ -1,0 +1,199 @@
+import { type DecideResult, formatNumber, type TextFile } from '@clearbox/core';
+import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { defaultEstimator } from '../catalog-data.ts';
+import { FigureStat } from '../components/figure-view.tsx';
+import { PlotChart } from '../components/plot-chart.tsx';
+import { SavedItems } from '../components/saved-items.tsx';
+import { computeDecideView, referenceWorkloads } from '../decide/decide-view.ts';
+import { formatUsd } from '../format.ts';
+
+/** A plan search takes a few hundred ms: recompute when typing pauses. */
+const TYPING_PAUSE_MS = 400;
+
+export function DecidePage() {
+  const estimator = defaultEstimator();
+  const workloads = referenceWorkloads();
+  const [file, setFile] = useState<TextFile>(
+    () =>
+      workloads.find((w) => w.path.endsWith('support-bot.yaml')) ??
+      workloads[0] ?? { path: 'workload.yaml', text: '' },
+  );
+  const [committed, setCommitted] = useState(file);
+  useEffect(() => {
+    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [file]);
+  const view = useMemo(() => computeDecideView(estimator, committed), [estimator, committed]);
+  const textId = useId();
+  const pickId = useId();
+  const load = (next: TextFile) => {
+    setFile(next);
+    setCommitted(next);
+  };
+  return (
+    <>
+      <h1>Decide</h1>
+      <p class="lede">
+        API or self-hosting for a workload: every acceptable model on every device, rented or bought, sized
+        for the peak and checked against the latency SLO; the cheapest plans, the cost–latency frontier and
+        where self-hosting breaks even.
+      </p>
+      <div class="form">
+        <div class="field">
+          <label for={pickId}>Example workload</label>
+          <select
+            id={pickId}
+            value={file.path}
+            onChange={(e) => {
+              const path = (e.currentTarget as HTMLSelectElement).value;
+              const next = workloads.find((w) => w.path === path);
+              if (next) load(next);
+            }}
+          >
+            {workloads.map((w) => (
+              <option key={w.path} value={w.path}>
+                {w.path.split('/').pop()}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div class="field">
+        <label for={textId}>Workload ({file.path})</label>
+        <textarea
+          id={textId}
+          data-testid="decide-text"
+          class="code"
+          rows={12}
+          spellcheck={false}
+          value={file.text}
+          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
+        />
+      </div>
+      {committed !== file && <p class="muted">searching…</p>}
+      <SavedItems
+        collection="scenarios"
+        label="workload"
+        testId="decide-saved"
+        content={() => ({ calculator: 'decide', text: file.text })}
+        accepts={(c) => (c as { calculator?: unknown } | null)?.calculator === 'decide'}
+        onLoad={(content, item) =>
+          load({ path: `${item.name}.yaml`, text: (content as { text: string }).text })
+        }
+      />
+      {view.kind === 'error' && (
+        <div class="form-error" role="alert" data-testid="decide-problems">
+          {view.where && <code>{view.where}</code>} {view.message}
+        </div>
+      )}
+      {view.kind === 'result' && <DecideResultView result={view.result} />}
+    </>
+  );
+}
+
+function DecideResultView({ result }: { result: DecideResult }) {
+  const best = result.best.overall;
+  const plans = [...result.api, ...result.selfHost].sort((a, b) => a.monthlyUsd.value - b.monthlyUsd.value);
+  const frontier = result.frontier.map((p) => ({
+    label: p.label,
+    monthlyUsd: p.monthlyUsd.value,
+    tpotMs: p.tpotSeconds.value * 1000,
+    kind: p.kind,
+  }));
+  const volume = result.traffic.tokensPerMonth.value;
+  const crossings = result.breakEven
+    .filter((b) => b.tokensPerMonth !== null)
+    .map((b) => ({ pair: `${b.selfHost} vs ${b.api}`, tokens: b.tokensPerMonth?.value ?? 0 }));
+  return (
+    <div data-testid="decide-result">
+      <div class="stats">
+        {best && <FigureStat label={`Cheapest: ${best.label}`} figure={best.monthlyUsd} />}
+        <FigureStat label="Tokens per month" figure={result.traffic.tokensPerMonth} />
+        <FigureStat label="Peak requests/s" figure={result.traffic.peakRequestsPerSecond} />
+      </div>
+      <ul class="muted">
+        {result.best.why.map((w) => (
+          <li key={w}>{w}</li>
+        ))}
+      </ul>
+      <h2>Cheapest plans</h2>
+      <div class="table-wrap">
+        <table data-testid="decide-plans">
+          <thead>
+            <tr>
+              <th scope="col">Plan</th>
+              <th scope="col">Kind</th>
+              <th scope="col" class="num">
+                $/month
+              </th>
+              <th scope="col" class="num">
+                $/M tokens
+              </th>
+              <th scope="col">Meets SLO</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plans.map((p) => (
+              <tr key={p.id} data-plan={p.id} data-value={String(p.monthlyUsd.value)}>
+                <th scope="row">{p.label}</th>
+                <td>{p.kind}</td>
+                <td class="num">{formatUsd(p.monthlyUsd.value)}</td>
+                <td class="num">{formatUsd(p.usdPerMillionTokens.value)}</td>
+                <td>{p.kind === 'api' ? 'not checked' : p.meetsSlo ? 'yes' : 'no'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="charts">
+        <PlotChart
+          testId="chart-frontier"
+          deps={[JSON.stringify(frontier)]}
+          caption={`Cost–latency frontier of ${frontier.length} self-hosting plans: no plan is both cheaper and faster than one on the line.`}
+          build={(Plot, width) =>
+            Plot.plot({
+              width,
+              height: 260,
+              x: { label: 'USD per month', type: 'log' },
+              y: { label: 'time per output token (ms)', grid: true },
+              color: { legend: true },
+              marks: [
+                Plot.line(frontier, { x: 'monthlyUsd', y: 'tpotMs', stroke: '#8c959f', sort: 'monthlyUsd' }),
+                Plot.dot(frontier, { x: 'monthlyUsd', y: 'tpotMs', fill: 'kind', title: 'label', tip: true }),
+              ],
+            })
+          }
+        />
+        <PlotChart
+          testId="chart-break-even"
+          deps={[JSON.stringify(crossings), volume]}
+          caption={
+            crossings.length
+              ? `Monthly token volume above which self-hosting beats the API, per pair; the red line is this workload (${formatNumber(volume)} tokens/month).`
+              : 'The API is cheaper at every volume for every pair.'
+          }
+          build={(Plot, width) =>
+            Plot.plot({
+              width,
+              height: Math.max(120, 28 * crossings.length + 60),
+              marginLeft: Math.min(260, width / 2),
+              x: { label: 'break-even tokens per month', type: 'log', grid: true },
+              y: { label: null },
+              marks: [
+                Plot.barX(crossings, { x: 'tokens', y: 'pair', fill: '#0b5cad', sort: { y: 'x' } }),
+                Plot.ruleX([volume], { stroke: '#b42318', strokeWidth: 2 }),
+              ],
+            })
+          }
+        />
+      </div>
+      {result.warnings.length > 0 && (
+        <ul class="warnings">
+          {result.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
