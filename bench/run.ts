@@ -4,6 +4,7 @@
  * machines; nothing here is a timed assertion in the test suite.
  */
 import { benchDecide } from './decide.ts';
+import { benchDisclose } from './disclose.ts';
 import { benchEstimate } from './estimate.ts';
 import { benchServer } from './server.ts';
 import { benchWeb } from './web.ts';
@@ -11,6 +12,7 @@ import { benchWeb } from './web.ts';
 const sections: Array<[string, () => string[] | Promise<string[]>]> = [
   ['estimate', benchEstimate],
   ['decide', benchDecide],
+  ['disclose', benchDisclose],
   ['server', benchServer],
   ['web', benchWeb],
 ];

@@ -48,6 +48,30 @@ export function parseDisclosureData(file: TextFile): {
   data: unknown;
   lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined;
 } {
+  // JSON is YAML too, but the YAML parser is ~20× slower on a large file: JSON takes the fast path,
+  // and the YAML parser is only run when something needs a line number.
+  if (/^\s*[{[]/.test(file.text)) {
+    try {
+      const data: unknown = JSON.parse(file.text);
+      let yamlLines: ((path: ReadonlyArray<PropertyKey>) => number | undefined) | undefined;
+      return {
+        data,
+        lineOf: (path) => {
+          yamlLines ??= parseDisclosureYaml(file).lineOf;
+          return yamlLines(path);
+        },
+      };
+    } catch {
+      // Not strict JSON (e.g. a YAML flow mapping): the YAML parser reads it or reports the position.
+    }
+  }
+  return parseDisclosureYaml(file);
+}
+
+function parseDisclosureYaml(file: TextFile): {
+  data: unknown;
+  lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined;
+} {
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {

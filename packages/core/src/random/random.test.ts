@@ -13,6 +13,15 @@ describe('seeded random numbers', () => {
     expect(seqA.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32)).toBe(true);
   });
 
+  it('fillUint32 gives the same sequence as nextUint32, and the streams continue where the other stopped', () => {
+    const a = createRandom(9);
+    const b = createRandom(9);
+    const batch = new Uint32Array(1000);
+    a.fillUint32(batch);
+    expect(Array.from(batch)).toEqual(Array.from({ length: 1000 }, () => b.nextUint32()));
+    expect(a.nextUint32()).toBe(b.nextUint32());
+  });
+
   it('uniforms are in (0, 1) with mean near 1/2', () => {
     const r = createRandom(0);
     let sum = 0;

@@ -8,6 +8,8 @@ export interface Random {
   nextUint32(): number;
   /** A uniform number in the open interval (0, 1): never exactly 0 or 1, so log() and inverse CDFs stay finite. */
   nextOpen01(): number;
+  /** Fills `out` with the next out.length 32-bit integers: the same sequence as that many nextUint32() calls. */
+  fillUint32(out: Uint32Array): void;
 }
 
 function splitmix32(seed: number): () => number {
@@ -39,9 +41,31 @@ export function createRandom(seed: number): Random {
     s3 = rotl(s3, 11);
     return result;
   };
+  // The hot loop of a Monte Carlo: state in locals, one tight loop, no call per number.
+  const fillUint32 = (out: Uint32Array): void => {
+    let a = s0;
+    let b = s1;
+    let c = s2;
+    let d = s3;
+    for (let i = 0; i < out.length; i++) {
+      out[i] = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
+    }
+    s0 = a;
+    s1 = b;
+    s2 = c;
+    s3 = d;
+  };
   return {
     nextUint32,
     nextOpen01: () => (nextUint32() + 0.5) / 4294967296,
+    fillUint32,
   };
 }
 
