@@ -101,9 +101,13 @@ function DecideResultView({ result }: { result: DecideResult }) {
     kind: p.kind,
   }));
   const volume = result.traffic.tokensPerMonth.value;
+  const labelOf = new Map<string, string>(plans.map((p) => [p.id, p.label.split(' (')[0] ?? p.label]));
   const crossings = result.breakEven
     .filter((b) => b.tokensPerMonth !== null)
-    .map((b) => ({ pair: `${b.selfHost} vs ${b.api}`, tokens: b.tokensPerMonth?.value ?? 0 }));
+    .map((b) => ({
+      pair: `${labelOf.get(b.selfHost) ?? b.selfHost} vs ${labelOf.get(b.api) ?? b.api}`,
+      tokens: b.tokensPerMonth?.value ?? 0,
+    }));
   return (
     <div data-testid="decide-result">
       <div class="stats">
@@ -176,11 +180,19 @@ function DecideResultView({ result }: { result: DecideResult }) {
             Plot.plot({
               width,
               height: Math.max(120, 28 * crossings.length + 60),
-              marginLeft: Math.min(260, width / 2),
+              marginLeft: Math.min(330, width / 2),
               x: { label: 'break-even tokens per month', type: 'log', grid: true },
-              y: { label: null },
+              y: { label: null, tickFormat: (d: string) => (d.length > 48 ? `${d.slice(0, 47)}…` : d) },
               marks: [
-                Plot.barX(crossings, { x: 'tokens', y: 'pair', fill: '#0b5cad', sort: { y: 'x' } }),
+                // Dots, not bars: a bar on a log axis has no zero to start from.
+                Plot.dot(crossings, {
+                  x: 'tokens',
+                  y: 'pair',
+                  fill: '#0b5cad',
+                  r: 5,
+                  sort: { y: 'x' },
+                  tip: true,
+                }),
                 Plot.ruleX([volume], { stroke: '#b42318', strokeWidth: 2 }),
               ],
             })
