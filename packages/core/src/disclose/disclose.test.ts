@@ -414,6 +414,24 @@ describe('the published JSON Schema', () => {
   });
 });
 
+describe('docs/disclosure-standard.md', () => {
+  it('the example of every stage is a valid item', () => {
+    const doc = readFileSync(new URL('../../../../docs/disclosure-standard.md', import.meta.url), 'utf8');
+    const block = /### 3\.2[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const text = `version: 1
+id: docs
+status: draft
+publisher: { name: docs }
+model: { name: docs }
+period: { start: 2024-01, end: 2026-12 }
+allocationKeys: [{ id: pretraining-hours-share, description: key, share: 0.25 }]
+items:
+${block.replace(/^/gm, '  ')}`;
+    const d = parseDisclosure({ path: 'docs.yaml', text });
+    expect(new Set(d.items.map((i) => i.stage)).size).toBe(9);
+  });
+});
+
 describe('clearbox disclose init template', () => {
   it('validates and evaluates as it stands, with no flag but the ones it means', () => {
     const d = parseDisclosure({ path: 'template.yaml', text: DISCLOSURE_TEMPLATE });
