@@ -6,6 +6,7 @@
 import { benchDecide } from './decide.ts';
 import { benchDisclose } from './disclose.ts';
 import { benchEstimate } from './estimate.ts';
+import { benchInvestigate } from './investigate.ts';
 import { benchServer } from './server.ts';
 import { benchWeb } from './web.ts';
 
@@ -15,6 +16,7 @@ const sections: Array<[string, () => string[] | Promise<string[]>]> = [
   ['disclose', benchDisclose],
   ['server', benchServer],
   ['web', benchWeb],
+  ['investigate', benchInvestigate],
 ];
 
 let failed = false;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /**
@@ -9,6 +10,8 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
  */
 export class DuckSession {
   readonly statements: string[] = [];
+  /** Wall seconds of each statement (for the benchmark's breakdown; never part of a report). */
+  readonly seconds: Array<{ sql: string; seconds: number }> = [];
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -30,13 +33,17 @@ export class DuckSession {
   /** Runs a statement and records it. */
   async run(sql: string): Promise<void> {
     this.statements.push(sql.trim());
+    const t = performance.now();
     await this.connection.run(sql);
+    this.seconds.push({ sql, seconds: (performance.now() - t) / 1000 });
   }
 
   /** Runs a query, records it, and returns its rows as arrays (cast columns in SQL to DOUBLE/VARCHAR). */
   async rows(sql: string, record = true): Promise<unknown[][]> {
     if (record) this.statements.push(sql.trim());
+    const t = performance.now();
     const reader = await this.connection.runAndReadAll(sql);
+    this.seconds.push({ sql, seconds: (performance.now() - t) / 1000 });
     return reader.getRowsJS() as unknown[][];
   }
 

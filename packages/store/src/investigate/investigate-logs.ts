@@ -144,7 +144,11 @@ SELECT account, v FROM av JOIN d USING (v) WHERE n >= 2 AND n <= ${rareMaxIpAcco
  * `clearbox investigate logs`: load the logs into DuckDB, aggregate per account in SQL, and hand the
  * statistics to core for features, calibration, clusters and BH. Returns the full report object.
  */
-export async function investigateLogFiles(request: LogsRequest, now: Date): Promise<LogsReport> {
+export async function investigateLogFiles(
+  request: LogsRequest,
+  now: Date,
+  profile?: (seconds: Array<{ sql: string; seconds: number }>) => void,
+): Promise<LogsReport> {
   if (request.files.length === 0) throw new InputError('give at least one log file', 'logs');
   if (request.referenceFiles.length === 0 && request.referenceAccounts.length === 0) {
     throw new InputError(
@@ -257,6 +261,7 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
       sql: session.statements,
     };
   } finally {
+    profile?.(session.seconds);
     session.close();
   }
 }

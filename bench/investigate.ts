@@ -1,0 +1,147 @@
+/**
+ * Investigate benchmark, on generated data:
+ * - Logs: N rows (default 10 million, CLEARBOX_BENCH_LOG_ROWS overrides) of Parquet written by DuckDB
+ *   itself from range(), through every detector (loading with defect checks, per-account L1-L6
+ *   aggregates, templates, IP/UA links, calibration, clusters, BH). Baselines measured in the same run on
+ *   the same file: DuckDB's bare count(*) (answered from Parquet metadata) and a scan that reads every
+ *   column once. Targets: detectors >= 1,000,000 rows/s and within 10x of the full-column scan; peak
+ *   resident memory (DuckDB included) < 4 GB.
+ * - Overlap: word hashing + 8-gram keys + sorted-set build + containment against a teacher set, in MB/s
+ *   of text on one core, against a bare character scan of the same text; target >= 50 MB/s.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  containment,
+  defaultCorporaSpec,
+  defaultLogOptions,
+  generateCorpora,
+  ngramKeys,
+  toSortedSet,
+  wordIds,
+} from '@clearbox/core';
+import { DuckSession, investigateLogFiles } from '@clearbox/store';
+
+const fmt = (x: number) => Number(x.toPrecision(3)).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'ok' : 'FAIL');
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const out = await f();
+  return [out, (performance.now() - t) / 1000];
+}
+
+async function benchLogs(rows: number): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'clearbox-bench-investigate-'));
+  const file = join(dir, 'logs.parquet');
+  const accounts = 50_000;
+  try {
+    const session = await DuckSession.open();
+    // 50,000 accounts; each draws from 8 private templates; the first 20,000 are the reference.
+    const [, writeSeconds] = await timed(() =>
+      session.run(`COPY (
+  SELECT CAST(1740787200000 + i * 120 + (hash(i) % 60000) AS BIGINT) AS ts,
+    'acct-' || (i % ${accounts}) AS account,
+    'Template ' || (i % ${accounts}) || '-' || (hash(i) % 8) || ' please answer the following question carefully: ' ||
+      'topicword' || (hash(i * 7) % 500) || 'extended ' || (i % 997) AS prompt,
+    CAST(50 + hash(i) % 400 AS BIGINT) AS inputTokens,
+    CAST(100 + hash(i * 3) % 900 AS BIGINT) AS outputTokens,
+    '10.' || (i % ${accounts}) % 250 || '.' || (i % ${accounts}) // 250 % 250 || '.1' AS ip,
+    CASE WHEN i % 3 = 0 THEN 'openai-python/1.40.0' ELSE 'python-requests/2.31.0' END AS userAgent,
+    CAST(CASE WHEN i % 50 = 0 THEN 8192 ELSE 1024 END AS BIGINT) AS maxTokens,
+    i % 1000 = 0 AS logprobs,
+    CAST(0 AS BIGINT) AS logitBias
+  FROM range(${rows}) t(i)
+) TO '${file}' (FORMAT parquet)`),
+    );
+    const [, countSeconds] = await timed(() => session.rows(`SELECT count(*) FROM read_parquet('${file}')`));
+    const [, scanSeconds] = await timed(() =>
+      session.rows(
+        `SELECT count(account), sum(length(prompt)), sum(ts), sum(inputTokens), sum(outputTokens), count(ip), count(userAgent), sum(maxTokens), count_if(logprobs), sum(logitBias) FROM read_parquet('${file}')`,
+      ),
+    );
+    session.close();
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 50);
+    let sqlSeconds: Array<{ sql: string; seconds: number }> = [];
+    const [report, detectorSeconds] = await timed(() =>
+      investigateLogFiles(
+        {
+          files: [file],
+          referenceFiles: [],
+          referenceAccounts: Array.from({ length: 20_000 }, (_, i) => `acct-${i}`),
+          map: {},
+          options: { ...defaultLogOptions, clusterNullDraws: 1000 },
+        },
+        new Date(0),
+        (s) => {
+          sqlSeconds = s;
+        },
+      ),
+    );
+    clearInterval(sampler);
+    const sqlTotal = sqlSeconds.reduce((a, s) => a + s.seconds, 0);
+    const slowest = [...sqlSeconds].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const rate = rows / detectorSeconds;
+    const ratio = detectorSeconds / scanSeconds;
+    return [
+      `logs: ${fmt(rows)} Parquet rows, ${fmt(accounts)} accounts (written by DuckDB in ${fmt(writeSeconds)} s)`,
+      `  bare count(*): ${fmt(countSeconds)} s (Parquet metadata: ${fmt(rows / countSeconds)} rows/s)`,
+      `  full-column scan: ${fmt(scanSeconds)} s (${fmt(rows / scanSeconds)} rows/s)`,
+      `  all detectors: ${fmt(detectorSeconds)} s = ${fmt(rate)} rows/s; ${fmt(report.tested.accounts)} accounts + ${fmt(report.tested.clusters)} clusters tested`,
+      `  of which SQL ${fmt(sqlTotal)} s (slowest: ${slowest.map((s) => `${fmt(s.seconds)} s "${s.sql.trim().slice(0, 40).replace(/\s+/g, ' ')}…"`).join('; ')}), statistics in TypeScript ${fmt(detectorSeconds - sqlTotal)} s`,
+      `  detectors / full-column scan: ${fmt(ratio)}x (target <= 10x) ${verdict(ratio <= 10)}; detectors / bare count(*): ${fmt(detectorSeconds / countSeconds)}x (count(*) reads only metadata)`,
+      `  rows/s (target >= 1,000,000): ${verdict(rate >= 1e6)}`,
+      `  peak resident memory: ${fmt(peakRss / 2 ** 30)} GiB (target < 4 GiB) ${verdict(peakRss < 4 * 2 ** 30)}`,
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function benchOverlap(): string[] {
+  const synth = generateCorpora({
+    ...defaultCorporaSpec,
+    prompts: 2000,
+    baselines: 1,
+    referenceTexts: 0,
+    seed: 9,
+  });
+  const teacherTexts = (synth.corpora.teacher ?? []).map((r) => r.text);
+  const suspectTexts = (synth.corpora.suspect ?? []).map((r) => r.text);
+  const bytes = suspectTexts.reduce((a, t) => a + t.length, 0);
+  const teacherSets = teacherTexts.map((t) => toSortedSet(ngramKeys(wordIds(t), 8)));
+  let best = Number.POSITIVE_INFINITY;
+  let baseline = Number.POSITIVE_INFINITY;
+  let sink = 0;
+  for (let rep = 0; rep < 5; rep++) {
+    let t = performance.now();
+    for (const text of suspectTexts) {
+      let spaces = 0;
+      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 32) spaces++;
+      sink += spaces;
+    }
+    baseline = Math.min(baseline, (performance.now() - t) / 1000);
+    t = performance.now();
+    suspectTexts.forEach((text, i) => {
+      sink += containment(toSortedSet(ngramKeys(wordIds(text), 8)), teacherSets[i] as Float64Array);
+    });
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  const mbps = bytes / 1e6 / best;
+  return [
+    `overlap: ${fmt(bytes / 1e6)} MB of suspect text in ${suspectTexts.length} answers (checksum ${fmt(sink)})`,
+    `  bare character scan: ${fmt(bytes / 1e6 / baseline)} MB/s`,
+    `  word hashing + 8-gram keys + sorted set + containment: ${fmt(mbps)} MB/s on one core (${fmt(best / baseline)}x the bare scan; target >= 50 MB/s) ${verdict(mbps >= 50)}`,
+  ];
+}
+
+export async function benchInvestigate(): Promise<string[]> {
+  const rows = Number(process.env.CLEARBOX_BENCH_LOG_ROWS ?? 10_000_000);
+  return [...benchOverlap(), ...(await benchLogs(rows))];
+}
