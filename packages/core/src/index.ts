@@ -148,7 +148,13 @@ export { parseWorkload, workloadSchema, workloadSchemaFor } from './decide/workl
 export type { AuditReport } from './audit/audit.ts';
 export { auditClaims, runCheck } from './audit/audit.ts';
 export type { Check, CheckKind, CheckOf, Claim, ClaimIds } from './audit/claim-schema.ts';
-export { checkKinds, claimedSchema, claimSchema, claimsFileSchema, hardwareMetrics } from './audit/claim-schema.ts';
+export {
+  checkKinds,
+  claimedSchema,
+  claimSchema,
+  claimsFileSchema,
+  hardwareMetrics,
+} from './audit/claim-schema.ts';
 export type { Claimed, ClaimedMatch } from './audit/claimed.ts';
 export { describeClaimed, matchClaimed } from './audit/claimed.ts';
 export type { AuditContext } from './audit/context.ts';
@@ -176,7 +182,12 @@ export { ConformalReference, combinedScore } from './investigate/conformal.ts';
 export type { Cluster, LinkRules } from './investigate/coordination.ts';
 export { DisjointSets, linkAccounts } from './investigate/coordination.ts';
 export { fisherExactGreater } from './investigate/fisher-exact.ts';
-export type { AccountStats, FeatureDefinition, FeatureId, FeatureVector } from './investigate/log-features.ts';
+export type {
+  AccountStats,
+  FeatureDefinition,
+  FeatureId,
+  FeatureVector,
+} from './investigate/log-features.ts';
 export { burstiness, featureDefinitions, featuresOf, TOPIC_BUCKETS } from './investigate/log-features.ts';
 export type {
   CalibrationSummary,

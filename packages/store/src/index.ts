@@ -28,7 +28,11 @@ export {
   investigateLogFiles,
   type SampleRow,
 } from './investigate/investigate-logs.ts';
-export { type OverlapReport, type OverlapRequest, investigateOverlapFiles } from './investigate/investigate-overlap.ts';
+export {
+  type OverlapReport,
+  type OverlapRequest,
+  investigateOverlapFiles,
+} from './investigate/investigate-overlap.ts';
 export { formatOf, type LogField, parseFieldMap } from './investigate/log-source.ts';
 export { clearboxVersion, fileDigest } from './investigate/provenance.ts';
 export { type SynthFormat, writeSynthCorpora, writeSynthTraffic } from './investigate/synth-files.ts';
