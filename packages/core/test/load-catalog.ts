@@ -16,6 +16,11 @@ function walk(dir: string): TextFile[] {
     });
 }
 
+/** The shipped text files of one data folder (disclosures, claims, workloads, ...), as the store reads them. */
+export function shippedFiles(folder: string): TextFile[] {
+  return walk(join(dataDir, folder));
+}
+
 let cached: Catalog | undefined;
 /** The shipped catalog, read the same way the store reads it (tests of core can't import the store). */
 export function shippedCatalog(): Catalog {

@@ -1,11 +1,14 @@
 import {
   createEstimator,
   type Engine,
+  engineSchema,
   type InferenceEstimate,
   type InferenceOptions,
   type KvFormat,
+  kvFormatSchema,
   parseOffload,
   type WeightFormat,
+  weightFormatSchema,
 } from '@clearbox/core';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
@@ -13,9 +16,9 @@ import { parseChoice, parseInteger, parseNumber } from '../options.ts';
 import { explainAll, humanFigure } from '../render/figures.ts';
 import { catalogWithUserInputs } from '../user-inputs.ts';
 
-const weightChoices = ['bf16', 'fp16', 'fp8', 'int8', 'int4', 'q4_0', 'q4_k_m', 'q8_0', 'fp32'] as const;
-const kvChoices = ['bf16', 'fp16', 'fp8', 'int8', 'fp32'] as const;
-const engineChoices = ['tuned', 'llamacpp', 'pytorch'] as const;
+const weightChoices = weightFormatSchema.options;
+const kvChoices = kvFormatSchema.options;
+const engineChoices = engineSchema.options;
 
 interface Flags {
   model: string;

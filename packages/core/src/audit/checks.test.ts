@@ -1,29 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
-import type { TextFile } from '../catalog/parse.ts';
+import { shippedCatalog, shippedFiles } from '../../test/load-catalog.ts';
+import { type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
 import { countParameters } from '../estimate/parameters.ts';
 import { runCheck } from './audit.ts';
 import type { Check } from './claim-schema.ts';
 import { type AuditContext, auditContext } from './context.ts';
 import { mfuBand } from './mfu-band.ts';
 
-const dataDir = new URL('../../data', import.meta.url).pathname;
-function walk(dir: string): TextFile[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) return walk(full);
-      return /\.ya?ml$/.test(name)
-        ? [{ path: relative(process.cwd(), full), text: readFileSync(full, 'utf8') }]
-        : [];
-    });
-}
-const catalog: Catalog = buildCatalog(
-  ['hardware', 'models', 'calibration', 'prices'].flatMap((s) => walk(join(dataDir, s))),
-);
+const catalog: Catalog = shippedCatalog();
 const ctx: AuditContext = auditContext(catalog);
 const check = (c: Check) => runCheck(ctx, c);
 const fig = (o: ReturnType<typeof check>, name: string) => {
@@ -361,7 +345,7 @@ describe('throughput', () => {
 
 describe('cost-ratio', () => {
   const disclosures = new Map(
-    walk(join(dataDir, 'disclosures')).map((f) => [f.path.replace(/^.*\/|\.ya?ml$/g, ''), f]),
+    shippedFiles('disclosures').map((f) => [f.path.replace(/^.*\/|\.ya?ml$/g, ''), f]),
   );
   const withDisclosures = auditContext(catalog, disclosures, ctx.estimator);
   it('final-run rental: DeepSeek-V3 $5.576M over GPT-4 (Epoch AI) on the same basis, with the range of both', () => {

@@ -1,30 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildCatalog, type Catalog } from '../catalog/catalog.ts';
+import { shippedCatalog } from '../../test/load-catalog.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import type { TextFile } from '../catalog/parse.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
 import { auditClaims } from './audit.ts';
 import { auditContext } from './context.ts';
 import { claimsTextFromLine, parseClaims } from './parse-claims.ts';
 
-const dataDir = new URL('../../data', import.meta.url).pathname;
-function walk(dir: string): TextFile[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) return walk(full);
-      return /\.ya?ml$/.test(name)
-        ? [{ path: relative(process.cwd(), full), text: readFileSync(full, 'utf8') }]
-        : [];
-    });
-}
-const catalog: Catalog = buildCatalog(
-  ['hardware', 'models', 'calibration', 'prices'].flatMap((s) => walk(join(dataDir, s))),
-);
+const catalog: Catalog = shippedCatalog();
 const source = { title: 'test', date: '2025-01-01' };
 const good = {
   id: 'mixtral',

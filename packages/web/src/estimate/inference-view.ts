@@ -1,10 +1,13 @@
-import type {
-  Engine,
-  Estimator,
-  InferenceEstimate,
-  InferenceOptions,
-  KvFormat,
-  WeightFormat,
+import {
+  type Engine,
+  type Estimator,
+  engineSchema,
+  type InferenceEstimate,
+  type InferenceOptions,
+  type KvFormat,
+  kvFormatSchema,
+  type WeightFormat,
+  weightFormatSchema,
 } from '@clearbox/core';
 import { type FieldError, FormReader, fieldErrorFrom } from './form-errors.ts';
 
@@ -35,19 +38,9 @@ export const defaultInferenceForm: InferenceForm = {
   usdPerHour: '',
 };
 
-export const weightChoices: WeightFormat[] = [
-  'bf16',
-  'fp16',
-  'fp8',
-  'int8',
-  'int4',
-  'q4_0',
-  'q4_k_m',
-  'q8_0',
-  'fp32',
-];
-export const kvChoices: KvFormat[] = ['bf16', 'fp16', 'fp8', 'int8', 'fp32'];
-export const engineChoices: Engine[] = ['tuned', 'llamacpp', 'pytorch'];
+export const weightChoices: readonly WeightFormat[] = weightFormatSchema.options;
+export const kvChoices: readonly KvFormat[] = kvFormatSchema.options;
+export const engineChoices: readonly Engine[] = engineSchema.options;
 
 const flagToField: Record<string, string> = {
   '--count': 'count',
