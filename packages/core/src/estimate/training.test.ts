@@ -97,3 +97,72 @@ describe('DeepSeek-V3 on H800, 2.788M GPU-hours', () => {
     ).toThrow(/--mfu/);
   });
 });
+
+describe('training plan defaults', () => {
+  const catalog = shippedCatalog();
+  const table = fitTrainingMfu(catalog);
+
+  it('without --zero, picks the lowest ZeRO stage whose state fits (DeepSeek-V3 on 2,048 H800: ZeRO-3)', () => {
+    const r = estimateTraining(catalog, table, {
+      model: 'deepseek-v3',
+      hardware: 'h800',
+      gpuHours: 2_788_000,
+      count: 2048,
+    });
+    expect(r.memoryPerGpuBytes.value).toBeLessThanOrEqual(80e9);
+    expect(r.warnings.join(' ')).toContain('ZeRO-3 chosen');
+    const small = estimateTraining(catalog, table, {
+      model: 'llama-2-7b',
+      hardware: 'h100',
+      mfu: 0.4,
+      count: 64,
+    });
+    expect(small.warnings.join(' ')).not.toContain('chosen');
+  });
+
+  it('DeepSeek-V3 with its own plan (ZeRO-1, PP16, EP64) fits 2,048 H800 and needs at least PP · EP GPUs', () => {
+    const r = estimateTraining(catalog, table, {
+      model: 'deepseek-v3',
+      hardware: 'h800',
+      gpuHours: 2_788_000,
+      count: 2048,
+      zeroStage: 1,
+      pipelineParallel: 16,
+      expertParallel: 64,
+    });
+    expect(r.memoryPerGpuBytes.value).toBeLessThanOrEqual(80e9);
+    expect(r.minGpusToFit.value).toBeGreaterThanOrEqual(16 * 64);
+  });
+
+  it('refuses a count that cannot hold TP · PP groups with DP ≥ EP, naming --count', () => {
+    expect(() =>
+      estimateTraining(catalog, table, {
+        model: 'deepseek-v3',
+        hardware: 'h800',
+        mfu: 0.3,
+        count: 100,
+        pipelineParallel: 16,
+      }),
+    ).toThrow(/--count/);
+    expect(() =>
+      estimateTraining(catalog, table, {
+        model: 'deepseek-v3',
+        hardware: 'h800',
+        mfu: 0.3,
+        count: 256,
+        pipelineParallel: 16,
+        expertParallel: 64,
+      }),
+    ).toThrow(/at least EP 64/);
+  });
+
+  it('the default count is whole servers and whole TP · PP groups', () => {
+    const r = estimateTraining(catalog, table, {
+      model: 'llama-2-7b',
+      hardware: 'a100',
+      mfu: 0.4,
+      tensorParallel: 3,
+    });
+    expect(r.count.value % 24).toBe(0);
+  });
+});

@@ -141,14 +141,17 @@ export function trainingMemoryPerGpu(model: Model, count: number, plan: MemoryPl
 function minGpus(model: Model, device: Device, plan: MemoryPlan): number {
   const capacity = device.memory.capacityGB * 1e9;
   const group = plan.tp * plan.pp;
-  for (let dp = 1; dp <= 1 << 20; dp *= 2) {
-    if (trainingMemoryPerGpu(model, group * dp, plan) <= capacity) {
+  // Expert parallelism places experts across data-parallel ranks, so DP can never be below EP.
+  const fits = (dp: number) => trainingMemoryPerGpu(model, group * dp, plan) <= capacity;
+  const first = Math.max(1, plan.ep);
+  if (fits(first)) return group * first;
+  for (let dp = first * 2; dp <= 1 << 20; dp *= 2) {
+    if (fits(dp)) {
       let lo = dp / 2;
       let hi = dp;
-      if (dp === 1) return group;
       while (hi - lo > 1) {
         const mid = Math.floor((lo + hi) / 2);
-        if (trainingMemoryPerGpu(model, group * mid, plan) <= capacity) hi = mid;
+        if (fits(mid)) hi = mid;
         else lo = mid;
       }
       return group * hi;
@@ -171,6 +174,10 @@ function trainingDtypeFor(
     return 'fp16';
   }
   throw new InputError(`${device.id} lists no BF16 or FP16 peak to train against`, '--dtype');
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function fraction(value: number | undefined, field: string): number | undefined {
@@ -260,7 +267,10 @@ export function estimateTraining(
 
   // The floor on GPUs is the fully sharded plan (ZeRO-3) at the given TP/PP: less than that never fits.
   const minFit = minGpus(model, device, { ...plan, zero: 3 });
-  const countValue = o.count ?? (minFit > 0 ? Math.ceil(minFit / 8) * 8 : 8);
+  // Default: the smallest count that fits, rounded up to whole 8-GPU servers and whole TP·PP groups.
+  const group = plan.tp * plan.pp;
+  const step = (8 * group) / gcd(8, group);
+  const countValue = o.count ?? (minFit > 0 ? Math.ceil(minFit / step) * step : step);
   const count =
     o.count === undefined
       ? figure({
@@ -268,13 +278,13 @@ export function estimateTraining(
           value: countValue,
           unit: 'GPUs',
           formula:
-            'not given: smallest multiple of 8 GPUs whose memory fits the fully sharded training state',
+            'not given: the smallest count of whole 8-GPU servers and TP·PP groups whose memory fits the fully sharded training state',
           inputs: [named('minGpusToFit', minFit)],
         })
       : given('count', countValue, 'GPUs');
   if (o.count === undefined)
     warnings.push(
-      `--count not given: assumed ${countValue} GPUs, the smallest multiple of 8 that fits; wall-clock days depend on it`,
+      `--count not given: assumed ${countValue} GPUs, the smallest count of whole 8-GPU servers and TP·PP groups that fits; wall-clock days depend on it`,
     );
 
   let mode: TrainingEstimate['mode'];
@@ -408,6 +418,26 @@ export function estimateTraining(
     inputs: [energyMWh, grid],
   });
 
+  const dataParallel = countValue / (plan.tp * plan.pp);
+  if (!Number.isInteger(dataParallel) || dataParallel < plan.ep) {
+    throw new InputError(
+      `${countValue} GPUs do not split into TP ${plan.tp} × PP ${plan.pp} × a data-parallel degree of at least EP ${plan.ep}`,
+      '--count',
+    );
+  }
+  // Without a stated ZeRO stage, use the least sharding that fits (ZeRO-1, then 2, then 3): what a
+  // practitioner would configure, since higher stages add communication.
+  if (o.zeroStage === undefined) {
+    const capacity = device.memory.capacityGB * 1e9;
+    const fitting = ([1, 2, 3] as const).find(
+      (z) => trainingMemoryPerGpu(model, countValue, { ...plan, zero: z }) <= capacity,
+    );
+    plan.zero = fitting ?? 3;
+    if (plan.zero > 1)
+      warnings.push(
+        `--zero not given: ZeRO-${plan.zero} chosen, the lowest stage whose training state fits ${countValue} GPUs`,
+      );
+  }
   const memoryPerGpuBytes = figure({
     name: 'memoryPerGpuBytes',
     value: trainingMemoryPerGpu(model, countValue, plan),
@@ -418,7 +448,7 @@ export function estimateTraining(
       named('TP', plan.tp),
       named('PP', plan.pp),
       named('EP', plan.ep),
-      named('ZeRO', plan.zero),
+      named('ZeRO', o.zeroStage === undefined ? `${plan.zero} (lowest that fits)` : plan.zero),
       named('microBatch', plan.microBatch),
       named('sequenceLength', plan.sequenceLength),
       count,
