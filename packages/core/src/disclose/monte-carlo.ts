@@ -118,6 +118,17 @@ function drawBlock(
   }
 }
 
+/**
+ * An item's factor quantile function at p = 0, 1/64, …, 1 (tails clipped): STEPS + 1 values. A draw
+ * maps a 32-bit random number x to the segment x >>> 26 and interpolates by its low 26 bits.
+ */
+export function factorTable(s: ItemSampler): Float32Array {
+  const table = new Float32Array(STEPS + 1);
+  for (let j = 0; j <= STEPS; j++)
+    table[j] = factorQuantile(s, Math.min(1 - TAIL, Math.max(TAIL, j / STEPS)));
+  return table;
+}
+
 /** Type-7 quantile (linear between order statistics) of sorted values. */
 function quantile(sorted: Float64Array, p: number): number {
   const h = (sorted.length - 1) * p;
@@ -151,14 +162,10 @@ export function simulateBases(
     }
   });
   const width = STEPS + 1;
-  // Float32 tables keep 10,000 items' tables in cache (2.6 MB); the draws need no more precision.
+  // Float32 tables: 10,000 items' tables take 2.6 MB; the draws need no more precision.
   const tables = new Float32Array(sampled.length * width);
   sampled.forEach((i, k) => {
-    const s = samplers[i] as ItemSampler;
-    for (let j = 0; j <= STEPS; j++) {
-      const p = Math.min(1 - TAIL, Math.max(TAIL, j / STEPS));
-      tables[k * width + j] = factorQuantile(s, p);
-    }
+    tables.set(factorTable(samplers[i] as ItemSampler), k * width);
   });
 
   // Each basis = fixed part + Σ coefficient · factor(item) [· factor(second item)]. Accumulators are
