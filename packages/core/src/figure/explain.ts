@@ -1,13 +1,17 @@
 import { type Figure, isFigure, type NamedValue } from './figure.ts';
 
-/** Formats a number for people: 3 significant digits, SI-style exponents for large and small values. */
+// Built once: toLocaleString builds a formatter on every call, which shows in reports with many figures.
+const integerFormat = new Intl.NumberFormat('en-US');
+const fourDigitFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
+
+/** Formats a number for people: 4 significant digits, exponents for large and small values. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const abs = Math.abs(value);
   if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3).replace('e+', 'e');
-  if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  return Number(value.toPrecision(4)).toLocaleString('en-US', { maximumSignificantDigits: 4 });
+  if (Number.isInteger(value)) return integerFormat.format(value);
+  return fourDigitFormat.format(Number(value.toPrecision(4)));
 }
 
 export function formatFigure(f: Figure): string {
