@@ -104,7 +104,9 @@ describe('investigate logs on labelled synthetic traffic', () => {
       'unparseable timestamp': 1,
     });
     expect(report.malformedRows.sample.map((s) => s.line)).toEqual([2, 3, trafficLines]);
-    expect(report.sql.some((s) => s.includes('lag(ts_ms) OVER (PARTITION BY'))).toBe(true);
+    // The report prints the SQL behind the gaps: timestamps ordered per account, consecutive differences.
+    expect(report.sql.some((s) => s.includes('list(ts_ms ORDER BY ts_ms)'))).toBe(true);
+    expect(report.sql.some((s) => s.includes('ts_list[i + 1] - ts_list[i]'))).toBe(true);
   });
 });
 

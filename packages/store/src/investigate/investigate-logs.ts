@@ -62,17 +62,44 @@ export interface LogsReport {
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
 
+const numbers = (x: unknown): number[] => (Array.isArray(x) ? x.map(num) : []);
+
+/**
+ * Per-account statistics in one pass over the rows: every aggregate of an account, its hour and topic
+ * histograms, its distinct template prefixes and IPs/user agents, and its timestamps in order (the
+ * inter-arrival gaps are taken from that ordered list, so no window function sorts all rows). Later
+ * statements work on the per-account table only.
+ */
 async function accountStats(
   session: DuckSession,
   largeMaxTokens: number,
   rareShare: number,
 ): Promise<AccountStats[]> {
+  await session.run(`CREATE TEMP TABLE account_aggregates AS
+SELECT is_reference, account, count(*) AS requests, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+  count(DISTINCT day) AS active_days, count_if(reasoning) AS reasoning_requests, count_if(max_tokens >= ${largeMaxTokens}) AS large_requests,
+  list(ts_ms ORDER BY ts_ms) AS ts_list, histogram(hour) AS hours, histogram(topic) AS topics,
+  histogram(template_prefix) AS template_prefixes,
+  list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips, list(DISTINCT user_agent) FILTER (WHERE user_agent IS NOT NULL) AS user_agents
+FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account`);
   const stats = new Map<string, AccountStats>();
   const key = (reference: unknown, account: unknown) => `${reference ? 'R' : 'T'}\u0000${String(account)}`;
   const get = (reference: unknown, account: unknown) => stats.get(key(reference, account));
-  for (const r of await session.rows(`SELECT is_reference, account, CAST(count(*) AS DOUBLE), CAST(sum(input_tokens) AS DOUBLE), CAST(sum(output_tokens) AS DOUBLE),
-  CAST(count(DISTINCT day) AS DOUBLE), CAST(count_if(reasoning) AS DOUBLE), CAST(count_if(max_tokens >= ${largeMaxTokens}) AS DOUBLE)
-FROM requests WHERE defect IS NULL GROUP BY ALL ORDER BY is_reference, account`)) {
+  for (const r of await session.rows(`SELECT is_reference, account, CAST(requests AS DOUBLE), CAST(input_tokens AS DOUBLE), CAST(output_tokens AS DOUBLE),
+  CAST(active_days AS DOUBLE), CAST(reasoning_requests AS DOUBLE), CAST(large_requests AS DOUBLE),
+  CAST(len(gaps) AS DOUBLE), CAST(list_avg(gaps) AS DOUBLE), CAST(list_stddev_pop(gaps) AS DOUBLE),
+  map_keys(hours), CAST(map_values(hours) AS DOUBLE[]), map_keys(topics), CAST(map_values(topics) AS DOUBLE[])
+FROM (SELECT *, [ts_list[i + 1] - ts_list[i] FOR i IN range(1, len(ts_list))] AS gaps FROM account_aggregates)
+ORDER BY is_reference, account`)) {
+    const hours = new Array<number>(24).fill(0);
+    const hourKeys = numbers(r[11]);
+    const hourCounts = numbers(r[12]);
+    for (const [i, h] of hourKeys.entries()) hours[h] = hourCounts[i] as number;
+    const topics = new Array<number>(TOPIC_BUCKETS).fill(0);
+    const topicKeys = numbers(r[13]);
+    const topicCounts = numbers(r[14]);
+    for (const [i, t] of topicKeys.entries()) topics[t] = topicCounts[i] as number;
+    const gapCount = num(r[8]);
     stats.set(key(r[0], r[1]), {
       account: String(r[1]),
       reference: Boolean(r[0]),
@@ -82,45 +109,29 @@ FROM requests WHERE defect IS NULL GROUP BY ALL ORDER BY is_reference, account`)
       activeDays: num(r[5]),
       reasoningRequests: num(r[6]),
       largeMaxTokensRequests: num(r[7]),
-      gapCount: 0,
-      gapMean: 0,
-      gapSd: 0,
-      hours: new Array(24).fill(0),
-      topics: new Array(TOPIC_BUCKETS).fill(0),
+      gapCount,
+      gapMean: gapCount > 0 ? num(r[9]) : 0,
+      gapSd: gapCount > 0 ? num(r[10]) : 0,
+      hours,
+      topics,
       templates: [],
       logitBiasSweep: 0,
       ips: [],
       userAgents: [],
     });
   }
-  for (const r of await session.rows(`SELECT is_reference, account, CAST(count(gap) AS DOUBLE), CAST(avg(gap) AS DOUBLE), CAST(stddev_pop(gap) AS DOUBLE)
-FROM (SELECT is_reference, account, ts_ms - lag(ts_ms) OVER (PARTITION BY is_reference, account ORDER BY ts_ms) AS gap FROM requests WHERE defect IS NULL)
-GROUP BY ALL`)) {
-    const s = get(r[0], r[1]);
-    if (!s) continue;
-    s.gapCount = num(r[2]);
-    s.gapMean = num(r[3] ?? 0);
-    s.gapSd = num(r[4] ?? 0);
-  }
-  for (const r of await session.rows(
-    `SELECT is_reference, account, hour, CAST(count(*) AS DOUBLE) FROM requests WHERE defect IS NULL GROUP BY ALL`,
-  )) {
-    const s = get(r[0], r[1]);
-    if (s) s.hours[num(r[2])] = num(r[3]);
-  }
-  for (const r of await session.rows(
-    `SELECT is_reference, account, topic, CAST(count(*) AS DOUBLE) FROM requests WHERE defect IS NULL AND topic IS NOT NULL GROUP BY ALL`,
-  )) {
-    const s = get(r[0], r[1]);
-    if (s) s.topics[num(r[2])] = num(r[3]);
-  }
-  for (const r of await session.rows(`WITH account_templates AS (SELECT is_reference, account, template, count(*) AS c FROM requests WHERE defect IS NULL GROUP BY ALL),
+  // Digits are masked on the distinct prefixes (not on every row); prefixes that differ only in digits
+  // add up into one template.
+  for (const r of await session.rows(`WITH account_templates AS (
+  SELECT is_reference, account, CAST(hash(translate(prefix, '0123456789', '##########')) AS VARCHAR) AS template, sum(n) AS c
+  FROM (SELECT is_reference, account, unnest(map_keys(template_prefixes)) AS prefix, unnest(map_values(template_prefixes)) AS n FROM account_aggregates)
+  GROUP BY ALL),
 df AS (SELECT template, count(*) AS df FROM account_templates GROUP BY template)
 SELECT is_reference, account, template, CAST(c AS DOUBLE) FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 ORDER BY is_reference, account, template`)) {
     get(r[0], r[1])?.templates.push([String(r[2]), num(r[3])]);
   }
   for (const r of await session.rows(`SELECT is_reference, account, CAST(max(biased) AS DOUBLE) FROM (
-  SELECT is_reference, account, prompt_hash, sum(logit_bias_count) AS biased FROM requests
+  SELECT is_reference, account, hash(prompt) AS prompt_hash, sum(logit_bias_count) AS biased FROM request_rows
   WHERE defect IS NULL AND max_tokens <= 1 AND logprobs AND logit_bias_count > 0 GROUP BY ALL) GROUP BY ALL`)) {
     const s = get(r[0], r[1]);
     if (s) s.logitBiasSweep = num(r[2]);
@@ -128,10 +139,10 @@ SELECT is_reference, account, template, CAST(c AS DOUBLE) FROM account_templates
   // The same rarity rule as core's: at most rareShare of all accounts (reference included) share a value.
   const rareMaxIpAccounts = Math.max(2, Math.floor(rareShare * stats.size));
   for (const [column, target] of [
-    ['ip', 'ips'],
-    ['user_agent', 'userAgents'],
+    ['ips', 'ips'],
+    ['user_agents', 'userAgents'],
   ] as const) {
-    for (const r of await session.rows(`WITH av AS (SELECT DISTINCT account, ${column} AS v FROM requests WHERE defect IS NULL AND NOT is_reference AND ${column} IS NOT NULL),
+    for (const r of await session.rows(`WITH av AS (SELECT DISTINCT account, unnest(${column}) AS v FROM account_aggregates WHERE NOT is_reference),
 d AS (SELECT v, count(*) AS n FROM av GROUP BY v)
 SELECT account, v FROM av JOIN d USING (v) WHERE n >= 2 AND n <= ${rareMaxIpAccounts} ORDER BY account, v`)) {
       get(false, r[0])?.[target].push(String(r[1]));
@@ -165,39 +176,53 @@ export async function investigateLogFiles(
   const session = await DuckSession.open(request.memoryLimit ? { memoryLimit: request.memoryLimit } : {});
   try {
     await loadLogs(session, files, request.map, request.referenceAccounts);
-    const perFile =
-      await session.rows(`SELECT source, CAST(count(*) AS DOUBLE), CAST(count_if(defect = 'unparseable timestamp') AS DOUBLE),
-  any_value(line) FILTER (WHERE defect = 'unparseable timestamp')
-FROM requests GROUP BY source ORDER BY source`);
-    for (const [source, total, badTs, line] of perFile) {
-      const file = files[num(source)] as LogFile;
-      if (num(total) === 0) throw new InputError('empty file: no request rows', file.path);
-      if (num(badTs) > num(total) / 2) {
+    // One pass for the per-file counts, the totals and the malformed reasons.
+    const counts =
+      await session.rows(`SELECT source, defect, is_reference, CAST(count(*) AS DOUBLE), CAST(min(line) AS DOUBLE)
+FROM request_rows GROUP BY ALL ORDER BY ALL`);
+    const perFile = new Map<number, { total: number; badTs: number; firstBadTs: number }>();
+    const byReason: Record<string, number> = {};
+    let total = 0;
+    let valid = 0;
+    let reference = 0;
+    for (const [source, defect, isReference, n, firstLine] of counts) {
+      const entry = perFile.get(num(source)) ?? { total: 0, badTs: 0, firstBadTs: Number.POSITIVE_INFINITY };
+      entry.total += num(n);
+      if (defect === 'unparseable timestamp') {
+        entry.badTs += num(n);
+        entry.firstBadTs = Math.min(entry.firstBadTs, num(firstLine));
+      }
+      perFile.set(num(source), entry);
+      total += num(n);
+      if (defect === null) {
+        valid += num(n);
+        if (isReference) reference += num(n);
+      } else byReason[String(defect)] = (byReason[String(defect)] ?? 0) + num(n);
+    }
+    for (const [index, file] of files.entries()) {
+      const entry = perFile.get(index);
+      if (!entry || entry.total === 0) throw new InputError('empty file: no request rows', file.path);
+      if (entry.badTs > entry.total / 2) {
         throw new InputError(
-          `unparseable timestamps in ${num(badTs)} of ${num(total)} rows (first at line ${num(line)}): expected ISO 8601 (2025-03-01T12:00:00Z) or epoch milliseconds in "${request.map.ts ?? 'ts'}"`,
+          `unparseable timestamps in ${entry.badTs} of ${entry.total} rows (first at line ${entry.firstBadTs}): expected ISO 8601 (2025-03-01T12:00:00Z) or epoch milliseconds in "${request.map.ts ?? 'ts'}"`,
           file.path,
         );
       }
     }
-    const [totals] =
-      await session.rows(`SELECT CAST(count(*) AS DOUBLE), CAST(count_if(defect IS NULL) AS DOUBLE),
-  CAST(count_if(defect IS NULL AND is_reference) AS DOUBLE), CAST(count_if(defect IS NULL AND NOT is_reference) AS DOUBLE) FROM requests`);
-    const byReason: Record<string, number> = {};
-    for (const [reason, n] of await session.rows(
-      'SELECT defect, CAST(count(*) AS DOUBLE) FROM requests WHERE defect IS NOT NULL GROUP BY defect ORDER BY defect',
-    )) {
-      byReason[String(reason)] = num(n);
-    }
-    const malformedSample = (
-      await session.rows(
-        'SELECT source, CAST(line AS DOUBLE), defect, coalesce(bad_line, prompt_head) FROM requests WHERE defect IS NOT NULL ORDER BY source, line LIMIT 10',
-      )
-    ).map(([source, line, reason, text]) => ({
-      file: (files[num(source)] as LogFile).path,
-      line: num(line),
-      reason: String(reason),
-      text: text === null ? null : String(text),
-    }));
+    const malformedCount = Object.values(byReason).reduce((a, b) => a + b, 0);
+    const malformedSample =
+      malformedCount === 0
+        ? []
+        : (
+            await session.rows(
+              'SELECT source, CAST(line AS DOUBLE), defect, coalesce(bad_line, left(prompt, 160)) FROM request_rows WHERE defect IS NOT NULL ORDER BY source, line LIMIT 10',
+            )
+          ).map(([source, line, reason, text]) => ({
+            file: (files[num(source)] as LogFile).path,
+            line: num(line),
+            reason: String(reason),
+            text: text === null ? null : String(text),
+          }));
     const options = request.options;
     const stats = await accountStats(session, largeMaxTokens, options.rareShare);
     const result = investigateLogs(stats, options);
@@ -209,9 +234,9 @@ FROM requests GROUP BY source ORDER BY source`);
       await session.run(
         `INSERT INTO flagged_accounts VALUES ${flaggedAccounts.map((a) => `(${sqlString(a)})`).join(', ')}`,
       );
-      for (const r of await session.rows(`SELECT account, source, CAST(line AS DOUBLE), CAST(ts_ms AS DOUBLE), prompt_head, CAST(input_tokens AS DOUBLE),
+      for (const r of await session.rows(`SELECT account, source, CAST(line AS DOUBLE), CAST(ts_ms AS DOUBLE), left(prompt, 160), CAST(input_tokens AS DOUBLE),
   CAST(output_tokens AS DOUBLE), CAST(max_tokens AS DOUBLE), ip
-FROM requests WHERE defect IS NULL AND NOT is_reference AND account IN (SELECT account FROM flagged_accounts)
+FROM request_rows WHERE defect IS NULL AND NOT is_reference AND account IN (SELECT account FROM flagged_accounts)
 QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <= 3 ORDER BY account, ts_ms, source, line`)) {
         const list = samples.get(String(r[0])) ?? [];
         list.push({
@@ -228,8 +253,6 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
         samples.set(String(r[0]), list);
       }
     }
-    const [total, valid, reference, traffic] = (totals ?? []).map(num);
-    const malformedCount = Object.values(byReason).reduce((a, b) => a + b, 0);
     return {
       kind: 'clearbox.investigate.logs',
       clearboxVersion: clearboxVersion(),
@@ -241,7 +264,7 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
         referenceAccounts: [...request.referenceAccounts].sort(),
         largeMaxTokens,
       },
-      rows: { total: total ?? 0, valid: valid ?? 0, reference: reference ?? 0, traffic: traffic ?? 0 },
+      rows: { total, valid, reference, traffic: valid - reference },
       malformedRows: { count: malformedCount, byReason, sample: malformedSample },
       tested: result.tested,
       flagged: result.flagged.map((f) => ({

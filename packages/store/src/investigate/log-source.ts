@@ -143,7 +143,7 @@ async function columnsOf(
 }
 
 /**
- * Loads every log file into one table `requests` with canonical typed columns, a `defect` reason for
+ * Defines one view `request_rows` over every log file with canonical typed columns, a `defect` reason for
  * malformed rows (kept, counted and sampled, never dropped silently) and the file's line or row number.
  */
 export async function loadLogs(
@@ -220,10 +220,12 @@ export async function loadLogs(
       `INSERT INTO reference_accounts VALUES ${referenceAccounts.map((a) => `(${sqlString(a)})`).join(', ')}`,
     );
   }
-  // Derived per-row columns: template key (the first 48 characters, lower-cased, digits masked), topic
-  // bucket (hash of the first long word after the prefix), reasoning elicitation, day and hour (UTC).
-  // No regular-expression replace: at 10^7 rows it cost more than every aggregate together.
-  await session.run(`CREATE TEMP TABLE requests AS
+  // A view, not a table: materialising 10^7 rows (strings included) cost more than every aggregate
+  // together, and each query then reads only the columns and computes only the derived values it uses.
+  // Derived per-row values: template prefix (the first 48 characters, lower-cased; digits are masked
+  // after aggregation, on distinct prefixes only), topic bucket (hash of the first long word after the
+  // prefix), reasoning elicitation, day and hour (UTC).
+  await session.run(`CREATE TEMP VIEW request_rows AS
 WITH loaded AS (
   ${selects.join('\n  UNION ALL\n  ')}
 ),
@@ -238,12 +240,10 @@ checked AS (
     lower(prompt) AS lowered
   FROM loaded
 )
-SELECT source, line, defect, bad_line, account, ts_ms, input_tokens, output_tokens, ip, user_agent, max_tokens,
-  coalesce(logprobs, false) AS logprobs, coalesce(logit_bias_count, 0) AS logit_bias_count, reasoning_effort,
+SELECT source, line, defect, bad_line, prompt, account, ts_ms, input_tokens, output_tokens, ip, user_agent, max_tokens,
+  coalesce(logprobs, false) AS logprobs, coalesce(logit_bias_count, 0) AS logit_bias_count,
   from_reference OR account IN (SELECT account FROM reference_accounts) AS is_reference,
-  left(prompt, 160) AS prompt_head,
-  CASE WHEN max_tokens <= 1 THEN hash(prompt) END AS prompt_hash,
-  CAST(hash(translate(left(lowered, 48), '0123456789', '##########')) AS VARCHAR) AS template,
+  left(lowered, 48) AS template_prefix,
   CAST(hash(regexp_extract(substr(lowered, 49), '[a-z]{8,}')) % ${64} AS INTEGER) AS topic,
   contains(lowered, 'step by step') OR contains(lowered, 'step-by-step') OR contains(lowered, 'show your reasoning')
     OR contains(lowered, 'show your work') OR contains(lowered, 'explain your reasoning') OR contains(lowered, 'think carefully')
