@@ -23,36 +23,20 @@ export function wordHash(word: string): number {
   return h >>> 0;
 }
 
-/** ASCII code -> its lower-case code when it is a letter or digit, 0 otherwise. */
-const asciiWordFold = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) asciiWordFold[c] = c;
-for (let c = 97; c <= 122; c++) asciiWordFold[c] = c;
-for (let c = 65; c <= 90; c++) asciiWordFold[c] = c + 32;
-
 /** Word ids of a text: normalise + hash in one pass, no intermediate array of strings. */
 export function wordIds(text: string): Uint32Array {
-  // Pure-ASCII texts (the common case) are lower-cased per character while hashing; any other text is
-  // lower-cased as a whole first, because full Unicode lower-casing can depend on context (final sigma)
-  // and change the length, so per-character folding would not give the same words.
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 127) {
-      ascii = false;
-      break;
-    }
-  }
-  const lower = ascii ? text : text.toLowerCase();
-  // At most one word per two characters (a word and its separator).
-  let out = new Uint32Array((lower.length >> 1) + 1);
-  let count = 0;
+  const lower = text.toLowerCase();
+  const out: number[] = [];
   let h = 0x811c9dc5;
   let inWord = false;
   for (let i = 0; i < lower.length; i++) {
-    let code = lower.charCodeAt(i);
-    // Table lookup for ASCII (letters folded to lower case); other characters go through the Unicode test.
-    if (code < 128) code = asciiWordFold[code] as number;
-    else if (!/[\p{L}\p{N}]/u.test(lower[i] as string)) code = 0;
-    if (code !== 0) {
+    const code = lower.charCodeAt(i);
+    // Fast path for ASCII letters and digits; other characters go through the Unicode test.
+    const isWord =
+      (code >= 97 && code <= 122) ||
+      (code >= 48 && code <= 57) ||
+      (code > 127 && /[\p{L}\p{N}]/u.test(lower[i] as string));
+    if (isWord) {
       if (!inWord) {
         h = 0x811c9dc5;
         inWord = true;
@@ -60,24 +44,12 @@ export function wordIds(text: string): Uint32Array {
       h ^= code;
       h = Math.imul(h, 0x01000193);
     } else if (inWord) {
-      if (count === out.length) {
-        const grown = new Uint32Array(out.length * 2);
-        grown.set(out);
-        out = grown;
-      }
-      out[count++] = h >>> 0;
+      out.push(h >>> 0);
       inWord = false;
     }
   }
-  if (inWord) {
-    if (count === out.length) {
-      const grown = new Uint32Array(out.length + 1);
-      grown.set(out);
-      out = grown;
-    }
-    out[count++] = h >>> 0;
-  }
-  return out.slice(0, count);
+  if (inWord) out.push(h >>> 0);
+  return Uint32Array.from(out);
 }
 
 const TWO_21 = 2 ** 21;
@@ -104,8 +76,7 @@ export function ngramKeys(ids: Uint32Array, n: number): Float64Array {
 
 /** Sorted, deduplicated copy: the set representation used for containment. */
 export function toSortedSet(keys: Float64Array): Float64Array {
-  // slice() copies the buffer in one go (Float64Array.from iterates); the typed-array sort is numeric.
-  const sorted = keys.slice().sort();
+  const sorted = Float64Array.from(keys).sort();
   let w = 0;
   for (let r = 0; r < sorted.length; r++) {
     if (r === 0 || sorted[r] !== sorted[r - 1]) sorted[w++] = sorted[r] as number;
