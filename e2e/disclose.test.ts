@@ -107,4 +107,25 @@ describeE2e('Disclose page', (e2e) => {
       .toContain('rental-only');
     await e2e.screenshot(fresh.page, 'disclose-report');
   });
+
+  it('compares the disclosure with the references on one basis: the engine totals, a missing basis shown as such', async () => {
+    const { page } = await e2e.open('#/disclose');
+    const compare = page.getByTestId('disclose-compare');
+    await compare.waitFor();
+    const cell = (id: string, basis: string) =>
+      compare.locator(`tr[data-disclosure="${id}"] td[data-basis="${basis}"]`);
+    await expect
+      .poll(() => cell('deepseek-v3-disclosed', 'final-run-rental').getAttribute('data-value'), settle)
+      .toBe('5576000');
+    await expect.poll(() => cell('gpt-4-epoch-estimates', 'final-run-rental').count(), settle).toBe(1);
+    await page.getByTestId('disclose-compare-basis').selectOption('cluster-acquisition');
+    // DeepSeek's own disclosure prices no hardware: that basis is missing, not zero.
+    await expect
+      .poll(() => cell('deepseek-v3-disclosed', 'cluster-acquisition').textContent(), settle)
+      .toBe('—');
+    await expect
+      .poll(() => cell('deepseek-v3-reconstructed', 'cluster-acquisition').getAttribute('data-value'), settle)
+      .not.toBe('');
+    await e2e.screenshot(page, 'disclose-compare');
+  });
 });

@@ -9,6 +9,7 @@ import { useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
 import { FigureStat, FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { basisChoices, compareWithReferences } from '../disclose/disclosure-compare.ts';
 import { computeDisclosureView, type DisclosureView } from '../disclose/disclosure-view.ts';
 import { referenceDisclosures } from '../disclose/reference-disclosures.ts';
 import { formatUsd } from '../format.ts';
@@ -115,7 +116,86 @@ export function DisclosePage() {
         }
       />
       <DisclosureResult view={view} text={committed.text} />
+      <DisclosureCompare report={view.kind === 'report' ? view.report : undefined} references={references} />
     </>
+  );
+}
+
+/** Like with like: this disclosure beside the reference disclosures, on the same basis. */
+function DisclosureCompare({
+  report,
+  references,
+}: {
+  report: DisclosureReport | undefined;
+  references: TextFile[];
+}) {
+  const estimator = defaultEstimator();
+  const basisId = useId();
+  const [basis, setBasis] = useState<(typeof basisChoices)[number]>('final-run-rental');
+  const comparison = useMemo(
+    () => compareWithReferences(estimator, report, references, basis),
+    [estimator, report, references, basis],
+  );
+  return (
+    <section data-testid="disclose-compare">
+      <h2>Compare on the same basis</h2>
+      <p class="muted">
+        The disclosure above (when valid) beside the reference disclosures. A basis a disclosure cannot give
+        is shown as missing, never as zero.
+      </p>
+      <div class="field">
+        <label for={basisId}>Accounting basis</label>
+        <select
+          id={basisId}
+          data-testid="disclose-compare-basis"
+          value={basis}
+          onChange={(e) => setBasis((e.currentTarget as HTMLSelectElement).value as typeof basis)}
+        >
+          {basisChoices.map((b) => (
+            <option key={b} value={b}>
+              {b === 'all' ? 'every basis' : b}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">disclosure</th>
+              <th scope="col">model</th>
+              <th scope="col" class="num">
+                completeness
+              </th>
+              {comparison.bases.map((b) => (
+                <th key={b} scope="col" class="num">
+                  {b}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {comparison.rows.map((row) => (
+              <tr key={row.id} data-disclosure={row.id}>
+                <th scope="row">{row.id}</th>
+                <td>{row.model}</td>
+                <td class="num">{(row.completeness * 100).toFixed(0)}%</td>
+                {comparison.bases.map((b) => {
+                  const total = row.totals[b];
+                  return (
+                    <td key={b} class="num" data-basis={b} data-value={total ? String(total.value) : ''}>
+                      {total
+                        ? `${formatUsd(total.value)}${total.low !== undefined && total.high !== undefined ? ` [${formatUsd(total.low)}–${formatUsd(total.high)}]` : ''}`
+                        : '—'}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
