@@ -21,4 +21,20 @@ describe('n-gram hashing', () => {
     expect([...set]).toEqual([...new Set(keys)].sort((x, y) => x - y));
     expect(set.length).toBe(4);
   });
+
+  it('toSortedSet equals a plain sort + dedupe, for spread, clustered and repeated keys alike', () => {
+    const key = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+      fc.integer({ min: 0, max: 40 }),
+      fc.constantFrom(0, 1, 2 ** 53 - 1),
+    );
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 300 }), (xs) => {
+        const input = Float64Array.from(xs);
+        const before = [...input];
+        expect([...toSortedSet(input)]).toEqual([...new Set(xs)].sort((x, y) => x - y));
+        expect([...input]).toEqual(before);
+      }),
+    );
+  });
 });

@@ -23,8 +23,46 @@ export function wordHash(word: string): number {
   return h >>> 0;
 }
 
+/** ASCII code -> its lower-cased code when it is a letter or digit, else 0. */
+const asciiWordCode = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) table[c] = c;
+  for (let c = 97; c <= 122; c++) table[c] = c;
+  for (let c = 65; c <= 90; c++) table[c] = c + 32;
+  return table;
+})();
+
 /** Word ids of a text: normalise + hash in one pass, no intermediate array of strings. */
 export function wordIds(text: string): Uint32Array {
+  // ASCII text (the common case) is lower-cased inline, without a lower-cased copy of the string or a
+  // growable array; the first non-ASCII character sends the whole text down the Unicode path, so both
+  // paths give identical ids.
+  const out = new Uint32Array((text.length >> 1) + 1);
+  let w = 0;
+  let h = 0x811c9dc5;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const raw = text.charCodeAt(i);
+    if (raw > 127) return unicodeWordIds(text);
+    const code = asciiWordCode[raw] as number;
+    if (code !== 0) {
+      if (!inWord) {
+        h = 0x811c9dc5;
+        inWord = true;
+      }
+      h ^= code;
+      h = Math.imul(h, 0x01000193);
+    } else if (inWord) {
+      out[w++] = h >>> 0;
+      inWord = false;
+    }
+  }
+  if (inWord) out[w++] = h >>> 0;
+  return out.slice(0, w);
+}
+
+/** `wordIds` for text with non-ASCII characters: lower-case the whole text first (lengths may change). */
+function unicodeWordIds(text: string): Uint32Array {
   const lower = text.toLowerCase();
   const out: number[] = [];
   let h = 0x811c9dc5;
@@ -74,9 +112,63 @@ export function ngramKeys(ids: Uint32Array, n: number): Float64Array {
   return out;
 }
 
-/** Sorted, deduplicated copy: the set representation used for containment. */
+/** Scratch bucket offsets for toSortedSet, reused across calls (grown when a longer text comes). */
+let bucketStarts = new Int32Array(1024);
+
+/**
+ * Sorted, deduplicated copy: the set representation used for containment. Keys are hashes, so they
+ * spread evenly over [min, max]: a counting scatter into about one bucket per key puts every key within
+ * a few places of its final position, and an insertion sort finishes in linear expected time (several
+ * times faster than TypedArray sort on the short arrays of one answer). Should the keys not be spread
+ * (shifts beyond a few per key), the native sort finishes instead, so the worst case stays n log n.
+ */
 export function toSortedSet(keys: Float64Array): Float64Array {
-  const sorted = Float64Array.from(keys).sort();
+  const n = keys.length;
+  let sorted: Float64Array;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  const span = max - min;
+  if (n < 16 || !Number.isFinite(span) || span === 0) {
+    sorted = keys.slice().sort();
+  } else {
+    let buckets = 16;
+    while (buckets < n) buckets <<= 1;
+    // Rounding is monotone, so bucket order never contradicts key order; the clamp catches k = max.
+    const scale = buckets / span;
+    if (bucketStarts.length < buckets + 1) bucketStarts = new Int32Array(buckets + 1);
+    const starts = bucketStarts;
+    starts.fill(0, 0, buckets + 1);
+    for (let i = 0; i < n; i++) {
+      const b = Math.min(buckets - 1, Math.floor(((keys[i] as number) - min) * scale));
+      starts[b + 1] = (starts[b + 1] as number) + 1;
+    }
+    for (let b = 1; b <= buckets; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
+    sorted = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i] as number;
+      const b = Math.min(buckets - 1, Math.floor((k - min) * scale));
+      sorted[starts[b] as number] = k;
+      starts[b] = (starts[b] as number) + 1;
+    }
+    let shifts = 0;
+    const budget = 8 * n;
+    for (let i = 1; i < n && shifts <= budget; i++) {
+      const k = sorted[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (sorted[j] as number) > k) {
+        sorted[j + 1] = sorted[j] as number;
+        j--;
+      }
+      shifts += i - 1 - j;
+      sorted[j + 1] = k;
+    }
+    if (shifts > budget) sorted.sort();
+  }
   let w = 0;
   for (let r = 0; r < sorted.length; r++) {
     if (r === 0 || sorted[r] !== sorted[r - 1]) sorted[w++] = sorted[r] as number;
