@@ -67,6 +67,28 @@ export function priceRatio(
   blendWeight: number = DEFAULT_BLEND_WEIGHT,
   options: PriceCompareOptions = {},
 ): Figure {
+  const { ra, rb, sideA, sideB, sides } = resolvePair(catalog, a, b, side, blendWeight, options);
+  if (sides.b.value === 0)
+    throw new InputError(`price "${rb.price.id}" is 0 on the ${sideB} side: no ratio`, 'b');
+  return figure({
+    name: `priceRatio(${ra.price.id} ${sideA} / ${rb.price.id} ${sideB})`,
+    value: sides.a.value / sides.b.value,
+    unit: 'ratio',
+    formula: `a / b, ${sides.basis}`,
+    inputs: [sides.a, sides.b],
+    sources: [],
+  });
+}
+
+/** Both prices resolved, each with its side (its own, else the shared one), put on one comparable basis. */
+function resolvePair(
+  catalog: Catalog,
+  a: PriceRef,
+  b: PriceRef,
+  side: PriceSide,
+  blendWeight: number,
+  options: PriceCompareOptions,
+) {
   const ra = resolvePriceRef(catalog, a);
   const rb = resolvePriceRef(catalog, b);
   const sideA = ra.side ?? side;
@@ -78,16 +100,7 @@ export function priceRatio(
     blendWeight,
     options.fxDate,
   );
-  if (sides.b.value === 0)
-    throw new InputError(`price "${rb.price.id}" is 0 on the ${sideB} side: no ratio`, 'b');
-  return figure({
-    name: `priceRatio(${ra.price.id} ${sideA} / ${rb.price.id} ${sideB})`,
-    value: sides.a.value / sides.b.value,
-    unit: 'ratio',
-    formula: `a / b, ${sides.basis}`,
-    inputs: [sides.a, sides.b],
-    sources: [],
-  });
+  return { ra, rb, sideA, sideB, sides };
 }
 
 /**
@@ -105,17 +118,13 @@ export function priceChange(
   blendWeight: number = DEFAULT_BLEND_WEIGHT,
   options: PriceCompareOptions = {},
 ): Figure {
-  const rf = resolvePriceRef(catalog, from);
-  const rt = resolvePriceRef(catalog, to);
-  const sideFrom = rf.side ?? side;
-  const sideTo = rt.side ?? side;
-  const sides = comparableSides(
-    catalog,
-    { price: rf.price, side: sideFrom },
-    { price: rt.price, side: sideTo },
-    blendWeight,
-    options.fxDate,
-  );
+  const {
+    ra: rf,
+    rb: rt,
+    sideA: sideFrom,
+    sideB: sideTo,
+    sides,
+  } = resolvePair(catalog, from, to, side, blendWeight, options);
   if (sides.a.value === 0)
     throw new InputError(`price "${rf.price.id}" is 0 on the ${sideFrom} side: no relative change`, 'from');
   return figure({
