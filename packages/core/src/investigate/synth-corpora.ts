@@ -1,5 +1,6 @@
 import type { CorpusRecord } from './corpus.ts';
 import { wordIds } from './ngram-hash.ts';
+import { pronounceableWord } from './pronounceable.ts';
 import { createRng, cumulativeOf, type Rng, zipfWeights } from './random.ts';
 import { isGreen } from './watermark.ts';
 
@@ -71,15 +72,8 @@ const syllables = [
   'be',
 ];
 
-/** A pronounceable, unique word for vocabulary index i (base-16 syllables). */
 function wordOf(i: number): string {
-  let x = i + 16;
-  let out = '';
-  while (x > 0) {
-    out = (syllables[x % 16] as string) + out;
-    x = Math.floor(x / 16);
-  }
-  return out;
+  return pronounceableWord(i, syllables);
 }
 
 interface ModelStyle {

@@ -1,3 +1,4 @@
+import { pronounceableWord } from './pronounceable.ts';
 import { createRng, type Rng } from './random.ts';
 
 /**
@@ -91,13 +92,7 @@ const syllables = [
 ];
 
 function spell(i: number): string {
-  let x = i + 16;
-  let out = '';
-  while (x > 0) {
-    out = (syllables[x % 16] as string) + out;
-    x = Math.floor(x / 16);
-  }
-  return out;
+  return pronounceableWord(i, syllables);
 }
 
 const vocabulary = Array.from({ length: 4000 }, (_, i) => spell(i));
