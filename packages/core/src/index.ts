@@ -1,7 +1,23 @@
-/** Figures: every number with its derivation */
+/**
+ * @clearbox/core: the map of Clearbox. Pure, browser-safe TypeScript: every engine takes plain data and
+ * returns plain data whose numbers are Figures carrying their derivation.
+ */
 
+/** Figures: every number with its derivation */
+export { explain, formatFigure, formatNumber } from './figure/explain.ts';
+export type { Figure, FigureSpec, NamedValue } from './figure/figure.ts';
+export { figure, given, isFigure, named } from './figure/figure.ts';
+export type { Source } from './figure/source.ts';
+
+/** Errors a user can cause (CLI exit 2, HTTP problem+json) */
+export { ClearboxError, InputError, NotFoundError } from './errors/clearbox-error.ts';
+
+/** Catalog: schemas, parsing with file:line:field errors, lookup with closest ids, dated exchange rates */
+export * from './catalog/schema.ts';
 export * from './catalog/calibration-schema.ts';
-/** Catalog: schemas, parsing, lookup */
+export * from './catalog/price-schema.ts';
+export type { TextFile, ValidationIssue } from './catalog/parse.ts';
+export { parseDocumentWith, parseYamlOrJson, validateWith } from './catalog/parse.ts';
 export type { Catalog, CatalogSection } from './catalog/catalog.ts';
 export {
   buildCatalog,
@@ -14,7 +30,8 @@ export {
 } from './catalog/catalog.ts';
 export { closestIds } from './catalog/closest.ts';
 export { fxRate } from './catalog/fx.ts';
-/** Bring your own model */
+
+/** Bring your own model: Hugging Face config.json and GGUF headers */
 export type {
   GgufArray,
   GgufHeader,
@@ -29,24 +46,19 @@ export type {
 export { ggmlBitsPerWeight, modelFromGguf, readGgufHeader } from './catalog/gguf.ts';
 export type { HfConfigOptions } from './catalog/hf-config.ts';
 export { modelFromHfConfig } from './catalog/hf-config.ts';
-export type { TextFile, ValidationIssue } from './catalog/parse.ts';
-export { parseDocumentWith, parseYamlOrJson, validateWith } from './catalog/parse.ts';
-export * from './catalog/price-schema.ts';
-export * from './catalog/schema.ts';
-/** Errors a user can cause */
-export { ClearboxError, InputError, NotFoundError } from './errors/clearbox-error.ts';
+
+/** Estimate: the physics of training and inference, calibrated */
+export type { Estimator } from './estimate/estimator.ts';
+export { createEstimator } from './estimate/estimator.ts';
+export type { ParameterCounts } from './estimate/parameters.ts';
+export { countParameters, moeLayerCount } from './estimate/parameters.ts';
 export {
   attentionFlopsPerToken,
   kvElementsPerToken,
   kvElementsPerTokenPerLayer,
 } from './estimate/attention.ts';
-export type { CalibrationCheck } from './estimate/calibration.ts';
-export { checkCalibration, fitEfficiencies } from './estimate/calibration.ts';
-export type { Efficiency, EfficiencyEntry, EfficiencyTable } from './estimate/efficiency.ts';
-export { efficiencyFor, efficiencyPriors, priorTable } from './estimate/efficiency.ts';
-export type { Estimator } from './estimate/estimator.ts';
-export { createEstimator } from './estimate/estimator.ts';
 export { expectedDistinctExperts } from './estimate/experts.ts';
+export { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './estimate/precision.ts';
 export type { InferenceEstimate, InferenceOptions, OffloadSpec } from './estimate/inference.ts';
 export {
   estimateInference,
@@ -73,10 +85,6 @@ export {
   OFFLOAD_STREAM,
   runInferenceKernel,
 } from './estimate/inference-kernel.ts';
-/** Estimate: the physics of training and inference */
-export type { ParameterCounts } from './estimate/parameters.ts';
-export { countParameters, moeLayerCount } from './estimate/parameters.ts';
-export { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './estimate/precision.ts';
 export type { TrainingDtype, TrainingEstimate, TrainingOptions } from './estimate/training.ts';
 export {
   estimateTraining,
@@ -89,12 +97,12 @@ export {
 } from './estimate/training.ts';
 export type { TrainingMfuEntry, TrainingMfuTable } from './estimate/training-mfu.ts';
 export { fitTrainingMfu, median, trainingMfuFor } from './estimate/training-mfu.ts';
+export type { Efficiency, EfficiencyEntry, EfficiencyTable } from './estimate/efficiency.ts';
+export { efficiencyFor, efficiencyPriors, priorTable } from './estimate/efficiency.ts';
+export type { CalibrationCheck } from './estimate/calibration.ts';
+export { checkCalibration, fitEfficiencies } from './estimate/calibration.ts';
 export type { TrainingCheck, ValidationReport } from './estimate/validate.ts';
 export { validateCalibration } from './estimate/validate.ts';
-export { explain, formatFigure, formatNumber } from './figure/explain.ts';
-export type { Figure, FigureSpec, NamedValue } from './figure/figure.ts';
-export { figure, given, isFigure, named } from './figure/figure.ts';
-export type { Source } from './figure/source.ts';
 
 /** Reports: self-contained HTML (no script, no network) */
 export type { HtmlPage, HtmlSection } from './report/html.ts';
