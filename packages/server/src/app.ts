@@ -15,7 +15,9 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { decideRoutes } from './routes/decide.ts';
 import { discloseRoutes } from './routes/disclose.ts';
 import { estimateRoutes } from './routes/estimate.ts';
+import { investigateRoutes } from './routes/investigate.ts';
 import { savedItemRoutes } from './routes/saved-items.ts';
+import { watchRoutes } from './routes/watch.ts';
 
 export const apiVersion = '0.1.0';
 
@@ -30,6 +32,8 @@ export const computePaths: ReadonlySet<string> = new Set([
   '/api/decide',
   '/api/disclose/check',
   '/api/disclose/report',
+  '/api/watch',
+  '/api/investigate/overlap',
 ]);
 
 const healthRoute = createRoute({
@@ -115,6 +119,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   auditRoutes(app, deps, deps.referenceDisclosures ?? shippedDisclosures());
   decideRoutes(app, deps);
   discloseRoutes(app, deps);
+  watchRoutes(app);
+  investigateRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -32,6 +32,8 @@ export {
   type OverlapReport,
   type OverlapRequest,
   investigateOverlapFiles,
+  investigateOverlapTexts,
+  type OverlapTexts,
 } from './investigate/investigate-overlap.ts';
 export { formatOf, type LogField, parseFieldMap } from './investigate/log-source.ts';
 export { clearboxVersion, fileDigest } from './investigate/provenance.ts';

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import {
-  type Corpus,
   InputError,
   investigateOverlap,
   type OverlapOptions,
   type OverlapResult,
   parseCorpus,
+  type TextFile,
 } from '@clearbox/core';
 import { readTextFile } from '../catalog-files.ts';
 import { clearboxVersion, fileDigest } from './provenance.ts';
@@ -26,28 +27,90 @@ export interface OverlapReport extends OverlapResult {
   statement: string;
 }
 
-/** `clearbox investigate overlap`: read and hash the corpora, run O1-O5 in core, add provenance. */
-export function investigateOverlapFiles(request: OverlapRequest, now: Date): OverlapReport {
-  if (request.baselines.length === 0) {
+/** One corpus as given to `investigateOverlapTexts`: its text, and its role in the report. */
+export interface OverlapTexts {
+  teacher: TextFile;
+  suspect: TextFile;
+  baselines: TextFile[];
+  reference?: TextFile;
+  options: OverlapOptions;
+}
+
+function requireBaseline(count: number): void {
+  if (count === 0) {
     throw new InputError(
       'no baseline corpus: give at least one --baseline (two or more recommended); Clearbox gives no verdict without a baseline',
       '--baseline',
     );
   }
-  const roles: Array<[string, string]> = [
-    ['teacher', request.teacher],
-    ['suspect', request.suspect],
-    ...request.baselines.map((b, i): [string, string] => [`baseline-${i + 1}`, b]),
-    ...(request.reference ? [['reference', request.reference] as [string, string]] : []),
+}
+
+/** `clearbox investigate overlap`: read and hash the corpora, run O1-O5 in core, add provenance. */
+export function investigateOverlapFiles(request: OverlapRequest, now: Date): OverlapReport {
+  requireBaseline(request.baselines.length);
+  const paths = [
+    request.teacher,
+    request.suspect,
+    ...request.baselines,
+    ...(request.reference ? [request.reference] : []),
   ];
-  const inputs = roles.map(([role, path]) => ({ role, ...fileDigest(path) }));
-  const load = (path: string, label: string): Corpus => parseCorpus(readTextFile(path), label);
+  const inputs = paths.map((path) => fileDigest(path));
+  const [teacher, suspect, ...rest] = paths.map((path) => readTextFile(path)) as [
+    TextFile,
+    TextFile,
+    ...TextFile[],
+  ];
+  return overlapReport(
+    {
+      teacher,
+      suspect,
+      baselines: rest.slice(0, request.baselines.length),
+      ...(request.reference ? { reference: rest[request.baselines.length] as TextFile } : {}),
+      options: request.options,
+    },
+    inputs,
+    now,
+  );
+}
+
+/**
+ * The same report from corpora already in memory (the HTTP API): each input is hashed from its text,
+ * so the provenance matches what `investigateOverlapFiles` records for the same bytes.
+ */
+export function investigateOverlapTexts(request: OverlapTexts, now: Date): OverlapReport {
+  requireBaseline(request.baselines.length);
+  const files = [
+    request.teacher,
+    request.suspect,
+    ...request.baselines,
+    ...(request.reference ? [request.reference] : []),
+  ];
+  const inputs = files.map((f) => ({
+    path: f.path,
+    sha256: createHash('sha256').update(f.text, 'utf8').digest('hex'),
+    bytes: Buffer.byteLength(f.text, 'utf8'),
+  }));
+  return overlapReport(request, inputs, now);
+}
+
+function overlapReport(
+  request: OverlapTexts,
+  digests: Array<{ path: string; sha256: string; bytes: number }>,
+  now: Date,
+): OverlapReport {
+  const roles = ['teacher', 'suspect', ...request.baselines.map((_, i) => `baseline-${i + 1}`), 'reference'];
+  const inputs = digests.map((d, i) => ({
+    path: d.path,
+    role: roles[i] as string,
+    sha256: d.sha256,
+    bytes: d.bytes,
+  }));
   const result = investigateOverlap(
     {
-      teacher: load(request.teacher, 'teacher'),
-      suspect: load(request.suspect, 'suspect'),
-      baselines: request.baselines.map((b, i) => load(b, `baseline-${i + 1}`)),
-      ...(request.reference ? { reference: load(request.reference, 'reference') } : {}),
+      teacher: parseCorpus(request.teacher, 'teacher'),
+      suspect: parseCorpus(request.suspect, 'suspect'),
+      baselines: request.baselines.map((b, i) => parseCorpus(b, `baseline-${i + 1}`)),
+      ...(request.reference ? { reference: parseCorpus(request.reference, 'reference') } : {}),
     },
     request.options,
   );
