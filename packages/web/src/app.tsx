@@ -4,7 +4,9 @@ import { CatalogPage } from './pages/catalog.tsx';
 import { DecidePage } from './pages/decide.tsx';
 import { DisclosePage } from './pages/disclose.tsx';
 import { EstimatePage } from './pages/estimate.tsx';
+import { InvestigatePage } from './pages/investigate.tsx';
 import { OverviewPage } from './pages/overview.tsx';
+import { WatchPage } from './pages/watch.tsx';
 import { pages, useRoute } from './router.ts';
 
 export function App() {
@@ -46,6 +48,8 @@ export function App() {
         {path === '/disclose' && <DisclosePage />}
         {path === '/audit' && <AuditPage />}
         {path === '/decide' && <DecidePage />}
+        {path === '/watch' && <WatchPage />}
+        {path === '/investigate' && <InvestigatePage />}
         {path === '/catalog' && <CatalogPage />}
       </main>
       <footer class="foot">

@@ -10,6 +10,8 @@ export const pages = [
   { path: '/disclose', title: 'Disclose' },
   { path: '/audit', title: 'Audit' },
   { path: '/decide', title: 'Decide' },
+  { path: '/watch', title: 'Watch' },
+  { path: '/investigate', title: 'Investigate' },
   { path: '/catalog', title: 'Catalog' },
 ] as const;
 

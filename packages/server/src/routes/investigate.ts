@@ -29,14 +29,9 @@ const overlapOptionsSchema = z
       .positive()
       .optional()
       .openapi({ description: 'O3: phrase length in words (--phrase-words, 6)' }),
-    phraseMinPrompts: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({
-        description: 'O3: split-A teacher answers a phrase must appear in (--phrase-min-prompts, 3)',
-      }),
+    phraseMinPrompts: z.number().int().positive().optional().openapi({
+      description: 'O3: split-A teacher answers a phrase must appear in (--phrase-min-prompts, 3)',
+    }),
     seed: z.number().int().optional().openapi({ description: 'seed of the O3 prompt split (--seed, 1)' }),
     teacherNames: z
       .array(z.string().min(1))
@@ -66,11 +61,9 @@ const overlapRequestSchema = z
   .strictObject({
     teacher: corpusSchema('teacher'),
     suspect: corpusSchema('suspect (same prompts)'),
-    baselines: z
-      .array(corpusSchema('baseline'))
-      .openapi({
-        description: 'baseline models answering the same prompts; at least one (two or more recommended)',
-      }),
+    baselines: z.array(corpusSchema('baseline')).openapi({
+      description: 'baseline models answering the same prompts; at least one (two or more recommended)',
+    }),
     reference: corpusSchema('public reference').optional(),
     options: overlapOptionsSchema.optional(),
   })

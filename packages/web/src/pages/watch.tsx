@@ -1,0 +1,216 @@
+import type { RuleResult, TextFile } from '@clearbox/core';
+import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { FigureTree } from '../components/figure-view.tsx';
+import { PlotChart } from '../components/plot-chart.tsx';
+import { type ChartSeries, computeWatchView, referenceSignals } from '../watch/watch-view.ts';
+
+const TYPING_PAUSE_MS = 300;
+
+/** Fractions as percentages, as `clearbox watch` prints them; other units as numbers with their unit. */
+function show(value: number, unit: string): string {
+  return unit === 'fraction' ? `${(value * 100).toFixed(1)}%` : `${Number(value.toPrecision(4))} ${unit}`;
+}
+
+export function WatchPage() {
+  const shipped = useMemo(referenceSignals, []);
+  const [file, setFile] = useState<TextFile>(() => shipped[0] ?? { path: 'signals.yaml', text: '' });
+  const [since, setSince] = useState('');
+  const [committed, setCommitted] = useState(file);
+  useEffect(() => {
+    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [file]);
+  const view = useMemo(() => computeWatchView(committed, since), [committed, since]);
+  const textId = useId();
+  const sinceId = useId();
+  const shippedId = useId();
+  const uploadId = useId();
+  const load = (next: TextFile) => {
+    setFile(next);
+    setCommitted(next);
+  };
+  return (
+    <>
+      <h1>Watch</h1>
+      <p class="lede">
+        Threshold rules over data series (signals format v1): each rule is checked at every period, and an
+        alert is a firing at the latest period, or on or after the date you give. The same evaluation as{' '}
+        <code>clearbox watch FILE</code>.
+      </p>
+      <div class="form">
+        <div class="field">
+          <label for={shippedId}>Shipped signals file</label>
+          <select
+            id={shippedId}
+            data-testid="watch-shipped"
+            value={shipped.some((f) => f.path === file.path) ? file.path : ''}
+            onChange={(e) => {
+              const chosen = shipped.find((f) => f.path === (e.currentTarget as HTMLSelectElement).value);
+              if (chosen) load(chosen);
+            }}
+          >
+            <option value="" disabled>
+              (your own)
+            </option>
+            {shipped.map((f) => (
+              <option key={f.path} value={f.path}>
+                {f.path.split('/').pop()}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={uploadId}>Upload a signals file (YAML or JSON)</label>
+          <input
+            id={uploadId}
+            data-testid="watch-upload"
+            type="file"
+            accept=".yaml,.yml,.json,application/json,text/yaml"
+            onChange={async (e) => {
+              const chosen = (e.currentTarget as HTMLInputElement).files?.[0];
+              if (chosen) load({ path: chosen.name, text: await chosen.text() });
+            }}
+          />
+        </div>
+        <div class="field">
+          <label for={sinceId}>
+            Alert on firings since (YYYY-MM or YYYY-MM-DD; empty: latest period only)
+          </label>
+          <input
+            id={sinceId}
+            data-testid="watch-since"
+            type="text"
+            placeholder="2024-01"
+            value={since}
+            onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value.trim())}
+          />
+        </div>
+      </div>
+      <div class="field">
+        <label for={textId}>Signals ({file.path})</label>
+        <textarea
+          id={textId}
+          data-testid="watch-text"
+          class="code"
+          rows={12}
+          spellcheck={false}
+          value={file.text}
+          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
+        />
+      </div>
+      {committed !== file && <p class="muted">checking…</p>}
+      {view.kind === 'error' && (
+        <div class="form-error" role="alert" data-testid="watch-problems">
+          {view.where && <code>{view.where}</code>} {view.message}
+        </div>
+      )}
+      {view.kind === 'report' && (
+        <div data-testid="watch-report">
+          <p data-testid="watch-alerts" data-alerts={view.report.alerts}>
+            <strong>
+              {view.report.alerts} alert{view.report.alerts === 1 ? '' : 's'}
+            </strong>{' '}
+            {view.report.since ? `on or after ${view.report.since}` : 'at the latest period'}
+          </p>
+          <RulesTable results={view.report.results} />
+          <div class="charts">
+            {view.series.map((s) => (
+              <SeriesChart key={s.id} series={s} results={view.report.results} />
+            ))}
+          </div>
+        </div>
+      )}
+    </>
+  );
+}
+
+function RulesTable({ results }: { results: RuleResult[] }) {
+  return (
+    <div class="table-wrap">
+      <table data-testid="watch-table">
+        <thead>
+          <tr>
+            <th scope="col">signal</th>
+            <th scope="col">rule</th>
+            <th scope="col">severity</th>
+            <th scope="col">condition</th>
+            <th scope="col" class="num">
+              latest
+            </th>
+            <th scope="col">fired</th>
+            <th scope="col">alert</th>
+          </tr>
+        </thead>
+        <tbody>
+          {results.map((r) => (
+            <tr
+              key={`${r.signal}/${r.rule}`}
+              data-rule={r.rule}
+              data-fired={r.firings.map((f) => f.date).join(' ')}
+              data-alert={String(r.alert)}
+            >
+              <td>{r.signalName}</td>
+              <td>
+                <code>{r.rule}</code>
+                {r.note && <div class="muted">{r.note}</div>}
+              </td>
+              <td>{r.severity}</td>
+              <td>{r.condition}</td>
+              <td class="num">
+                {show(r.latest.value, r.unit)} ({r.latest.date})
+              </td>
+              <td>
+                {r.firings.length === 0 ? (
+                  'never'
+                ) : (
+                  <details>
+                    <summary>
+                      {r.firings.length}× (last {r.firings.at(-1)?.date})
+                    </summary>
+                    <ul>
+                      {r.firings.map((f) => (
+                        <li key={f.date}>
+                          {f.date}: {show(f.value, r.unit)}, {f.detail}
+                          <FigureTree figure={f.evidence} />
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </td>
+              <td class={r.alert ? 'bad' : ''}>{r.alert ? 'ALERT' : '-'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SeriesChart({ series, results }: { series: ChartSeries; results: RuleResult[] }) {
+  const data = series.points.map((p) => ({ date: new Date(p.date), value: p.value }));
+  const fired = results
+    .filter((r) => r.signal === series.id)
+    .flatMap((r) => r.firings.map((f) => ({ date: new Date(f.date), value: f.value, rule: r.rule })));
+  if (data.length === 0) return null;
+  return (
+    <PlotChart
+      testId={`chart-${series.id}`}
+      deps={[JSON.stringify(series), JSON.stringify(fired)]}
+      caption={`${series.name} by period (line); dashed red lines are rule thresholds (${series.thresholds.map((t) => `${t.rule} ${show(t.value, series.unit)}`).join(', ') || 'none'}); red dots are periods where a rule fired.`}
+      build={(Plot, width) =>
+        Plot.plot({
+          width,
+          height: 260,
+          x: { label: 'period', type: 'utc' },
+          y: { label: series.unit, grid: true, ...(series.unit === 'fraction' ? { percent: true } : {}) },
+          marks: [
+            Plot.line(data, { x: 'date', y: 'value', stroke: '#0b5cad' }),
+            Plot.ruleY(series.thresholds, { y: 'value', stroke: '#b42318', strokeDasharray: '4,3' }),
+            Plot.dot(fired, { x: 'date', y: 'value', fill: '#b42318', r: 4, title: 'rule', tip: true }),
+          ],
+        })
+      }
+    />
+  );
+}
