@@ -8,6 +8,8 @@ const pages = [
   { path: '#/audit', name: 'audit', heading: 'Audit' },
   { path: '#/decide', name: 'decide', heading: 'Decide' },
   { path: '#/catalog', name: 'catalog', heading: 'Catalog' },
+  { path: '#/watch', name: 'watch', heading: 'Watch' },
+  { path: '#/investigate', name: 'investigate', heading: 'Investigate' },
 ];
 
 describeE2e('every page', (e2e) => {
