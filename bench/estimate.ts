@@ -19,110 +19,111 @@ import {
 } from '@clearbox/core';
 import { defaultDataDir, readTextFiles } from '@clearbox/store';
 
-const gc = (globalThis as { gc?: () => void }).gc;
-const catalogFiles = readTextFiles(defaultDataDir);
-const catalog = buildCatalog(catalogFiles);
-const estimator = createEstimator(catalog);
-
-const counts = [1, 2, 4, 8];
-const precisions: Array<[WeightFormat, KvFormat]> = [
-  ['bf16', 'bf16'],
-  ['fp8', 'fp8'],
-  ['int4', 'fp16'],
-  ['q4_0', 'fp16'],
-];
-const batches = Array.from({ length: 100 }, (_, i) => 1 + i * 8);
-
 type Resolved = ReturnType<typeof resolveInference>;
-const prepared: Resolved[] = [];
-for (const model of catalog.models) {
-  for (const device of catalog.devices) {
-    for (const count of counts) {
-      for (const [weights, kv] of precisions) {
-        const engine = weights === 'q4_0' ? 'llamacpp' : 'tuned';
-        prepared.push(
-          resolveInference(catalog, estimator.efficiencies, {
-            model: model.id,
-            hardware: device.id,
-            count,
-            weights,
-            kv,
-            engine,
-            inputTokens: 1024,
-            outputTokens: 256,
-          }),
-        );
+
+export function benchEstimate(): string[] {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const catalogFiles = readTextFiles(defaultDataDir);
+  const catalog = buildCatalog(catalogFiles);
+  const estimator = createEstimator(catalog);
+
+  const counts = [1, 2, 4, 8];
+  const precisions: Array<[WeightFormat, KvFormat]> = [
+    ['bf16', 'bf16'],
+    ['fp8', 'fp8'],
+    ['int4', 'fp16'],
+    ['q4_0', 'fp16'],
+  ];
+  const batches = Array.from({ length: 100 }, (_, i) => 1 + i * 8);
+
+  const prepared: Resolved[] = [];
+  for (const model of catalog.models) {
+    for (const device of catalog.devices) {
+      for (const count of counts) {
+        for (const [weights, kv] of precisions) {
+          const engine = weights === 'q4_0' ? 'llamacpp' : 'tuned';
+          prepared.push(
+            resolveInference(catalog, estimator.efficiencies, {
+              model: model.id,
+              hardware: device.id,
+              count,
+              weights,
+              kv,
+              engine,
+              inputTokens: 1024,
+              outputTokens: 256,
+            }),
+          );
+        }
       }
     }
   }
-}
-const gridSize = prepared.length * batches.length;
+  const gridSize = prepared.length * batches.length;
 
-function runGrid(): { configs: number; checksum: number; fitting: number } {
-  let checksum = 0;
-  let fitting = 0;
-  let configs = 0;
-  for (const r of prepared) {
-    const work = { ...r.work };
-    for (const batch of batches) {
-      work.batch = batch;
-      const k: KernelResult = runInferenceKernel(r.km, r.hw, r.off, work);
-      checksum += k.outputTokensPerSecond;
-      if (k.fits) fitting++;
-      configs++;
+  function runGrid(): { configs: number; checksum: number; fitting: number } {
+    let checksum = 0;
+    let fitting = 0;
+    let configs = 0;
+    for (const r of prepared) {
+      const work = { ...r.work };
+      for (const batch of batches) {
+        work.batch = batch;
+        const k: KernelResult = runInferenceKernel(r.km, r.hw, r.off, work);
+        checksum += k.outputTokensPerSecond;
+        if (k.fits) fitting++;
+        configs++;
+      }
     }
+    return { configs, checksum, fitting };
   }
-  return { configs, checksum, fitting };
-}
 
-function best<T>(runs: number, fn: () => T): { seconds: number; result: T } {
-  let seconds = Number.POSITIVE_INFINITY;
-  let result = fn();
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    result = fn();
-    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
-  }
-  return { seconds, result };
-}
-
-const grid = best(3, runGrid);
-const kernelRate = grid.result.configs / grid.seconds;
-
-// Baseline: the same configurations through the explained (Figure-building) path, on a fixed slice.
-const slice = prepared.filter((_, i) => i % 97 === 0);
-const baseline = best(2, () => {
-  let n = 0;
-  for (const r of slice) {
-    for (const batch of batches.slice(0, 10)) {
-      estimator.inference({
-        model: r.model.id,
-        hardware: r.device.id,
-        count: r.count,
-        weights: r.weights,
-        kv: r.kv,
-        engine: r.engine,
-        inputTokens: 1024,
-        outputTokens: 256,
-        batch,
-      });
-      n++;
+  function best<T>(runs: number, fn: () => T): { seconds: number; result: T } {
+    let seconds = Number.POSITIVE_INFINITY;
+    let result = fn();
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      result = fn();
+      seconds = Math.min(seconds, (performance.now() - t0) / 1000);
     }
+    return { seconds, result };
   }
-  return n;
-});
-const baselineRate = baseline.result / baseline.seconds;
 
-gc?.();
-const heapBefore = process.memoryUsage().heapUsed;
-const load = best(5, () => buildCatalog(readTextFiles(defaultDataDir)));
-const keep = buildCatalog(readTextFiles(defaultDataDir));
-gc?.();
-const heapAfter = process.memoryUsage().heapUsed;
-const catalogMs = load.seconds * 1000;
-const catalogMb = Math.max(0, heapAfter - heapBefore) / 1e6;
+  const grid = best(3, runGrid);
+  const kernelRate = grid.result.configs / grid.seconds;
 
-export function benchEstimate(): string[] {
+  // Baseline: the same configurations through the explained (Figure-building) path, on a fixed slice.
+  const slice = prepared.filter((_, i) => i % 97 === 0);
+  const baseline = best(2, () => {
+    let n = 0;
+    for (const r of slice) {
+      for (const batch of batches.slice(0, 10)) {
+        estimator.inference({
+          model: r.model.id,
+          hardware: r.device.id,
+          count: r.count,
+          weights: r.weights,
+          kv: r.kv,
+          engine: r.engine,
+          inputTokens: 1024,
+          outputTokens: 256,
+          batch,
+        });
+        n++;
+      }
+    }
+    return n;
+  });
+  const baselineRate = baseline.result / baseline.seconds;
+
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const load = best(5, () => buildCatalog(readTextFiles(defaultDataDir)));
+  const keep = buildCatalog(readTextFiles(defaultDataDir));
+  gc?.();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const catalogMs = load.seconds * 1000;
+  const catalogMb = Math.max(0, heapAfter - heapBefore) / 1e6;
+
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const lines = [
     `inference grid: ${grid.result.configs.toLocaleString('en-US')} configurations (${catalog.models.length} models × ${catalog.devices.length} devices × ${counts.length} counts × ${precisions.length} precisions × ${batches.length} batches), ${grid.result.fitting.toLocaleString('en-US')} fit`,
