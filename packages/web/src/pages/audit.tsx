@@ -1,10 +1,11 @@
 import type { AuditReport, TextFile } from '@clearbox/core';
-import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
 import { computeAuditView } from '../audit/audit-view.ts';
 import { disclosuresById, referenceClaims } from '../audit/reference-claims.ts';
 import { defaultEstimator } from '../catalog-data.ts';
 import { FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { useSettled } from '../components/use-settled.ts';
 
 /** A claims file with its own devices refits the calibration: hundreds of ms, so wait for a pause. */
 const TYPING_PAUSE_MS = 400;
@@ -22,11 +23,7 @@ export function AuditPage() {
   const estimator = defaultEstimator();
   const disclosures = useMemo(disclosuresById, []);
   const [file, setFile] = useState<TextFile>(() => referenceClaims()[0] ?? { path: 'claims.yaml', text: '' });
-  const [committed, setCommitted] = useState(file);
-  useEffect(() => {
-    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [file]);
+  const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(
     () => computeAuditView(estimator, disclosures, committed),
     [estimator, disclosures, committed],

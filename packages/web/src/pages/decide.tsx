@@ -1,9 +1,10 @@
 import { type DecideResult, formatNumber, type TextFile } from '@clearbox/core';
-import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
 import { FigureStat } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { useSettled } from '../components/use-settled.ts';
 import { computeDecideView, referenceWorkloads } from '../decide/decide-view.ts';
 import { formatUsd } from '../format.ts';
 
@@ -18,11 +19,7 @@ export function DecidePage() {
       workloads.find((w) => w.path.endsWith('support-bot.yaml')) ??
       workloads[0] ?? { path: 'workload.yaml', text: '' },
   );
-  const [committed, setCommitted] = useState(file);
-  useEffect(() => {
-    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [file]);
+  const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeDecideView(estimator, committed), [estimator, committed]);
   const textId = useId();
   const pickId = useId();

@@ -5,10 +5,11 @@ import {
   stackedBasisChart,
   type TextFile,
 } from '@clearbox/core';
-import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
 import { FigureStat, FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { useSettled } from '../components/use-settled.ts';
 import { basisChoices, compareWithReferences } from '../disclose/disclosure-compare.ts';
 import { computeDisclosureView, type DisclosureView } from '../disclose/disclosure-view.ts';
 import { referenceDisclosures } from '../disclose/reference-disclosures.ts';
@@ -23,11 +24,7 @@ export function DisclosePage() {
   const [file, setFile] = useState<TextFile>(
     () => references[0] ?? { path: 'template.yaml', text: DISCLOSURE_TEMPLATE },
   );
-  const [committed, setCommitted] = useState<TextFile>(file);
-  useEffect(() => {
-    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [file]);
+  const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeDisclosureView(estimator, committed), [estimator, committed]);
   const textId = useId();
   const uploadId = useId();

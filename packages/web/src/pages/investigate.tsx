@@ -1,5 +1,6 @@
 import { formatNumber, type OverlapTest, type TextFile } from '@clearbox/core';
-import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
+import { useSettled } from '../components/use-settled.ts';
 import {
   computeOverlapView,
   type OverlapInputs,
@@ -57,16 +58,12 @@ const initialSeed = 1;
 export function InvestigatePage() {
   const first = useMemo(() => syntheticInputs(initialSeed), []);
   const [inputs, setInputs] = useState<OverlapInputs>(first.inputs);
-  const [committed, setCommitted] = useState(inputs);
   const [seed, setSeed] = useState(String(initialSeed));
   const [names, setNames] = useState(first.teacherNames.join(', '));
   const [key, setKey] = useState(first.watermarkKey === undefined ? '' : String(first.watermarkKey));
   const [spanWords, setSpanWords] = useState('12');
   const [alpha, setAlpha] = useState('0.05');
-  useEffect(() => {
-    const timer = setTimeout(() => setCommitted(inputs), TYPING_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [inputs]);
+  const [committed, setCommitted] = useSettled(inputs, TYPING_PAUSE_MS);
   const settings: OverlapSettings = {
     teacherNames: names
       .split(',')

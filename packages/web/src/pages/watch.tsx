@@ -1,7 +1,8 @@
 import type { RuleResult, TextFile } from '@clearbox/core';
-import { useEffect, useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
 import { FigureTree } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
+import { useSettled } from '../components/use-settled.ts';
 import { type ChartSeries, computeWatchView, referenceSignals } from '../watch/watch-view.ts';
 
 const TYPING_PAUSE_MS = 300;
@@ -15,11 +16,7 @@ export function WatchPage() {
   const shipped = useMemo(referenceSignals, []);
   const [file, setFile] = useState<TextFile>(() => shipped[0] ?? { path: 'signals.yaml', text: '' });
   const [since, setSince] = useState('');
-  const [committed, setCommitted] = useState(file);
-  useEffect(() => {
-    const timer = setTimeout(() => setCommitted(file), TYPING_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [file]);
+  const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeWatchView(committed, since), [committed, since]);
   const textId = useId();
   const sinceId = useId();
