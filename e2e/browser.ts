@@ -66,3 +66,19 @@ export function describeE2e(name: string, body: (e2e: E2e) => void): void {
 
 /** How long a check waits for the page to settle (a render, a fetch) before it fails. */
 export const settle = { timeout: 5000, interval: 50 };
+
+/** Form controls under `scope` with no label, no aria-label and (for buttons) no text: each as HTML. */
+export function unlabeledControls(page: Page, scope = ''): Promise<string[]> {
+  const selector = ['input', 'select', 'textarea', 'button']
+    .map((tag) => `${scope} ${tag}`.trim())
+    .join(', ');
+  return page.$$eval(selector, (els) =>
+    els
+      .filter((el) => {
+        const labels = (el as HTMLInputElement).labels;
+        const text = el.tagName === 'BUTTON' ? (el.textContent ?? '').trim() : '';
+        return !(labels && labels.length > 0) && !el.getAttribute('aria-label') && !text;
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}

@@ -7,7 +7,7 @@ import {
 } from '@clearbox/core';
 import { investigateOverlapTexts } from '@clearbox/store';
 import { expect, it } from 'vitest';
-import { describeE2e, settle } from './browser.ts';
+import { describeE2e, settle, unlabeledControls } from './browser.ts';
 
 /** What `clearbox investigate synth corpora` + `clearbox investigate overlap` give for the page's synthetic set. */
 function nodeOverlap(seed: number) {
@@ -78,18 +78,7 @@ describeE2e('Investigate page', (e2e) => {
   it('every control has a label', async () => {
     const { page } = await e2e.open('#/investigate');
     await page.getByTestId('investigate-table').waitFor({ timeout: 20_000 });
-    const unlabeled = await page.$$eval('main input, main select, main textarea, main button', (els) =>
-      els
-        .filter(
-          (el) =>
-            !(
-              (el as HTMLInputElement).labels?.length ||
-              el.getAttribute('aria-label') ||
-              (el.tagName === 'BUTTON' && el.textContent?.trim())
-            ),
-        )
-        .map((el) => el.outerHTML.slice(0, 120)),
-    );
+    const unlabeled = await unlabeledControls(page, 'main');
     expect(unlabeled).toEqual([]);
   });
 });

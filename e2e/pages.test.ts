@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeE2e, settle } from './browser.ts';
+import { describeE2e, settle, unlabeledControls } from './browser.ts';
 
 const pages = [
   { path: '#/', name: 'overview', heading: 'What did DeepSeek-V3 cost?' },
@@ -28,15 +28,7 @@ describeE2e('every page', (e2e) => {
 
     it(`${p.name}: every control has a label`, async () => {
       const { page } = await e2e.open(p.path);
-      const unlabeled = await page.$$eval('input, select, textarea, button', (els) =>
-        els
-          .filter((el) => {
-            const labels = (el as HTMLInputElement).labels;
-            const text = el.tagName === 'BUTTON' ? (el.textContent ?? '').trim() : '';
-            return !(labels && labels.length > 0) && !el.getAttribute('aria-label') && !text;
-          })
-          .map((el) => el.outerHTML.slice(0, 120)),
-      );
+      const unlabeled = await unlabeledControls(page);
       expect(unlabeled).toEqual([]);
     });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { watchSignals } from '@clearbox/core';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { describeE2e, settle } from './browser.ts';
+import { describeE2e, settle, unlabeledControls } from './browser.ts';
 
 const path = fileURLToPath(
   new URL('../packages/core/data/signals/nvidia-gross-margin.yaml', import.meta.url),
@@ -71,18 +71,7 @@ describeE2e('Watch page', (e2e) => {
   it('every control has a label', async () => {
     const { page } = await e2e.open('#/watch');
     await page.getByTestId('watch-table').waitFor({ timeout: 15_000 });
-    const unlabeled = await page.$$eval('main input, main select, main textarea, main button', (els) =>
-      els
-        .filter(
-          (el) =>
-            !(
-              (el as HTMLInputElement).labels?.length ||
-              el.getAttribute('aria-label') ||
-              (el.tagName === 'BUTTON' && el.textContent?.trim())
-            ),
-        )
-        .map((el) => el.outerHTML.slice(0, 120)),
-    );
+    const unlabeled = await unlabeledControls(page, 'main');
     expect(unlabeled).toEqual([]);
   });
 });
