@@ -2,8 +2,8 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { fxRate } from '../catalog/fx.ts';
 import type { ApiPrice } from '../catalog/price-schema.ts';
 import { type Figure, figure, given, named } from '../figure/figure.ts';
-import type { Source } from '../figure/source.ts';
 import { DAYS_PER_MONTH } from './assumptions.ts';
+import { sourceOf } from './device-cost.ts';
 import type { Workload } from './workload.ts';
 
 /** One way to buy the workload from an API provider at the list price effective on `asOf`. */
@@ -26,12 +26,6 @@ export interface ApiPlan {
   ttftSeconds: null;
   tpotSeconds: null;
   sloNote: string;
-}
-
-function priceSource(p: { title: string; url?: string | undefined; date: string }): Source {
-  return p.url === undefined
-    ? { title: p.title, date: p.date }
-    : { title: p.title, url: p.url, date: p.date };
 }
 
 /** The newest `effective` date among the catalog's prices: the default "as of" (core has no clock). */
@@ -193,7 +187,7 @@ export function apiPlan(
 ): ApiPlan {
   const tokens = monthlyTokens(w, trafficScale);
   const fx = fxRate(catalog.fx, price.currency, 'USD', asOf);
-  const src = [priceSource(price.source)];
+  const src = [sourceOf(price.source)];
   const cur = price.currency;
   const inPrice = given(
     'inputPerMillion',
@@ -222,7 +216,7 @@ export function apiPlan(
           unit: 'fraction',
           formula: `share of requests in ${price.offPeak.startUtc}-${price.offPeak.endUtc} UTC from the workload's hourly profile`,
           inputs: [named('trafficProfile', w.trafficProfile ? 'given' : 'none: no discount applied')],
-          sources: [priceSource(price.offPeak.source)],
+          sources: [sourceOf(price.offPeak.source)],
         }),
         named('offPeakInputDiscount', price.offPeak.inputDiscount),
         named('offPeakOutputDiscount', price.offPeak.outputDiscount),

@@ -15,7 +15,8 @@ interface PriceRange {
   note: string;
 }
 
-function sourceOf(s: { title: string; url?: string | undefined; date: string }): Source {
+/** A source without its note, as Decide reports them. */
+export function sourceOf(s: { title: string; url?: string | undefined; date: string }): Source {
   return s.url === undefined
     ? { title: s.title, date: s.date }
     : { title: s.title, url: s.url, date: s.date };

@@ -3,7 +3,7 @@ import { fxRate } from '../catalog/fx.ts';
 import type { Device } from '../catalog/schema.ts';
 import { ClearboxError, InputError } from '../errors/clearbox-error.ts';
 import { type Figure, figure, given, named } from '../figure/figure.ts';
-import type { Source } from '../figure/source.ts';
+import { type Source, toSource } from '../figure/source.ts';
 import { periodDays, yearsBetween } from './dates.ts';
 import { economicPerGpuHour, straightLinePerGpuHour } from './depreciation.ts';
 import type { Disclosure, DisclosureItem } from './schema.ts';
@@ -52,10 +52,7 @@ export interface ResolvedDisclosure {
 }
 
 function itemSource(item: DisclosureItem): Source {
-  const s: Source = { title: item.source.title, date: item.source.date };
-  if (item.source.url !== undefined) s.url = item.source.url;
-  if (item.source.note !== undefined) s.note = item.source.note;
-  return s;
+  return toSource(item.source);
 }
 
 const where = (i: number, field: string) => `items[${i}].${field}`;

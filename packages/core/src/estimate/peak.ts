@@ -1,19 +1,10 @@
 import type { DenseTflops, Device } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { type Figure, given } from '../figure/figure.ts';
-import type { Source } from '../figure/source.ts';
+import { toSource } from '../figure/source.ts';
 
-export function deviceSource(source: {
-  title: string;
-  url?: string | undefined;
-  date: string;
-  note?: string | undefined;
-}): Source {
-  const out: Source = { title: source.title, date: source.date };
-  if (source.url !== undefined) out.url = source.url;
-  if (source.note !== undefined) out.note = source.note;
-  return out;
-}
+/** A device fact's source (the catalog's source shape) as a Source. */
+export const deviceSource = toSource;
 
 /** Dense peak FLOP/s of one device at a dtype, as a Figure naming the dtype and "dense". */
 export function peakFlopsFigure(device: Device, dtype: keyof DenseTflops): Figure {

@@ -3,7 +3,7 @@ import { fxRate } from '../catalog/fx.ts';
 import type { ApiPrice } from '../catalog/price-schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { type Figure, figure, given, named } from '../figure/figure.ts';
-import type { Source } from '../figure/source.ts';
+import { type Source, toSource } from '../figure/source.ts';
 
 /** Which price of a list entry a comparison uses. */
 export const priceSides = ['input', 'cached-input', 'output', 'blended'] as const;
@@ -33,10 +33,7 @@ export function resolvePriceRef(catalog: Catalog, ref: PriceRef): ResolvedRef {
 }
 
 export function priceSource(price: ApiPrice): Source {
-  const s: Source = { title: price.source.title, date: price.source.date };
-  if (price.source.url !== undefined) s.url = price.source.url;
-  if (price.source.note !== undefined) s.note = price.source.note;
-  return s;
+  return toSource(price.source);
 }
 
 function checkBlendWeight(weight: number): void {
