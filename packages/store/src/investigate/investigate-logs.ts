@@ -8,7 +8,7 @@ import {
 } from '@clearbox/core';
 import { DuckSession, sqlString } from './duckdb.ts';
 import { type LogField, type LogFile, loadLogs } from './log-source.ts';
-import { clearboxVersion, fileDigest } from './provenance.ts';
+import { clearboxVersion, fileDigestAsync } from './provenance.ts';
 
 export interface LogsRequest {
   files: string[];
@@ -62,7 +62,9 @@ export interface LogsReport {
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
 
-const numbers = (x: unknown): number[] => (Array.isArray(x) ? x.map(num) : []);
+/** A list of numbers cast to VARCHAR in SQL ("[1, 2, 3]"): JSON.parse is several times faster than
+ * converting DuckDB list values one by one, and these lists hold about 10^6 numbers in all. */
+const jsonNumbers = (x: unknown): number[] => (typeof x === 'string' ? (JSON.parse(x) as number[]) : []);
 
 /**
  * Per-account statistics in one pass over the rows: every aggregate of an account, its hour and topic
@@ -75,29 +77,37 @@ async function accountStats(
   largeMaxTokens: number,
   rareShare: number,
 ): Promise<AccountStats[]> {
+  // Days, hours and inter-arrival gaps come from each account's ordered timestamps, in the same
+  // statement (one list pass per account, not one aggregate per row; the lists are never stored).
   await session.run(`CREATE TEMP TABLE account_aggregates AS
-SELECT is_reference, account, count(*) AS requests, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-  count(DISTINCT day) AS active_days, count_if(reasoning) AS reasoning_requests, count_if(max_tokens >= ${largeMaxTokens}) AS large_requests,
-  list(ts_ms ORDER BY ts_ms) AS ts_list, histogram(hour) AS hours, histogram(topic) AS topics,
-  histogram(template_prefix) AS template_prefixes,
-  list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips, list(DISTINCT user_agent) FILTER (WHERE user_agent IS NOT NULL) AS user_agents
-FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account`);
+SELECT * EXCLUDE (ts_list, gaps, hours, topics),
+  CAST(len(list_distinct([x // 86400000 FOR x IN ts_list])) AS DOUBLE) AS active_days,
+  CAST(len(gaps) AS DOUBLE) AS gap_count, CAST(list_avg(gaps) AS DOUBLE) AS gap_mean, CAST(list_stddev_pop(gaps) AS DOUBLE) AS gap_sd,
+  CAST(map_keys(hours) AS VARCHAR) AS hour_keys, CAST(map_values(hours) AS VARCHAR) AS hour_counts,
+  CAST(map_keys(topics) AS VARCHAR) AS topic_keys, CAST(map_values(topics) AS VARCHAR) AS topic_counts
+FROM (
+  SELECT *, [ts_list[i + 1] - ts_list[i] FOR i IN range(1, len(ts_list))] AS gaps,
+    list_aggregate([x // 3600000 % 24 FOR x IN ts_list], 'histogram') AS hours
+  FROM (
+    SELECT is_reference, account, count(*) AS requests, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+      count_if(reasoning) AS reasoning_requests, count_if(max_tokens >= ${largeMaxTokens}) AS large_requests,
+      list(ts_ms ORDER BY ts_ms) AS ts_list, histogram(topic) AS topics, histogram(template_prefix) AS template_prefixes,
+      histogram(ip) AS ips, histogram(user_agent) AS user_agents
+    FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account))`);
   const stats = new Map<string, AccountStats>();
   const key = (reference: unknown, account: unknown) => `${reference ? 'R' : 'T'}\u0000${String(account)}`;
   const get = (reference: unknown, account: unknown) => stats.get(key(reference, account));
   for (const r of await session.rows(`SELECT is_reference, account, CAST(requests AS DOUBLE), CAST(input_tokens AS DOUBLE), CAST(output_tokens AS DOUBLE),
-  CAST(active_days AS DOUBLE), CAST(reasoning_requests AS DOUBLE), CAST(large_requests AS DOUBLE),
-  CAST(len(gaps) AS DOUBLE), CAST(list_avg(gaps) AS DOUBLE), CAST(list_stddev_pop(gaps) AS DOUBLE),
-  map_keys(hours), CAST(map_values(hours) AS DOUBLE[]), map_keys(topics), CAST(map_values(topics) AS DOUBLE[])
-FROM (SELECT *, [ts_list[i + 1] - ts_list[i] FOR i IN range(1, len(ts_list))] AS gaps FROM account_aggregates)
-ORDER BY is_reference, account`)) {
+  active_days, CAST(reasoning_requests AS DOUBLE), CAST(large_requests AS DOUBLE), gap_count, gap_mean, gap_sd,
+  hour_keys, hour_counts, topic_keys, topic_counts
+FROM account_aggregates ORDER BY is_reference, account`)) {
     const hours = new Array<number>(24).fill(0);
-    const hourKeys = numbers(r[11]);
-    const hourCounts = numbers(r[12]);
-    for (const [i, h] of hourKeys.entries()) hours[h] = hourCounts[i] as number;
+    const hourKeys = jsonNumbers(r[11]);
+    const hourCounts = jsonNumbers(r[12]);
+    for (const [i, h] of hourKeys.entries()) hours[((h % 24) + 24) % 24] = hourCounts[i] as number;
     const topics = new Array<number>(TOPIC_BUCKETS).fill(0);
-    const topicKeys = numbers(r[13]);
-    const topicCounts = numbers(r[14]);
+    const topicKeys = jsonNumbers(r[13]);
+    const topicCounts = jsonNumbers(r[14]);
     for (const [i, t] of topicKeys.entries()) topics[t] = topicCounts[i] as number;
     const gapCount = num(r[8]);
     stats.set(key(r[0], r[1]), {
@@ -121,14 +131,19 @@ ORDER BY is_reference, account`)) {
     });
   }
   // Digits are masked on the distinct prefixes (not on every row); prefixes that differ only in digits
-  // add up into one template.
+  // add up into one template. A template's key is its hash below 2^53, exact as a JSON number.
   for (const r of await session.rows(`WITH account_templates AS (
-  SELECT is_reference, account, CAST(hash(translate(prefix, '0123456789', '##########')) AS VARCHAR) AS template, sum(n) AS c
+  SELECT is_reference, account, hash(translate(prefix, '0123456789', '##########')) % 9007199254740992 AS template, sum(n) AS c
   FROM (SELECT is_reference, account, unnest(map_keys(template_prefixes)) AS prefix, unnest(map_values(template_prefixes)) AS n FROM account_aggregates)
   GROUP BY ALL),
 df AS (SELECT template, count(*) AS df FROM account_templates GROUP BY template)
-SELECT is_reference, account, template, CAST(c AS DOUBLE) FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 ORDER BY is_reference, account, template`)) {
-    get(r[0], r[1])?.templates.push([String(r[2]), num(r[3])]);
+SELECT is_reference, account, CAST(list(template ORDER BY template) AS VARCHAR), CAST(list(c ORDER BY template) AS VARCHAR)
+FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 GROUP BY is_reference, account`)) {
+    const s = get(r[0], r[1]);
+    if (!s) continue;
+    const keys = jsonNumbers(r[2]);
+    const counts = jsonNumbers(r[3]);
+    s.templates = keys.map((k, i) => [String(k), counts[i] as number]);
   }
   for (const r of await session.rows(`SELECT is_reference, account, CAST(max(biased) AS DOUBLE) FROM (
   SELECT is_reference, account, hash(prompt) AS prompt_hash, sum(logit_bias_count) AS biased FROM request_rows
@@ -142,7 +157,7 @@ SELECT is_reference, account, template, CAST(c AS DOUBLE) FROM account_templates
     ['ips', 'ips'],
     ['user_agents', 'userAgents'],
   ] as const) {
-    for (const r of await session.rows(`WITH av AS (SELECT DISTINCT account, unnest(${column}) AS v FROM account_aggregates WHERE NOT is_reference),
+    for (const r of await session.rows(`WITH av AS (SELECT DISTINCT account, unnest(map_keys(${column})) AS v FROM account_aggregates WHERE NOT is_reference),
 d AS (SELECT v, count(*) AS n FROM av GROUP BY v)
 SELECT account, v FROM av JOIN d USING (v) WHERE n >= 2 AND n <= ${rareMaxIpAccounts} ORDER BY account, v`)) {
       get(false, r[0])?.[target].push(String(r[1]));
@@ -171,60 +186,59 @@ export async function investigateLogFiles(
     ...request.files.map((path) => ({ path, role: 'traffic' as const })),
     ...request.referenceFiles.map((path) => ({ path, role: 'reference' as const })),
   ];
-  const inputs = files.map((f) => ({ role: f.role, ...fileDigest(f.path) }));
+  // The digests are awaited after the queries they overlap (loadLogs names an unreadable file first).
+  const digests = Promise.all(files.map((f) => fileDigestAsync(f.path)));
+  // A rejected digest is reported where it is awaited, not as an unhandled rejection meanwhile.
+  digests.catch(() => undefined);
   const largeMaxTokens = request.largeMaxTokens ?? 4096;
   const session = await DuckSession.open(request.memoryLimit ? { memoryLimit: request.memoryLimit } : {});
   try {
-    await loadLogs(session, files, request.map, request.referenceAccounts);
-    // One pass for the per-file counts, the totals and the malformed reasons.
-    const counts =
-      await session.rows(`SELECT source, defect, is_reference, CAST(count(*) AS DOUBLE), CAST(min(line) AS DOUBLE)
-FROM request_rows GROUP BY ALL ORDER BY ALL`);
-    const perFile = new Map<number, { total: number; badTs: number; firstBadTs: number }>();
-    const byReason: Record<string, number> = {};
-    let total = 0;
-    let valid = 0;
-    let reference = 0;
-    for (const [source, defect, isReference, n, firstLine] of counts) {
-      const entry = perFile.get(num(source)) ?? { total: 0, badTs: 0, firstBadTs: Number.POSITIVE_INFINITY };
-      entry.total += num(n);
-      if (defect === 'unparseable timestamp') {
-        entry.badTs += num(n);
-        entry.firstBadTs = Math.min(entry.firstBadTs, num(firstLine));
-      }
-      perFile.set(num(source), entry);
-      total += num(n);
-      if (defect === null) {
-        valid += num(n);
-        if (isReference) reference += num(n);
-      } else byReason[String(defect)] = (byReason[String(defect)] ?? 0) + num(n);
-    }
+    const { rowCountSql } = await loadLogs(session, files, request.map, request.referenceAccounts);
+    const rowsPerFile = new Map<number, number>();
+    for (const [source, n] of await session.rows(rowCountSql)) rowsPerFile.set(num(source), num(n));
     for (const [index, file] of files.entries()) {
-      const entry = perFile.get(index);
-      if (!entry || entry.total === 0) throw new InputError('empty file: no request rows', file.path);
-      if (entry.badTs > entry.total / 2) {
-        throw new InputError(
-          `unparseable timestamps in ${entry.badTs} of ${entry.total} rows (first at line ${entry.firstBadTs}): expected ISO 8601 (2025-03-01T12:00:00Z) or epoch milliseconds in "${request.map.ts ?? 'ts'}"`,
-          file.path,
-        );
-      }
+      if (!rowsPerFile.get(index)) throw new InputError('empty file: no request rows', file.path);
     }
-    const malformedCount = Object.values(byReason).reduce((a, b) => a + b, 0);
-    const malformedSample =
-      malformedCount === 0
-        ? []
-        : (
-            await session.rows(
-              'SELECT source, CAST(line AS DOUBLE), defect, coalesce(bad_line, left(prompt, 160)) FROM request_rows WHERE defect IS NOT NULL ORDER BY source, line LIMIT 10',
-            )
-          ).map(([source, line, reason, text]) => ({
-            file: (files[num(source)] as LogFile).path,
-            line: num(line),
-            reason: String(reason),
-            text: text === null ? null : String(text),
-          }));
+    const total = [...rowsPerFile.values()].reduce((a, b) => a + b, 0);
     const options = request.options;
     const stats = await accountStats(session, largeMaxTokens, options.rareShare);
+    const valid = stats.reduce((sum, s) => sum + s.requests, 0);
+    const reference = stats.reduce((sum, s) => sum + (s.reference ? s.requests : 0), 0);
+    // Malformed rows are what the valid ones leave; only then is there a pass for their reasons.
+    const byReason: Record<string, number> = {};
+    let malformedSample: LogsReport['malformedRows']['sample'] = [];
+    if (valid < total) {
+      const badTs = new Map<number, { rows: number; firstLine: number }>();
+      for (const [source, defect, n, firstLine] of await session.rows(
+        `SELECT source, defect, CAST(count(*) AS DOUBLE), CAST(min(line) AS DOUBLE)
+FROM request_rows WHERE defect IS NOT NULL GROUP BY ALL ORDER BY ALL`,
+      )) {
+        byReason[String(defect)] = (byReason[String(defect)] ?? 0) + num(n);
+        if (defect === 'unparseable timestamp')
+          badTs.set(num(source), { rows: num(n), firstLine: num(firstLine) });
+      }
+      for (const [index, file] of files.entries()) {
+        const bad = badTs.get(index);
+        const rows = rowsPerFile.get(index) as number;
+        if (bad && bad.rows > rows / 2) {
+          throw new InputError(
+            `unparseable timestamps in ${bad.rows} of ${rows} rows (first at line ${bad.firstLine}): expected ISO 8601 (2025-03-01T12:00:00Z) or epoch milliseconds in "${request.map.ts ?? 'ts'}"`,
+            file.path,
+          );
+        }
+      }
+      malformedSample = (
+        await session.rows(
+          'SELECT source, CAST(line AS DOUBLE), defect, coalesce(bad_line, left(prompt, 160)) FROM request_rows WHERE defect IS NOT NULL ORDER BY source, line LIMIT 10',
+        )
+      ).map(([source, line, reason, text]) => ({
+        file: (files[num(source)] as LogFile).path,
+        line: num(line),
+        reason: String(reason),
+        text: text === null ? null : String(text),
+      }));
+    }
+    const malformedCount = total - valid;
     const result = investigateLogs(stats, options);
 
     const flaggedAccounts = [...new Set(result.flagged.flatMap((f) => f.accounts))];
@@ -253,6 +267,7 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
         samples.set(String(r[0]), list);
       }
     }
+    const inputs = (await digests).map((d, i) => ({ role: (files[i] as LogFile).role, ...d }));
     return {
       kind: 'clearbox.investigate.logs',
       clearboxVersion: clearboxVersion(),
