@@ -26,6 +26,7 @@ export {
   type LogsReport,
   type LogsRequest,
   investigateLogFiles,
+  logAccountStats,
   type SampleRow,
 } from './investigate/investigate-logs.ts';
 export {

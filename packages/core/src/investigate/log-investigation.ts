@@ -168,17 +168,21 @@ export function investigateLogs(
   const holdoutScores = new ConformalReference(
     holdoutSet.map((s) => combinedScore(accountCal.pValues(featuresOf(s, index)))),
   );
+  // An account's feature evidence is reported only if it is flagged, so it is filled in after BH.
+  const accountVectors = new Map<TestedUnit, FeatureVector>();
   const accountUnits: TestedUnit[] = tested.map((s) => {
     const v = featuresOf(s, index);
     const score = combinedScore(accountCal.pValues(v));
-    return {
+    const unit: TestedUnit = {
       account: s.account,
       accounts: [s.account],
       p: holdoutScores.pValue(score),
       q: 1,
       combinedScore: score,
-      features: accountCal.evidence(v),
+      features: {},
     };
+    accountVectors.set(unit, v);
+    return unit;
   });
 
   // Clusters: linked among the tested accounts; null = random groups of reference accounts of the same size.
@@ -221,6 +225,10 @@ export function investigateLogs(
   );
   units.forEach((u, i) => {
     u.q = adjusted[i] as number;
+  });
+  units.forEach((u, i) => {
+    const v = accountVectors.get(u);
+    if (rejected[i] && v) u.features = accountCal.evidence(v);
   });
   const flagged = units
     .filter((_, i) => rejected[i])

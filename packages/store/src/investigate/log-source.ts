@@ -224,7 +224,8 @@ export async function loadLogs(
   await session.run('CREATE TEMP TABLE reference_accounts (account VARCHAR)');
   if (referenceAccounts.length > 0) {
     await session.run(
-      `INSERT INTO reference_accounts VALUES ${referenceAccounts.map((a) => `(${sqlString(a)})`).join(', ')}`,
+      // One list literal parses faster than a VALUES row per account (tens of thousands of accounts).
+      `INSERT INTO reference_accounts SELECT unnest([${referenceAccounts.map(sqlString).join(', ')}])`,
     );
   }
   // A view, not a table: materialising 10^7 rows (strings included) cost more than every aggregate
