@@ -67,7 +67,7 @@ async function benchLogs(rows: number): Promise<string[]> {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 50);
-    let sqlSeconds: Array<{ sql: string; seconds: number }> = [];
+    let sqlSeconds: Array<{ sql: string; seconds: number; start: number; end: number }> = [];
     const [report, detectorSeconds] = await timed(() =>
       investigateLogFiles(
         {
@@ -84,7 +84,14 @@ async function benchLogs(rows: number): Promise<string[]> {
       ),
     );
     clearInterval(sampler);
-    const sqlTotal = sqlSeconds.reduce((a, s) => a + s.seconds, 0);
+    // Statements overlap (follow-up queries run while TypeScript builds the statistics): DuckDB's busy
+    // time is the union of the statement intervals.
+    let sqlTotal = 0;
+    let busyUntil = Number.NEGATIVE_INFINITY;
+    for (const { start, end } of [...sqlSeconds].sort((a, b) => a.start - b.start)) {
+      sqlTotal += Math.max(0, end - Math.max(start, busyUntil)) / 1000;
+      busyUntil = Math.max(busyUntil, end);
+    }
     const slowest = [...sqlSeconds].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const rate = rows / detectorSeconds;
@@ -94,7 +101,7 @@ async function benchLogs(rows: number): Promise<string[]> {
       `  bare count(*): ${fmt(countSeconds)} s (Parquet metadata: ${fmt(rows / countSeconds)} rows/s)`,
       `  full-column scan: ${fmt(scanSeconds)} s (${fmt(rows / scanSeconds)} rows/s)`,
       `  all detectors: ${fmt(detectorSeconds)} s = ${fmt(rate)} rows/s; ${fmt(report.tested.accounts)} accounts + ${fmt(report.tested.clusters)} clusters tested`,
-      `  of which SQL ${fmt(sqlTotal)} s (slowest: ${slowest.map((s) => `${fmt(s.seconds)} s "${s.sql.trim().slice(0, 40).replace(/\s+/g, ' ')}…"`).join('; ')}), statistics in TypeScript ${fmt(detectorSeconds - sqlTotal)} s`,
+      `  of which DuckDB busy ${fmt(sqlTotal)} s (slowest: ${slowest.map((s) => `${fmt(s.seconds)} s "${s.sql.trim().slice(0, 40).replace(/\s+/g, ' ')}…"`).join('; ')}), TypeScript alone ${fmt(detectorSeconds - sqlTotal)} s`,
       `  detectors / full-column scan: ${fmt(ratio)}x (target <= 10x) ${verdict(ratio <= 10)}; detectors / bare count(*): ${fmt(detectorSeconds / countSeconds)}x (count(*) reads only metadata)`,
       `  rows/s (target >= 1,000,000): ${verdict(rate >= 1e6)}`,
       `  peak resident memory: ${fmt(peakRss / 2 ** 30)} GiB (target < 4 GiB) ${verdict(peakRss < 4 * 2 ** 30)}`,

@@ -32,12 +32,16 @@ const asciiWordCode = (() => {
   return table;
 })();
 
+/** Scratch for wordIds (a text has at most length/2 + 1 words), grown when a longer text comes. */
+let wordScratch = new Uint32Array(4096);
+
 /** Word ids of a text: normalise + hash in one pass, no intermediate array of strings. */
 export function wordIds(text: string): Uint32Array {
   // ASCII text (the common case) is lower-cased inline, without a lower-cased copy of the string or a
   // growable array; the first non-ASCII character sends the whole text down the Unicode path, so both
   // paths give identical ids.
-  const out = new Uint32Array((text.length >> 1) + 1);
+  if (wordScratch.length < (text.length >> 1) + 1) wordScratch = new Uint32Array((text.length >> 1) + 1);
+  const out = wordScratch;
   let w = 0;
   let h = 0x811c9dc5;
   let inWord = false;
@@ -91,22 +95,42 @@ function unicodeWordIds(text: string): Uint32Array {
 }
 
 const TWO_21 = 2 ** 21;
+const KEY_RANGE = 2 ** 53;
+const BASE_A = 0x01000193;
+const BASE_B = 0x5bd1e995;
+
+/** b^e mod 2^32. */
+function power32(b: number, e: number): number {
+  let p = 1;
+  for (let i = 0; i < e; i++) p = Math.imul(p, b);
+  return p;
+}
 
 /**
  * Keys of every n-gram of word ids, in text order (not deduplicated): position i holds the n-gram
- * starting at word i. Two 32-bit multiplicative hashes with different odd multipliers give 32 + 21 bits.
+ * starting at word i. Two polynomial hashes mod 2^32 over the word ids (odd bases, the ids themselves
+ * FNV hashes) rolled along the text, so each position costs a few multiplications whatever n is; the
+ * key keeps 32 + 21 of their bits, below 2^53.
  */
 export function ngramKeys(ids: Uint32Array, n: number): Float64Array {
   const count = Math.max(0, ids.length - n + 1);
   const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    let a = 0x9e3779b9;
-    let b = 0x85ebca6b;
-    for (let j = 0; j < n; j++) {
-      const w = ids[i + j] as number;
-      a = Math.imul(a ^ w, 0x01000193) + j;
-      b = Math.imul(b + w, 0xc2b2ae35) ^ (b >>> 13);
-    }
+  if (count === 0) return out;
+  // The first element's weight in the window (base^(n-1)), removed as the window moves on.
+  const dropA = power32(BASE_A, n - 1);
+  const dropB = power32(BASE_B, n - 1);
+  let a = 0;
+  let b = 0;
+  for (let j = 0; j < n; j++) {
+    a = (Math.imul(a, BASE_A) + (ids[j] as number)) | 0;
+    b = (Math.imul(b, BASE_B) + (ids[j] as number)) | 0;
+  }
+  out[0] = (a >>> 0) * TWO_21 + ((b >>> 0) >>> 11);
+  for (let i = 1; i < count; i++) {
+    const leaving = ids[i - 1] as number;
+    const entering = ids[i + n - 1] as number;
+    a = (Math.imul(a - Math.imul(leaving, dropA), BASE_A) + entering) | 0;
+    b = (Math.imul(b - Math.imul(leaving, dropB), BASE_B) + entering) | 0;
     out[i] = (a >>> 0) * TWO_21 + ((b >>> 0) >>> 11);
   }
   return out;
@@ -117,41 +141,38 @@ let bucketStarts = new Int32Array(1024);
 
 /**
  * Sorted, deduplicated copy: the set representation used for containment. Keys are hashes, so they
- * spread evenly over [min, max]: a counting scatter into about one bucket per key puts every key within
+ * spread evenly over [0, 2^53): a counting scatter into about one bucket per key puts every key within
  * a few places of its final position, and an insertion sort finishes in linear expected time (several
  * times faster than TypedArray sort on the short arrays of one answer). Should the keys not be spread
- * (shifts beyond a few per key), the native sort finishes instead, so the worst case stays n log n.
+ * (shifts beyond a few per key, or keys outside the hash range), the native sort finishes instead, so
+ * the worst case stays n log n.
  */
 export function toSortedSet(keys: Float64Array): Float64Array {
   const n = keys.length;
   let sorted: Float64Array;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const k = keys[i] as number;
-    if (k < min) min = k;
-    if (k > max) max = k;
-  }
-  const span = max - min;
-  if (n < 16 || !Number.isFinite(span) || span === 0) {
+  if (n < 16) {
     sorted = keys.slice().sort();
   } else {
     let buckets = 16;
     while (buckets < n) buckets <<= 1;
-    // Rounding is monotone, so bucket order never contradicts key order; the clamp catches k = max.
-    const scale = buckets / span;
+    // Rounding is monotone, so bucket order never contradicts key order; keys outside [0, 2^53) are
+    // clamped into the end buckets, where the insertion sort (or the fallback) orders them.
+    const scale = buckets / KEY_RANGE;
+    const last = buckets - 1;
     if (bucketStarts.length < buckets + 1) bucketStarts = new Int32Array(buckets + 1);
     const starts = bucketStarts;
     starts.fill(0, 0, buckets + 1);
     for (let i = 0; i < n; i++) {
-      const b = Math.min(buckets - 1, Math.floor(((keys[i] as number) - min) * scale));
+      const x = Math.floor((keys[i] as number) * scale);
+      const b = Math.max(0, Math.min(x, last));
       starts[b + 1] = (starts[b + 1] as number) + 1;
     }
     for (let b = 1; b <= buckets; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
     sorted = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const k = keys[i] as number;
-      const b = Math.min(buckets - 1, Math.floor((k - min) * scale));
+      const x = Math.floor(k * scale);
+      const b = Math.max(0, Math.min(x, last));
       sorted[starts[b] as number] = k;
       starts[b] = (starts[b] as number) + 1;
     }
@@ -189,20 +210,22 @@ export function unionSets(sets: readonly Float64Array[]): Float64Array {
   return toSortedSet(all);
 }
 
-/** |a ∩ b| for two sorted sets, by a linear merge. */
+/**
+ * |a ∩ b| for two sorted sets, by a linear merge. The steps are branch-free (which side advances is
+ * added, not branched on): hash keys interleave at random, so a branch would be mispredicted half the time.
+ */
 export function intersectionSize(a: Float64Array, b: Float64Array): number {
   let i = 0;
   let j = 0;
   let count = 0;
-  while (i < a.length && j < b.length) {
+  const na = a.length;
+  const nb = b.length;
+  while (i < na && j < nb) {
     const x = a[i] as number;
     const y = b[j] as number;
-    if (x === y) {
-      count++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
+    count += +(x === y);
+    i += +(x <= y);
+    j += +(y <= x);
   }
   return count;
 }

@@ -10,8 +10,11 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
  */
 export class DuckSession {
   readonly statements: string[] = [];
-  /** Wall seconds of each statement (for the benchmark's breakdown; never part of a report). */
-  readonly seconds: Array<{ sql: string; seconds: number }> = [];
+  /**
+   * Wall time of each statement, as seconds and as [start, end] in performance.now() milliseconds (for
+   * the benchmark's breakdown; never part of a report). Statements may overlap one another.
+   */
+  readonly seconds: Array<{ sql: string; seconds: number; start: number; end: number }> = [];
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -33,17 +36,19 @@ export class DuckSession {
   /** Runs a statement and records it. */
   async run(sql: string): Promise<void> {
     this.statements.push(sql.trim());
-    const t = performance.now();
+    const start = performance.now();
     await this.connection.run(sql);
-    this.seconds.push({ sql, seconds: (performance.now() - t) / 1000 });
+    const end = performance.now();
+    this.seconds.push({ sql, seconds: (end - start) / 1000, start, end });
   }
 
   /** Runs a query, records it, and returns its rows as arrays (cast columns in SQL to DOUBLE/VARCHAR). */
   async rows(sql: string, record = true): Promise<unknown[][]> {
     if (record) this.statements.push(sql.trim());
-    const t = performance.now();
+    const start = performance.now();
     const reader = await this.connection.runAndReadAll(sql);
-    this.seconds.push({ sql, seconds: (performance.now() - t) / 1000 });
+    const end = performance.now();
+    this.seconds.push({ sql, seconds: (end - start) / 1000, start, end });
     return reader.getRowsJS() as unknown[][];
   }
 

@@ -213,7 +213,7 @@ export async function logAccountStats(
 export async function investigateLogFiles(
   request: LogsRequest,
   now: Date,
-  profile?: (seconds: Array<{ sql: string; seconds: number }>) => void,
+  profile?: (seconds: Array<{ sql: string; seconds: number; start: number; end: number }>) => void,
 ): Promise<LogsReport> {
   if (request.files.length === 0) throw new InputError('give at least one log file', 'logs');
   if (request.referenceFiles.length === 0 && request.referenceAccounts.length === 0) {
