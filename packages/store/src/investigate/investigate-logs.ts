@@ -101,9 +101,10 @@ FROM (
       list(ts_ms) AS ts_list, histogram(topic) AS topics, histogram(template_prefix) AS template_prefixes,
       histogram(ip) AS ips, histogram(user_agent) AS user_agents
     FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account)))`);
-  // The follow-up queries run on DuckDB's threads while the statistics are built here.
+  // The per-account rows first (a quick read); the follow-up queries then run on DuckDB's threads while
+  // the statistics are built here.
   const statsRows =
-    session.rows(`SELECT is_reference, account, CAST(requests AS DOUBLE), CAST(input_tokens AS DOUBLE), CAST(output_tokens AS DOUBLE),
+    await session.rows(`SELECT is_reference, account, CAST(requests AS DOUBLE), CAST(input_tokens AS DOUBLE), CAST(output_tokens AS DOUBLE),
   active_days, CAST(reasoning_requests AS DOUBLE), CAST(large_requests AS DOUBLE), gap_count, gap_mean, gap_sd,
   hour_keys, hour_counts, topic_keys, topic_counts
 FROM account_aggregates ORDER BY is_reference, account`);
@@ -129,11 +130,11 @@ SELECT account, v FROM av JOIN d USING (v)
 WHERE n >= 2 AND n <= greatest(2, floor(${rareShare} * (SELECT count(*) FROM account_aggregates))) ORDER BY account, v`),
   );
   // Awaited in turn below; a failure is thrown where it is awaited, never left unhandled meanwhile.
-  for (const pending of [statsRows, templateRows, sweepRows, ...linkRows]) pending.catch(() => undefined);
+  for (const pending of [templateRows, sweepRows, ...linkRows]) pending.catch(() => undefined);
   const stats = new Map<string, AccountStats>();
   const key = (reference: unknown, account: unknown) => `${reference ? 'R' : 'T'}\u0000${String(account)}`;
   const get = (reference: unknown, account: unknown) => stats.get(key(reference, account));
-  for (const r of await statsRows) {
+  for (const r of statsRows) {
     const hours = new Array<number>(24).fill(0);
     const hourKeys = jsonNumbers(r[11]);
     const hourCounts = jsonNumbers(r[12]);
