@@ -15,6 +15,7 @@ export class DuckSession {
    * the benchmark's breakdown; never part of a report). Statements may overlap one another.
    */
   readonly seconds: Array<{ sql: string; seconds: number; start: number; end: number }> = [];
+  private sideConnection: DuckDBConnection | undefined;
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -52,7 +53,31 @@ export class DuckSession {
     return reader.getRowsJS() as unknown[][];
   }
 
+  /**
+   * A query whose columns are all BOOLEAN, DOUBLE or VARCHAR, read straight from the result vectors (no
+   * generic value conversion). `side` runs it on a second connection, concurrently with the first one:
+   * it sees regular tables, not the first connection's TEMP tables and views.
+   */
+  async plainRows(sql: string, side = false): Promise<Array<Array<boolean | number | string | null>>> {
+    this.statements.push(sql.trim());
+    const start = performance.now();
+    if (side) this.sideConnection ??= await this.instance.connect();
+    const result = await (side ? (this.sideConnection as DuckDBConnection) : this.connection).run(sql);
+    const chunks = await result.fetchAllChunks();
+    const end = performance.now();
+    this.seconds.push({ sql, seconds: (end - start) / 1000, start, end });
+    const out: Array<Array<boolean | number | string | null>> = [];
+    for (const chunk of chunks) {
+      const vectors = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnVector(c));
+      for (let r = 0; r < chunk.rowCount; r++) {
+        out.push(vectors.map((v) => v.getItem(r) as boolean | number | string | null));
+      }
+    }
+    return out;
+  }
+
   close(): void {
+    this.sideConnection?.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
     rmSync(this.spill, { recursive: true, force: true });

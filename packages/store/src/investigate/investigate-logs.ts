@@ -79,7 +79,9 @@ async function accountStats(
 ): Promise<AccountStats[]> {
   // Days, hours and inter-arrival gaps come from each account's ordered timestamps, in the same
   // statement (one list pass per account, not one aggregate per row; the lists are never stored).
-  await session.run(`CREATE TEMP TABLE account_aggregates AS
+  // A regular table (the instance is private and in memory): the follow-up queries read it from a second
+  // connection while the first one is busy.
+  await session.run(`CREATE TABLE account_aggregates AS
 SELECT * EXCLUDE (ts_list, gap_count, gap_square_sum, hours, topics),
   CAST(len(list_distinct([x // 86400000 FOR x IN ts_list])) AS DOUBLE) AS active_days,
   CAST(gap_count AS DOUBLE) AS gap_count,
@@ -101,24 +103,28 @@ FROM (
       list(ts_ms) AS ts_list, histogram(topic) AS topics, histogram(template_prefix) AS template_prefixes,
       histogram(ip) AS ips, histogram(user_agent) AS user_agents
     FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account)))`);
-  // The per-account rows first (a quick read); the follow-up queries then run on DuckDB's threads while
-  // the statistics are built here.
-  const statsRows =
-    await session.rows(`SELECT is_reference, account, CAST(requests AS DOUBLE), CAST(input_tokens AS DOUBLE), CAST(output_tokens AS DOUBLE),
-  active_days, CAST(reasoning_requests AS DOUBLE), CAST(large_requests AS DOUBLE), gap_count, gap_mean, gap_sd,
-  hour_keys, hour_counts, topic_keys, topic_counts
-FROM account_aggregates ORDER BY is_reference, account`);
   // Digits are masked on the distinct prefixes (not on every row): each run of digits becomes one '#', and
   // the key keeps the first 40 masked characters, so "Question 7: ..." and "Question 1234: ..." (whose
   // 48-character prefixes end at different words) are one template. A template's key is its hash below
   // 2^53, exact as a JSON number.
-  const templateRows = session.rows(`WITH account_templates AS (
+  // Templates run on the second connection while the per-account rows are read and built here.
+  const templateRows = session.plainRows(
+    `WITH account_templates AS (
   SELECT is_reference, account, hash(left(regexp_replace(prefix, '[0-9]+', '#', 'g'), 40)) % 9007199254740992 AS template, sum(n) AS c
   FROM (SELECT is_reference, account, unnest(map_keys(template_prefixes)) AS prefix, unnest(map_values(template_prefixes)) AS n FROM account_aggregates)
   GROUP BY ALL),
 df AS (SELECT template, count(*) AS df FROM account_templates GROUP BY template)
 SELECT is_reference, account, CAST(list(template ORDER BY template) AS VARCHAR), CAST(list(c ORDER BY template) AS VARCHAR)
-FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 GROUP BY is_reference, account`);
+FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 GROUP BY is_reference, account`,
+    true,
+  );
+  // Awaited below; a failure is thrown where it is awaited, never left unhandled meanwhile.
+  templateRows.catch(() => undefined);
+  const statsRows =
+    await session.plainRows(`SELECT is_reference, account, CAST(requests AS DOUBLE), CAST(input_tokens AS DOUBLE), CAST(output_tokens AS DOUBLE),
+  active_days, CAST(reasoning_requests AS DOUBLE), CAST(large_requests AS DOUBLE), gap_count, gap_mean, gap_sd,
+  '[' || hour_keys || ',' || hour_counts || ',' || topic_keys || ',' || topic_counts || ']'
+FROM account_aggregates ORDER BY is_reference, account`);
   const sweepRows = session.rows(`SELECT is_reference, account, CAST(max(biased) AS DOUBLE) FROM (
   SELECT is_reference, account, hash(prompt) AS prompt_hash, sum(logit_bias_count) AS biased FROM request_rows
   WHERE defect IS NULL AND max_tokens <= 1 AND logprobs AND logit_bias_count > 0 GROUP BY ALL) GROUP BY ALL`);
@@ -129,20 +135,21 @@ d AS (SELECT v, count(*) AS n FROM av GROUP BY v)
 SELECT account, v FROM av JOIN d USING (v)
 WHERE n >= 2 AND n <= greatest(2, floor(${rareShare} * (SELECT count(*) FROM account_aggregates))) ORDER BY account, v`),
   );
-  // Awaited in turn below; a failure is thrown where it is awaited, never left unhandled meanwhile.
-  for (const pending of [templateRows, sweepRows, ...linkRows]) pending.catch(() => undefined);
+  for (const pending of [sweepRows, ...linkRows]) pending.catch(() => undefined);
   const stats = new Map<string, AccountStats>();
   const key = (reference: unknown, account: unknown) => `${reference ? 'R' : 'T'}\u0000${String(account)}`;
   const get = (reference: unknown, account: unknown) => stats.get(key(reference, account));
   for (const r of statsRows) {
+    // One JSON text per account holds its hour and topic histograms as key and count lists.
+    const [hourKeys, hourCounts, topicKeys, topicCounts] = JSON.parse(r[11] as string) as number[][];
     const hours = new Array<number>(24).fill(0);
-    const hourKeys = jsonNumbers(r[11]);
-    const hourCounts = jsonNumbers(r[12]);
-    for (const [i, h] of hourKeys.entries()) hours[((h % 24) + 24) % 24] = hourCounts[i] as number;
+    for (let i = 0; i < (hourKeys as number[]).length; i++) {
+      hours[((((hourKeys as number[])[i] as number) % 24) + 24) % 24] = (hourCounts as number[])[i] as number;
+    }
     const topics = new Array<number>(TOPIC_BUCKETS).fill(0);
-    const topicKeys = jsonNumbers(r[13]);
-    const topicCounts = jsonNumbers(r[14]);
-    for (const [i, t] of topicKeys.entries()) topics[t] = topicCounts[i] as number;
+    for (let i = 0; i < (topicKeys as number[]).length; i++) {
+      topics[(topicKeys as number[])[i] as number] = (topicCounts as number[])[i] as number;
+    }
     const gapCount = num(r[8]);
     stats.set(key(r[0], r[1]), {
       account: String(r[1]),
