@@ -62,7 +62,7 @@ async function benchLogs(rows: number): Promise<string[]> {
         `SELECT count(account), sum(length(prompt)), sum(ts), sum(inputTokens), sum(outputTokens), count(ip), count(userAgent), sum(maxTokens), count_if(logprobs), sum(logitBias) FROM read_parquet('${file}')`,
       ),
     );
-    session.close();
+    await session.close();
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);

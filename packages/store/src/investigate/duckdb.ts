@@ -15,7 +15,9 @@ export class DuckSession {
    * the benchmark's breakdown; never part of a report). Statements may overlap one another.
    */
   readonly seconds: Array<{ sql: string; seconds: number; start: number; end: number }> = [];
-  private sideConnection: DuckDBConnection | undefined;
+  private sideConnection: Promise<DuckDBConnection> | undefined;
+  /** Queries not yet settled: closing waits for them (closing under a running query crashes DuckDB). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -38,7 +40,7 @@ export class DuckSession {
   async run(sql: string): Promise<void> {
     this.statements.push(sql.trim());
     const start = performance.now();
-    await this.connection.run(sql);
+    await this.track(this.connection.run(sql));
     const end = performance.now();
     this.seconds.push({ sql, seconds: (end - start) / 1000, start, end });
   }
@@ -47,7 +49,7 @@ export class DuckSession {
   async rows(sql: string, record = true): Promise<unknown[][]> {
     if (record) this.statements.push(sql.trim());
     const start = performance.now();
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.track(this.connection.runAndReadAll(sql));
     const end = performance.now();
     this.seconds.push({ sql, seconds: (end - start) / 1000, start, end });
     return reader.getRowsJS() as unknown[][];
@@ -61,9 +63,9 @@ export class DuckSession {
   async plainRows(sql: string, side = false): Promise<Array<Array<boolean | number | string | null>>> {
     this.statements.push(sql.trim());
     const start = performance.now();
-    if (side) this.sideConnection ??= await this.instance.connect();
-    const result = await (side ? (this.sideConnection as DuckDBConnection) : this.connection).run(sql);
-    const chunks = await result.fetchAllChunks();
+    if (side) this.sideConnection ??= this.instance.connect();
+    const connection = side ? await (this.sideConnection as Promise<DuckDBConnection>) : this.connection;
+    const chunks = await this.track(connection.run(sql).then((result) => result.fetchAllChunks()));
     const end = performance.now();
     this.seconds.push({ sql, seconds: (end - start) / 1000, start, end });
     const out: Array<Array<boolean | number | string | null>> = [];
@@ -76,8 +78,20 @@ export class DuckSession {
     return out;
   }
 
-  close(): void {
-    this.sideConnection?.closeSync();
+  private track<T>(query: Promise<T>): Promise<T> {
+    const settled = query.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    settled.then(() => this.inFlight.delete(settled));
+    return query;
+  }
+
+  /** Closes the connections and the instance once every query still running has settled. */
+  async close(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    if (this.sideConnection) (await this.sideConnection).closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
     rmSync(this.spill, { recursive: true, force: true });

@@ -123,7 +123,7 @@ FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 GROUP BY
   const statsRows =
     await session.plainRows(`SELECT is_reference, account, CAST(requests AS DOUBLE), CAST(input_tokens AS DOUBLE), CAST(output_tokens AS DOUBLE),
   active_days, CAST(reasoning_requests AS DOUBLE), CAST(large_requests AS DOUBLE), gap_count, gap_mean, gap_sd,
-  '[' || hour_keys || ',' || hour_counts || ',' || topic_keys || ',' || topic_counts || ']'
+  '[' || coalesce(hour_keys, '[]') || ',' || coalesce(hour_counts, '[]') || ',' || coalesce(topic_keys, '[]') || ',' || coalesce(topic_counts, '[]') || ']'
 FROM account_aggregates ORDER BY is_reference, account`);
   const sweepRows = session.rows(`SELECT is_reference, account, CAST(max(biased) AS DOUBLE) FROM (
   SELECT is_reference, account, hash(prompt) AS prompt_hash, sum(logit_bias_count) AS biased FROM request_rows
@@ -210,7 +210,7 @@ export async function logAccountStats(
     await loadLogs(session, files, request.map, request.referenceAccounts);
     return await accountStats(session, request.largeMaxTokens ?? 4096, request.rareShare);
   } finally {
-    session.close();
+    await session.close();
   }
 }
 
@@ -348,6 +348,6 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
     };
   } finally {
     profile?.(session.seconds);
-    session.close();
+    await session.close();
   }
 }

@@ -102,7 +102,7 @@ export async function writeSynthTraffic(
         rmSync(temp, { force: true });
       }
     } finally {
-      session.close();
+      await session.close();
     }
   }
   const truth = join(dir, 'truth.json');
