@@ -217,8 +217,6 @@ export {
 } from './investigate/ngram-hash.ts';
 export type { OverlapOptions, OverlapResult, OverlapTest, OverlapTestId } from './investigate/overlap.ts';
 export { defaultOverlapOptions, investigateOverlap } from './investigate/overlap.ts';
-export type { Rng } from './investigate/random.ts';
-export { createRng } from './investigate/random.ts';
 export type { CorporaSpec, SynthCorpora } from './investigate/synth-corpora.ts';
 export { defaultCorporaSpec, generateCorpora, syntheticTeacherNames } from './investigate/synth-corpora.ts';
 export type { AccountKind, LogRow, SynthTraffic, TrafficSpec } from './investigate/synth-traffic.ts';
@@ -268,6 +266,8 @@ export { resolveDisclosure } from './disclose/resolve.ts';
 export type { Disclosure, DisclosureItem, Stage } from './disclose/schema.ts';
 export { disclosureSchema, STAGES, UNITS } from './disclose/schema.ts';
 export { DISCLOSURE_TEMPLATE } from './disclose/template.ts';
+export type { Rng } from './random/distributions.ts';
+export { createRng } from './random/distributions.ts';
 export type { Random } from './random/xoshiro128.ts';
 export { createRandom } from './random/xoshiro128.ts';
 export { normalQuantile } from './random/normal.ts';

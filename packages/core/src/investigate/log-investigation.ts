@@ -1,4 +1,5 @@
 import { InputError } from '../errors/clearbox-error.ts';
+import { createRng, type Rng } from '../random/distributions.ts';
 import { ConformalReference, combinedScore } from './conformal.ts';
 import { type Cluster, type LinkRules, linkAccounts } from './coordination.ts';
 import {
@@ -11,7 +12,6 @@ import {
   type TemplateIndex,
 } from './log-features.ts';
 import { benjaminiHochberg } from './multiple-testing.ts';
-import { createRng, type Rng } from './random.ts';
 
 export interface LogInvestigationOptions {
   /** BH false discovery rate across accounts and clusters. */

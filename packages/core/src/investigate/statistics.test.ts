@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../random/distributions.ts';
 import { binomialUpperTail, clopperPearson } from './binomial.ts';
 import { ConformalReference, combinedScore } from './conformal.ts';
 import { fisherExactGreater } from './fisher-exact.ts';
 import { benjaminiHochberg, holm } from './multiple-testing.ts';
-import { createRng } from './random.ts';
 import { logGamma, normalUpperQuantile, normalUpperTail, regularizedBeta } from './special-functions.ts';
 
 describe('special functions', () => {

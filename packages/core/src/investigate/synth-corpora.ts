@@ -1,7 +1,7 @@
+import { createRng, cumulativeOf, type Rng, zipfWeights } from '../random/distributions.ts';
 import type { CorpusRecord } from './corpus.ts';
 import { wordIds } from './ngram-hash.ts';
 import { pronounceableWord } from './pronounceable.ts';
-import { createRng, cumulativeOf, type Rng, zipfWeights } from './random.ts';
 import { isGreen } from './watermark.ts';
 
 /**

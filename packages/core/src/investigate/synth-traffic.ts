@@ -1,5 +1,5 @@
+import { createRng, type Rng } from '../random/distributions.ts';
 import { pronounceableWord } from './pronounceable.ts';
-import { createRng, type Rng } from './random.ts';
 
 /**
  * Synthetic API traffic with labels, so the log detectors are measured (after the forensics reference,

@@ -1,9 +1,12 @@
+import { createRandom } from './xoshiro128.ts';
+
 /**
- * Seeded randomness for the synthetic generators and the reference split: the same seed gives the same
- * numbers on every machine, so a synthetic data set or a calibration split can be reproduced exactly.
+ * Seeded draws from common distributions for the synthetic generators and the reference split, on the
+ * one generator of core (xoshiro128**): the same seed gives the same numbers on every machine, so a
+ * synthetic data set or a calibration split can be reproduced exactly.
  */
 export interface Rng {
-  /** Uniform in [0, 1). */
+  /** Uniform in (0, 1). */
   next(): number;
   int(maxExclusive: number): number;
   normal(): number;
@@ -17,18 +20,10 @@ export interface Rng {
   shuffle<T>(items: T[]): T[];
 }
 
-/** Mulberry32: a small, fast 32-bit generator; quality is ample for simulation, not for secrets. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0 || 0x9e3779b9;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createRandom(Math.trunc(seed)).nextOpen01;
   const normal = (): number => {
-    const u = Math.max(next(), 1e-300);
+    const u = next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
   };
   const gamma = (shape: number): number => {
