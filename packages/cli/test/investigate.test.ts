@@ -119,7 +119,7 @@ describe('clearbox investigate logs', () => {
       expect(f.q).toBeLessThanOrEqual(0.05);
       expect(Object.keys(f.features)).toContain('gapRegularity');
     }
-    expect(json.calibration.referenceAccounts).toBe(1200);
+    expect(json.calibration.referenceAccounts).toBe(3000);
     expect(json.malformedRows.count).toBe(3);
     expect(json.sql.length).toBeGreaterThan(5);
     const html = readFileSync(join(tmp, 'logs.html'), 'utf8');

@@ -133,4 +133,37 @@ describe('per-account log statistics in SQL', () => {
       expect(sampled / rows.length).toBeLessThan(0.35);
     });
   }
+
+  it('counts a shared IP or user agent over every account, reference included, before calling it rare', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearbox-account-links-'));
+    const file = join(dir, 'logs.jsonl');
+    const row = (account: string, ip: string, userAgent: string, i: number) =>
+      JSON.stringify({
+        ts: 1_740_787_200_000 + i * 60_000,
+        account,
+        prompt: `hello ${i}`,
+        inputTokens: 5,
+        outputTokens: 9,
+        ip,
+        userAgent,
+      });
+    const lines: string[] = [];
+    // 200 reference accounts and 3 tested ones share a client library; 2 tested accounts share an IP.
+    for (let a = 0; a < 200; a++)
+      lines.push(row(`ref-${a}`, `10.0.${a >> 8}.${a & 255}`, 'common-client/1.0', a));
+    for (let a = 0; a < 3; a++)
+      lines.push(row(`test-${a}`, a < 2 ? '192.0.2.7' : '192.0.2.9', 'common-client/1.0', a));
+    writeFileSync(file, lines.join('\n'));
+    const stats = await logAccountStats({
+      files: [file],
+      referenceFiles: [],
+      referenceAccounts: Array.from({ length: 200 }, (_, a) => `ref-${a}`),
+      map: {},
+      rareShare: 0.02,
+    });
+    const tested = stats.filter((s) => !s.reference).sort((x, y) => x.account.localeCompare(y.account));
+    // 203 accounts use the client library (rare means at most floor(0.02 x 203) = 4): no link.
+    expect(tested.map((s) => s.userAgents)).toEqual([[], [], []]);
+    expect(tested.map((s) => s.ips)).toEqual([['192.0.2.7'], ['192.0.2.7'], []]);
+  });
 });

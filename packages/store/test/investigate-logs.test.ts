@@ -33,7 +33,7 @@ describe('investigate logs on labelled synthetic traffic', () => {
   beforeAll(async () => {
     const files = await writeSynthTraffic(
       join(tmp, 'mix'),
-      { ...defaultTrafficSpec, seed: 7, scale: 0.5 },
+      { ...defaultTrafficSpec, referenceAccounts: 4000, seed: 7, scale: 0.5 },
       'jsonl',
     );
     truth = JSON.parse(readFileSync(files.truth, 'utf8')).accounts;
@@ -111,6 +111,35 @@ describe('investigate logs on labelled synthetic traffic', () => {
   });
 });
 
+describe('the default synthetic traffic at the default q', () => {
+  it('flags every naive campaign, the sweeper and both hydra clusters at q = 0.01, and no benign account or NAT group', async () => {
+    const files = await writeSynthTraffic(
+      join(tmp, 'default'),
+      { ...defaultTrafficSpec, seed: 5 },
+      'parquet',
+    );
+    const labels: Record<string, AccountKind> = JSON.parse(readFileSync(files.truth, 'utf8')).accounts;
+    const r = await run([files.traffic], [files.reference], { options: { ...defaultLogOptions } });
+    expect(r.parameters.q).toBe(0.01);
+    const covered = new Set(r.flagged.filter((f) => f.account).flatMap((f) => f.accounts));
+    for (const kind of ['naive', 'sweep'] as const) {
+      const accounts = Object.keys(labels).filter((a) => labels[a] === kind);
+      expect(
+        accounts.filter((a) => !covered.has(a)),
+        kind,
+      ).toEqual([]);
+    }
+    expect(
+      r.flagged.filter((f) => f.account && benignKinds.includes(labels[f.account] as AccountKind)),
+    ).toEqual([]);
+    // Both hydras are caught as clusters; the NAT groups (benign accounts behind one address) are not.
+    const clusterKinds = (f: { accounts: string[] }) =>
+      [...new Set(f.accounts.map((a) => labels[a]))].join('/');
+    expect(r.flagged.filter((f) => f.cluster && clusterKinds(f) === 'hydra').length).toBe(2);
+    expect(r.flagged.filter((f) => f.cluster && clusterKinds(f) === 'nat')).toEqual([]);
+  }, 120_000);
+});
+
 describe('null calibration', () => {
   it('gives uniform p-values to benign accounts and flags nothing on benign-only traffic', async () => {
     const spec = {
@@ -142,7 +171,7 @@ describe('formats, mapping and bad input', () => {
   let dir: string;
   beforeAll(async () => {
     dir = join(tmp, 'formats');
-    const small = { ...defaultTrafficSpec, seed: 3, scale: 0.1 };
+    const small = { ...defaultTrafficSpec, referenceAccounts: 4000, seed: 3, scale: 0.1 };
     const a = await writeSynthTraffic(dir, small, 'jsonl');
     jsonl = await run([a.traffic], [a.reference]);
     await writeSynthTraffic(dir, small, 'parquet');

@@ -47,7 +47,9 @@ export interface TrafficSpec {
 export const defaultTrafficSpec: TrafficSpec = {
   seed: 1,
   scale: 1,
-  referenceAccounts: 4000,
+  // Large enough that BH at the CLI's default q = 0.01 can flag the campaigns: with a 5,000-account holdout
+  // the smallest p is 2e-4, so about 11 of the ~500 tested units at that floor suffice (4,000 needed 26).
+  referenceAccounts: 10000,
   benignAccounts: 400,
   naiveCampaigns: [
     [1, 2000],

@@ -130,10 +130,12 @@ FROM account_aggregates ORDER BY is_reference, account`);
   WHERE defect IS NULL AND max_tokens <= 1 AND logprobs AND logit_bias_count > 0 GROUP BY ALL) GROUP BY ALL`);
   // The same rarity rule as core's: at most rareShare of all accounts (reference included) share a value.
   const linkRows = (['ips', 'user_agents'] as const).map((column) =>
-    session.rows(`WITH av AS (SELECT DISTINCT account, unnest(map_keys(${column})) AS v FROM account_aggregates WHERE NOT is_reference),
+    // Counted over every account, reference included: a user agent of thousands of benign reference
+    // accounts is not rare because only a hundred tested accounts use it.
+    session.rows(`WITH av AS (SELECT DISTINCT is_reference, account, unnest(map_keys(${column})) AS v FROM account_aggregates),
 d AS (SELECT v, count(*) AS n FROM av GROUP BY v)
 SELECT account, v FROM av JOIN d USING (v)
-WHERE n >= 2 AND n <= greatest(2, floor(${rareShare} * (SELECT count(*) FROM account_aggregates))) ORDER BY account, v`),
+WHERE NOT is_reference AND n >= 2 AND n <= greatest(2, floor(${rareShare} * (SELECT count(*) FROM account_aggregates))) ORDER BY account, v`),
   );
   for (const pending of [sweepRows, ...linkRows]) pending.catch(() => undefined);
   const stats = new Map<string, AccountStats>();
