@@ -59,15 +59,26 @@ interface Column {
 const numericTypes =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
 
-/** The source expression of one canonical field, by the column's type; NULL when absent. */
-function fieldExpression(format: LogFormat, field: LogField, column: Column | undefined): string {
+/** The JSON path of a column, as a SQL string literal. */
+const jsonPath = (column: Column): string => sqlString(`$.${JSON.stringify(column.name)}`);
+
+/**
+ * The source expression of one canonical field, by the column's type; NULL when absent. JSONL fields
+ * other than logitBias are slots of `vals`, every field's text from one parse of the line.
+ */
+function fieldExpression(
+  format: LogFormat,
+  field: LogField,
+  column: Column | undefined,
+  slot: number,
+): string {
   if (!column) return field === 'logitBias' ? 'CAST(NULL AS BIGINT)' : 'CAST(NULL AS VARCHAR)';
   if (format === 'jsonl') {
-    const path = sqlString(`$.${JSON.stringify(column.name)}`);
+    const path = jsonPath(column);
     if (field === 'logitBias') {
       return `(CASE json_type(j -> ${path}) WHEN 'OBJECT' THEN json_array_length(json_keys(j -> ${path})) ELSE TRY_CAST(j ->> ${path} AS BIGINT) END)`;
     }
-    return `(j ->> ${path})`;
+    return `vals[${slot + 1}]`;
   }
   const c = sqlIdentifier(column.name);
   if (field === 'logitBias') {
@@ -210,16 +221,31 @@ export async function loadLogs(
         file.path,
       );
     }
+    const jsonFields = [...requiredLogFields, ...optionalLogFields].filter(
+      (field) => field !== 'logitBias' && resolved.get(field),
+    );
+    if (format === 'jsonl') {
+      const paths = jsonFields.map((field) => jsonPath(resolved.get(field) as Column));
+      from = `(SELECT *, json_extract_string(j, [${paths.join(', ')}]) AS vals FROM ${from})`;
+    }
     const fields = [...requiredLogFields, ...optionalLogFields].map((field) => {
       const column = resolved.get(field);
-      const raw = fieldExpression(format, field, column);
+      const raw = fieldExpression(format, field, column, jsonFields.indexOf(field));
       return `${typedExpression(field, raw, column, format)} AS ${canonical[field]}`;
     });
     const role = file.role === 'reference' ? 'true' : 'false';
-    counts.push(`SELECT ${index} AS source, CAST(count(*) AS DOUBLE) AS rows FROM ${from}`);
-    selects.push(
-      `SELECT ${index} AS source, ${line} AS line, ${role} AS from_reference, ${fields.join(', ')}, ${format === 'jsonl' ? 'bad_line' : 'CAST(NULL AS VARCHAR)'} AS bad_line, ${format === 'jsonl' ? 'valid' : 'true'} AS valid_json FROM ${from}`,
-    );
+    const select = `SELECT ${line} AS line, ${fields.join(', ')}, ${format === 'jsonl' ? 'bad_line' : 'CAST(NULL AS VARCHAR)'} AS bad_line, ${format === 'jsonl' ? 'valid' : 'true'} AS valid_json FROM ${from}`;
+    let rows: string;
+    if (format === 'jsonl') {
+      // JSON text is parsed by every field extraction of every pass, so JSONL is parsed once into a typed
+      // table (the raw lines are already in memory; the typed table replaces them). Parquet and CSV are
+      // read where they lie.
+      await session.run(`CREATE TEMP TABLE typed_${index} AS ${select}`);
+      await session.run(`DROP TABLE raw_${index}`);
+      rows = `(SELECT * FROM typed_${index})`;
+    } else rows = `(${select})`;
+    counts.push(`SELECT ${index} AS source, CAST(count(*) AS DOUBLE) AS rows FROM ${rows}`);
+    selects.push(`SELECT ${index} AS source, ${role} AS from_reference, * FROM ${rows}`);
   }
   await session.run('CREATE TEMP TABLE reference_accounts (account VARCHAR)');
   if (referenceAccounts.length > 0) {
