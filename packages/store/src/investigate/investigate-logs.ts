@@ -63,7 +63,7 @@ export interface LogsReport {
 const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
 
 /** A list of numbers cast to VARCHAR in SQL ("[1, 2, 3]"): JSON.parse is several times faster than
- * converting DuckDB list values one by one, and these lists hold about 10^6 numbers in all. */
+ * converting DuckDB list values one by one. */
 const jsonNumbers = (x: unknown): number[] => (typeof x === 'string' ? (JSON.parse(x) as number[]) : []);
 
 /**
@@ -128,10 +128,10 @@ FROM account_aggregates ORDER BY is_reference, account`);
   const sweepRows = session.rows(`SELECT is_reference, account, CAST(max(biased) AS DOUBLE) FROM (
   SELECT is_reference, account, hash(prompt) AS prompt_hash, sum(logit_bias_count) AS biased FROM request_rows
   WHERE defect IS NULL AND max_tokens <= 1 AND logprobs AND logit_bias_count > 0 GROUP BY ALL) GROUP BY ALL`);
-  // The same rarity rule as core's: at most rareShare of all accounts (reference included) share a value.
+  // The same rarity rule as core's: at most rareShare of all accounts share a value, counted over every
+  // account, reference included (a user agent of thousands of benign reference accounts is not rare
+  // because only a hundred tested accounts use it).
   const linkRows = (['ips', 'user_agents'] as const).map((column) =>
-    // Counted over every account, reference included: a user agent of thousands of benign reference
-    // accounts is not rare because only a hundred tested accounts use it.
     session.rows(`WITH av AS (SELECT DISTINCT is_reference, account, unnest(map_keys(${column})) AS v FROM account_aggregates),
 d AS (SELECT v, count(*) AS n FROM av GROUP BY v)
 SELECT account, v FROM av JOIN d USING (v)
@@ -191,6 +191,14 @@ WHERE NOT is_reference AND n >= 2 AND n <= greatest(2, floor(${rareShare} * (SEL
   return [...stats.values()];
 }
 
+/** The traffic files, then the reference files, in the order their `source` numbers follow. */
+function logFilesOf(request: Pick<LogsRequest, 'files' | 'referenceFiles'>): LogFile[] {
+  return [
+    ...request.files.map((path) => ({ path, role: 'traffic' as const })),
+    ...request.referenceFiles.map((path) => ({ path, role: 'reference' as const })),
+  ];
+}
+
 /**
  * The per-account statistics alone (the table core's detectors start from), for a caller that wants the
  * features without the calibration, and for checking the SQL against a direct computation.
@@ -203,10 +211,7 @@ export async function logAccountStats(
     rareShare: number;
   },
 ): Promise<AccountStats[]> {
-  const files: LogFile[] = [
-    ...request.files.map((path) => ({ path, role: 'traffic' as const })),
-    ...request.referenceFiles.map((path) => ({ path, role: 'reference' as const })),
-  ];
+  const files = logFilesOf(request);
   const session = await DuckSession.open(request.memoryLimit ? { memoryLimit: request.memoryLimit } : {});
   try {
     await loadLogs(session, files, request.map, request.referenceAccounts);
@@ -232,10 +237,7 @@ export async function investigateLogFiles(
       '--reference',
     );
   }
-  const files: LogFile[] = [
-    ...request.files.map((path) => ({ path, role: 'traffic' as const })),
-    ...request.referenceFiles.map((path) => ({ path, role: 'reference' as const })),
-  ];
+  const files = logFilesOf(request);
   // The digests are awaited after the queries they overlap (loadLogs names an unreadable file first).
   const digests = Promise.all(files.map((f) => fileDigestAsync(f.path)));
   // A rejected digest is reported where it is awaited, not as an unhandled rejection meanwhile.
