@@ -254,11 +254,11 @@ export async function loadLogs(
       `INSERT INTO reference_accounts SELECT unnest([${referenceAccounts.map(sqlString).join(', ')}])`,
     );
   }
-  // A view, not a table: materialising 10^7 rows (strings included) cost more than every aggregate
-  // together, and each query then reads only the columns and computes only the derived values it uses.
-  // Derived per-row values: template prefix (the first 48 characters, lower-cased; digits are masked
-  // after aggregation, on distinct prefixes only), topic bucket (hash of the first long word after the
-  // prefix), reasoning elicitation, day and hour (UTC).
+  // A view, not a table (over Parquet and CSV where they lie, over JSONL's typed tables): materialising
+  // 10^7 Parquet rows (strings included) cost more than every aggregate together, and each query then
+  // reads only the columns and computes only the derived values it uses. Derived per-row values: template
+  // prefix (the first 48 characters, lower-cased; digits are masked after aggregation, on distinct
+  // prefixes only), topic bucket (on a sample of rows), reasoning elicitation.
   await session.run(`CREATE TEMP VIEW request_rows AS
 WITH loaded AS (
   ${selects.join('\n  UNION ALL\n  ')}
