@@ -1,8 +1,9 @@
 import type { AuditReport, TextFile } from '@clearbox/core';
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { computeAuditView } from '../audit/audit-view.ts';
 import { disclosuresById, referenceClaims } from '../audit/reference-claims.ts';
 import { defaultEstimator } from '../catalog-data.ts';
+import { DocumentField } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
 import { useSettled } from '../components/use-settled.ts';
@@ -28,7 +29,6 @@ export function AuditPage() {
     () => computeAuditView(estimator, disclosures, committed),
     [estimator, disclosures, committed],
   );
-  const textId = useId();
   return (
     <>
       <h1>Audit</h1>
@@ -37,18 +37,7 @@ export function AuditPage() {
         evidence behind it. Edit a claim or add one below (claims format v1); verdicts recompute when you
         pause typing.
       </p>
-      <div class="field">
-        <label for={textId}>Claims ({file.path})</label>
-        <textarea
-          id={textId}
-          data-testid="audit-text"
-          class="code"
-          rows={14}
-          spellcheck={false}
-          value={file.text}
-          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
-        />
-      </div>
+      <DocumentField label="Claims" testId="audit-text" rows={14} file={file} onChange={setFile} />
       {committed !== file && <p class="muted">checking…</p>}
       <SavedItems
         collection="claim-sets"

@@ -1,6 +1,7 @@
 import { type DecideResult, formatNumber, type TextFile } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
+import { DocumentField } from '../components/document-field.tsx';
 import { FigureStat } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
@@ -21,7 +22,6 @@ export function DecidePage() {
   );
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeDecideView(estimator, committed), [estimator, committed]);
-  const textId = useId();
   const pickId = useId();
   const load = (next: TextFile) => {
     setFile(next);
@@ -55,18 +55,7 @@ export function DecidePage() {
           </select>
         </div>
       </div>
-      <div class="field">
-        <label for={textId}>Workload ({file.path})</label>
-        <textarea
-          id={textId}
-          data-testid="decide-text"
-          class="code"
-          rows={12}
-          spellcheck={false}
-          value={file.text}
-          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
-        />
-      </div>
+      <DocumentField label="Workload" testId="decide-text" rows={12} file={file} onChange={setFile} />
       {committed !== file && <p class="muted">searching…</p>}
       <SavedItems
         collection="scenarios"

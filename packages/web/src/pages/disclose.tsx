@@ -7,6 +7,7 @@ import {
 } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
+import { DocumentField } from '../components/document-field.tsx';
 import { FigureStat, FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
 import { useSettled } from '../components/use-settled.ts';
@@ -26,7 +27,6 @@ export function DisclosePage() {
   );
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeDisclosureView(estimator, committed), [estimator, committed]);
-  const textId = useId();
   const uploadId = useId();
   const referenceId = useId();
   const [reference, setReference] = useState(references[0]?.path ?? '');
@@ -84,18 +84,7 @@ export function DisclosePage() {
           />
         </div>
       </div>
-      <div class="field">
-        <label for={textId}>Disclosure ({file.path})</label>
-        <textarea
-          id={textId}
-          data-testid="disclose-text"
-          class="code"
-          rows={16}
-          spellcheck={false}
-          value={file.text}
-          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
-        />
-      </div>
+      <DocumentField label="Disclosure" testId="disclose-text" rows={16} file={file} onChange={setFile} />
       <SavedItems
         collection="disclosures"
         label="disclosure"

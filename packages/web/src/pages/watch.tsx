@@ -1,5 +1,6 @@
 import type { RuleResult, TextFile } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
+import { DocumentField } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { useSettled } from '../components/use-settled.ts';
@@ -18,7 +19,6 @@ export function WatchPage() {
   const [since, setSince] = useState('');
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeWatchView(committed, since), [committed, since]);
-  const textId = useId();
   const sinceId = useId();
   const shippedId = useId();
   const uploadId = useId();
@@ -83,18 +83,7 @@ export function WatchPage() {
           />
         </div>
       </div>
-      <div class="field">
-        <label for={textId}>Signals ({file.path})</label>
-        <textarea
-          id={textId}
-          data-testid="watch-text"
-          class="code"
-          rows={12}
-          spellcheck={false}
-          value={file.text}
-          onInput={(e) => setFile({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
-        />
-      </div>
+      <DocumentField label="Signals" testId="watch-text" rows={12} file={file} onChange={setFile} />
       {committed !== file && <p class="muted">checking…</p>}
       {view.kind === 'error' && (
         <div class="form-error" role="alert" data-testid="watch-problems">

@@ -1,0 +1,39 @@
+import type { TextFile } from '@clearbox/core';
+import { useId } from 'preact/hooks';
+
+/**
+ * The editable document of a page (claims, workload, disclosure, signals): a labelled monospace
+ * textarea whose label names the file it came from. Pages recompute from `file` after a pause.
+ */
+export function DocumentField({
+  label,
+  testId,
+  rows,
+  file,
+  onChange,
+}: {
+  label: string;
+  /** The textarea's test id. */
+  testId: string;
+  rows: number;
+  file: TextFile;
+  onChange: (file: TextFile) => void;
+}) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>
+        {label} ({file.path})
+      </label>
+      <textarea
+        id={id}
+        data-testid={testId}
+        class="code"
+        rows={rows}
+        spellcheck={false}
+        value={file.text}
+        onInput={(e) => onChange({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
+      />
+    </div>
+  );
+}
