@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { fxRate } from '../catalog/fx.ts';
 import type { Device } from '../catalog/schema.ts';
 import { ClearboxError, InputError } from '../errors/clearbox-error.ts';
-import { type Figure, figure, given, named } from '../figure/figure.ts';
+import { type Figure, figure, given, named, rangeMidpoint } from '../figure/figure.ts';
 import { type Source, toSource } from '../figure/source.ts';
 import { periodDays, yearsBetween } from './dates.ts';
 import { economicPerGpuHour, straightLinePerGpuHour } from './depreciation.ts';
@@ -268,17 +268,12 @@ export function ownedRatesFor(
   const key = `catalog:${device.id}`;
   const cached = rates.get(key);
   if (cached) return cached;
-  const src: Source = { title: purchase.source.title, date: purchase.source.date };
-  if (purchase.source.url !== undefined) src.url = purchase.source.url;
-  const unitPrice = given(
+  const unitPrice = rangeMidpoint(
     `${device.id}.purchaseUsd`,
-    (purchase.low + purchase.high) / 2,
+    purchase,
     'USD/GPU',
-    [src],
     'catalog purchase range midpoint (imputed: the disclosure has no owned-hardware item)',
   );
-  unitPrice.low = purchase.low;
-  unitPrice.high = purchase.high;
   const life = given('usefulLifeYears', CATALOG_LIFE_YEARS, 'years', [lifeSource]);
   // Bought at the start of the period: the economic basis then charges the full new-chip value.
   const r = ownedRatesFrom(
@@ -326,17 +321,12 @@ function priceGpuHours(
       `GPU-hours without a unit price need a price: give unitPrice, an owned hardware item, or hardware with a catalog rental price${device ? ` (${device.id} has none)` : ''}`,
       where(i, 'unitPrice'),
     );
-  const rsrc: Source = { title: rental.source.title, date: rental.source.date };
-  if (rental.source.url !== undefined) rsrc.url = rental.source.url;
-  const price = given(
+  const price = rangeMidpoint(
     `${device.id}.rentalUsdPerHour`,
-    (rental.low + rental.high) / 2,
+    rental,
     'USD/GPU-h',
-    [rsrc],
     'catalog rental range midpoint (imputed: the disclosure states no price)',
   );
-  price.low = rental.low;
-  price.high = rental.high;
   return {
     pricedBy: 'catalog-rental',
     unitPriceUsd: price,

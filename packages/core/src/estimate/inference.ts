@@ -2,7 +2,7 @@ import type { Engine, KvFormat, WeightFormat } from '../catalog/calibration-sche
 import { type Catalog, findDevice, findModel, findTier } from '../catalog/catalog.ts';
 import type { Device, LinkTier, Model } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
-import { type Figure, figure, given, named } from '../figure/figure.ts';
+import { type Figure, figure, given, named, rangeMidpoint } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
 import { attentionWidthPerHead, kvElementsPerTokenPerLayer } from './attention.ts';
 import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor } from './efficiency.ts';
@@ -365,24 +365,18 @@ export function runResolved(r: ResolvedRequest, batch: number): KernelResult {
   return runInferenceKernel(r.km, r.hw, r.off, { ...r.work, batch });
 }
 
-function defaultHourlyPrice(device: Device): {
-  value: number;
-  low?: number;
-  high?: number;
-  sources: Source[];
-} {
+/** The device-hour price: the user's, else the catalog rental range (midpoint, with its low and high). */
+function hourlyPriceFigure(device: Device, usdPerHour: number | undefined): Figure {
+  if (usdPerHour !== undefined) return given('usdPerDeviceHour', usdPerHour, 'USD/h', [], 'given');
   const rental = device.prices?.rentalUsdPerHour;
-  if (!rental)
-    return {
-      value: 0,
-      sources: [assumption('no rental price in the catalog for this device; pass --usd-per-hour')],
-    };
-  return {
-    value: (rental.low + rental.high) / 2,
-    low: rental.low,
-    high: rental.high,
-    sources: [deviceSource(rental.source)],
-  };
+  if (rental) return rangeMidpoint('usdPerDeviceHour', rental, 'USD/h', 'catalog rental range midpoint');
+  return given(
+    'usdPerDeviceHour',
+    0,
+    'USD/h',
+    [assumption('no rental price in the catalog for this device; pass --usd-per-hour')],
+    'catalog rental range midpoint',
+  );
 }
 
 export function estimateInference(
@@ -605,19 +599,7 @@ export function estimateInference(
     inputs: [named('inputTokens', work.inputTokens), named('prefillSeconds', k.prefillSingle.total, 's')],
   });
 
-  const price =
-    o.usdPerHour === undefined
-      ? defaultHourlyPrice(device)
-      : { value: o.usdPerHour, sources: [] as Source[] };
-  const hourly = given(
-    'usdPerDeviceHour',
-    price.value,
-    'USD/h',
-    price.sources,
-    o.usdPerHour === undefined ? 'catalog rental range midpoint' : 'given',
-  );
-  if (price.low !== undefined) hourly.low = price.low;
-  if (price.high !== undefined) hourly.high = price.high;
+  const hourly = hourlyPriceFigure(device, o.usdPerHour);
   const utilization = o.utilization ?? 1;
   if (!(utilization > 0 && utilization <= 1))
     throw new InputError(`expected a fraction in (0, 1], got ${utilization}`, '--utilization');

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { findDevice, findModel } from '../catalog/catalog.ts';
 import type { DenseTflops, Device, Model } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
-import { type Figure, figure, given, named } from '../figure/figure.ts';
+import { type Figure, figure, given, named, rangeMidpoint } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
 import { attentionWidthPerHead } from './attention.ts';
 import { countParameters } from './parameters.ts';
@@ -363,19 +363,15 @@ export function estimateTraining(
   const price =
     priceValue !== undefined
       ? given('usdPerGpuHour', priceValue, 'USD/GPU-h')
-      : given(
-          'usdPerGpuHour',
-          rental ? (rental.low + rental.high) / 2 : 0,
-          'USD/GPU-h',
-          rental ? [deviceSource(rental.source)] : [],
-          rental
-            ? 'catalog rental range midpoint'
-            : 'no rental price in the catalog; pass --usd-per-gpu-hour',
-        );
-  if (priceValue === undefined && rental) {
-    price.low = rental.low;
-    price.high = rental.high;
-  }
+      : rental
+        ? rangeMidpoint('usdPerGpuHour', rental, 'USD/GPU-h', 'catalog rental range midpoint')
+        : given(
+            'usdPerGpuHour',
+            0,
+            'USD/GPU-h',
+            [],
+            'no rental price in the catalog; pass --usd-per-gpu-hour',
+          );
   const costUsd = figure({
     name: 'costUsd',
     value: gpuHours.value * price.value,

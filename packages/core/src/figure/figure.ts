@@ -71,6 +71,30 @@ export function given(
   });
 }
 
+/**
+ * A catalog range (a price with its low and high) as a leaf Figure: the midpoint is the value, the range
+ * its low and high, the range's source its source.
+ */
+export function rangeMidpoint(
+  name: string,
+  range: { low: number; high: number; source: { title: string; url?: string | undefined; date: string } },
+  unit: string,
+  note: string,
+): Figure {
+  const source: Source = { title: range.source.title, date: range.source.date };
+  if (range.source.url !== undefined) source.url = range.source.url;
+  return figure({
+    name,
+    value: (range.low + range.high) / 2,
+    unit,
+    formula: 'given',
+    sources: [source],
+    low: range.low,
+    high: range.high,
+    note,
+  });
+}
+
 export function named(name: string, value: number | string | boolean, unit?: string): NamedValue {
   return unit === undefined ? { name, value } : { name, value, unit };
 }

@@ -1,7 +1,7 @@
 import { findDevice } from '../../catalog/catalog.ts';
 import type { DenseTflops, Device } from '../../catalog/schema.ts';
 import { deviceSource } from '../../estimate/peak.ts';
-import { type Figure, figure, given } from '../../figure/figure.ts';
+import { type Figure, figure, given, rangeMidpoint } from '../../figure/figure.ts';
 import type { CheckOf, HardwareMetric } from '../claim-schema.ts';
 import { describeClaimed, matchClaimed } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
@@ -66,13 +66,7 @@ function metricValue(device: Device, metric: HardwareMetric, precision: Precisio
   }
   const purchase = device.prices?.purchaseUsd;
   if (!purchase) return `${device.name} has no purchase price in the catalog`;
-  const usd = given(
-    `price(${device.id})`,
-    (purchase.low + purchase.high) / 2,
-    'USD',
-    [deviceSource(purchase.source)],
-    'midpoint of the catalog range',
-  );
+  const usd = rangeMidpoint(`price(${device.id})`, purchase, 'USD', 'midpoint of the catalog range');
   return figure({
     name: `usdPerFlops(${device.id}, ${precision})`,
     value: usd.value / pk.value,
