@@ -37,3 +37,37 @@ export function DocumentField({
     </div>
   );
 }
+
+/** YAML or JSON documents, the default of DocumentUpload. */
+const yamlOrJson = '.yaml,.yml,.json,application/json,text/yaml';
+
+/** A labelled file input that reads the chosen file as text and hands it over with its name. */
+export function DocumentUpload({
+  label,
+  testId,
+  accept = yamlOrJson,
+  onLoad,
+}: {
+  label: string;
+  /** The input's test id. */
+  testId: string;
+  accept?: string;
+  onLoad: (file: TextFile) => void;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        data-testid={testId}
+        type="file"
+        accept={accept}
+        onChange={async (e) => {
+          const chosen = (e.currentTarget as HTMLInputElement).files?.[0];
+          if (chosen) onLoad({ path: chosen.name, text: await chosen.text() });
+        }}
+      />
+    </>
+  );
+}

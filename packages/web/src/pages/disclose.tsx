@@ -7,7 +7,7 @@ import {
 } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
-import { DocumentField } from '../components/document-field.tsx';
+import { DocumentField, DocumentUpload } from '../components/document-field.tsx';
 import { FigureStat, FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
 import { useSettled } from '../components/use-settled.ts';
@@ -27,7 +27,6 @@ export function DisclosePage() {
   );
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeDisclosureView(estimator, committed), [estimator, committed]);
-  const uploadId = useId();
   const referenceId = useId();
   const [reference, setReference] = useState(references[0]?.path ?? '');
 
@@ -71,17 +70,7 @@ export function DisclosePage() {
           </button>
         </div>
         <div class="field">
-          <label for={uploadId}>Upload a disclosure (YAML or JSON)</label>
-          <input
-            id={uploadId}
-            data-testid="disclose-upload"
-            type="file"
-            accept=".yaml,.yml,.json,application/json,text/yaml"
-            onChange={async (e) => {
-              const chosen = (e.currentTarget as HTMLInputElement).files?.[0];
-              if (chosen) load({ path: chosen.name, text: await chosen.text() });
-            }}
-          />
+          <DocumentUpload label="Upload a disclosure (YAML or JSON)" testId="disclose-upload" onLoad={load} />
         </div>
       </div>
       <DocumentField label="Disclosure" testId="disclose-text" rows={16} file={file} onChange={setFile} />

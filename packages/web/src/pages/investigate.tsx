@@ -1,5 +1,6 @@
 import { formatNumber, type OverlapTest, type TextFile } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
+import { DocumentUpload } from '../components/document-field.tsx';
 import { useSettled } from '../components/use-settled.ts';
 import {
   computeOverlapView,
@@ -23,7 +24,6 @@ function CorpusField({
   onChange: (next: TextFile) => void;
 }) {
   const textId = useId();
-  const uploadId = useId();
   return (
     <div class="field">
       <label for={textId}>
@@ -38,16 +38,11 @@ function CorpusField({
         value={file.text}
         onInput={(e) => onChange({ path: file.path, text: (e.currentTarget as HTMLTextAreaElement).value })}
       />
-      <label for={uploadId}>Upload {label.toLowerCase()} (JSONL)</label>
-      <input
-        id={uploadId}
-        data-testid={`${testId}-upload`}
-        type="file"
+      <DocumentUpload
+        label={`Upload ${label.toLowerCase()} (JSONL)`}
+        testId={`${testId}-upload`}
         accept=".jsonl,.json,application/jsonl,text/plain"
-        onChange={async (e) => {
-          const chosen = (e.currentTarget as HTMLInputElement).files?.[0];
-          if (chosen) onChange({ path: chosen.name, text: await chosen.text() });
-        }}
+        onLoad={onChange}
       />
     </div>
   );

@@ -1,6 +1,6 @@
 import type { RuleResult, TextFile } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
-import { DocumentField } from '../components/document-field.tsx';
+import { DocumentField, DocumentUpload } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { useSettled } from '../components/use-settled.ts';
@@ -21,7 +21,6 @@ export function WatchPage() {
   const view = useMemo(() => computeWatchView(committed, since), [committed, since]);
   const sinceId = useId();
   const shippedId = useId();
-  const uploadId = useId();
   const load = (next: TextFile) => {
     setFile(next);
     setCommitted(next);
@@ -57,17 +56,7 @@ export function WatchPage() {
           </select>
         </div>
         <div class="field">
-          <label for={uploadId}>Upload a signals file (YAML or JSON)</label>
-          <input
-            id={uploadId}
-            data-testid="watch-upload"
-            type="file"
-            accept=".yaml,.yml,.json,application/json,text/yaml"
-            onChange={async (e) => {
-              const chosen = (e.currentTarget as HTMLInputElement).files?.[0];
-              if (chosen) load({ path: chosen.name, text: await chosen.text() });
-            }}
-          />
+          <DocumentUpload label="Upload a signals file (YAML or JSON)" testId="watch-upload" onLoad={load} />
         </div>
         <div class="field">
           <label for={sinceId}>
