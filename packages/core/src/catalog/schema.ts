@@ -33,6 +33,7 @@ export const denseTflopsSchema = z.strictObject({
   fp16: positive.optional(),
   fp8: positive.optional(),
   int8: positive.optional(),
+  fp6: positive.optional(),
   fp4: positive.optional(),
 });
 
