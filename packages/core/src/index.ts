@@ -101,8 +101,28 @@ export type { Efficiency, EfficiencyEntry, EfficiencyTable } from './estimate/ef
 export { efficiencyFor, efficiencyPriors, priorTable } from './estimate/efficiency.ts';
 export type { CalibrationCheck } from './estimate/calibration.ts';
 export { checkCalibration, fitEfficiencies } from './estimate/calibration.ts';
+export type {
+  ClassError,
+  ErrorGroup,
+  FamilyError,
+  FamilyHeldOutPoint,
+  FamilyHeldOutReport,
+} from './estimate/family-holdout.ts';
+export {
+  engineClassOf,
+  FAMILY_ERROR_FLAG,
+  familyOf,
+  leaveOneFamilyOut,
+  modelKindOf,
+} from './estimate/family-holdout.ts';
+export { higherIsFaster, pointMetricValue } from './estimate/point-metric.ts';
 export type { TrainingCheck, ValidationReport } from './estimate/validate.ts';
-export { validateCalibration } from './estimate/validate.ts';
+export {
+  calibrationClassOf,
+  predictPointWith,
+  validateByFamily,
+  validateCalibration,
+} from './estimate/validate.ts';
 
 /** Reports: self-contained HTML (no script, no network) */
 export type { HtmlPage, HtmlSection } from './report/html.ts';

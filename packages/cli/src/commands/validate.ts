@@ -5,11 +5,14 @@ import type { Io } from '../io.ts';
 import { renderTable } from '../render/table.ts';
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const abs = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function registerValidate(program: Command, io: Io): void {
   program
     .command('validate')
-    .description('predict every published calibration measurement and report the errors')
+    .description(
+      'predict every published calibration measurement and report the errors, whole families held out (leave-one-family-out)',
+    )
     .option('--json', 'print the report as JSON')
     .action((flags: { json?: boolean }) => {
       const report = validateCalibration(loadDefaultCatalog());
@@ -17,8 +20,12 @@ export function registerValidate(program: Command, io: Io): void {
         io.out(`${JSON.stringify(report, null, 2)}\n`);
         return;
       }
-      const rows = [['point', 'metric', 'bound', 'measured', 'predicted', 'error', 'held-out error']];
+      const familyError = new Map(report.familyHeldOut.points.map((p) => [p.id, p.error]));
+      const rows = [
+        ['point', 'metric', 'bound', 'measured', 'predicted', 'error', 'point held out', 'family held out'],
+      ];
       for (const c of report.inference) {
+        const lofoError = familyError.get(c.id);
         rows.push([
           c.id,
           c.metric.replace('TokensPerSecond', ' tok/s'),
@@ -27,10 +34,11 @@ export function registerValidate(program: Command, io: Io): void {
           formatNumber(Number(c.predicted.toPrecision(4))),
           pct(c.error),
           pct(c.errorHeldOut),
+          lofoError === undefined ? '' : pct(lofoError),
         ]);
       }
       io.out(
-        `Inference (efficiencies fitted per engine and hardware class; held-out = fitted without the point)\n${renderTable(rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right'])}\n\n`,
+        `Inference (efficiencies fitted per engine and hardware class; point held out = fitted without the point, family held out = fitted without its whole family)\n${renderTable(rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
       );
       const trows = [
         ['run', 'hardware', 'GPU-hours', 'implied MFU', 'held-out MFU', 'predicted GPU-h', 'error'],
@@ -59,9 +67,42 @@ export function registerValidate(program: Command, io: Io): void {
           String(e.points.length),
         ]);
       io.out(`Fitted efficiencies\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right'])}\n\n`);
+      const lofo = report.familyHeldOut;
+      const frows = [['family', 'classes', 'points', 'median |error|', 'max |error|', '>2x', 'flag']];
+      for (const f of lofo.families)
+        frows.push([
+          f.family,
+          f.classes.join(', '),
+          String(f.points),
+          abs(f.medianAbsError),
+          abs(f.maxAbsError),
+          String(f.pointsBeyond2x),
+          f.flagged ? `> ${abs(lofo.flagThreshold)}` : '',
+        ]);
+      io.out(
+        `Leave-one-family-out (each family predicted by efficiencies fitted without any of its points)\n${renderTable(frows, ['left', 'left', 'right', 'right', 'right', 'right', 'left'])}\n\n`,
+      );
+      const crows = [
+        ['class (engine · model kind)', 'points', 'families', 'median |error|', 'max |error|', '>2x'],
+      ];
+      for (const c of lofo.classes)
+        crows.push([
+          c.class,
+          String(c.points),
+          String(c.families.length),
+          abs(c.medianAbsError),
+          abs(c.maxAbsError),
+          String(c.pointsBeyond2x),
+        ]);
+      io.out(
+        `Leave-one-family-out by class\n${renderTable(crows, ['left', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
+      );
       const s = report.summary;
       io.out(
-        `median absolute error: inference ${(s.inferenceMedianAbsError * 100).toFixed(1)}% in-sample, ${(s.inferenceMedianAbsErrorHeldOut * 100).toFixed(1)}% held-out over ${s.inferencePoints} points; training ${(s.trainingMedianAbsErrorHeldOut * 100).toFixed(1)}% held-out over ${s.trainingPoints} runs\n`,
+        `held-out median absolute error (leave-one-family-out): inference ${abs(s.inferenceMedianAbsErrorFamilyHeldOut)} over ${s.inferencePoints} points in ${s.inferenceFamilies} families, ${s.inferencePointsBeyond2x} points more than 2x off, ${s.inferenceFlaggedFamilies.length} families above ${abs(lofo.flagThreshold)}\n`,
+      );
+      io.out(
+        `(optimistic, for comparison: ${abs(s.inferenceMedianAbsError)} in-sample, ${abs(s.inferenceMedianAbsErrorHeldOut)} leave-one-point-out); training ${abs(s.trainingMedianAbsErrorHeldOut)} held-out over ${s.trainingPoints} runs\n`,
       );
     });
 }

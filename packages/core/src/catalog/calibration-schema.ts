@@ -19,11 +19,29 @@ export const weightFormatSchema = z.enum([
 export const kvFormatSchema = z.enum(['fp32', 'bf16', 'fp16', 'fp8', 'int8']);
 
 /**
- * A published inference measurement. `metric` says which number was measured:
+ * What a published inference measurement measured:
  * - outputTokensPerSecond: aggregate generated tokens/s across all concurrent requests (MLPerf Offline,
  *   trtllm-bench max throughput), at `batch` concurrent sequences ("max" = the largest batch that fits);
  * - decodeTokensPerSecond: tokens/s of one sequence generating (llama-bench tg128, batch 1);
- * - prefillTokensPerSecond: prompt tokens/s processing `inputTokens` (llama-bench pp512).
+ * - prefillTokensPerSecond: prompt tokens/s processing `inputTokens` (llama-bench pp512);
+ * - at a serving concurrency (benchmark_serving-style sweeps; the point also carries `concurrency`):
+ *   perUserTokensPerSecond (one request's output tokens/s), outputTokensPerSecondPerDevice (aggregate output
+ *   tokens/s over the devices of one replica), tpotSeconds (mean time per output token) and ttftSeconds (mean
+ *   time to first token).
+ */
+export const inferenceMetricSchema = z.enum([
+  'outputTokensPerSecond',
+  'decodeTokensPerSecond',
+  'prefillTokensPerSecond',
+  'perUserTokensPerSecond',
+  'outputTokensPerSecondPerDevice',
+  'tpotSeconds',
+  'ttftSeconds',
+]);
+
+/**
+ * A published inference measurement with its full setup. `family` names the table, round or post it came
+ * from: validation holds a whole family out together, because points of one table share their harness.
  */
 export const inferencePointSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
@@ -36,12 +54,22 @@ export const inferencePointSchema = z.strictObject({
   engine: engineSchema,
   weights: weightFormatSchema,
   kv: kvFormatSchema,
+  /** Sequences decoded together; for a point measured at a client concurrency, that concurrency. */
   batch: z.union([z.number().int().positive(), z.literal('max')]),
+  /** Requests the benchmark client kept in flight (closed loop), when the point comes from a concurrency sweep. */
+  concurrency: z.number().int().positive().optional(),
+  /** Expert-parallel degree inside the replica (count = tensor parallel × expert parallel). */
+  expertParallel: z.number().int().positive().optional(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
-  metric: z.enum(['outputTokensPerSecond', 'decodeTokensPerSecond', 'prefillTokensPerSecond']),
+  metric: inferenceMetricSchema,
   measured: z.number().positive(),
   source: sourceSchema,
+  /** The table / round / post the point belongs to (e.g. mlperf-inference-v5.1-llama2-70b). */
+  family: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/)
+    .optional(),
   notes: z.string().optional(),
 });
 
@@ -69,5 +97,6 @@ export const calibrationFileSchema = z.strictObject({
 export type Engine = z.output<typeof engineSchema>;
 export type WeightFormat = z.output<typeof weightFormatSchema>;
 export type KvFormat = z.output<typeof kvFormatSchema>;
+export type InferenceMetric = z.output<typeof inferenceMetricSchema>;
 export type InferencePoint = z.output<typeof inferencePointSchema>;
 export type TrainingPoint = z.output<typeof trainingPointSchema>;

@@ -11,6 +11,7 @@ import {
 } from './efficiency.ts';
 import { maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
 import { boundNames } from './inference-kernel.ts';
+import { pointMetricValue } from './point-metric.ts';
 
 /** A calibration point made ready to predict: resolved once, re-run for each candidate efficiency. */
 interface PreparedPoint {
@@ -32,6 +33,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       engine: point.engine,
       inputTokens: point.inputTokens,
       outputTokens: point.outputTokens,
+      ...(point.expertParallel === undefined ? {} : { expertParallel: point.expertParallel }),
     },
   );
   const batch = point.batch === 'max' ? Math.max(1, maxBatchThatFits(r)) : point.batch;
@@ -42,12 +44,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
       const k = runResolved(r, batch);
-      const value =
-        point.metric === 'outputTokensPerSecond'
-          ? k.outputTokensPerSecond * (point.replicas ?? 1)
-          : point.metric === 'decodeTokensPerSecond'
-            ? k.perUserTokensPerSecond
-            : k.prefillTokensPerSecond;
+      const value = pointMetricValue(point, k);
       const bound =
         point.metric === 'prefillTokensPerSecond'
           ? k.prefillSingle.compute >= k.prefillSingle.memory

@@ -1,7 +1,11 @@
-import type { Catalog } from '../catalog/catalog.ts';
+import type { InferencePoint } from '../catalog/calibration-schema.ts';
+import { type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
 import type { Source } from '../figure/source.ts';
-import { type CalibrationCheck, checkCalibration } from './calibration.ts';
+import { type CalibrationCheck, checkCalibration, fitEfficiencies } from './calibration.ts';
 import type { EfficiencyTable } from './efficiency.ts';
+import { engineClassOf, type FamilyHeldOutReport, leaveOneFamilyOut, modelKindOf } from './family-holdout.ts';
+import { resolvedBatch, resolveInference, runResolved } from './inference.ts';
+import { pointMetricValue } from './point-metric.ts';
 import { fitTrainingMfu, median, observeTrainingMfu } from './training-mfu.ts';
 
 export interface TrainingCheck {
@@ -21,18 +25,67 @@ export interface ValidationReport {
   inference: CalibrationCheck[];
   training: TrainingCheck[];
   efficiencies: EfficiencyTable;
+  /** Every inference point predicted by a fit that held out its whole family (the honest error). */
+  familyHeldOut: FamilyHeldOutReport;
   summary: {
     inferencePoints: number;
     inferenceMedianAbsError: number;
+    /** Leave-one-point-out: optimistic, since a point's family-mates stay in its fit. */
     inferenceMedianAbsErrorHeldOut: number;
+    /** The headline: leave-one-family-out median absolute error. */
+    inferenceMedianAbsErrorFamilyHeldOut: number;
+    inferenceFamilies: number;
+    /** Families whose held-out median absolute error exceeds the flag threshold (30%). */
+    inferenceFlaggedFamilies: string[];
+    /** Held-out points more than 2× off. */
+    inferencePointsBeyond2x: number;
     trainingPoints: number;
     trainingMedianAbsErrorHeldOut: number;
   };
 }
 
-/** Predicts every published measurement and reports the errors; the headline is the held-out median. */
+/** A point's measured quantity, predicted with a given efficiency table. */
+export function predictPointWith(catalog: Catalog, table: EfficiencyTable, point: InferencePoint): number {
+  const r = resolveInference(catalog, table, {
+    model: point.model,
+    hardware: point.hardware,
+    count: point.count,
+    weights: point.weights,
+    kv: point.kv,
+    engine: point.engine,
+    inputTokens: point.inputTokens,
+    outputTokens: point.outputTokens,
+    ...(point.expertParallel === undefined ? {} : { expertParallel: point.expertParallel }),
+  });
+  return pointMetricValue(point, runResolved(r, resolvedBatch(r, point.batch)));
+}
+
+/** Vendor stack × engine × dense/MoE, the class the report groups errors by. */
+export function calibrationClassOf(catalog: Catalog, point: InferencePoint): string {
+  const engineClass = engineClassOf(point.engine, findDevice(catalog, point.hardware));
+  return `${engineClass} · ${modelKindOf(findModel(catalog, point.model))}`;
+}
+
+/** Leave-one-family-out over the catalog's inference points: refit without the family, predict it. */
+export function validateByFamily(
+  catalog: Catalog,
+  points: readonly InferencePoint[] = catalog.inferencePoints,
+): FamilyHeldOutReport {
+  return leaveOneFamilyOut(
+    points,
+    (training) => fitEfficiencies(catalog, training),
+    (table, point) => predictPointWith(catalog, table, point),
+    (point) => calibrationClassOf(catalog, point),
+  );
+}
+
+/**
+ * Predicts every published measurement and reports the errors. The headline is the leave-one-family-out
+ * median: a whole table or round is held out of the fit that predicts it.
+ */
 export function validateCalibration(catalog: Catalog): ValidationReport {
   const { checks, table } = checkCalibration(catalog);
+  const familyHeldOut = validateByFamily(catalog);
   const withHours = catalog.trainingPoints.filter((p) => p.gpuHours !== undefined);
   const training = withHours.map((point) => {
     const observed = observeTrainingMfu(catalog, point);
@@ -62,10 +115,15 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
     inference: checks,
     training,
     efficiencies: table,
+    familyHeldOut,
     summary: {
       inferencePoints: checks.length,
       inferenceMedianAbsError: median(checks.map((c) => Math.abs(c.error))),
       inferenceMedianAbsErrorHeldOut: median(checks.map((c) => Math.abs(c.errorHeldOut))),
+      inferenceMedianAbsErrorFamilyHeldOut: familyHeldOut.overall.medianAbsError,
+      inferenceFamilies: familyHeldOut.overall.families,
+      inferenceFlaggedFamilies: familyHeldOut.families.filter((f) => f.flagged).map((f) => f.family),
+      inferencePointsBeyond2x: familyHeldOut.overall.pointsBeyond2x,
       trainingPoints: training.length,
       trainingMedianAbsErrorHeldOut: median(training.map((t) => Math.abs(t.error))),
     },
