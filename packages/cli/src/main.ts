@@ -1,12 +1,11 @@
-import { ClearboxError } from '@clearbox/core';
 import { CommanderError } from 'commander';
 import { type Io, processIo } from './io.ts';
 import { buildProgram } from './program.ts';
 
 /** Runs the CLI: 0 ok, 1 failed check, 2 bad input (one line on stderr, never a stack trace). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
@@ -20,6 +19,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         ? 0
         : 2;
     }
+    const { ClearboxError } = await import('@clearbox/core');
     if (error instanceof ClearboxError) {
       io.err(`clearbox: error: ${error.message}\n`);
       return 2;

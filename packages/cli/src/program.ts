@@ -1,38 +1,60 @@
 import { Command } from 'commander';
-import { registerAudit } from './commands/audit.ts';
-import { registerCatalog } from './commands/catalog.ts';
-import { registerDecide } from './commands/decide.ts';
-import { registerDisclose } from './commands/disclose.ts';
-import { registerEstimateInfer } from './commands/estimate-infer.ts';
-import { registerEstimateTrain } from './commands/estimate-train.ts';
-import { registerInvestigate } from './commands/investigate.ts';
-import { registerPrices } from './commands/prices.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerValidate } from './commands/validate.ts';
-import { registerWatch } from './commands/watch.ts';
 import type { Io } from './io.ts';
 
-export function buildProgram(io: Io): Command {
+type Register = (program: Command, io: Io) => void;
+
+/**
+ * Each top-level command's module loads only when that command runs: a command pulls in core, zod and
+ * the catalog schemas, so `clearbox --version` or `clearbox estimate ...` should not pay for `serve`'s
+ * HTTP stack or `investigate`'s log engines. Help and unknown commands load every module.
+ */
+const commandModules: Record<string, () => Promise<Register>> = {
+  estimate: async () => {
+    const [train, infer] = await Promise.all([
+      import('./commands/estimate-train.ts'),
+      import('./commands/estimate-infer.ts'),
+    ]);
+    return (program, io) => {
+      const estimate = program
+        .command('estimate')
+        .description('physics-based estimates of training and inference');
+      train.registerEstimateTrain(estimate, io);
+      infer.registerEstimateInfer(estimate, io);
+    };
+  },
+  catalog: async () => (await import('./commands/catalog.ts')).registerCatalog,
+  validate: async () => (await import('./commands/validate.ts')).registerValidate,
+  audit: async () => (await import('./commands/audit.ts')).registerAudit,
+  watch: async () => (await import('./commands/watch.ts')).registerWatch,
+  prices: async () => (await import('./commands/prices.ts')).registerPrices,
+  decide: async () => (await import('./commands/decide.ts')).registerDecide,
+  disclose: async () => (await import('./commands/disclose.ts')).registerDisclose,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  investigate: async () => (await import('./commands/investigate.ts')).registerInvestigate,
+};
+
+/** The commands `argv` can reach: the one it names, none for a bare --version, else all of them. */
+function commandsFor(argv: readonly string[] | undefined): string[] {
+  const all = Object.keys(commandModules);
+  if (argv === undefined) return all;
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  if (named !== undefined) return named in commandModules ? [named] : all;
+  return argv.length > 0 && argv.every((arg) => arg === '--version' || arg === '-V') ? [] : all;
+}
+
+/** The CLI program; with `argv`, only the modules of the command it runs are loaded. */
+export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Command> {
   const program = new Command('clearbox')
     .description('Clearbox: the economics of AI models, with every number explained')
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  const estimate = program
-    .command('estimate')
-    .description('physics-based estimates of training and inference');
-  registerEstimateTrain(estimate, io);
-  registerEstimateInfer(estimate, io);
-  registerCatalog(program, io);
-  registerValidate(program, io);
-  registerAudit(program, io);
-  registerWatch(program, io);
-  registerPrices(program, io);
-  registerDecide(program, io);
-  registerDisclose(program, io);
-  registerServe(program, io);
-  registerInvestigate(program, io);
-  for (const command of [...program.commands, ...estimate.commands]) {
+  const registers = await Promise.all(
+    commandsFor(argv).map((name) => (commandModules[name] as () => Promise<Register>)()),
+  );
+  for (const register of registers) register(program, io);
+  const nested = (command: Command): Command[] => command.commands.flatMap((c) => [c, ...nested(c)]);
+  for (const command of nested(program)) {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }
   return program;

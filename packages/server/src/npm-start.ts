@@ -2,6 +2,8 @@
  * `npm start` on a fresh clone: build the web app when its build is missing or older than its
  * sources (the app bundles core and the catalog, so those count too), then start the server with the
  * defaults. A failed build does not stop the API: the server then explains at / how to build the app.
+ * CLEARBOX_SKIP_WEB_BUILD=1 skips the build (an API-only deployment, or a test that must not race
+ * another build of the same folder).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -35,7 +37,7 @@ function webBuildIsCurrent(): boolean {
   return sources.every((s) => newestMtimeMs(s) <= built);
 }
 
-if (!webBuildIsCurrent()) {
+if (process.env.CLEARBOX_SKIP_WEB_BUILD !== '1' && !webBuildIsCurrent()) {
   process.stderr.write('clearbox: building the web app (npm run build -w @clearbox/web)...\n');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const build = spawnSync(npm, ['run', 'build', '-w', '@clearbox/web'], { cwd: root, stdio: 'inherit' });

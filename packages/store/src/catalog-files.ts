@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildCatalog, type Catalog, InputError, type TextFile } from '@clearbox/core';
+import { shippedPath } from './shipped-path.ts';
 
-/** The catalog that ships with Clearbox: packages/core/data. */
-export const defaultDataDir = resolve(fileURLToPath(new URL('../../core/data', import.meta.url)));
+/** The catalog that ships with Clearbox: packages/core/data (in the packed CLI, dist/data beside the bundle). */
+export const defaultDataDir = resolve(
+  shippedPath([new URL('../../core/data', import.meta.url), new URL('./data', import.meta.url)]),
+);
 
 /** Reads every .yaml/.yml/.json file under a folder, sorted by path so loading is deterministic. */
 export function readTextFiles(dir: string, root: string = dir): TextFile[] {

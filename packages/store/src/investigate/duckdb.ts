@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from '../native.ts';
 
 /**
  * One embedded DuckDB session, in memory, UTC, with a memory limit and a private spill folder, that
@@ -26,7 +27,7 @@ export class DuckSession {
 
   static async open(options: { memoryLimit?: string; threads?: number } = {}): Promise<DuckSession> {
     const spill = mkdtempSync(join(tmpdir(), 'clearbox-duckdb-'));
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await duckdb().DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const session = new DuckSession(instance, connection, spill);
     await connection.run("SET TimeZone = 'UTC'");

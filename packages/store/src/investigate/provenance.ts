@@ -54,10 +54,14 @@ export async function fileDigestAsync(
   return { path, sha256: hash.digest('hex'), bytes };
 }
 
+/** Set by the CLI bundler (packages/cli/build), whose bundle no longer sits beside package.json. */
+declare const __CLEARBOX_VERSION__: string | undefined;
+
 let version: string | undefined;
 
 /** The Clearbox version from the repository's package.json. */
 export function clearboxVersion(): string {
+  if (typeof __CLEARBOX_VERSION__ === 'string') return __CLEARBOX_VERSION__;
   version ??= (
     JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
       version: string;
