@@ -20,25 +20,24 @@ export function registerValidate(program: Command, io: Io): void {
         io.out(`${JSON.stringify(report, null, 2)}\n`);
         return;
       }
-      const familyError = new Map(report.familyHeldOut.points.map((p) => [p.id, p.error]));
+      const family = new Map(report.familyHeldOut.points.map((p) => [p.id, p.family]));
       const rows = [
-        ['point', 'metric', 'bound', 'measured', 'predicted', 'error', 'point held out', 'family held out'],
+        ['point', 'family', 'metric', 'bound', 'measured', 'predicted', 'error', 'held-out error'],
       ];
       for (const c of report.inference) {
-        const lofoError = familyError.get(c.id);
         rows.push([
           c.id,
+          family.get(c.id) ?? '',
           c.metric.replace('TokensPerSecond', ' tok/s'),
           c.bound,
           formatNumber(c.measured),
           formatNumber(Number(c.predicted.toPrecision(4))),
           pct(c.error),
           pct(c.errorHeldOut),
-          lofoError === undefined ? '' : pct(lofoError),
         ]);
       }
       io.out(
-        `Inference (efficiencies fitted per engine and hardware class; point held out = fitted without the point, family held out = fitted without its whole family)\n${renderTable(rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
+        `Inference (efficiencies fitted per engine and hardware class; held-out = fitted without the point's whole family)\n${renderTable(rows, ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'])}\n\n`,
       );
       const trows = [
         ['run', 'hardware', 'GPU-hours', 'implied MFU', 'held-out MFU', 'predicted GPU-h', 'error'],
@@ -102,7 +101,7 @@ export function registerValidate(program: Command, io: Io): void {
         `held-out median absolute error (leave-one-family-out): inference ${abs(s.inferenceMedianAbsErrorFamilyHeldOut)} over ${s.inferencePoints} points in ${s.inferenceFamilies} families, ${s.inferencePointsBeyond2x} points more than 2x off, ${s.inferenceFlaggedFamilies.length} families above ${abs(lofo.flagThreshold)}\n`,
       );
       io.out(
-        `(optimistic, for comparison: ${abs(s.inferenceMedianAbsError)} in-sample, ${abs(s.inferenceMedianAbsErrorHeldOut)} leave-one-point-out); training ${abs(s.trainingMedianAbsErrorHeldOut)} held-out over ${s.trainingPoints} runs\n`,
+        `(in-sample, for comparison: ${abs(s.inferenceMedianAbsError)}); training ${abs(s.trainingMedianAbsErrorHeldOut)} held-out over ${s.trainingPoints} runs\n`,
       );
     });
 }
