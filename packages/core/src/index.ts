@@ -15,6 +15,7 @@ export { ClearboxError, InputError, NotFoundError } from './errors/clearbox-erro
 /** Catalog: schemas, parsing with file:line:field errors, lookup with closest ids, dated exchange rates */
 export * from './catalog/schema.ts';
 export * from './catalog/calibration-schema.ts';
+export * from './catalog/engine-schema.ts';
 export * from './catalog/price-schema.ts';
 export type { TextFile, ValidationIssue } from './catalog/parse.ts';
 export { parseDocumentWith, parseYamlOrJson, validateWith } from './catalog/parse.ts';
@@ -100,7 +101,8 @@ export { fitTrainingMfu, median, trainingMfuFor } from './estimate/training-mfu.
 export type { Efficiency, EfficiencyEntry, EfficiencyTable } from './estimate/efficiency.ts';
 export { efficiencyFor, efficiencyPriors, priorTable } from './estimate/efficiency.ts';
 export type { CalibrationCheck } from './estimate/calibration.ts';
-export { checkCalibration, fitEfficiencies } from './estimate/calibration.ts';
+export { checkCalibration, fitEfficiencies, predictPoint } from './estimate/calibration.ts';
+export { engineClassIdOf, resolveEngineClass } from './estimate/engine-class.ts';
 export type {
   ClassError,
   ErrorGroup,

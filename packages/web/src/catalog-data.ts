@@ -3,7 +3,7 @@ import { buildCatalog, type Catalog, createEstimator, type Estimator, type TextF
 /**
  * The catalog that ships with Clearbox, bundled into the app as text at build time, so calculators
  * run offline in the browser from the same files the CLI reads. Keys are paths relative to this
- * file; core's `sectionOf` only needs the folder name (hardware/, models/, calibration/, prices/).
+ * file; core's `sectionOf` only needs the folder name (hardware/, models/, calibration/, prices/, engines/).
  */
 const rawFiles = import.meta.glob<string>('../../core/data/**/*.{yaml,yml,json}', {
   query: '?raw',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { weightFormatSchema } from '../catalog/calibration-schema.ts';
+import { engineSchema, weightFormatSchema } from '../catalog/calibration-schema.ts';
 import { type Catalog, findDevice, findModel, findPrice } from '../catalog/catalog.ts';
 import { closestIds } from '../catalog/closest.ts';
 import { deviceSchema, sourceSchema } from '../catalog/schema.ts';
@@ -78,7 +78,7 @@ function disclosureRef(ids: ClaimIds) {
 
 const tolerance = z.number().gt(0).lt(1).optional();
 const dtype = z.enum(['bf16', 'fp16', 'fp8']).optional();
-const engine = z.enum(['tuned', 'llamacpp', 'pytorch']).optional();
+const engine = engineSchema.optional();
 const offload = z
   .string()
   .regex(

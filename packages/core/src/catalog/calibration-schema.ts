@@ -1,8 +1,32 @@
 import { z } from 'zod';
 import { sourceSchema } from './schema.ts';
 
-/** Engine classes the efficiency factors are fitted for. */
-export const engineSchema = z.enum(['tuned', 'llamacpp', 'pytorch']);
+/**
+ * Engine classes (vendor stack × engine) the efficiency factors are fitted for, plus three aliases kept
+ * from the first round (public contract): `tuned` = the device's default serving stack, `llamacpp` =
+ * llama.cpp on the device's backend, `pytorch` = `pytorch-eager`. The catalog's engines data resolves
+ * the aliases per device (estimate/engine-class.ts).
+ */
+export const engineSchema = z.enum([
+  'tuned',
+  'llamacpp',
+  'pytorch',
+  'trtllm',
+  'sglang',
+  'vllm',
+  'vllm-rocm',
+  'sglang-rocm',
+  'gaudi',
+  'llamacpp-cuda',
+  'llamacpp-metal',
+  'llamacpp-cpu',
+  'mlx',
+  'pytorch-eager',
+  'pytorch-graph',
+]);
+
+/** The values of `engineSchema` that name no stack of their own but stand for one chosen per device. */
+export const engineAliases = ['tuned', 'llamacpp', 'pytorch'] as const;
 
 /** Weight storage formats the estimator understands (GGUF block formats included). */
 export const weightFormatSchema = z.enum([
@@ -95,6 +119,7 @@ export const calibrationFileSchema = z.strictObject({
 });
 
 export type Engine = z.output<typeof engineSchema>;
+export type EngineAlias = (typeof engineAliases)[number];
 export type WeightFormat = z.output<typeof weightFormatSchema>;
 export type KvFormat = z.output<typeof kvFormatSchema>;
 export type InferenceMetric = z.output<typeof inferenceMetricSchema>;

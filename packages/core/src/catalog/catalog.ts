@@ -1,6 +1,7 @@
 import { NotFoundError } from '../errors/clearbox-error.ts';
 import { calibrationFileSchema, type InferencePoint, type TrainingPoint } from './calibration-schema.ts';
 import { closestIds } from './closest.ts';
+import { type EngineClass, engineFileSchema } from './engine-schema.ts';
 import { parseDocumentWith, type TextFile } from './parse.ts';
 import { type ApiPrice, type FxRate, priceFileSchema } from './price-schema.ts';
 import { type Device, hardwareFileSchema, type LinkTier, type Model, modelFileSchema } from './schema.ts';
@@ -14,22 +15,40 @@ export interface Catalog {
   trainingPoints: TrainingPoint[];
   prices: ApiPrice[];
   fx: FxRate[];
+  /** Engine classes (vendor stack × engine): limits, fixed costs, kernels, and which devices each is the default for. */
+  engines: EngineClass[];
 }
 
 /** Which schema a catalog file follows is given by the folder it sits in. */
-export type CatalogSection = 'hardware' | 'models' | 'calibration' | 'prices';
+export type CatalogSection = 'hardware' | 'models' | 'calibration' | 'prices' | 'engines';
 
 export function sectionOf(path: string): CatalogSection | undefined {
   const parts = path.split(/[\\/]/);
   for (let i = parts.length - 2; i >= 0; i--) {
     const dir = parts[i];
-    if (dir === 'hardware' || dir === 'models' || dir === 'calibration' || dir === 'prices') return dir;
+    if (
+      dir === 'hardware' ||
+      dir === 'models' ||
+      dir === 'calibration' ||
+      dir === 'prices' ||
+      dir === 'engines'
+    )
+      return dir;
   }
   return undefined;
 }
 
 export function emptyCatalog(): Catalog {
-  return { devices: [], tiers: [], models: [], inferencePoints: [], trainingPoints: [], prices: [], fx: [] };
+  return {
+    devices: [],
+    tiers: [],
+    models: [],
+    inferencePoints: [],
+    trainingPoints: [],
+    prices: [],
+    fx: [],
+    engines: [],
+  };
 }
 
 function assertUnique(kind: string, items: Array<{ id: string; aliases?: string[] | undefined }>): void {
@@ -55,6 +74,7 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
     trainingPoints: [...base.trainingPoints],
     prices: [...base.prices],
     fx: [...base.fx],
+    engines: [...base.engines],
   };
   for (const file of files) {
     const section = sectionOf(file.path);
@@ -72,12 +92,15 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
       const doc = parseDocumentWith(priceFileSchema, file);
       catalog.prices.push(...(doc.prices ?? []));
       catalog.fx.push(...(doc.fx ?? []));
+    } else if (section === 'engines') {
+      catalog.engines.push(...parseDocumentWith(engineFileSchema, file).engines);
     }
   }
   assertUnique('device', catalog.devices);
   assertUnique('tier', catalog.tiers);
   assertUnique('model', catalog.models);
   assertUnique('price', catalog.prices);
+  assertUnique('engine class', catalog.engines);
   return catalog;
 }
 

@@ -233,7 +233,7 @@ export function searchPlans(o: SearchOptions): SearchResult {
             const longest = runInferenceKernel(km, hw, off, work95);
             stats.kernelRuns++;
             if (!longest.fits) continue;
-            const maxBatch = maxBatchThatFits({ km, hw, off, work, engine });
+            const maxBatch = maxBatchThatFits({ km, hw, off, work, engineClass: r.engineClass });
             if (maxBatch === 0) continue;
             const prefillP95 = longest.prefillSingle.total;
             for (const batch of batchLadder(maxBatch)) {

@@ -1,12 +1,14 @@
 import type { Engine, InferencePoint } from '../catalog/calibration-schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { findDevice } from '../catalog/catalog.ts';
+import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { HardwareClass } from '../catalog/schema.ts';
 import type { Source } from '../figure/source.ts';
 import {
   type Efficiency,
   type EfficiencyEntry,
   type EfficiencyTable,
+  efficiencyFor,
   efficiencyPriors,
 } from './efficiency.ts';
 import { maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
@@ -17,6 +19,8 @@ import { pointMetricValue } from './point-metric.ts';
 interface PreparedPoint {
   point: InferencePoint;
   hardwareClass: HardwareClass;
+  /** The class the point's engine value resolves to on its device (`tuned` on an H100 is trtllm). */
+  engineClass: EngineClassId;
   run: (eff: Efficiency) => { value: number; bound: string };
 }
 
@@ -40,6 +44,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
   return {
     point,
     hardwareClass: findDevice(catalog, point.hardware).class,
+    engineClass: r.engineClass.id,
     run: (eff) => {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
@@ -97,7 +102,7 @@ function fitGroup(points: PreparedPoint[], prior: Efficiency): Efficiency {
 }
 
 function fittedEntry(
-  engine: Engine,
+  engine: EngineClassId,
   eff: Efficiency,
   points: PreparedPoint[],
   hardwareClass?: HardwareClass,
@@ -117,8 +122,8 @@ function fittedEntry(
 
 function fitPrepared(prepared: PreparedPoint[]): EfficiencyTable {
   const entries: EfficiencyEntry[] = [];
-  for (const engine of Object.keys(efficiencyPriors) as Engine[]) {
-    const own = prepared.filter((p) => p.point.engine === engine);
+  for (const engine of Object.keys(efficiencyPriors) as EngineClassId[]) {
+    const own = prepared.filter((p) => p.engineClass === engine);
     if (own.length === 0) continue;
     const engineWide = fitGroup(own, efficiencyPriors[engine]);
     entries.push(fittedEntry(engine, engineWide, own));
@@ -133,7 +138,8 @@ function fitPrepared(prepared: PreparedPoint[]): EfficiencyTable {
 
 /**
  * Fits compute and memory efficiencies per engine class, and per (hardware class, engine class) where
- * at least two measurements exist, from the catalog's published inference measurements.
+ * at least two measurements exist, from the given published inference measurements (default: all the
+ * catalog's). Pass a subset to refit without held-out points (leave-one-family-out validation).
  */
 export function fitEfficiencies(
   catalog: Catalog,
@@ -142,12 +148,23 @@ export function fitEfficiencies(
   return fitPrepared(points.map((p) => prepare(catalog, p)));
 }
 
+/** One point predicted with a fitted table: the value of the point's metric and what bounds it. */
+export function predictPoint(
+  catalog: Catalog,
+  table: EfficiencyTable,
+  point: InferencePoint,
+): { value: number; bound: string; engineClass: EngineClassId } {
+  const p = prepare(catalog, point);
+  return { ...p.run(efficiencyFor(table, p.hardwareClass, p.engineClass)), engineClass: p.engineClass };
+}
+
 export interface CalibrationCheck {
   id: string;
   model: string;
   hardware: string;
   count: number;
   engine: Engine;
+  engineClass: EngineClassId;
   metric: InferencePoint['metric'];
   measured: number;
   /** Predicted with efficiencies fitted on every point. */
@@ -160,28 +177,21 @@ export interface CalibrationCheck {
   source: Source;
 }
 
-function lookup(table: EfficiencyTable, engine: Engine, hardwareClass: HardwareClass): Efficiency {
-  return (
-    table.entries.find((e) => e.engine === engine && e.hardwareClass === hardwareClass) ??
-    table.entries.find((e) => e.engine === engine && e.hardwareClass === undefined) ??
-    efficiencyPriors[engine]
-  );
-}
-
 /** Every calibration point with its prediction, in-sample and held out. */
 export function checkCalibration(catalog: Catalog): { checks: CalibrationCheck[]; table: EfficiencyTable } {
   const prepared = catalog.inferencePoints.map((p) => prepare(catalog, p));
   const table = fitPrepared(prepared);
   const checks = prepared.map((p, i) => {
-    const inSample = p.run(lookup(table, p.point.engine, p.hardwareClass));
+    const inSample = p.run(efficiencyFor(table, p.hardwareClass, p.engineClass));
     const heldOutTable = fitPrepared(prepared.filter((_, j) => j !== i));
-    const heldOut = p.run(lookup(heldOutTable, p.point.engine, p.hardwareClass));
+    const heldOut = p.run(efficiencyFor(heldOutTable, p.hardwareClass, p.engineClass));
     return {
       id: p.point.id,
       model: p.point.model,
       hardware: p.point.hardware,
       count: p.point.count,
       engine: p.point.engine,
+      engineClass: p.engineClass,
       metric: p.point.metric,
       measured: p.point.measured,
       predicted: inSample.value,

@@ -1,11 +1,13 @@
 import type { Engine, KvFormat, WeightFormat } from '../catalog/calibration-schema.ts';
 import { type Catalog, findDevice, findModel, findTier } from '../catalog/catalog.ts';
+import type { EngineClass, EngineClassId } from '../catalog/engine-schema.ts';
 import type { Device, LinkTier, Model } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { type Figure, figure, given, named, rangeMidpoint } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
 import { attentionWidthPerHead, kvElementsPerTokenPerLayer } from './attention.ts';
 import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor } from './efficiency.ts';
+import { resolveEngineClass } from './engine-class.ts';
 import {
   type Bound,
   boundNames,
@@ -56,6 +58,8 @@ export interface InferenceEstimate {
   hardware: string;
   count: number;
   engine: Engine;
+  /** The engine class the engine value resolved to on this device (vendor stack × engine). */
+  engineClass: EngineClassId;
   weights: WeightFormat;
   kv: KvFormat;
   offload: string;
@@ -86,19 +90,14 @@ export interface InferenceEstimate {
 const assumption = (title: string, note?: string): Source =>
   note === undefined ? { title, date: '2026-11' } : { title, date: '2026-11', note };
 
-/** Scheduler limits on concurrent sequences when `--batch max` searches (assumed engine defaults). */
-const maxBatchByEngine: Record<Engine, number> = { tuned: 2048, llamacpp: 512, pytorch: 256 };
-/**
- * Runtime memory per device outside weights, KV and activations (assumptions): a CUDA context with
- * its kernels is ~0.3-0.5 GiB; tuned engines add cuBLAS/NCCL workspaces and CUDA-graph pools; llama.cpp
- * allocates compute buffers of a few hundred MB.
- */
-const overheadGiBByEngine: Record<Engine, number> = { tuned: 1.5, llamacpp: 0.5, pytorch: 0.5 };
 const PREFILL_CHUNK_TOKENS = 8192;
 
-/** An LPU runs a statically compiled program from on-chip SRAM: no runtime heap to reserve. */
-function runtimeOverheadBytes(engine: Engine, device: Device): number {
-  return device.class === 'lpu' ? 0 : overheadGiBByEngine[engine] * 2 ** 30;
+/**
+ * Runtime memory per device outside weights, KV and activations (the engine class's figure: CUDA context,
+ * workspaces, graph pools). An LPU runs a statically compiled program from on-chip SRAM: no heap to reserve.
+ */
+function runtimeOverheadBytes(engine: EngineClass, device: Device): number {
+  return device.class === 'lpu' ? 0 : engine.runtimeOverheadGiB * 2 ** 30;
 }
 const STREAM_EFFICIENCY = 0.5;
 /** macOS lets the GPU wire about 75% of unified memory (Metal recommendedMaxWorkingSetSize). */
@@ -183,6 +182,7 @@ interface ResolvedRequest {
   host: Device | undefined;
   tier: LinkTier | undefined;
   engine: Engine;
+  engineClass: EngineClass;
   weights: WeightFormat;
   kv: KvFormat;
   offload: OffloadSpec;
@@ -218,8 +218,9 @@ export function resolveInference(
   const model = findModel(catalog, o.model);
   const device = findDevice(catalog, o.hardware);
   const engine = o.engine ?? 'tuned';
+  const engineClass = resolveEngineClass(catalog, engine, device);
   const weights = o.weights ?? 'bf16';
-  const kv = o.kv ?? (engine === 'llamacpp' ? 'fp16' : 'bf16');
+  const kv = o.kv ?? (engineClass.id.startsWith('llamacpp') ? 'fp16' : 'bf16');
   const offload = o.offload ?? { kind: 'none' };
   const count = positiveInt(o.count ?? 1, '--count');
   const ep = positiveInt(o.expertParallel ?? 1, '--ep');
@@ -228,7 +229,7 @@ export function resolveInference(
   if (tp * ep !== count) throw new InputError(`--tp ${tp} × --ep ${ep} must equal --count ${count}`, '--tp');
   if (ep > 1 && !model.architecture.moe)
     throw new InputError(`${model.id} has no experts to place with --ep`, '--ep');
-  const efficiency = efficiencyFor(table, device.class, engine);
+  const efficiency = efficiencyFor(table, device.class, engineClass.id);
   const effCompute = o.efficiencyCompute ?? efficiency.compute;
   const effMemory = o.efficiencyMemory ?? efficiency.memory;
   for (const [v, f] of [
@@ -262,7 +263,7 @@ export function resolveInference(
       );
     }
     host = findDevice(catalog, o.host ?? 'ddr5-desktop');
-    const hostEff = efficiencyFor(table, host.class, 'llamacpp');
+    const hostEff = efficiencyFor(table, host.class, 'llamacpp-cpu');
     const hostDtype = effectiveComputeDtype('fp16', host.compute.denseTflops);
     off.mode = OFFLOAD_CPU_LAYERS;
     off.cpuLayers = offload.layers;
@@ -294,7 +295,7 @@ export function resolveInference(
     linkLatencySeconds: link.latency,
     effCompute,
     effMemory,
-    overheadBytesPerDevice: runtimeOverheadBytes(engine, device),
+    overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
   };
   const input = o.inputTokens ?? 1024;
   const output = o.outputTokens ?? 256;
@@ -322,6 +323,7 @@ export function resolveInference(
     host,
     tier,
     engine,
+    engineClass,
     weights,
     kv,
     offload,
@@ -341,11 +343,13 @@ export function resolveInference(
 }
 
 /** Largest batch that fits, up to the engine's scheduler limit; 0 when not even one sequence fits. */
-export function maxBatchThatFits(r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work' | 'engine'>): number {
+export function maxBatchThatFits(
+  r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work' | 'engineClass'>,
+): number {
   const fitsAt = (batch: number) => runInferenceKernel(r.km, r.hw, r.off, { ...r.work, batch }).fits;
   if (!fitsAt(1)) return 0;
   let lo = 1;
-  let hi = maxBatchByEngine[r.engine];
+  let hi = r.engineClass.limits.maxSequences;
   if (fitsAt(hi)) return hi;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
@@ -402,7 +406,7 @@ export function estimateInference(
     );
   if (r.efficiency.origin === 'prior')
     warnings.push(
-      `no calibration points for ${device.class} × ${r.engine}: literature prior efficiencies used`,
+      `no calibration points for ${device.class} × ${r.engineClass.id}: literature prior efficiencies used`,
     );
 
   const modelSource: Source[] = [deviceSource(model.source)];
@@ -431,9 +435,9 @@ export function estimateInference(
       requestedBatch === 'max'
         ? 'largest batch whose weights + KV + activations + overhead fit per device (capped by the engine scheduler)'
         : 'given',
-    inputs: requestedBatch === 'max' ? [named('engineBatchLimit', maxBatchByEngine[r.engine])] : [],
+    inputs: requestedBatch === 'max' ? [named('engineBatchLimit', r.engineClass.limits.maxSequences)] : [],
   });
-  const effNote = `${r.efficiency.origin} for ${r.efficiency.hardwareClass ?? 'all hardware'} × ${r.engine}: ${r.efficiency.note}${r.efficiency.points.length ? `; points listed by clearbox validate` : ''}`;
+  const effNote = `${r.efficiency.origin} for ${r.efficiency.hardwareClass ?? 'all hardware'} × ${r.engineClass.id}: ${r.efficiency.note}${r.efficiency.points.length ? `; points listed by clearbox validate` : ''}`;
   const effC = given(
     'eff_compute',
     r.effCompute,
@@ -491,7 +495,7 @@ export function estimateInference(
   });
   const overheadBytes = given('runtimeOverheadBytes', hw.overheadBytesPerDevice, 'B', [
     assumption(
-      'runtime overhead per device (CUDA context, workspaces, allocator slack): assumed per engine class',
+      `runtime overhead per device (CUDA context, workspaces, allocator slack) of the ${r.engineClass.id} class (data/engines)`,
     ),
   ]);
   const capacityBytes = figure({
@@ -632,6 +636,7 @@ export function estimateInference(
     hardware: device.id,
     count: hw.count,
     engine: r.engine,
+    engineClass: r.engineClass.id,
     weights: r.weights,
     kv: r.kv,
     offload: formatOffload(r.offload),

@@ -1,9 +1,10 @@
+import { engineSchema, kvFormatSchema, weightFormatSchema } from '@clearbox/core';
 import { z } from '@hono/zod-openapi';
 
 const positiveInt = z.number().int().positive();
 const fraction = z.number().positive().max(1);
-const weightFormat = z.enum(['bf16', 'fp16', 'fp8', 'int8', 'int4', 'q4_0', 'q4_k_m', 'q8_0', 'fp32']);
-const kvFormat = z.enum(['bf16', 'fp16', 'fp8', 'int8', 'fp32']);
+const weightFormat = z.enum(weightFormatSchema.options);
+const kvFormat = z.enum(kvFormatSchema.options);
 
 /** OffloadSpec as an object, or the CLI's `--offload` text (`none`, `cpu:20`, `stream:nvme`). */
 const offload = z.union([
@@ -27,7 +28,7 @@ export const inferenceOptionsSchema = z
     batch: z.union([positiveInt, z.literal('max')]).optional(),
     inputTokens: positiveInt.optional().openapi({ description: 'prompt tokens per request (--input)' }),
     outputTokens: positiveInt.optional().openapi({ description: 'generated tokens per request (--output)' }),
-    engine: z.enum(['tuned', 'llamacpp', 'pytorch']).optional(),
+    engine: z.enum(engineSchema.options).optional(),
     offload: offload.optional(),
     host: z.string().min(1).optional(),
     tensorParallel: positiveInt.optional().openapi({ description: '--tp' }),

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { engineAliases, engineSchema } from './calibration-schema.ts';
+import { hardwareClassSchema, sourceSchema } from './schema.ts';
+
+/** The engine values that are classes of their own (`tuned` stays one: the vendor's own compiled stack). */
+export const engineClassIdSchema = engineSchema.exclude(['llamacpp', 'pytorch']);
+
+/**
+ * Which devices a class is the default stack for, when the user names an alias (`tuned`, `llamacpp`,
+ * `pytorch`). A rule matches a device by id, else by vendor and/or hardware class; the most specific
+ * matching rule wins (device id, then vendor with class, then vendor, then class).
+ */
+const defaultRuleSchema = z.strictObject({
+  alias: z.enum(engineAliases),
+  devices: z.array(z.string()).optional(),
+  vendors: z.array(z.string()).optional(),
+  classes: z.array(hardwareClassSchema).optional(),
+});
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+
+export const engineClassSchema = z.strictObject({
+  id: engineClassIdSchema,
+  name: z.string(),
+  /** Vendor software stack the engine runs on. */
+  stack: z.enum(['cuda', 'rocm', 'gaudi', 'metal', 'cpu', 'mlx', 'vendor', 'any']),
+  defaultFor: z.array(defaultRuleSchema).optional(),
+  limits: z.strictObject({
+    /** Most sequences the scheduler runs in one batch (vLLM max_num_seqs, TRT-LLM max_batch_size). */
+    maxSequences: z.number().int().positive(),
+    /** Most tokens in one forward pass (vLLM max_num_batched_tokens, TRT-LLM max_num_tokens): the prefill chunk. */
+    maxBatchedTokens: z.number().int().positive(),
+  }),
+  /** Runtime memory per device outside weights, KV and activations (context, workspaces, graph pools). */
+  runtimeOverheadGiB: nonNegative,
+  /**
+   * Fixed device time per layer and forward pass (kernel launch gaps, ramp-up and tails of the ~10-30
+   * kernels a layer runs, synchronisation), added to the operators' roofline times.
+   */
+  layerSeconds: nonNegative,
+  /**
+   * Host time to issue one layer's kernels when the engine launches them from the host each step (eager
+   * PyTorch); 0 when the step is captured (CUDA graphs) or compiled. The step takes the longer of the host
+   * and the device, since the host runs ahead of the device asynchronously.
+   */
+  hostLayerSeconds: nonNegative,
+  /** Latency of one collective (all-reduce, all-to-all) on top of its bytes over the link. */
+  collectiveSeconds: nonNegative,
+  /**
+   * How routed experts run: `fused` (one fused MoE kernel, grouped GEMMs at full bandwidth), `grouped`
+   * (grouped GEMMs plus separate gather/scatter kernels), `loop` (one GEMM per touched expert).
+   */
+  moeKernel: z.enum(['fused', 'grouped', 'loop']),
+  /** MLA decode attention: `fused` (FlashMLA-style, scores stay on chip) or `plain` (scores in memory). */
+  mlaKernel: z.enum(['fused', 'plain']),
+  /** Per-kernel fixed device cost inside the step (launch gap + ramp/tail), for operators counted by kernel. */
+  kernelSeconds: positive,
+  sources: z.array(sourceSchema).min(1),
+  notes: z.string().optional(),
+});
+
+export const engineFileSchema = z.strictObject({
+  version: z.literal(1),
+  engines: z.array(engineClassSchema),
+});
+
+export type EngineClassId = z.output<typeof engineClassIdSchema>;
+export type EngineClass = z.output<typeof engineClassSchema>;
