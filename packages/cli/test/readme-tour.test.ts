@@ -35,21 +35,46 @@ describe('the README tour generator', () => {
   it('marks every cut it makes', () => {
     const out = 'a\nb\nc\nd\ne\nf\n';
     expect(shownLines(out, { keep: [[1, 2]] })).toEqual(['a', 'b', '... (4 lines not shown)']);
-    expect(shownLines(out, { keep: [[2, 2], [5, 6]] })).toEqual([
-      '... (1 line not shown)',
-      'b',
-      '... (2 lines not shown)',
-      'e',
-      'f',
-    ]);
+    expect(
+      shownLines(out, {
+        keep: [
+          [2, 2],
+          [5, 6],
+        ],
+      }),
+    ).toEqual(['... (1 line not shown)', 'b', '... (2 lines not shown)', 'e', 'f']);
     expect(shownLines(out, { pipe: { kind: 'tail', count: 1 } })).toEqual(['f']);
   });
 
   it('rewrites only the output lines of tour blocks', () => {
-    const readme = ['intro', '```text', '$ npx clearbox a', 'old', '$ npx clearbox b # lines 1', 'old', '```', '```text', 'not a tour', '```'].join('\n');
+    const readme = [
+      'intro',
+      '```text',
+      '$ npx clearbox a',
+      'old',
+      '$ npx clearbox b # lines 1',
+      'old',
+      '```',
+      '```text',
+      'not a tour',
+      '```',
+    ].join('\n');
     const out = renderTour(readme, (c) => `${c.args[0]} new\nsecond\n`);
     expect(out).toBe(
-      ['intro', '```text', '$ npx clearbox a', 'a new', 'second', '$ npx clearbox b # lines 1', 'b new', '... (1 line not shown)', '```', '```text', 'not a tour', '```'].join('\n'),
+      [
+        'intro',
+        '```text',
+        '$ npx clearbox a',
+        'a new',
+        'second',
+        '$ npx clearbox b # lines 1',
+        'b new',
+        '... (1 line not shown)',
+        '```',
+        '```text',
+        'not a tour',
+        '```',
+      ].join('\n'),
     );
   });
 });

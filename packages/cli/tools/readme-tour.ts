@@ -85,7 +85,8 @@ export function parseTourCommand(line: string): TourCommand {
     rest = rest.slice(0, piped.index);
   }
   const words = shellWords(rest);
-  if (words[0] !== 'npx' || words[1] !== 'clearbox') throw new Error(`a tour command must start with "npx clearbox": ${line}`);
+  if (words[0] !== 'npx' || words[1] !== 'clearbox')
+    throw new Error(`a tour command must start with "npx clearbox": ${line}`);
   return { line, args: words.slice(2), ...(keep ? { keep } : {}), ...(pipe ? { pipe } : {}) };
 }
 
@@ -117,7 +118,9 @@ function omitted(count: number): string {
 /** What the README shows of a command's output: the pipe first, then the kept ranges, cuts marked. */
 export function shownLines(output: string, command: Pick<TourCommand, 'keep' | 'pipe'>): string[] {
   let lines = output.replace(/\n$/, '').split('\n');
-  if (command.pipe) lines = command.pipe.kind === 'head' ? lines.slice(0, command.pipe.count) : lines.slice(-command.pipe.count);
+  if (command.pipe)
+    lines =
+      command.pipe.kind === 'head' ? lines.slice(0, command.pipe.count) : lines.slice(-command.pipe.count);
   if (!command.keep) return lines;
   const shown: string[] = [];
   let next = 1;
@@ -161,7 +164,10 @@ export function renderTour(readme: string, run: (command: TourCommand) => string
   const lines = readme.split('\n');
   const blocks = findTourBlocks(readme);
   for (const block of [...blocks].reverse()) {
-    const body = block.commands.flatMap((command) => [`$ ${command.line}`, ...shownLines(run(command), command)]);
+    const body = block.commands.flatMap((command) => [
+      `$ ${command.line}`,
+      ...shownLines(run(command), command),
+    ]);
     lines.splice(block.start, block.end - block.start, ...body);
   }
   return lines.join('\n');

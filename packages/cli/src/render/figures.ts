@@ -30,9 +30,10 @@ export function topFigures(result: object, prefix = ''): Array<[string, Figure]>
   return out;
 }
 
-/** `--explain`: the derivation tree of every top-level figure. */
+/** `--explain`: the derivation tree of every top-level figure, each shared subtree expanded once. */
 export function explainAll(result: object): string {
+  const seen = new Set<string>();
   return topFigures(result)
-    .map(([path, f]) => `${path}:\n${explain(f).replace(/^/gm, '  ')}`)
+    .map(([path, f]) => `${path}:\n${explain(f, 8, seen).replace(/^/gm, '  ')}`)
     .join('\n\n');
 }

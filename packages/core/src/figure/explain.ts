@@ -27,13 +27,18 @@ function formatNamed(v: NamedValue): string {
   return `${v.name} = ${value}${v.unit ? ` ${v.unit}` : ''}`;
 }
 
+/** Two figures with the same name, value, unit and formula are the same derivation, however built. */
+function derivationKey(f: Figure): string {
+  return `${f.name}|${f.value}|${f.unit}|${f.formula}`;
+}
+
 /**
- * Expands a Figure into its derivation tree, one line per node, indented by depth. Figures reached
- * twice are expanded once and referenced afterwards, so shared inputs don't blow the tree up.
+ * Expands a Figure into its derivation tree, one line per node, indented by depth. A derivation reached
+ * twice is expanded once and referenced afterwards ("see above"), so shared inputs don't blow the tree
+ * up; pass the same `seen` to several calls to extend that across trees printed one after another.
  */
-export function explain(root: Figure, maxDepth = 8): string {
+export function explain(root: Figure, maxDepth = 8, seen: Set<string> = new Set()): string {
   const lines: string[] = [];
-  const seen = new Set<Figure>();
   const walk = (node: Figure | NamedValue, depth: number): void => {
     const pad = '  '.repeat(depth);
     if (!isFigure(node)) {
@@ -41,11 +46,12 @@ export function explain(root: Figure, maxDepth = 8): string {
       return;
     }
     const head = `${pad}${depth === 0 ? '' : '- '}${node.name} = ${formatFigure(node)}`;
-    if (seen.has(node) && node.formula !== 'given') {
+    const key = derivationKey(node);
+    if (seen.has(key) && node.formula !== 'given') {
       lines.push(`${head}  (see above)`);
       return;
     }
-    seen.add(node);
+    seen.add(key);
     lines.push(node.formula === 'given' ? `${head}  (given)` : `${head}  ← ${node.formula}`);
     if (node.note) lines.push(`${pad}    note: ${node.note}`);
     for (const s of node.sources) {
