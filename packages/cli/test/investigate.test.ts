@@ -115,7 +115,8 @@ describe('clearbox investigate logs', () => {
     for (const f of json.flagged) {
       expect(typeof (f.account ?? f.cluster)).toBe('string');
       expect(Array.isArray(f.accounts)).toBe(true);
-      expect(f.p).toBeLessThanOrEqual(f.q);
+      expect(f.pTail).toBeLessThanOrEqual(f.q);
+      expect(f.p).toBeGreaterThan(0);
       expect(f.q).toBeLessThanOrEqual(0.05);
       expect(Object.keys(f.features)).toContain('gapRegularity');
     }

@@ -92,7 +92,7 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
       if (flags.out) writeReport(flags.out, report, () => renderLogsReportHtml(report));
       if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
       else {
-        const rows = [['unit', 'accounts', 'p', 'q (BH)', 'strongest features']];
+        const rows = [['unit', 'accounts', 'p (tail)', 'p (conf.)', 'q (BH)', 'strongest features']];
         for (const f of report.flagged) {
           const strongest = Object.entries(f.features)
             .filter(([, e]) => e !== undefined)
@@ -103,6 +103,7 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
           rows.push([
             f.account ?? f.cluster ?? '',
             String(f.accounts.length),
+            formatNumber(f.pTail),
             formatNumber(f.p),
             formatNumber(f.q),
             strongest,
@@ -112,13 +113,14 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
           `${report.rows.total} rows (${report.rows.valid} valid, ${report.malformedRows.count} malformed), ${report.tested.accounts} accounts and ${report.tested.clusters} clusters tested against ${report.calibration.referenceAccounts} reference accounts\n`,
         );
         if (report.flagged.length > 0)
-          io.out(`${renderTable(rows, ['left', 'right', 'right', 'right', 'left'])}\n`);
+          io.out(`${renderTable(rows, ['left', 'right', 'right', 'right', 'right', 'left'])}\n`);
         io.out(`${report.statement}\n`);
-        if (report.flagged.length === 0 && report.calibration.minimumFlagsForBh > 1) {
-          io.out(
-            `note: with ${report.calibration.holdoutHalf} held-out reference accounts the smallest p is ${formatNumber(report.calibration.minimumAccountP)}; BH at q = ${options.q} can flag only when ${report.calibration.minimumFlagsForBh} or more units reach it (a larger reference gives more power)\n`,
-          );
-        }
+        const tail = report.calibration.accountTail;
+        io.out(
+          tail
+            ? `p (tail): generalized Pareto fit to the top ${tail.exceedances} of ${tail.referenceSize} held-out reference scores (Anderson-Darling bootstrap p ${formatNumber(tail.fitPValue)}); a lone unit is flagged at p ≤ q/m = ${formatNumber(report.calibration.loneUnitThreshold)}\n`
+            : `note: no tail fit was accepted for the account scores, so p (tail) is the conformal p, whose floor is ${formatNumber(report.calibration.minimumAccountP)}; BH at q = ${options.q} then flags only when ${report.calibration.minimumFlagsForBh} or more units reach it (a larger reference gives more power)\n`,
+        );
         if (flags.out) io.out(`report written to ${flags.out}\n`);
       }
       if (report.flagged.length > 0) {

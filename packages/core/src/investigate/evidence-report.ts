@@ -1,6 +1,6 @@
 import { formatNumber } from '../figure/explain.ts';
 import { escapeHtml, figureHtml, htmlTable, renderHtmlPage, svgBarChart } from '../report/html.ts';
-import type { CalibrationSummary, TestedUnit } from './log-investigation.ts';
+import type { CalibrationSummary, TailSummary, TestedUnit } from './log-investigation.ts';
 import type { OverlapResult } from './overlap.ts';
 
 /**
@@ -64,6 +64,11 @@ function provenanceHtml(r: Provenance): string {
 
 const list = (items: string[]) => `<ul>${items.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`;
 
+function describeTail(t: TailSummary | null): string {
+  if (t === null) return 'no generalized Pareto fit was accepted, so the conformal p is used';
+  return `${t.exceedances} of ${t.referenceSize} held-out scores above ${fmt(t.threshold)}, shape ${fmt(t.shape)}${t.shapeClamped ? ' (fitted shape < 0, exponential tail used)' : ''}, scale ${fmt(t.scale)}, Anderson-Darling bootstrap p ${fmt(t.fitPValue)}`;
+}
+
 function unitLabel(u: TestedUnit): string {
   return u.cluster ? `${u.cluster} (${u.accounts.length} accounts)` : (u.account ?? '');
 }
@@ -87,6 +92,7 @@ function featureTable(u: TestedUnit): string {
 export function renderLogsReportHtml(r: LogsReportView): string {
   const flaggedRows = r.flagged.map((f) => [
     escapeHtml(unitLabel(f)),
+    fmt(f.pTail),
     fmt(f.p),
     fmt(f.q),
     fmt(f.combinedScore),
@@ -98,7 +104,7 @@ export function renderLogsReportHtml(r: LogsReportView): string {
     .slice(0, 50)
     .map(
       (f) =>
-        `<details><summary><strong>${escapeHtml(unitLabel(f))}</strong>: p = ${fmt(f.p)}, q = ${fmt(f.q)}</summary>${f.links?.length ? `<p>Linked by: ${escapeHtml(f.links.join('; '))}</p>` : ''}${featureTable(f)}${htmlTable(
+        `<details><summary><strong>${escapeHtml(unitLabel(f))}</strong>: p = ${fmt(f.pTail)} (conformal ${fmt(f.p)}), q = ${fmt(f.q)}</summary>${f.links?.length ? `<p>Linked by: ${escapeHtml(f.links.join('; '))}</p>` : ''}${featureTable(f)}${htmlTable(
           ['file', 'line', 'ts', 'account', 'prompt (first 160 chars)', 'in', 'out', 'max'],
           f.sampleRows.map((s) => [
             escapeHtml(s.file),
@@ -122,27 +128,28 @@ export function renderLogsReportHtml(r: LogsReportView): string {
     },
     {
       title: `Flagged at FDR q (${r.flagged.length})`,
-      html: `${r.flagged.length ? htmlTable(['unit', 'p', 'q (BH)', 'combined score', 'accounts'], flaggedRows, [1, 2, 3]) : '<p>None.</p>'}${details}`,
+      html: `${r.flagged.length ? htmlTable(['unit', 'p (tail)', 'p (conformal)', 'q (BH)', 'combined score', 'accounts'], flaggedRows, [1, 2, 3, 4]) : '<p>None.</p>'}${details}`,
     },
     {
       title: `Clusters of linked accounts (${r.clusters.length}, all tested)`,
       html: r.clusters.length
         ? htmlTable(
-            ['cluster', 'accounts', 'p', 'q', 'linked by'],
+            ['cluster', 'accounts', 'p (tail)', 'p (conformal)', 'q', 'linked by'],
             r.clusters.map((u) => [
               escapeHtml(u.cluster ?? ''),
               fmt(u.accounts.length),
+              fmt(u.pTail),
               fmt(u.p),
               fmt(u.q),
               escapeHtml((u.links ?? []).join('; ')),
             ]),
-            [1, 2, 3],
+            [1, 2, 3, 4],
           )
         : '<p>No accounts share rare templates, IPs or user agents.</p>',
     },
     {
       title: 'Calibration against the benign reference',
-      html: `<p>${fmt(c.referenceAccounts)} reference accounts, split by seed into ${fmt(c.calibrationHalf)} (feature calibration) and ${fmt(c.holdoutHalf)} (combined-score calibration). ${escapeHtml(c.combination)}. Smallest attainable account p = ${fmt(c.minimumAccountP)}: Benjamini-Hochberg can flag only when at least ${fmt(c.minimumFlagsForBh)} units reach it, which is the power limit of this reference size. Cluster null: ${escapeHtml(c.clusterNull)}.</p>${htmlTable(
+      html: `<p>${fmt(c.referenceAccounts)} reference accounts, split by seed into ${fmt(c.calibrationHalf)} (feature calibration) and ${fmt(c.holdoutHalf)} (combined-score calibration). ${escapeHtml(c.combination)}. Smallest attainable conformal account p = ${fmt(c.minimumAccountP)}: on conformal p-values alone Benjamini-Hochberg could flag only when at least ${fmt(c.minimumFlagsForBh)} units reach it. ${escapeHtml(c.pValueMethod)}. Account tail: ${escapeHtml(describeTail(c.accountTail))}. A lone unit is flagged only at p ≤ q/m = ${fmt(c.loneUnitThreshold)}. Cluster null: ${escapeHtml(c.clusterNull)}.</p>${htmlTable(
         ['feature', 'detector', 'meaning', 'median', '95%', '99%'],
         c.features.map((f) => [
           `<code>${escapeHtml(f.id)}</code>`,

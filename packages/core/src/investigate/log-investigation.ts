@@ -12,6 +12,7 @@ import {
   type TemplateIndex,
 } from './log-features.ts';
 import { benjaminiHochberg } from './multiple-testing.ts';
+import { defaultTailOptions, fitTail, type TailModel, tailPValue } from './tail-pvalue.ts';
 
 export interface LogInvestigationOptions {
   /** BH false discovery rate across accounts and clusters. */
@@ -46,9 +47,14 @@ export interface TestedUnit {
   account?: string;
   cluster?: string;
   accounts: string[];
-  /** Conformal p of the combined score against the held-out half of the reference. */
+  /** Conformal p of the combined score against the held-out half of the reference (the conservative figure). */
   p: number;
-  /** BH-adjusted p-value (the smallest q at which this unit is flagged). */
+  /**
+   * The p that BH uses: extrapolated from a generalized Pareto fit to the held-out scores' tail where the
+   * score lies beyond its threshold and the fit holds, else equal to `p`. It can go below 1/(n+1).
+   */
+  pTail: number;
+  /** BH-adjusted pTail (the smallest q at which this unit is flagged). */
   q: number;
   combinedScore: number;
   features: Partial<Record<FeatureId, FeatureEvidence>>;
@@ -62,8 +68,15 @@ export interface CalibrationSummary {
   /** The smallest p an account can get, 1/(holdout + 1); BH flags nothing unless k q / m reaches it. */
   minimumAccountP: number;
   minimumClusterP: number | null;
-  /** The fewest units that must share the minimum p before BH at q can flag any of them. */
+  /** The fewest units that must share the minimum conformal p before BH at q could flag any of them. */
   minimumFlagsForBh: number;
+  /** How BH's p-values were obtained, in words, and the tail fits behind them. */
+  pValueMethod: string;
+  accountTail: TailSummary | null;
+  /** Per cluster size: the tail fit of that size's null, or null where the conformal p is kept. */
+  clusterTails: Array<{ size: number; tail: TailSummary | null }>;
+  /** BH flags a lone unit only at pTail ≤ q/m: the smallest evidence any one unit needs here. */
+  loneUnitThreshold: number;
   /** Tested accounts' p-values in 10 bins of width 0.1: flat where the traffic is like the reference. */
   pValueHistogram: number[];
   clusterNull: string;
@@ -74,6 +87,30 @@ export interface CalibrationSummary {
     description: string;
     referenceQuantiles: { p50: number; p95: number; p99: number };
   }>;
+}
+
+export interface TailSummary {
+  threshold: number;
+  exceedances: number;
+  referenceSize: number;
+  shape: number;
+  scale: number;
+  fitPValue: number;
+  shapeClamped: boolean;
+}
+
+function tailSummary(t: TailModel | null): TailSummary | null {
+  return t === null
+    ? null
+    : {
+        threshold: t.threshold,
+        exceedances: t.exceedances,
+        referenceSize: t.referenceSize,
+        shape: t.fit.shape,
+        scale: t.fit.scale,
+        fitPValue: t.fitPValue,
+        shapeClamped: t.shapeClamped,
+      };
 }
 
 export interface LogInvestigation {
@@ -167,18 +204,20 @@ export function investigateLogs(
     accountFeatures,
     calibrationSet.map((s) => featuresOf(s, index)),
   );
-  const holdoutScores = new ConformalReference(
-    holdoutSet.map((s) => combinedScore(accountCal.pValues(featuresOf(s, index)))),
-  );
+  const holdoutCombined = holdoutSet.map((s) => combinedScore(accountCal.pValues(featuresOf(s, index))));
+  const holdoutScores = new ConformalReference(holdoutCombined);
+  const accountTail = fitTail(holdoutCombined, { ...defaultTailOptions, seed: options.seed });
   // An account's feature evidence is reported only if it is flagged, so it is filled in after BH.
   const accountVectors = new Map<TestedUnit, FeatureVector>();
   const accountUnits: TestedUnit[] = tested.map((s) => {
     const v = featuresOf(s, index);
     const score = combinedScore(accountCal.pValues(v));
+    const p = holdoutScores.pValue(score);
     const unit: TestedUnit = {
       account: s.account,
       accounts: [s.account],
-      p: holdoutScores.pValue(score),
+      p,
+      pTail: tailPValue(score, p, accountTail),
       q: 1,
       combinedScore: score,
       features: {},
@@ -191,7 +230,10 @@ export function investigateLogs(
   const rules: LinkRules = { minSharedTemplates: options.minSharedTemplates, rareMaxAccounts };
   const clusters: Cluster[] = linkAccounts(tested, df, rules);
   const sizes = [...new Set(clusters.map((c) => c.members.length))].sort((a, b) => a - b);
-  const nullBySize = new Map<number, { cal: FeatureCalibration; holdout: ConformalReference }>();
+  const nullBySize = new Map<
+    number,
+    { cal: FeatureCalibration; holdout: ConformalReference; tail: TailModel | null }
+  >();
   for (const size of sizes) {
     const draws = Math.max(200, Math.min(options.clusterNullDraws, Math.floor(4e6 / size)));
     const nullRng = createRng(options.seed * 7919 + size);
@@ -202,17 +244,24 @@ export function investigateLogs(
     const b = Array.from({ length: draws - a.length }, () =>
       combinedScore(cal.pValues(clusterFeaturesOf(drawGroup(nullRng, holdoutSet, size), index))),
     );
-    nullBySize.set(size, { cal, holdout: new ConformalReference(b) });
+    const tail = fitTail(b, { ...defaultTailOptions, seed: options.seed * 31 + size });
+    nullBySize.set(size, { cal, holdout: new ConformalReference(b), tail });
   }
   const clusterUnits: TestedUnit[] = clusters.map((c) => {
     const members = c.members.map((i) => tested[i] as AccountStats);
-    const nul = nullBySize.get(members.length) as { cal: FeatureCalibration; holdout: ConformalReference };
+    const nul = nullBySize.get(members.length) as {
+      cal: FeatureCalibration;
+      holdout: ConformalReference;
+      tail: TailModel | null;
+    };
     const v = clusterFeaturesOf(members, index);
     const score = combinedScore(nul.cal.pValues(v));
+    const p = nul.holdout.pValue(score);
     return {
       cluster: c.id,
       accounts: members.map((m) => m.account),
-      p: nul.holdout.pValue(score),
+      p,
+      pTail: tailPValue(score, p, nul.tail),
       q: 1,
       combinedScore: score,
       features: nul.cal.evidence(v),
@@ -222,7 +271,7 @@ export function investigateLogs(
 
   const units = [...accountUnits, ...clusterUnits];
   const { adjusted, rejected } = benjaminiHochberg(
-    units.map((u) => u.p),
+    units.map((u) => u.pTail),
     options.q,
   );
   units.forEach((u, i) => {
@@ -236,7 +285,9 @@ export function investigateLogs(
     .filter((_, i) => rejected[i])
     .sort(
       (x, y) =>
-        x.p - y.p || x.q - y.q || (x.account ?? x.cluster ?? '').localeCompare(y.account ?? y.cluster ?? ''),
+        x.pTail - y.pTail ||
+        x.q - y.q ||
+        (x.account ?? x.cluster ?? '').localeCompare(y.account ?? y.cluster ?? ''),
     );
   const minimumAccountP = 1 / (holdoutSet.length + 1);
   const clusterHoldouts = [...nullBySize.values()].map((n) => n.holdout.size);
@@ -251,6 +302,11 @@ export function investigateLogs(
       minimumAccountP,
       minimumClusterP: clusterHoldouts.length ? 1 / (Math.min(...clusterHoldouts) + 1) : null,
       minimumFlagsForBh: Math.ceil((minimumAccountP * units.length) / options.q),
+      pValueMethod:
+        'BH runs on tail-extrapolated p-values: beyond a high threshold of the held-out reference scores, p = (N_exc/n)·(1 − F_GPD(S − t)) with a generalized Pareto fit (Zhang-Stephens; negative shapes clamped to the exponential tail) accepted by a bootstrap Anderson-Darling test at 0.05, starting at 250 exceedances and lowering by 10 (Knijnenburg et al. 2009); below the threshold, or where no fit is accepted, the conformal p',
+      accountTail: tailSummary(accountTail),
+      clusterTails: sizes.map((size) => ({ size, tail: tailSummary(nullBySize.get(size)?.tail ?? null) })),
+      loneUnitThreshold: options.q / units.length,
       pValueHistogram: accountUnits.reduce((bins, u) => {
         const i = Math.min(9, Math.floor(u.p * 10 - 1e-12));
         bins[Math.max(0, i)] = (bins[Math.max(0, i)] as number) + 1;

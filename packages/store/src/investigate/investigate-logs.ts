@@ -340,7 +340,7 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
       })),
       clusters: result.clusters,
       calibration: result.calibration,
-      statement: `${result.flagged.length} of ${result.tested.total} tested accounts and clusters are unlike benign traffic at FDR q = ${options.q} (Benjamini-Hochberg over conformal p-values against ${result.calibration.referenceAccounts} reference accounts). This is a statistical statement about the traffic, not a finding that anyone violated the terms of service.`,
+      statement: `${result.flagged.length} of ${result.tested.total} tested accounts and clusters are unlike benign traffic at FDR q = ${options.q} (Benjamini-Hochberg over p-values against ${result.calibration.referenceAccounts} reference accounts, extrapolated into the tail by a generalized Pareto fit where it holds). This is a statistical statement about the traffic, not a finding that anyone violated the terms of service.`,
       explanationsChecked: [
         'Popular framework prompts: templates used by more than the rare share of accounts weigh 0 in templating and link no accounts.',
         'Shared networks (NAT, corporate proxies): a shared IP links accounts into a cluster, but the cluster is flagged only if its behaviour is unlike random groups of benign accounts of the same size.',

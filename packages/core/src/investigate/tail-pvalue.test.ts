@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, type Rng } from '../random/distributions.ts';
+import { ConformalReference } from './conformal.ts';
+import { benjaminiHochberg } from './multiple-testing.ts';
+import { fitGpd, fitTail, gpdCdf, tailPValue } from './tail-pvalue.ts';
+
+/** Score generators unlike each other in tail weight: light (gamma), heavy (lognormal), bounded-ish. */
+const generators: Record<string, (rng: Rng) => number> = {
+  // The combined score of 8 independent uniform p-values, S = sum -ln p: gamma(8).
+  'fisher-8': (rng) => {
+    let s = 0;
+    for (let i = 0; i < 8; i++) s -= Math.log(rng.next());
+    return s;
+  },
+  lognormal: (rng) => Math.exp(0.8 * rng.normal()),
+  'pareto-tail': (rng) => rng.next() ** -0.3,
+};
+
+function sample(rng: Rng, n: number, draw: (rng: Rng) => number): number[] {
+  return Array.from({ length: n }, () => draw(rng));
+}
+
+describe('generalized Pareto fit (Zhang-Stephens)', () => {
+  it('recovers known shapes and scales', () => {
+    const rng = createRng(7);
+    const exponential = fitGpd(sample(rng, 4000, (r) => -2 * Math.log(r.next())));
+    expect(Math.abs(exponential.shape)).toBeLessThan(0.06);
+    expect(exponential.scale).toBeCloseTo(2, 0);
+    const heavy = fitGpd(sample(rng, 4000, (r) => (r.next() ** -0.4 - 1) / 0.4));
+    expect(heavy.shape).toBeGreaterThan(0.3);
+    expect(heavy.shape).toBeLessThan(0.5);
+    const bounded = fitGpd(sample(rng, 4000, (r) => r.next()));
+    expect(bounded.shape).toBeLessThan(-0.8);
+    expect(gpdCdf(2, bounded)).toBe(1);
+  });
+});
+
+describe('tail-extrapolated p-values', () => {
+  it('go below the conformal floor 1/(n+1) for scores far beyond the reference', () => {
+    const rng = createRng(1);
+    const reference = sample(rng, 500, generators['fisher-8'] as (r: Rng) => number);
+    const tail = fitTail(reference);
+    expect(tail).not.toBeNull();
+    const conformal = new ConformalReference(reference);
+    const extreme = Math.max(...reference) * 2;
+    const p = tailPValue(extreme, conformal.pValue(extreme), tail);
+    expect(conformal.pValue(extreme)).toBeCloseTo(1 / 501, 10);
+    expect(p).toBeLessThan(1e-5);
+    // Below the threshold nothing changes.
+    const median = [...reference].sort((a, b) => a - b)[250] as number;
+    expect(tailPValue(median, conformal.pValue(median), tail)).toBe(conformal.pValue(median));
+  });
+
+  it('keep the conformal p where no tail fit holds (a discrete score)', () => {
+    const rng = createRng(2);
+    const discrete = sample(rng, 600, (r) => r.int(4));
+    expect(fitTail(discrete)).toBeNull();
+    expect(tailPValue(10, 0.0017, null)).toBe(0.0017);
+  });
+
+  it('stay calibrated on scores from the reference distribution: P(p <= t) <= t, and BH rarely flags any', () => {
+    for (const [name, draw] of Object.entries(generators)) {
+      let runsWithFalseFlag = 0;
+      const below = { 0.001: 0, 0.01: 0, 0.05: 0 };
+      let tested = 0;
+      const runs = 12;
+      for (let seed = 1; seed <= runs; seed++) {
+        const rng = createRng(1000 * seed + name.length);
+        const reference = sample(rng, 500, draw);
+        const conformal = new ConformalReference(reference);
+        const tail = fitTail(reference, {
+          maxExceedances: 250,
+          minExceedances: 30,
+          step: 10,
+          fitAlpha: 0.05,
+          bootstrapDraws: 60,
+          seed,
+        });
+        const scores = sample(rng, 1000, draw);
+        const p = scores.map((s) => tailPValue(s, conformal.pValue(s), tail));
+        for (const t of [0.001, 0.01, 0.05] as const) below[t] += p.filter((x) => x <= t).length;
+        tested += p.length;
+        if (benjaminiHochberg(p, 0.01).rejected.some(Boolean)) runsWithFalseFlag++;
+      }
+      // Binomial slack of about three standard deviations around the nominal share.
+      for (const t of [0.001, 0.01, 0.05] as const)
+        expect(below[t] / tested, `${name}: share of p <= ${t}`).toBeLessThanOrEqual(
+          t + 3 * Math.sqrt(t / tested) + 1 / 501,
+        );
+      expect(runsWithFalseFlag, `${name}: runs with a false flag`).toBeLessThanOrEqual(2);
+    }
+  }, 60_000);
+});
