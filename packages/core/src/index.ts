@@ -31,6 +31,9 @@ export {
 } from './catalog/catalog.ts';
 export { closestIds } from './catalog/closest.ts';
 export { fxRate } from './catalog/fx.ts';
+export type { FactRange } from './catalog/ranges.ts';
+export { deviceFactRanges, factRange } from './catalog/ranges.ts';
+export { devicePowerFigure, isChipPower, powerCaveat } from './estimate/power.ts';
 
 /** Bring your own model: Hugging Face config.json and GGUF headers */
 export type {
@@ -52,11 +55,14 @@ export { modelFromHfConfig } from './catalog/hf-config.ts';
 export type { Estimator } from './estimate/estimator.ts';
 export { createEstimator } from './estimate/estimator.ts';
 export type { ParameterCounts } from './estimate/parameters.ts';
-export { countParameters, moeLayerCount } from './estimate/parameters.ts';
+export { countParameters, linearAttentionParams, moeLayerCount } from './estimate/parameters.ts';
 export {
+  attendedTokens,
   attentionFlopsPerToken,
+  attentionLayerCount,
   kvElementsPerToken,
   kvElementsPerTokenPerLayer,
+  recurrentStateElementsPerSequence,
 } from './estimate/attention.ts';
 export { expectedDistinctExperts } from './estimate/experts.ts';
 export { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './estimate/precision.ts';

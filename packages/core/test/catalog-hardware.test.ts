@@ -5,8 +5,11 @@ import {
   buildCatalog,
   type Catalog,
   type Device,
+  deviceFactRanges,
   findDevice,
   findTier,
+  isChipPower,
+  powerCaveat,
   type TextFile,
 } from '../src/index.ts';
 
@@ -130,6 +133,59 @@ describe('hardware catalog', () => {
     expect(ascend.memory).toMatchObject({ capacityGB: 128, bandwidthGBs: 3200 });
     expect(ascend.memory.alternatives?.[0]).toMatchObject({ capacityGB: 96, bandwidthGBs: 1800 });
     expect(ascend.memory.choice).toBeTruthy();
+  });
+
+  it('says when every device and tier was last checked, never before its newest source', () => {
+    for (const d of catalog.devices) {
+      expect(d.checked, d.id).toBeDefined();
+      const newest = [d.compute, d.memory, d.power, d.links]
+        .filter((g) => g !== undefined)
+        .map((g) => g.source.date)
+        .sort()
+        .at(-1);
+      expect((d.checked ?? '') >= (newest ?? '').slice(0, 7), d.id).toBe(true);
+    }
+    for (const t of catalog.tiers) expect(t.checked, t.id).toBeDefined();
+  });
+
+  it('records that the H800 was sold only from March to October 2023 (export rules)', () => {
+    const h800 = device('h800');
+    expect(h800.availability?.from).toBe('2023-03');
+    expect(h800.availability?.until).toBe('2023-10-23');
+    expect(h800.availability?.source.url).toMatch(/^https:/);
+    // A purchase dated 2024-01 falls after the window.
+    expect('2024-01' > (h800.availability?.until ?? '')).toBe(true);
+  });
+
+  it("stores the Ascend 910C's 1,460 W as a system share, never as chip power", () => {
+    const ascend = device('ascend-910c');
+    expect(ascend.power.tdpWatts).toBe(1460);
+    expect(ascend.power.scope).toBe('system-share');
+    expect(isChipPower(ascend)).toBe(false);
+    expect(powerCaveat(ascend)).toMatch(/system share/);
+    expect(isChipPower(device('h100-sxm'))).toBe(true);
+    expect(powerCaveat(device('h100-sxm'))).toBeUndefined();
+  });
+
+  it('shows the Ascend 910B as the range its sources give, not one value', () => {
+    const r = deviceFactRanges(device('ascend-910b'));
+    expect(r.bf16Tflops).toMatchObject({ low: 280, high: 320 });
+    expect(r.bandwidthGBs).toMatchObject({ low: 400, high: 1200 });
+    expect(r.capacityGB).toMatchObject({ low: 32, high: 64 });
+    expect(r.tdpWatts).toMatchObject({ low: 310, high: 350 });
+    expect(deviceFactRanges(device('h100-sxm')).bf16Tflops).toMatchObject({
+      low: 989.5,
+      high: 989.5,
+      sources: 1,
+    });
+  });
+
+  it('labels the TPU v5e/v5p/v6e power figures as estimates', () => {
+    for (const id of ['tpu-v5e', 'tpu-v5p', 'tpu-v6e']) {
+      expect(device(id).power.estimated, id).toBe(true);
+      expect(powerCaveat(device(id)), id).toMatch(/ESTIMATE/);
+    }
+    expect(device('tpu-v4').power.estimated).toBeUndefined();
   });
 
   it('names the file, the entry and the field when a hardware file is invalid', () => {

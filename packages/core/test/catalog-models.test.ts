@@ -33,6 +33,35 @@ const expectedIds = [
   'gpt-3-175b',
   'bloom-176b',
   'palm-540b',
+  // 2024-2025 open-weight releases (issue 11)
+  'deepseek-v3.1',
+  'deepseek-v3.2-exp',
+  'deepseek-v3.2',
+  'kimi-k2',
+  'kimi-k2-thinking',
+  'gpt-oss-20b',
+  'gpt-oss-120b',
+  'glm-4.5',
+  'glm-4.5-air',
+  'glm-4.6',
+  'qwen3-4b',
+  'qwen3-8b',
+  'qwen3-14b',
+  'qwen3-32b',
+  'qwen3-30b-a3b',
+  'qwen3-coder-480b-a35b',
+  'qwen3-next-80b-a3b',
+  'gemma-3-1b',
+  'gemma-3-4b',
+  'gemma-3-12b',
+  'gemma-3-27b',
+  'mistral-small-3',
+  'magistral-small',
+  'devstral-small',
+  'mistral-large-2',
+  'phi-4',
+  'phi-4-mini',
+  'llama-3.2-1b',
 ];
 
 /**
@@ -42,9 +71,10 @@ const expectedIds = [
  */
 function publishedActiveConvention(model: Model): number {
   const counts = countParameters(model.architecture);
-  return model.family === 'deepseek'
-    ? counts.active - model.architecture.vocabSize * model.architecture.hiddenSize
-    : counts.active;
+  const excludes = model.published?.activeExcludes;
+  if (excludes === 'input-embedding') return counts.active - counts.embedding;
+  if (excludes === 'embeddings') return counts.active - counts.embedding - counts.lmHead;
+  return counts.active;
 }
 
 function relativeError(computed: number, published: number): number {
@@ -54,6 +84,26 @@ function relativeError(computed: number, published: number): number {
 describe('model catalog', () => {
   it('holds exactly the expected models', () => {
     expect(catalog.models.map((m) => m.id).sort()).toEqual([...expectedIds].sort());
+  });
+
+  it('holds at least 45 models', () => {
+    expect(catalog.models.length).toBeGreaterThanOrEqual(45);
+  });
+
+  it("Llama 4 Scout's context is the config's max_position_embeddings, 10,485,760 (not a test config's 262,144)", () => {
+    expect(findModel(catalog, 'llama-4-scout').architecture.contextLength).toBe(10_485_760);
+  });
+
+  it('records native checkpoint formats: gpt-oss ships MXFP4 experts, DeepSeek-V3 FP8 throughout', () => {
+    expect(findModel(catalog, 'gpt-oss-120b').nativeWeights).toMatchObject({
+      format: 'mxfp4',
+      appliesTo: 'experts',
+    });
+    expect(findModel(catalog, 'deepseek-v3').nativeWeights).toMatchObject({
+      format: 'fp8',
+      appliesTo: 'all',
+    });
+    expect(findModel(catalog, 'llama-3.1-8b').nativeWeights).toBeUndefined();
   });
 
   it('finds models by alias', () => {
@@ -70,8 +120,13 @@ describe('model catalog', () => {
     const counts = countParameters(model.architecture);
     const pub = model.published;
 
-    it('total is within 2% of the published total', () => {
-      expect(relativeError(counts.total, pub?.totalParams ?? Number.NaN)).toBeLessThan(0.02);
+    it('total is within 1.5% of the published total', () => {
+      expect(relativeError(counts.total, pub?.totalParams ?? Number.NaN)).toBeLessThan(0.015);
+    });
+
+    it('says when it was last checked, never before its own source', () => {
+      expect(model.checked).toBeDefined();
+      expect((model.checked ?? '') >= model.source.date.slice(0, 7)).toBe(true);
     });
 
     it('dense models have active equal to total; MoE models less', () => {
@@ -135,6 +190,32 @@ describe('hand-computed parameter counts', () => {
   it('Llama 4 Maverick interleaves: 24 MoE layers of 48; Scout: all 48', () => {
     expect(countParameters(findModel(catalog, 'llama-4-maverick').architecture).moeLayers).toBe(24);
     expect(countParameters(findModel(catalog, 'llama-4-scout').architecture).moeLayers).toBe(48);
+  });
+
+  it('Qwen3-Next-80B-A3B (Gated DeltaNet hybrid): 79,674,391,296 total, 3,874,929,408 active', () => {
+    // A third-party parser's fixture counts the checkpoint this way (our count must match to the weight).
+    const d = 2048;
+    const linear = d * (2 * 2048 + 2 * 4096) + d * 64 + (2 * 2048 + 4096) * 4 + 64 + 128 + 4096 * d;
+    const full = d * 16 * 256 * 2 + 2 * d * 2 * 256 + 16 * 256 * d + 2 * 256;
+    const counts = countParameters(findModel(catalog, 'qwen3-next-80b-a3b').architecture);
+    expect(counts.linearAttentionPerLayer).toBe(linear);
+    expect(counts.attentionPerLayer).toBe(full);
+    expect(counts.total).toBe(79_674_391_296);
+    expect(counts.active).toBe(3_874_929_408);
+  });
+
+  it('gpt-oss-120b: 116.83B total, 5.13B active without the embedding table (the model card)', () => {
+    const counts = countParameters(findModel(catalog, 'gpt-oss-120b').architecture);
+    expect(Math.abs(counts.total - 116.83e9)).toBeLessThan(0.01e9);
+    expect(Math.abs(counts.active - counts.embedding - 5.13e9)).toBeLessThan(0.01e9);
+  });
+
+  it("DeepSeek-V3.2's indexer adds 13.96M weights a layer to V3's attention", () => {
+    const v3 = countParameters(findModel(catalog, 'deepseek-v3.1').architecture);
+    const v32 = countParameters(findModel(catalog, 'deepseek-v3.2').architecture);
+    expect(v32.attentionPerLayer - v3.attentionPerLayer).toBe(
+      1536 * 64 * 128 + 7168 * 128 + 2 * 128 + 7168 * 64,
+    );
   });
 
   it('PaLM 540B (MQA, tied, no biases) is 540.35B to within 10M', () => {

@@ -79,6 +79,7 @@ const maverick = {
   architectures: ['Llama4ForConditionalGeneration'],
   model_type: 'llama4',
   text_config: {
+    attention_chunk_size: 8192,
     head_dim: 128,
     hidden_size: 5120,
     interleave_moe_layer_step: 2,

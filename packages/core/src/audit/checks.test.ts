@@ -242,6 +242,29 @@ describe('hardware-ratio', () => {
     expect(o.verdict).toBe('false');
     expect(o.figures[0]?.value).toBeCloseTo(2250 / 1000 / (989.5 / 700), 10);
   });
+  it("refuses FLOPs per watt on the Ascend 910C's system-share power", () => {
+    const o = check({
+      kind: 'hardware-ratio',
+      a: 'ascend-910c',
+      b: 'h100-sxm',
+      metric: 'flops-per-watt',
+      claimed: 1,
+    });
+    expect(o.verdict).toBe('unverifiable');
+    expect(o.explanation).toContain('system share');
+    expect(o.figures).toEqual([]);
+  });
+  it('labels an estimated TPU power wherever it feeds FLOPs per watt', () => {
+    const o = check({
+      kind: 'hardware-ratio',
+      a: 'tpu-v6e',
+      b: 'h100-sxm',
+      metric: 'flops-per-watt',
+      claimed: 1,
+    });
+    expect(o.figures[0]?.inputs[0]).toMatchObject({ formula: 'dense peak / TDP (ESTIMATED power)' });
+    expect(o.assumptions.join(' ')).toContain('ESTIMATE');
+  });
   it('B200 "4.5× an H100" holds only comparing FP4 with FP8', () => {
     const o = check({ kind: 'hardware-ratio', a: 'b200', b: 'h100-sxm', metric: 'bf16-flops', claimed: 4.5 });
     expect(o.verdict).toBe('holds-on-basis');

@@ -143,6 +143,13 @@ function decoderArchitecture(modelType: string, r: FieldReader, tiedFallback: bo
   const windowApplies = modelType.startsWith('qwen') ? r.bool('use_sliding_window', false) : true;
   const slidingWindow = windowApplies ? r.optionalInt('sliding_window') : undefined;
   const contextLength = r.int('max_position_embeddings');
+  // Llama 4 attends within chunks of attention_chunk_size on three of every four layers (every fourth
+  // is a global NoPE layer): those layers hold at most one chunk of KV, modelled as a window.
+  const chunk = isLlama4 ? r.optionalInt('attention_chunk_size') : undefined;
+  const window = chunk ?? slidingWindow;
+  const windowLayers = chunk !== undefined ? layers - Math.floor(layers / 4) : undefined;
+  // Qwen3 normalises each head's query and key (q_norm, k_norm).
+  const qkNorm = modelType === 'qwen3' || modelType === 'qwen3_moe';
 
   const attention = {
     type: attentionType(heads, kvHeads),
@@ -150,7 +157,13 @@ function decoderArchitecture(modelType: string, r: FieldReader, tiedFallback: bo
     kvHeads,
     headDim,
     ...(qkvBias ? { qkvBias } : {}),
-    ...(slidingWindow !== undefined && slidingWindow < contextLength ? { slidingWindow } : {}),
+    ...(qkNorm ? { qkNorm } : {}),
+    ...(window !== undefined && window < contextLength
+      ? {
+          slidingWindow: window,
+          ...(windowLayers !== undefined ? { slidingWindowLayers: windowLayers } : {}),
+        }
+      : {}),
   };
 
   let ffnSize = r.int('intermediate_size');

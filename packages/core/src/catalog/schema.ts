@@ -53,7 +53,18 @@ const linkFields = {
   /** Largest group of devices joined by the scale-up fabric. */
   scaleUpDomain: z.number().int().positive().optional(),
 };
-const powerFields = { tdpWatts: positive };
+/**
+ * What a power figure covers. `chip`: the device's rated TDP/TBP. `system`: a whole machine that holds
+ * one device (a Mac Studio's wall power). `system-share`: a multi-device system's power divided by its
+ * chips (hosts, optics, switches included: Ascend 910C in CloudMatrix 384), never a chip figure.
+ */
+export const powerScopeSchema = z.enum(['chip', 'system', 'system-share']);
+const powerFields = {
+  tdpWatts: positive,
+  scope: powerScopeSchema.default('chip'),
+  /** No vendor figure exists and the number is derived (TPU v5e/v5p/v6e): every ratio it feeds says so. */
+  estimated: z.boolean().optional(),
+};
 
 function sourced<T extends z.ZodRawShape>(fields: T) {
   const alternative = z.strictObject({
@@ -90,6 +101,17 @@ export const hardwareClassSchema = z.enum([
   'sbc',
 ]);
 
+/** When a device could be bought (export rules end some lines: the H800 sold March to October 2023). */
+export const availabilitySchema = z.strictObject({
+  from: dateField,
+  until: dateField.optional(),
+  source: sourceSchema,
+  note: z.string().optional(),
+});
+
+/** The date an entry's facts were last compared with its sources (freshness: `clearbox catalog --stale`). */
+const checkedField = dateField.describe('date the entry was last checked against its sources');
+
 export const deviceSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a lower-case id like h100-sxm'),
   name: z.string(),
@@ -97,6 +119,8 @@ export const deviceSchema = z.strictObject({
   class: hardwareClassSchema,
   aliases: z.array(z.string()).optional(),
   released: dateField.optional(),
+  availability: availabilitySchema.optional(),
+  checked: checkedField.optional(),
   compute: sourced(computeFields),
   memory: sourced(memoryFields),
   links: sourced(linkFields).optional(),
@@ -118,6 +142,7 @@ export const linkTierSchema = z.strictObject({
   /** Sustained sequential read bandwidth, one direction. */
   bandwidthGBs: positive,
   latencyMicroseconds: nonNegative.optional(),
+  checked: dateField.optional(),
   source: sourceSchema,
   notes: z.string().optional(),
 });
@@ -144,7 +169,42 @@ export const attentionSchema = z.strictObject({
   ropeHeadDim: z.number().int().positive().optional(),
   nopeHeadDim: z.number().int().positive().optional(),
   vHeadDim: z.number().int().positive().optional(),
+  /** RMSNorm on each head's query and key (Qwen3, Gemma 3): 2 · d_h weights per layer. */
+  qkNorm: z.boolean().optional(),
+  /** Learned per-head sink logits that soak up attention mass (gpt-oss): one weight per head per layer. */
+  sinks: z.boolean().optional(),
+  /** Full-attention queries pass through a sigmoid output gate (Qwen3-Next): q_proj is twice as wide. */
+  outputGate: z.boolean().optional(),
+  /**
+   * DeepSeek Sparse Attention (V3.2): a small indexer scores every earlier token (its own per-token key
+   * cache), and the main attention reads only the top-k tokens.
+   */
+  sparse: z
+    .strictObject({
+      indexerHeads: z.number().int().positive(),
+      indexerHeadDim: z.number().int().positive(),
+      topK: z.number().int().positive(),
+    })
+    .optional(),
 });
+
+/**
+ * Linear-attention layers of a hybrid (Qwen3-Next's Gated DeltaNet): a fixed-size recurrent state per
+ * sequence instead of a KV entry per token. `layers` of the model's layers are linear; the rest attend.
+ */
+export const linearAttentionSchema = z.strictObject({
+  type: z.enum(['gated-deltanet']),
+  layers: z.number().int().positive(),
+  keyHeads: z.number().int().positive(),
+  valueHeads: z.number().int().positive(),
+  keyHeadDim: z.number().int().positive(),
+  valueHeadDim: z.number().int().positive(),
+  /** Short causal convolution over q, k and v (its last kernel-1 inputs are state too). */
+  convKernel: z.number().int().positive(),
+});
+
+/** Weight formats a checkpoint can ship in natively. */
+export const checkpointWeightFormatSchema = z.enum(['bf16', 'fp16', 'fp8', 'mxfp4', 'nvfp4', 'int4']);
 
 export const ffnSchema = z.strictObject({
   /** gated = SwiGLU/GeGLU (3 matrices); plain = GELU MLP (2 matrices, GPT-3, BLOOM). */
@@ -160,6 +220,8 @@ export const moeSchema = z.strictObject({
   expertIntermediateSize: z.number().int().positive(),
   /** Shared experts' FFN size when it differs from a routed expert's (Qwen2-MoE). */
   sharedIntermediateSize: z.number().int().positive().optional(),
+  /** A sigmoid gate (d → 1) scales the shared expert's output (Qwen2-MoE, Qwen3-Next). */
+  sharedExpertGate: z.boolean().optional(),
   /** The first k layers are dense (DeepSeek-V3: 3). */
   firstDenseLayers: z.number().int().nonnegative().default(0),
   /** Every n-th layer (after the dense ones) is MoE; others dense (Llama 4 Maverick: 2). */
@@ -176,6 +238,7 @@ export const architectureSchema = z.strictObject({
   attention: attentionSchema,
   ffn: ffnSchema,
   moe: moeSchema.optional(),
+  linearAttention: linearAttentionSchema.optional(),
   contextLength: z.number().int().positive(),
 });
 
@@ -185,7 +248,21 @@ export const modelSchema = z.strictObject({
   family: z.string(),
   aliases: z.array(z.string()).optional(),
   released: dateField.optional(),
+  checked: checkedField.optional(),
+  /** Open-weight licence as published (Apache-2.0, MIT, a custom licence name). */
+  license: z.string().optional(),
   architecture: architectureSchema,
+  /**
+   * The format the released checkpoint stores its weights in, when not 16-bit (gpt-oss: MXFP4 experts;
+   * DeepSeek-V3: FP8 block-scaled). `appliesTo: experts` leaves attention and embeddings in 16 bits.
+   */
+  nativeWeights: z
+    .strictObject({
+      format: checkpointWeightFormatSchema,
+      appliesTo: z.enum(['all', 'experts']),
+      source: sourceSchema,
+    })
+    .optional(),
   /** Where the architecture numbers come from (usually the published config.json). */
   source: sourceSchema,
   /** Published parameter counts, to test the computed ones against. */
@@ -193,6 +270,12 @@ export const modelSchema = z.strictObject({
     .strictObject({
       totalParams: positive,
       activeParams: positive.optional(),
+      /**
+       * What the published active count leaves out: the input embedding table (a token reads one row,
+       * no matmul; DeepSeek's and OpenAI's convention), or both it and the output head (Zhipu's GLM).
+       * Absent: nothing left out (Meta, Mistral, Qwen).
+       */
+      activeExcludes: z.enum(['input-embedding', 'embeddings']).optional(),
       source: sourceSchema,
     })
     .optional(),
@@ -218,3 +301,5 @@ export type Model = z.output<typeof modelSchema>;
 export type Architecture = z.output<typeof architectureSchema>;
 export type HardwareClass = z.output<typeof hardwareClassSchema>;
 export type DenseTflops = z.output<typeof denseTflopsSchema>;
+export type PowerScope = z.output<typeof powerScopeSchema>;
+export type CheckpointWeightFormat = z.output<typeof checkpointWeightFormatSchema>;

@@ -60,9 +60,19 @@ function amortizationMonths(a: CostAssumptions, w: Workload): number {
   return Math.min(a.usefulLifeMonths.value, w.horizonMonths);
 }
 
+/**
+ * Server power over the device's own: a system share (Ascend 910C) or a whole machine's power
+ * already holds hosts and network, so it is not scaled again.
+ */
+function serverPowerFactor(device: Device): Figure {
+  if (device.power.scope === 'chip') return serverFactors(device.class).power;
+  const note = `${device.name}'s power is a ${device.power.scope} figure: hosts and network already in`;
+  return given('serverPowerFactor', 1, '×', [], note);
+}
+
 /** Running costs of one owned device per month: energy at PUE, hosting per kW, operations share. */
 function ownedRunningUsd(device: Device, a: CostAssumptions): number {
-  const power = serverFactors(device.class).power.value;
+  const power = serverPowerFactor(device).value;
   const kw = (device.power.tdpWatts / 1000) * power;
   const energy = kw * a.powerLoadFactor.value * a.pue.value * HOURS_PER_MONTH * a.usdPerKwh.value;
   const hosting = kw * a.hostingUsdPerKwMonth.value;
@@ -140,20 +150,21 @@ export function deviceMonthlyFigure(
     ],
   });
   const tdp = given('tdpWatts', device.power.tdpWatts, 'W', [sourceOf(device.power.source)], device.name);
-  const kw = (device.power.tdpWatts / 1000) * factors.power.value;
+  const powerFactor = serverPowerFactor(device);
+  const kw = (device.power.tdpWatts / 1000) * powerFactor.value;
   const energy = figure({
     name: 'energyUsdPerMonth',
     value: kw * a.powerLoadFactor.value * a.pue.value * HOURS_PER_MONTH * a.usdPerKwh.value,
     unit: 'USD/device-month',
     formula: 'TDP × server power factor × load factor × PUE × 730.5 h × USD/kWh',
-    inputs: [tdp, factors.power, a.powerLoadFactor, a.pue, a.usdPerKwh],
+    inputs: [tdp, powerFactor, a.powerLoadFactor, a.pue, a.usdPerKwh],
   });
   const hosting = figure({
     name: 'hostingUsdPerMonth',
     value: kw * a.hostingUsdPerKwMonth.value,
     unit: 'USD/device-month',
     formula: 'TDP × server power factor (provisioned kW) × hosting USD per kW-month',
-    inputs: [tdp, factors.power, a.hostingUsdPerKwMonth],
+    inputs: [tdp, powerFactor, a.hostingUsdPerKwMonth],
   });
   return figure({
     name: 'usdPerDeviceMonth',

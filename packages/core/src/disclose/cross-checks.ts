@@ -3,6 +3,7 @@ import type { Device } from '../catalog/schema.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
 import type { Estimator } from '../estimate/estimator.ts';
 import { deviceSource } from '../estimate/peak.ts';
+import { devicePowerFigure } from '../estimate/power.ts';
 import { impliedMfu } from '../estimate/training.ts';
 import { formatNumber } from '../figure/explain.ts';
 import { type Figure, figure, given, named } from '../figure/figure.ts';
@@ -204,7 +205,7 @@ function energyFindings(catalog: Catalog, rd: ResolvedDisclosure): Finding[] {
     q?.powerWattsPerGpu !== undefined
       ? given('powerWattsPerGpu', q.powerWattsPerGpu, 'W', [], 'disclosed')
       : device
-        ? given('tdpWatts', device.power.tdpWatts, 'W', [deviceSource(device.power.source)])
+        ? devicePowerFigure(device)
         : undefined;
   if (!power || hours === 0) return out;
   const pue = given(

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
 import { findModel } from '../catalog/catalog.ts';
-import { kvElementsPerToken, kvTokensHeldPerLayer } from './attention.ts';
+import {
+  attendedTokens,
+  attentionFlopsPerToken,
+  kvElementsPerToken,
+  kvTokensHeldPerLayer,
+  recurrentStateElementsPerSequence,
+} from './attention.ts';
 
 describe('KV cache per token', () => {
   const catalog = shippedCatalog();
@@ -28,5 +34,40 @@ describe('KV cache per token', () => {
     expect(kvTokensHeldPerLayer(arch, 10_000)).toBe(4096);
     arch.attention.slidingWindowLayers = 16;
     expect(kvTokensHeldPerLayer(arch, 10_000)).toBe((16 * 4096 + 16 * 10_000) / 32);
+  });
+
+  it('gpt-oss-120b: alternating banded layers hold 128 tokens, the other 18 the whole context', () => {
+    const arch = findModel(catalog, 'gpt-oss-120b').architecture;
+    expect(bf16('gpt-oss-120b')).toBe(36 * 2 * 8 * 64 * 2);
+    expect(kvTokensHeldPerLayer(arch, 100)).toBe(100);
+    expect(kvTokensHeldPerLayer(arch, 131_072)).toBe((18 * 128 + 18 * 131_072) / 36);
+  });
+
+  it('Gemma 3 27B: 52 local layers (window 1,024) and 10 global ones cut the KV at 128K by 6x', () => {
+    const arch = findModel(catalog, 'gemma-3-27b').architecture;
+    const held = kvTokensHeldPerLayer(arch, 131_072);
+    expect(held).toBe((52 * 1024 + 10 * 131_072) / 62);
+    expect(131_072 / held).toBeGreaterThan(5.9);
+    expect(131_072 / held).toBeLessThan(6);
+  });
+
+  it('Qwen3-Next keeps KV only in its 12 full-attention layers, plus a fixed recurrent state per sequence', () => {
+    const arch = findModel(catalog, 'qwen3-next-80b-a3b').architecture;
+    expect(kvElementsPerToken(arch)).toBe(12 * 2 * 2 * 256);
+    // 36 Gated DeltaNet layers: 32 value heads x 128 x 128 state, plus 3 conv steps of q, k and v.
+    expect(recurrentStateElementsPerSequence(arch)).toBe(36 * (32 * 128 * 128 + (2 * 2048 + 4096) * 3));
+    expect(recurrentStateElementsPerSequence(findModel(catalog, 'llama-3.1-8b').architecture)).toBe(0);
+  });
+
+  it("DeepSeek-V3.2 caches the indexer's key too, and its MLA reads only the top 2,048 tokens", () => {
+    const v32 = findModel(catalog, 'deepseek-v3.2').architecture;
+    const v31 = findModel(catalog, 'deepseek-v3.1').architecture;
+    expect(kvElementsPerToken(v32)).toBe(61 * (512 + 64 + 128));
+    expect(attendedTokens(v32, 1000)).toBe(1000);
+    expect(attendedTokens(v32, 100_000)).toBe(2048);
+    // At 128K: MLA over 2,048 tokens (1.6% of dense) plus the 64 x 128 indexer over all (20%).
+    const ratio = attentionFlopsPerToken(v32, 131_072) / attentionFlopsPerToken(v31, 131_072);
+    expect(ratio).toBeCloseTo(2048 / 131_072 + (64 * 128) / (128 * 320), 6);
+    expect(attentionFlopsPerToken(v32, 1000)).toBeGreaterThan(attentionFlopsPerToken(v31, 1000));
   });
 });

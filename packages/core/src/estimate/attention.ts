@@ -1,18 +1,48 @@
 import type { Architecture } from '../catalog/schema.ts';
 
 /**
- * KV-cache elements per token summed over layers (multiply by bytes per element).
- * MHA/GQA/MQA: 2 · L · h_kv · d_h. MLA caches the compressed latent and the decoupled RoPE key:
- * L · (d_c + d_r) (DeepSeek-V2 §2.1.2). Sliding-window layers are counted through `kvTokensHeld`.
+ * KV-cache elements per token in one attention layer (multiply by bytes per element).
+ * MHA/GQA/MQA: 2 · h_kv · d_h. MLA caches the compressed latent and the decoupled RoPE key:
+ * d_c + d_r (DeepSeek-V2 §2.1.2). DeepSeek Sparse Attention adds the indexer's key (d_I) for every
+ * token, since the indexer scores the whole context. Sliding-window layers are counted through
+ * `kvTokensHeld`.
  */
 export function kvElementsPerTokenPerLayer(arch: Architecture): number {
   const a = arch.attention;
-  if (a.type === 'mla') return (a.kvLoraRank ?? 512) + (a.ropeHeadDim ?? 64);
-  return 2 * a.kvHeads * a.headDim;
+  const indexer = a.sparse?.indexerHeadDim ?? 0;
+  if (a.type === 'mla') return (a.kvLoraRank ?? 512) + (a.ropeHeadDim ?? 64) + indexer;
+  return 2 * a.kvHeads * a.headDim + indexer;
+}
+
+/** Layers that keep a KV entry per token: all of them, less a hybrid's linear-attention layers. */
+export function attentionLayerCount(arch: Architecture): number {
+  return arch.layers - (arch.linearAttention?.layers ?? 0);
 }
 
 export function kvElementsPerToken(arch: Architecture): number {
-  return arch.layers * kvElementsPerTokenPerLayer(arch);
+  return attentionLayerCount(arch) * kvElementsPerTokenPerLayer(arch);
+}
+
+/**
+ * Fixed state per sequence of a hybrid's linear-attention layers, in elements, whatever the context:
+ * Gated DeltaNet keeps an h_v × d_k × d_v matrix per layer plus the last (kernel − 1) inputs of its
+ * causal convolution over q, k and v (Qwen3-Next). 0 for models without linear attention.
+ */
+export function recurrentStateElementsPerSequence(arch: Architecture): number {
+  const l = arch.linearAttention;
+  if (!l) return 0;
+  const recurrent = l.valueHeads * l.keyHeadDim * l.valueHeadDim;
+  const conv = (2 * l.keyHeads * l.keyHeadDim + l.valueHeads * l.valueHeadDim) * (l.convKernel - 1);
+  return l.layers * (recurrent + conv);
+}
+
+/**
+ * Tokens the main attention reads per query at a given context: all of them, or DeepSeek Sparse
+ * Attention's top-k (2,048 in V3.2) once the context is longer. The indexer still scores all tokens.
+ */
+export function attendedTokens(arch: Architecture, contextTokens: number): number {
+  const topK = arch.attention.sparse?.topK;
+  return topK === undefined ? contextTokens : Math.min(contextTokens, topK);
 }
 
 /**
@@ -40,5 +70,9 @@ export function attentionWidthPerHead(arch: Architecture): number {
  * (causal) and three passes (forward + backward), giving 3 · L · h · (d_qk + d_v) · s per token.
  */
 export function attentionFlopsPerToken(arch: Architecture, contextTokens: number): number {
-  return 2 * arch.layers * arch.attention.heads * attentionWidthPerHead(arch) * contextTokens;
+  const a = arch.attention;
+  const main = a.heads * attentionWidthPerHead(arch) * attendedTokens(arch, contextTokens);
+  // The indexer's dot products: H_I heads of width d_I against every earlier token's key.
+  const indexer = a.sparse ? a.sparse.indexerHeads * a.sparse.indexerHeadDim * contextTokens : 0;
+  return 2 * attentionLayerCount(arch) * (main + indexer);
 }

@@ -5,7 +5,7 @@ import type { Device, LinkTier, Model } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { type Figure, figure, given, named, rangeMidpoint } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
-import { attentionWidthPerHead, kvElementsPerTokenPerLayer } from './attention.ts';
+import { attentionWidthPerHead, kvElementsPerToken } from './attention.ts';
 import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor } from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
 import {
@@ -143,7 +143,8 @@ export function kernelModel(model: Model): KernelModel {
     moeLayers: p.moeLayers,
     routedExperts: moe?.routedExperts ?? 0,
     activeExperts: moe?.activeExperts ?? 0,
-    kvElementsPerTokenPerLayer: kvElementsPerTokenPerLayer(arch),
+    // Averaged over all layers, so L · this is the whole KV per token (a hybrid's linear layers hold none).
+    kvElementsPerTokenPerLayer: kvElementsPerToken(arch) / arch.layers,
     kvShardLimit: a.type === 'mla' ? 1 : a.kvHeads,
     slidingWindow: a.slidingWindow ?? 0,
     slidingWindowLayers: a.slidingWindow === undefined ? 0 : (a.slidingWindowLayers ?? arch.layers),

@@ -22,8 +22,10 @@ export interface ParameterCounts {
   perExpert: number;
   /** Layers with routed experts. */
   moeLayers: number;
-  /** Attention weights in one layer. */
+  /** Attention weights in one (full-attention) layer. */
   attentionPerLayer: number;
+  /** Weights of one linear-attention layer of a hybrid (0 when the model has none). */
+  linearAttentionPerLayer: number;
 }
 
 function attentionParams(arch: Architecture): number {
@@ -42,13 +44,51 @@ function attentionParams(arch: Architecture): number {
     // Joint KV compression: W_DKV (d -> d_c) plus the decoupled RoPE key (d -> d_r), a norm, then up-projections.
     const kv = d * (kvRank + rope) + kvRank + kvRank * a.heads * (nope + v);
     const out = a.heads * v * d;
-    return q + kv + out;
+    return q + kv + out + indexerParams(arch) + extrasPerLayer(arch);
   }
-  const q = d * a.heads * a.headDim;
+  // Qwen3-Next's gate doubles the query projection (one gate value per query element).
+  const q = d * a.heads * a.headDim * (a.outputGate ? 2 : 1);
   const kv = 2 * d * a.kvHeads * a.headDim;
   const out = a.heads * a.headDim * d;
   const bias = a.qkvBias ? (a.heads + 2 * a.kvHeads) * a.headDim : 0;
-  return q + kv + out + bias;
+  return q + kv + out + bias + extrasPerLayer(arch);
+}
+
+/** Per-head QK norms and attention sinks: small, but counted so hand checks match checkpoints. */
+function extrasPerLayer(arch: Architecture): number {
+  const a = arch.attention;
+  return (a.qkNorm ? 2 * a.headDim : 0) + (a.sinks ? a.heads : 0);
+}
+
+/**
+ * DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2-Exp inference/model.py): query
+ * up-projection from the compressed query (q_lora_rank → H_I · d_I), one shared key (d → d_I) with a
+ * LayerNorm (weight and bias), and per-head weights (d → H_I).
+ */
+function indexerParams(arch: Architecture): number {
+  const s = arch.attention.sparse;
+  if (!s) return 0;
+  const d = arch.hiddenSize;
+  const qIn = arch.attention.qLoraRank ?? d;
+  return (
+    qIn * s.indexerHeads * s.indexerHeadDim + d * s.indexerHeadDim + 2 * s.indexerHeadDim + d * s.indexerHeads
+  );
+}
+
+/**
+ * One Gated DeltaNet layer (Qwen3-Next modeling code): fused q/k/v/z input projection, the beta and
+ * alpha gates (one each per value head), a depthwise causal convolution over q, k and v, per-head
+ * dt bias and decay (A_log), a gated RMSNorm over the value head width and the output projection.
+ */
+export function linearAttentionParams(arch: Architecture): number {
+  const l = arch.linearAttention;
+  if (!l) return 0;
+  const d = arch.hiddenSize;
+  const keyDim = l.keyHeads * l.keyHeadDim;
+  const valueDim = l.valueHeads * l.valueHeadDim;
+  const inProj = d * (2 * keyDim + 2 * valueDim) + d * 2 * l.valueHeads;
+  const conv = (2 * keyDim + valueDim) * l.convKernel;
+  return inProj + conv + 2 * l.valueHeads + l.valueHeadDim + valueDim * d;
 }
 
 function ffnParams(hidden: number, intermediate: number, gated: boolean, bias: boolean): number {
@@ -85,20 +125,23 @@ export function countParameters(arch: Architecture): ParameterCounts {
   let routedPerLayer = 0;
   if (arch.moe) {
     const m = arch.moe;
-    perExpert = ffnParams(d, m.expertIntermediateSize, gated, false);
+    perExpert = ffnParams(d, m.expertIntermediateSize, gated, bias);
     const sharedSize = m.sharedIntermediateSize ?? m.expertIntermediateSize;
     const shared = m.sharedExperts * ffnParams(d, sharedSize, gated, false);
-    const router = d * m.routedExperts;
+    const router = d * m.routedExperts + (m.sharedExpertGate ? d : 0);
     moeLayerNonExpert = shared + router;
     routedPerLayer = m.routedExperts * perExpert;
   }
 
-  const layerCommon = attentionPerLayer + normsPerLayer;
+  const linearLayers = arch.linearAttention?.layers ?? 0;
+  const linearAttentionPerLayer = linearAttentionParams(arch);
   const nonExpert =
     embedding +
     lmHead +
     d +
-    arch.layers * layerCommon +
+    arch.layers * normsPerLayer +
+    (arch.layers - linearLayers) * attentionPerLayer +
+    linearLayers * linearAttentionPerLayer +
     denseLayers * denseFfn +
     moeLayers * moeLayerNonExpert;
   const total = nonExpert + moeLayers * routedPerLayer;
@@ -115,5 +158,6 @@ export function countParameters(arch: Architecture): ParameterCounts {
     perExpert,
     moeLayers,
     attentionPerLayer,
+    linearAttentionPerLayer,
   };
 }

@@ -4,9 +4,10 @@ import type { DenseTflops, Device, Model } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { type Figure, figure, given, named, rangeMidpoint } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
-import { attentionWidthPerHead } from './attention.ts';
+import { attentionFlopsPerToken, attentionWidthPerHead } from './attention.ts';
 import { countParameters } from './parameters.ts';
 import { deviceSource, peakFlopsFigure } from './peak.ts';
+import { devicePowerFigure } from './power.ts';
 import { type TrainingMfuTable, trainingMfuFor } from './training-mfu.ts';
 
 export type TrainingDtype = 'bf16' | 'fp16' | 'fp8';
@@ -87,10 +88,12 @@ export function trainingFlops(activeParams: number, tokens: number): number {
   return 6 * activeParams * tokens;
 }
 
-/** Causal attention-score FLOPs of training: 3 passes · 2 · L · h · (d_qk + d_v) · s/2 per token. */
+/**
+ * Causal attention-score FLOPs of training: 3 passes · 2 · L · h · (d_qk + d_v) · s/2 per token, over
+ * the layers that attend (a hybrid's linear layers have no scores; a sparse model reads its top-k).
+ */
 export function trainingAttentionFlops(model: Model, tokens: number, sequenceLength: number): number {
-  const arch = model.architecture;
-  return 3 * arch.layers * arch.attention.heads * attentionWidthPerHead(arch) * sequenceLength * tokens;
+  return 3 * attentionFlopsPerToken(model.architecture, sequenceLength / 2) * tokens;
 }
 
 export function gpuHoursFor(flops: number, peakFlops: number, mfu: number): number {
@@ -382,7 +385,7 @@ export function estimateTraining(
   if (price.low !== undefined) costUsd.low = gpuHours.value * price.low;
   if (price.high !== undefined) costUsd.high = gpuHours.value * price.high;
 
-  const tdp = given('tdpWatts', device.power.tdpWatts, 'W', [deviceSource(device.power.source)]);
+  const tdp = devicePowerFigure(device);
   const pue = given(
     'PUE',
     positive(o.pue, '--pue') ?? PUE_DEFAULT,

@@ -1,6 +1,7 @@
 import { findDevice } from '../../catalog/catalog.ts';
 import type { DenseTflops, Device } from '../../catalog/schema.ts';
 import { deviceSource } from '../../estimate/peak.ts';
+import { devicePowerFigure, isChipPower, powerCaveat } from '../../estimate/power.ts';
 import { type Figure, figure, given, rangeMidpoint } from '../../figure/figure.ts';
 import type { CheckOf, HardwareMetric } from '../claim-schema.ts';
 import { describeClaimed, matchClaimed } from '../claimed.ts';
@@ -55,13 +56,17 @@ function metricValue(device: Device, metric: HardwareMetric, precision: Precisio
   const pk = peak(device, precision);
   if (metric === 'bf16-flops' || metric === 'fp8-flops' || metric === 'int8-ops') return pk;
   if (metric === 'flops-per-watt') {
-    const tdp = given(`tdp(${device.id})`, device.power.tdpWatts, 'W', [deviceSource(device.power.source)]);
+    // A system share (Ascend 910C: CloudMatrix 384's power / 384) is no chip power: refuse the ratio.
+    if (!isChipPower(device)) return `${powerCaveat(device)}; FLOPs per watt needs the chip's own power`;
+    const tdp = devicePowerFigure(device, `tdp(${device.id})`);
+    const caveat = powerCaveat(device);
     return figure({
       name: `flopsPerWatt(${device.id}, ${precision})`,
       value: pk.value / tdp.value,
       unit: 'FLOP/s/W',
-      formula: 'dense peak / TDP',
+      formula: device.power.estimated ? 'dense peak / TDP (ESTIMATED power)' : 'dense peak / TDP',
       inputs: [pk, tdp],
+      ...(caveat === undefined ? {} : { note: caveat }),
     });
   }
   const purchase = device.prices?.purchaseUsd;
@@ -152,6 +157,11 @@ export function checkHardwareRatio(ctx: AuditContext, check: CheckOf<'hardware-r
   const assumptions = [
     'Spec-sheet dense peaks and TDPs from the catalog; measured application performance can differ.',
   ];
+  if (check.metric === 'flops-per-watt')
+    for (const d of [a, b]) {
+      const caveat = powerCaveat(d);
+      if (caveat !== undefined) assumptions.push(caveat);
+    }
   if (matchClaimed(check.claimed, primary.value, check.tolerance).holds)
     return {
       verdict: 'holds',
