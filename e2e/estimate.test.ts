@@ -1,21 +1,19 @@
 import type { InferenceOptions } from '@clearbox/core';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { inPageWords } from '../packages/web/src/estimate/flags.ts';
+import { trainingFields } from '../packages/web/src/estimate/training-view.ts';
 import { humanFigure } from '../packages/web/src/format.ts';
 import { describeE2e, settle } from './browser.ts';
 import { nodeEstimator } from './engine.ts';
 
-/** The inference calculator's starting values, spelled out as engine options. */
+/** The inference calculator's starting values, spelled out as engine options: the rest are the CLI's defaults. */
 const startingRequest: InferenceOptions = {
   model: 'llama-3.1-70b',
   hardware: 'h100-sxm',
   count: 2,
   weights: 'fp8',
-  kv: 'fp8',
-  engine: 'tuned',
   batch: 32,
-  inputTokens: 1024,
-  outputTokens: 256,
 };
 
 /** Types like a person: clears the field, then one key at a time (each keystroke recomputes). */
@@ -80,11 +78,17 @@ describeE2e('Estimate page', (e2e) => {
     await typeInto(page, 'infer-count', 'two');
     const field = page.getByTestId('infer-count');
     await expect.poll(() => field.getAttribute('aria-invalid'), settle).toBe('true');
-    const errorId = (await field.getAttribute('aria-describedby')) ?? '';
+    const errorId = (await field.getAttribute('aria-describedby'))?.split(' ').at(-1) ?? '';
     await expect
       .poll(() => page.locator(`[id="${errorId}"]`).textContent(), settle)
       .toBe('expected a whole number of at least 1, got "two"');
-    await expect.poll(() => page.getByTestId('infer-result').count(), settle).toBe(0);
+    // The last valid result stays, marked as such, rather than the page blanking.
+    await expect.poll(() => page.getByTestId('stale-note').count(), settle).toBe(1);
+    expect(await page.getByTestId('infer-result').getAttribute('class')).toBe('stale');
+    // typeInto clears the field first: the last request that computed had no count (the CLI's 1 device).
+    const { count: _cleared, ...lastValid } = startingRequest;
+    const kept = await shown(page, 'infer-result', 'outputTokensPerSecond');
+    expect(kept.value).toBe(nodeEstimator().inference(lastValid).throughput.outputTokensPerSecond.value);
     await typeInto(page, 'infer-count', '4');
     await page.getByTestId('infer-result').waitFor();
     const engine = nodeEstimator().inference({ ...startingRequest, count: 4 });
@@ -107,7 +111,7 @@ describeE2e('Estimate page', (e2e) => {
     const errorId = (await field.getAttribute('aria-describedby'))?.split(' ').at(-1) ?? '';
     await expect
       .poll(() => page.locator(`[id="${errorId}"]`).textContent(), settle)
-      .toBe(message.replace('--tokens: ', ''));
+      .toBe(inPageWords(message.replace('--tokens: ', ''), trainingFields));
     await typeInto(page, 'train-tokens', '8T');
     await page.getByTestId('train-result').waitFor();
   });
@@ -139,11 +143,10 @@ describeE2e('Estimate page', (e2e) => {
 
   it('training: typing GPU-hours gives the engine’s cost and implied MFU', async () => {
     const { page } = await e2e.open('#/estimate');
-    await typeInto(page, 'train-amount', '3000000');
+    await typeInto(page, 'train-gpu-hours', '3000000');
     const engine = nodeEstimator().training({
       model: 'deepseek-v3',
       hardware: 'h800',
-      dtype: 'fp8',
       count: 2048,
       gpuHours: 3_000_000,
       usdPerGpuHour: 2,
@@ -166,6 +169,7 @@ describeE2e('Estimate page', (e2e) => {
       .poll(() => page.getByTestId('infer-saved-status').textContent(), settle)
       .toMatch(/^saved .* \(revision 1\)$/);
 
+    // A fresh page without the link opens on the defaults; the saved item brings the scenario back.
     const fresh = await e2e.open('#/estimate');
     await expect.poll(() => fresh.page.getByTestId('infer-batch').inputValue(), settle).toBe('32');
     await fresh.page.getByTestId('infer-saved').locator('summary').click();
@@ -187,5 +191,38 @@ describeE2e('Estimate page', (e2e) => {
       name: string;
     }>;
     expect(listed.map((i) => i.name)).toContain('e2e: 70B on MI300X at batch 77');
+  });
+
+  it('keeps the form in the address, so a link or a reload gives the same result', async () => {
+    const { page } = await e2e.open('#/estimate');
+    await page.getByTestId('infer-model').selectOption('deepseek-v3');
+    await page.getByTestId('infer-hardware').selectOption('h200');
+    await typeInto(page, 'infer-count', '8');
+    await typeInto(page, 'infer-batch', 'max');
+    await expect.poll(() => page.evaluate(() => location.hash), settle).toContain('--batch+max');
+    const link = await page.evaluate(() => location.hash);
+    const request: InferenceOptions = {
+      model: 'deepseek-v3',
+      hardware: 'h200',
+      count: 8,
+      weights: 'fp8',
+      batch: 'max',
+    };
+    const engine = nodeEstimator().inference(request);
+    await expectShown(page, 'infer-result', 'usdPerMillionOutputTokens', engine.usdPerMillionOutputTokens);
+    await page.reload();
+    await expectShown(page, 'infer-result', 'usdPerMillionOutputTokens', engine.usdPerMillionOutputTokens);
+    const other = await e2e.open(link);
+    await expectShown(other.page, 'infer-result', 'batch', engine.batch);
+    expect(await other.page.getByTestId('infer-command').textContent()).toBe(
+      'clearbox estimate infer --model deepseek-v3 --hardware h200 --count 8 --weights fp8 --batch max',
+    );
+  });
+
+  it('names the page’s control, not a CLI flag, in training warnings', async () => {
+    const { page } = await e2e.open('#/estimate');
+    const warnings = page.locator('[data-testid="train-result"] [data-testid="warnings"]');
+    await expect.poll(() => warnings.textContent(), settle).toContain('“ZeRO stage”');
+    expect(await warnings.textContent()).not.toMatch(/--[a-z]/);
   });
 });

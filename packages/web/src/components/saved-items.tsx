@@ -72,7 +72,9 @@ export function SavedItems({
 
   return (
     <details class="saved" data-testid={testId}>
-      <summary class="saved-summary">Save or load a {label}</summary>
+      <summary class="saved-summary">
+        Save or load {/^[aeiou]/i.test(label) ? 'an' : 'a'} {label}
+      </summary>
       <form
         class="form"
         onSubmit={(e) => {

@@ -7,6 +7,15 @@ export interface FieldError {
   message: string;
 }
 
+export type NumberCheck = 'positive' | 'nonnegative' | 'integer' | 'fraction';
+
+const expected: Record<NumberCheck, string> = {
+  positive: 'a positive number',
+  nonnegative: 'a number of at least 0',
+  integer: 'a whole number of at least 1',
+  fraction: 'a fraction above 0 and at most 1',
+};
+
 /**
  * Turns what a person typed into engine options, collecting every problem with the field it is about,
  * so the form shows each beside its control instead of one error for the whole form.
@@ -15,12 +24,8 @@ export class FormReader {
   readonly errors: FieldError[] = [];
 
   /** A number, or undefined when the field is blank (the engine's default applies). */
-  number(
-    field: string,
-    text: string,
-    check: 'positive' | 'integer' | 'fraction' = 'positive',
-  ): number | undefined {
-    const value = parseHumanNumber(text);
+  number(field: string, text: string | undefined, check: NumberCheck = 'positive'): number | undefined {
+    const value = parseHumanNumber(text ?? '');
     if (value === undefined) return undefined;
     const ok =
       Number.isFinite(value) &&
@@ -28,30 +33,56 @@ export class FormReader {
         ? value > 0 && value <= 1
         : check === 'integer'
           ? Number.isInteger(value) && value >= 1
-          : value > 0);
+          : check === 'nonnegative'
+            ? value >= 0
+            : value > 0);
     if (!ok) {
-      const expected = {
-        positive: 'a positive number',
-        integer: 'a whole number of at least 1',
-        fraction: 'a fraction between 0 and 1',
-      }[check];
-      this.errors.push({ field, message: `expected ${expected}, got "${text.trim()}"` });
+      this.errors.push({ field, message: `expected ${expected[check]}, got "${(text ?? '').trim()}"` });
       return undefined;
     }
     return value;
   }
+
+  /** One of a fixed set of values, or undefined when blank. */
+  choice<T extends string>(field: string, text: string | undefined, choices: readonly T[]): T | undefined {
+    const t = (text ?? '').trim().toLowerCase();
+    if (!t) return undefined;
+    const hit = choices.find((c) => c === t);
+    if (!hit) this.errors.push({ field, message: `expected one of ${choices.join(', ')}, got "${t}"` });
+    return hit;
+  }
+
+  /** A value read by one of core's own parsers; its input error lands at the field. */
+  parsed<T>(field: string, text: string | undefined, parse: (text: string) => T): T | undefined {
+    const t = (text ?? '').trim();
+    if (!t) return undefined;
+    try {
+      return parse(t);
+    } catch (error) {
+      if (!(error instanceof ClearboxError)) throw error;
+      const where = error.where ? `${error.where}: ` : '';
+      this.errors.push({ field, message: error.message.replace(where, '') });
+      return undefined;
+    }
+  }
 }
 
 /**
- * Core's input errors name a CLI flag (`--count`); the form knows which of its fields that flag is.
- * An error without a matching field is shown for the whole form.
+ * Core's input errors name a CLI flag (`--count`), and the calculators' fields are named by their flag,
+ * so an engine error lands at the field it is about. An error naming no field of the form (or naming
+ * a flag the page maps elsewhere, per `aliases`) is shown for the whole form.
  */
-export function fieldErrorFrom(error: unknown, flagToField: Record<string, string>): FieldError {
+export function fieldErrorFrom(
+  error: unknown,
+  fields: readonly string[],
+  aliases: Record<string, string> = {},
+): FieldError {
   if (error instanceof ClearboxError) {
-    const field = (error.where && flagToField[error.where]) ?? 'form';
-    const message =
-      error.where && flagToField[error.where] ? error.message.replace(`${error.where}: `, '') : error.message;
-    return { field, message };
+    const flag = error.where?.replace(/^--/, '');
+    const field =
+      flag !== undefined ? (aliases[flag] ?? (fields.includes(flag) ? flag : undefined)) : undefined;
+    if (field === undefined || error.where === undefined) return { field: 'form', message: error.message };
+    return { field, message: error.message.replace(`${error.where}: `, '') };
   }
   throw error;
 }

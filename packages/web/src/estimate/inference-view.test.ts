@@ -3,8 +3,14 @@ import { loadDefaultCatalog } from '@clearbox/store';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseHumanNumber } from '../format.ts';
-import { computeInferenceView, defaultInferenceForm, inferenceOptionsFrom } from './inference-view.ts';
-import { computeTrainingView, deepseekV3TrainingForm } from './training-view.ts';
+import { commandLine, inPageWords, valuesFromCommandLine } from './flags.ts';
+import {
+  computeInferenceView,
+  defaultInferenceValues,
+  inferenceFields,
+  inferenceOptionsFrom,
+} from './inference-view.ts';
+import { computeTrainingView, defaultTrainingValues, trainingFields } from './training-view.ts';
 
 const estimator = createEstimator(loadDefaultCatalog());
 
@@ -26,7 +32,7 @@ describe('numbers as people type them', () => {
 
 describe('the inference calculator', () => {
   it('shows exactly what the engine computes for the form', () => {
-    const view = computeInferenceView(estimator, { ...defaultInferenceForm, batch: '64' });
+    const view = computeInferenceView(estimator, { ...defaultInferenceValues, batch: '64' });
     expect(view.ok).toBe(true);
     if (!view.ok) return;
     const direct = estimator.inference({ ...view.options });
@@ -42,7 +48,7 @@ describe('the inference calculator', () => {
 
   it('collects every typing mistake at its field', () => {
     const { errors } = inferenceOptionsFrom({
-      ...defaultInferenceForm,
+      ...defaultInferenceValues,
       count: '0',
       batch: 'lots',
       output: '-3',
@@ -51,10 +57,64 @@ describe('the inference calculator', () => {
   });
 
   it('puts the engine’s own input errors at the field they name', () => {
-    const view = computeTrainingView(estimator, { ...deepseekV3TrainingForm, model: 'mixtral-8x7b' });
+    const view = computeTrainingView(estimator, { ...defaultTrainingValues, model: 'mixtral-8x7b' });
     expect(view.ok).toBe(false);
     if (view.ok) return;
     expect(view.errors[0]?.field).toBe('tokens');
     expect(view.errors[0]?.message).toContain('no disclosed training tokens');
+  });
+});
+
+describe('fields as CLI flags', () => {
+  it('a blank field is a flag not given: FP8 weights keep the CLI’s BF16 KV cache', () => {
+    const { options } = inferenceOptionsFrom({
+      model: 'deepseek-v3',
+      hardware: 'h200',
+      count: '8',
+      weights: 'fp8',
+      kv: '',
+    });
+    expect(options).toEqual({ model: 'deepseek-v3', hardware: 'h200', count: 8, weights: 'fp8' });
+    const view = computeInferenceView(estimator, {
+      model: 'deepseek-v3',
+      hardware: 'h200',
+      count: '8',
+      weights: 'fp8',
+    });
+    expect(view.ok && view.estimate.kv).toBe('bf16');
+  });
+
+  it('reads back the command line it writes, for any values', () => {
+    const flagText = fc.stringMatching(/^[a-z0-9.:_-]{1,12}$/);
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom(...inferenceFields.map((f) => f.flag)), flagText),
+        (values) => {
+          const line = commandLine(inferenceFields, values).join(' ');
+          expect(valuesFromCommandLine(inferenceFields, line)).toEqual(values);
+        },
+      ),
+    );
+  });
+
+  it('drops flags it does not know, so an older page opens a newer link', () => {
+    expect(valuesFromCommandLine(trainingFields, '--model x --future 3 --count 8')).toEqual({
+      model: 'x',
+      count: '8',
+    });
+  });
+
+  it('names the page’s controls where the engine names flags', () => {
+    const view = computeTrainingView(estimator, {
+      model: 'deepseek-v3',
+      hardware: 'h800',
+      'gpu-hours': '2788000',
+    });
+    expect(view.ok).toBe(true);
+    if (!view.ok) return;
+    const said = view.estimate.warnings.map((w) => inPageWords(w, trainingFields)).join(' ');
+    expect(view.estimate.warnings.join(' ')).toContain('--zero');
+    expect(said).not.toMatch(/--[a-z]/);
+    expect(said).toContain('“ZeRO stage”');
   });
 });

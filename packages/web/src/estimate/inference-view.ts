@@ -6,51 +6,85 @@ import {
   type InferenceOptions,
   type KvFormat,
   kvFormatSchema,
+  parseOffload,
   type WeightFormat,
   weightFormatSchema,
 } from '@clearbox/core';
+import type { FlagField, FlagValues } from './flags.ts';
 import { type FieldError, FormReader, fieldErrorFrom } from './form-errors.ts';
-
-/** The inference calculator's fields as typed: text for numbers, ids for choices. */
-export interface InferenceForm {
-  model: string;
-  hardware: string;
-  count: string;
-  weights: WeightFormat;
-  kv: KvFormat;
-  engine: Engine;
-  batch: string;
-  input: string;
-  output: string;
-  usdPerHour: string;
-}
-
-export const defaultInferenceForm: InferenceForm = {
-  model: 'llama-3.1-70b',
-  hardware: 'h100-sxm',
-  count: '2',
-  weights: 'fp8',
-  kv: 'fp8',
-  engine: 'tuned',
-  batch: '32',
-  input: '1024',
-  output: '256',
-  usdPerHour: '',
-};
 
 export const weightChoices: readonly WeightFormat[] = weightFormatSchema.options;
 export const kvChoices: readonly KvFormat[] = kvFormatSchema.options;
 export const engineChoices: readonly Engine[] = engineSchema.options;
 
-const flagToField: Record<string, string> = {
-  '--count': 'count',
-  '--tp': 'count',
-  '--ep': 'count',
-  '--batch': 'batch',
-  '--input': 'input',
-  '--output': 'output',
-  '--usd-per-hour': 'usdPerHour',
+const withDefault = (label: string, values: readonly string[]) => [
+  { value: '', label },
+  ...values.map((v) => ({ value: v, label: v })),
+];
+
+/**
+ * The inference calculator's controls: every flag of `clearbox estimate infer`, in its order, each
+ * saying what a blank field means (the CLI's default). Add a flag here and in `inferenceOptionsFrom`.
+ */
+export const inferenceFields: FlagField[] = [
+  { flag: 'model', label: 'Model', required: true },
+  { flag: 'hardware', label: 'Hardware', required: true },
+  { flag: 'count', label: 'Devices per replica', help: 'blank: 1' },
+  { flag: 'weights', label: 'Weight format', choices: withDefault('default (bf16)', weightChoices) },
+  {
+    flag: 'kv',
+    label: 'KV-cache format',
+    choices: withDefault('default (bf16; fp16 for llamacpp)', kvChoices),
+  },
+  { flag: 'batch', label: 'Batch (concurrent sequences)', help: 'a number, or max; blank: 1' },
+  { flag: 'input', label: 'Prompt tokens', help: 'blank: 1024' },
+  { flag: 'output', label: 'Output tokens', help: 'blank: 256' },
+  { flag: 'engine', label: 'Engine class', choices: withDefault('default (tuned)', engineChoices) },
+  {
+    flag: 'offload',
+    label: 'Offload',
+    help: 'none, cpu:LAYERS, stream:host, stream:nvme, stream:ssd or stream:hdd; blank: none',
+    advanced: true,
+  },
+  { flag: 'host', label: 'Host CPU (offload)', help: 'blank: ddr5-desktop', advanced: true },
+  { flag: 'tp', label: 'Tensor parallel', help: 'blank: devices ÷ expert parallel', advanced: true },
+  { flag: 'ep', label: 'Expert parallel (MoE)', help: 'blank: 1', advanced: true },
+  {
+    flag: 'usd-per-hour',
+    label: 'USD per device-hour',
+    help: 'blank: catalog rental midpoint',
+    advanced: true,
+  },
+  {
+    flag: 'utilization',
+    label: 'Utilization (0–1)',
+    help: 'share of paid hours at work; blank: 1',
+    advanced: true,
+  },
+  {
+    flag: 'eff-compute',
+    label: 'Compute efficiency (0–1)',
+    help: 'blank: calibrated for this device and engine',
+    advanced: true,
+  },
+  {
+    flag: 'eff-memory',
+    label: 'Memory-bandwidth efficiency (0–1)',
+    help: 'blank: calibrated for this device and engine',
+    advanced: true,
+  },
+];
+
+/** The page opens on this request; every other flag is blank, so the CLI's defaults apply. */
+export const defaultInferenceValues: FlagValues = {
+  model: 'llama-3.1-70b',
+  hardware: 'h100-sxm',
+  count: '2',
+  weights: 'fp8',
+  batch: '32',
 };
+
+const fieldNames = inferenceFields.map((f) => f.flag);
 
 /** One point of the throughput/latency-vs-batch chart. */
 export interface BatchPoint {
@@ -83,45 +117,64 @@ export type InferenceView =
     }
   | { ok: false; errors: FieldError[] };
 
-export function inferenceOptionsFrom(form: InferenceForm): {
+/**
+ * The engine options for what was typed: the same mapping as the CLI's `inferenceOptions`, flag for flag
+ * (e2e/cli-parity.test.ts holds the two to the same result), except that every typing mistake is
+ * collected at its field rather than the first one thrown.
+ */
+export function inferenceOptionsFrom(values: FlagValues): {
   options: InferenceOptions;
   errors: FieldError[];
 } {
   const read = new FormReader();
-  const options: InferenceOptions = {
-    model: form.model,
-    hardware: form.hardware,
-    weights: form.weights,
-    kv: form.kv,
-    engine: form.engine,
-  };
-  const count = read.number('count', form.count, 'integer');
+  const options: InferenceOptions = { model: values.model ?? '', hardware: values.hardware ?? '' };
+  const count = read.number('count', values.count, 'integer');
   if (count !== undefined) options.count = count;
-  if (form.batch.trim() === 'max') options.batch = 'max';
+  const weights = read.choice('weights', values.weights, weightChoices);
+  if (weights !== undefined) options.weights = weights;
+  const kv = read.choice('kv', values.kv, kvChoices);
+  if (kv !== undefined) options.kv = kv;
+  if (values.batch?.trim() === 'max') options.batch = 'max';
   else {
-    const batch = read.number('batch', form.batch, 'integer');
+    const batch = read.number('batch', values.batch, 'integer');
     if (batch !== undefined) options.batch = batch;
   }
-  const input = read.number('input', form.input, 'integer');
+  const input = read.number('input', values.input, 'integer');
   if (input !== undefined) options.inputTokens = input;
-  const output = read.number('output', form.output, 'integer');
+  const output = read.number('output', values.output, 'integer');
   if (output !== undefined) options.outputTokens = output;
-  const usd = read.number('usdPerHour', form.usdPerHour);
+  const engine = read.choice('engine', values.engine, engineChoices);
+  if (engine !== undefined) options.engine = engine;
+  const offload = read.parsed('offload', values.offload, parseOffload);
+  if (offload !== undefined) options.offload = offload;
+  const host = values.host?.trim();
+  if (host) options.host = host;
+  const tp = read.number('tp', values.tp, 'integer');
+  if (tp !== undefined) options.tensorParallel = tp;
+  const ep = read.number('ep', values.ep, 'integer');
+  if (ep !== undefined) options.expertParallel = ep;
+  const usd = read.number('usd-per-hour', values['usd-per-hour']);
   if (usd !== undefined) options.usdPerHour = usd;
+  const utilization = read.number('utilization', values.utilization, 'fraction');
+  if (utilization !== undefined) options.utilization = utilization;
+  const effCompute = read.number('eff-compute', values['eff-compute'], 'fraction');
+  if (effCompute !== undefined) options.efficiencyCompute = effCompute;
+  const effMemory = read.number('eff-memory', values['eff-memory'], 'fraction');
+  if (effMemory !== undefined) options.efficiencyMemory = effMemory;
   return { options, errors: read.errors };
 }
 
 const SWEEP_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 
 /** Everything the inference calculator shows, from one form state: the estimate, the batch sweep, the hardware table. */
-export function computeInferenceView(estimator: Estimator, form: InferenceForm): InferenceView {
-  const { options, errors } = inferenceOptionsFrom(form);
+export function computeInferenceView(estimator: Estimator, values: FlagValues): InferenceView {
+  const { options, errors } = inferenceOptionsFrom(values);
   if (errors.length) return { ok: false, errors };
   let estimate: InferenceEstimate;
   try {
     estimate = estimator.inference(options);
   } catch (error) {
-    return { ok: false, errors: [fieldErrorFrom(error, flagToField)] };
+    return { ok: false, errors: [fieldErrorFrom(error, fieldNames)] };
   }
   const sweep: BatchPoint[] = [];
   for (const batch of SWEEP_BATCHES) {
@@ -166,10 +219,10 @@ export function computeInferenceView(estimator: Estimator, form: InferenceForm):
   return { ok: true, options, estimate, sweep, hardware };
 }
 
-/** A saved inference scenario as stored on the server: the form as typed, so it reloads exactly. */
+/** A saved inference scenario as stored on the server: the fields as typed, by flag name, so it reloads exactly. */
 export interface InferenceScenario {
   calculator: 'inference';
-  form: InferenceForm;
+  form: FlagValues;
 }
 
 export function isInferenceScenario(content: unknown): content is InferenceScenario {
@@ -177,12 +230,15 @@ export function isInferenceScenario(content: unknown): content is InferenceScena
   return typeof c === 'object' && c !== null && c.calculator === 'inference' && typeof c.form === 'object';
 }
 
-/** The form of a saved scenario: known fields only, strings only, defaults for the rest. */
-export function formFromScenario(scenario: InferenceScenario): InferenceForm {
-  const form: Record<string, string> = { ...defaultInferenceForm };
-  for (const key of Object.keys(defaultInferenceForm)) {
-    const value = (scenario.form as unknown as Record<string, unknown>)[key];
-    if (typeof value === 'string') form[key] = value;
+/** Scenarios saved before the fields were named by their flags used these keys. */
+const legacyKeys: Record<string, string> = { usdPerHour: 'usd-per-hour' };
+
+/** The values of a saved scenario: known flags only, strings only; the page's defaults when it names no model. */
+export function valuesFromScenario(scenario: InferenceScenario): FlagValues {
+  const values: FlagValues = {};
+  for (const [key, value] of Object.entries(scenario.form as Record<string, unknown>)) {
+    const flag = legacyKeys[key] ?? key;
+    if (typeof value === 'string' && fieldNames.includes(flag)) values[flag] = value;
   }
-  return form as unknown as InferenceForm;
+  return values.model && values.hardware ? values : { ...defaultInferenceValues, ...values };
 }

@@ -1,192 +1,200 @@
-import type { Estimator } from '@clearbox/core';
-import { formatNumber } from '@clearbox/core';
-import { useMemo, useState } from 'preact/hooks';
+import { type Catalog, createEstimator, type Estimator } from '@clearbox/core';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
-import { type Choice, type FieldError, NumberField, SelectField } from '../components/fields.tsx';
+import type { Choice } from '../components/fields.tsx';
 import { FigureStat } from '../components/figure-view.tsx';
+import { FlagForm } from '../components/flag-form.tsx';
 import { MemoryBar } from '../components/memory-bar.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { TableExport } from '../components/table-export.tsx';
+import { useFlagValues } from '../components/use-flag-values.ts';
+import { useLastValid } from '../components/use-last-valid.ts';
+import { type FlagValues, inPageWords } from '../estimate/flags.ts';
 import {
   type BatchPoint,
   computeInferenceView,
-  defaultInferenceForm,
-  engineChoices,
-  formFromScenario,
+  defaultInferenceValues,
   type HardwareRow,
-  type InferenceForm,
+  type InferenceView,
+  inferenceFields,
   isInferenceScenario,
-  kvChoices,
-  weightChoices,
+  valuesFromScenario,
 } from '../estimate/inference-view.ts';
-import {
-  computeTrainingView,
-  deepseekV3TrainingForm,
-  dtypeChoices,
-  type TrainingForm,
-  type TrainingMode,
-} from '../estimate/training-view.ts';
-import { formatUsd } from '../format.ts';
+import { type ModelFromFile, readModelFile } from '../estimate/model-file.ts';
+import { computeTrainingView, defaultTrainingValues, trainingFields } from '../estimate/training-view.ts';
+import { formatUsd, humanNumber } from '../format.ts';
 
-const plain = (values: readonly string[]): Choice[] => values.map((v) => ({ value: v, label: v }));
-
-function modelChoices(estimator: Estimator): Choice[] {
-  return estimator.catalog.models.map((m) => ({ value: m.id, label: m.name }));
-}
-
-function hardwareChoices(estimator: Estimator): Choice[] {
-  return estimator.catalog.devices.map((d) => ({
-    value: d.id,
-    label: `${d.name} (${d.memory.capacityGB} GB)`,
+function modelChoices(catalog: Catalog, fromFile?: ModelFromFile): Choice[] {
+  return catalog.models.map((m) => ({
+    value: m.id,
+    label: fromFile && m.id === fromFile.model.id ? `${m.name} (from ${fromFile.fileName})` : m.name,
   }));
 }
 
-function errorFor(errors: FieldError[], field: string): FieldError | undefined {
-  return errors.find((e) => e.field === field);
+function hardwareChoices(catalog: Catalog): Choice[] {
+  return catalog.devices.map((d) => ({ value: d.id, label: `${d.name} (${d.memory.capacityGB} GB)` }));
 }
 
-function FormErrors({ errors, fields }: { errors: FieldError[]; fields: string[] }) {
-  const loose = errors.filter((e) => !fields.includes(e.field));
-  if (!loose.length) return null;
-  return (
-    <div class="form-error" role="alert" data-testid="form-error">
-      {loose.map((e) => (
-        <div key={e.message}>{e.message}</div>
-      ))}
-    </div>
-  );
+/** Hosts for CPU offload: the catalog's CPUs and single-board computers. */
+function hostChoices(catalog: Catalog): Choice[] {
+  return [
+    { value: '', label: 'default (ddr5-desktop)' },
+    ...catalog.devices
+      .filter((d) => d.class === 'cpu' || d.class === 'sbc')
+      .map((d) => ({ value: d.id, label: d.name })),
+  ];
+}
+
+/** The catalog's estimator, or one whose catalog also holds the model read from the person's file. */
+function estimatorWith(fromFile: ModelFromFile | undefined): Estimator {
+  const base = defaultEstimator();
+  if (!fromFile) return base;
+  const catalog = base.catalog;
+  return createEstimator({
+    ...catalog,
+    models: [fromFile.model, ...catalog.models.filter((m) => m.id !== fromFile.model.id)],
+  });
 }
 
 export function EstimatePage() {
-  const estimator = defaultEstimator();
+  const [fromFile, setFromFile] = useState<ModelFromFile | undefined>();
+  const estimator = useMemo(() => estimatorWith(fromFile), [fromFile]);
   return (
     <>
       <h1>Estimate</h1>
       <p class="lede">
-        What a model needs to serve and to train, on any device in the catalog. Results recompute as you type;
-        open any number to see its formula, inputs and sources.
+        What a model needs to serve and to train, on any device in the catalog. Every control is a flag of{' '}
+        <code>clearbox estimate</code>, blank means the CLI's default, and the page's address holds the
+        command, so a link reproduces the result. Results recompute as you type; open any number to see its
+        formula, inputs and sources.
       </p>
-      <InferenceCalculator estimator={estimator} />
-      <TrainingCalculator estimator={estimator} />
+      <ModelFilePicker fromFile={fromFile} onRead={setFromFile} />
+      <InferenceCalculator estimator={estimator} fromFile={fromFile} />
+      <TrainingCalculator estimator={estimator} fromFile={fromFile} />
     </>
   );
 }
 
-const inferenceFields = [
-  'model',
-  'hardware',
-  'count',
-  'weights',
-  'kv',
-  'engine',
-  'batch',
-  'input',
-  'output',
-  'usdPerHour',
-];
+/**
+ * A model of one's own, as the CLI's `--model config.json|file.gguf` takes it: a Hugging Face config.json
+ * or a GGUF file, of which only the header is read, in the browser.
+ */
+function ModelFilePicker({
+  fromFile,
+  onRead,
+}: {
+  fromFile: ModelFromFile | undefined;
+  onRead: (m: ModelFromFile | undefined) => void;
+}) {
+  const [error, setError] = useState<string | undefined>();
+  return (
+    <div class="field model-file">
+      <label for="model-file">Your own model: a Hugging Face config.json or a GGUF file (header only)</label>
+      <input
+        id="model-file"
+        data-testid="model-file"
+        type="file"
+        accept=".json,.gguf,application/json"
+        aria-describedby={error ? 'model-file-error' : 'model-file-help'}
+        onChange={async (e) => {
+          const file = (e.currentTarget as HTMLInputElement).files?.[0];
+          if (!file) return;
+          try {
+            onRead(await readModelFile(file));
+            setError(undefined);
+          } catch (err) {
+            setError((err as Error).message);
+          }
+        }}
+      />
+      {error ? (
+        <small class="field-error" id="model-file-error" role="alert" data-testid="model-file-error">
+          {error}
+        </small>
+      ) : (
+        <small class="help" id="model-file-help" data-testid="model-file-status">
+          {fromFile
+            ? `${fromFile.model.name} read from ${fromFile.fileName}${fromFile.weightFormat ? ` (${fromFile.weightFormat})` : ''}: now in both model lists. A link names it by id; whoever opens the link picks the file too.`
+            : 'Read on this page; nothing is uploaded.'}
+        </small>
+      )}
+    </div>
+  );
+}
 
-function InferenceCalculator({ estimator }: { estimator: Estimator }) {
-  const [form, setForm] = useState<InferenceForm>(defaultInferenceForm);
-  const view = useMemo(() => computeInferenceView(estimator, form), [estimator, form]);
-  const set = (patch: Partial<InferenceForm>) => setForm((f) => ({ ...f, ...patch }));
+function StaleNote({ shown }: { shown: boolean }) {
+  if (!shown) return null;
+  return (
+    <p class="stale-note" role="status" data-testid="stale-note">
+      Showing the last result that computed; correct the marked field to update it.
+    </p>
+  );
+}
+
+function InferenceCalculator({
+  estimator,
+  fromFile,
+}: {
+  estimator: Estimator;
+  fromFile: ModelFromFile | undefined;
+}) {
+  const [values, setValues] = useFlagValues('infer', inferenceFields, defaultInferenceValues);
+  const view = useMemo(() => computeInferenceView(estimator, values), [estimator, values]);
+  const shown = useLastValid(view);
   const errors = view.ok ? [] : view.errors;
+  const catalog = estimator.catalog;
+  // A model just read from a file becomes the model in use; a GGUF also names its weight format, which
+  // the CLI uses when --weights is not given.
+  useEffect(() => {
+    if (!fromFile) return;
+    const next: FlagValues = { ...values, model: fromFile.model.id };
+    if (fromFile.weightFormat && !values.weights) next.weights = fromFile.weightFormat;
+    setValues(next);
+  }, [fromFile]);
   return (
     <section aria-labelledby="infer-h" data-testid="infer">
       <h2 id="infer-h">Inference: memory, latency, throughput, $ per million tokens</h2>
-      <form class="form" onSubmit={(e) => e.preventDefault()} aria-label="Inference calculator">
-        <SelectField
-          name="infer-model"
-          label="Model"
-          value={form.model}
-          choices={modelChoices(estimator)}
-          onChange={(model) => set({ model })}
-        />
-        <SelectField
-          name="infer-hardware"
-          label="Hardware"
-          value={form.hardware}
-          choices={hardwareChoices(estimator)}
-          onChange={(hardware) => set({ hardware })}
-        />
-        <NumberField
-          name="infer-count"
-          label="Devices per replica"
-          value={form.count}
-          error={errorFor(errors, 'count')}
-          onInput={(count) => set({ count })}
-        />
-        <SelectField
-          name="infer-weights"
-          label="Weight format"
-          value={form.weights}
-          choices={plain(weightChoices)}
-          onChange={(w) => set({ weights: w as InferenceForm['weights'] })}
-        />
-        <SelectField
-          name="infer-kv"
-          label="KV-cache format"
-          value={form.kv}
-          choices={plain(kvChoices)}
-          onChange={(kv) => set({ kv: kv as InferenceForm['kv'] })}
-        />
-        <SelectField
-          name="infer-engine"
-          label="Engine class"
-          value={form.engine}
-          choices={plain(engineChoices)}
-          onChange={(engine) => set({ engine: engine as InferenceForm['engine'] })}
-        />
-        <NumberField
-          name="infer-batch"
-          label="Batch (concurrent sequences)"
-          help="a number, or max"
-          value={form.batch}
-          error={errorFor(errors, 'batch')}
-          onInput={(batch) => set({ batch })}
-        />
-        <NumberField
-          name="infer-input"
-          label="Prompt tokens"
-          value={form.input}
-          error={errorFor(errors, 'input')}
-          onInput={(input) => set({ input })}
-        />
-        <NumberField
-          name="infer-output"
-          label="Output tokens"
-          value={form.output}
-          error={errorFor(errors, 'output')}
-          onInput={(output) => set({ output })}
-        />
-        <NumberField
-          name="infer-usd"
-          label="USD per device-hour"
-          help="blank: catalog rental midpoint"
-          value={form.usdPerHour}
-          error={errorFor(errors, 'usdPerHour')}
-          onInput={(usdPerHour) => set({ usdPerHour })}
-        />
-      </form>
-      <FormErrors errors={errors} fields={inferenceFields} />
+      <FlagForm
+        fields={inferenceFields}
+        values={values}
+        errors={errors}
+        onChange={(flag, v) => setValues({ ...values, [flag]: v })}
+        choicesFor={{
+          model: modelChoices(catalog, fromFile),
+          hardware: hardwareChoices(catalog),
+          host: hostChoices(catalog),
+        }}
+        prefix="infer"
+        moreSummary="offload, parallelism, price, utilization, efficiency"
+        command="estimate infer"
+        label="Inference calculator"
+      />
       <SavedItems
         collection="scenarios"
         label="inference scenario"
         testId="infer-saved"
-        content={() => ({ calculator: 'inference', form })}
+        content={() => ({ calculator: 'inference', form: values })}
         accepts={isInferenceScenario}
-        onLoad={(content) => isInferenceScenario(content) && setForm(formFromScenario(content))}
+        onLoad={(content) => isInferenceScenario(content) && setValues(valuesFromScenario(content))}
       />
-      {view.ok && <InferenceResult view={view} />}
+      <StaleNote shown={!view.ok && shown !== undefined} />
+      {shown && <InferenceResult view={shown} stale={!view.ok} />}
     </section>
   );
 }
 
-function InferenceResult({ view }: { view: Extract<ReturnType<typeof computeInferenceView>, { ok: true }> }) {
+function InferenceResult({ view, stale }: { view: Extract<InferenceView, { ok: true }>; stale: boolean }) {
   const e = view.estimate;
   return (
-    <div data-testid="infer-result">
+    <div
+      data-testid="infer-result"
+      class={stale ? 'stale' : undefined}
+      aria-busy={stale ? 'true' : undefined}
+    >
       <p>
-        {e.model} on {e.count} × {e.hardware}:{' '}
+        {e.model} on {e.count} × {e.hardware} ({e.engine} engine, weights {e.weights}, KV {e.kv}, offload{' '}
+        {e.offload}):{' '}
         {e.fits ? <span class="badge ok">fits</span> : <span class="badge bad">does not fit</span>} batch{' '}
         {e.batch.value}, {e.bound}-bound
       </p>
@@ -197,21 +205,29 @@ function InferenceResult({ view }: { view: Extract<ReturnType<typeof computeInfe
         <FigureStat label="Time per output token" figure={e.tpotSeconds} />
         <FigureStat label="$ per million output tokens" figure={e.usdPerMillionOutputTokens} />
         <FigureStat label="$ per million input tokens" figure={e.usdPerMillionInputTokens} />
+        <FigureStat label="Batch" figure={e.batch} />
+        <FigureStat label="Compute efficiency" figure={e.efficiency.compute} />
+        <FigureStat label="Memory-bandwidth efficiency" figure={e.efficiency.memory} />
       </div>
       <h3>Memory per device</h3>
       <MemoryBar memory={e.memory} />
-      {e.warnings.length > 0 && (
-        <ul class="warnings">
-          {e.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
-      )}
+      <Warnings warnings={e.warnings} fields={inferenceFields} />
       <h3>Throughput and latency vs batch</h3>
       <BatchCharts sweep={view.sweep} />
       <h3>The same request on other hardware</h3>
       <HardwareTable rows={view.hardware} current={e.hardware} count={e.count} />
     </div>
+  );
+}
+
+function Warnings({ warnings, fields }: { warnings: string[]; fields: typeof inferenceFields }) {
+  if (!warnings.length) return null;
+  return (
+    <ul class="warnings" data-testid="warnings">
+      {warnings.map((w) => (
+        <li key={w}>{inPageWords(w, fields)}</li>
+      ))}
+    </ul>
   );
 }
 
@@ -223,13 +239,14 @@ function BatchCharts({ sweep }: { sweep: BatchPoint[] }) {
       <PlotChart
         testId="chart-throughput"
         deps={[key]}
-        caption={`Aggregate output tokens/s for batch ${sweep[0]?.batch} to ${sweep.at(-1)?.batch} (log scale): ${sweep.map((p) => `${p.batch}: ${formatNumber(p.outputTokensPerSecond)}`).join(', ')}`}
+        caption={`Aggregate output tokens/s for batch ${sweep[0]?.batch} to ${sweep.at(-1)?.batch} (log scales): ${sweep.map((p) => `${p.batch}: ${humanNumber(p.outputTokensPerSecond)}`).join(', ')}`}
         build={(Plot, width) =>
           Plot.plot({
             width,
             height: 240,
+            marginLeft: 56,
             x: { type: 'log', base: 2, label: 'batch (concurrent sequences)' },
-            y: { label: 'output tokens/s (all users)', grid: true },
+            y: { type: 'log', label: 'output tokens/s (all users)', grid: true, tickFormat: humanNumber },
             marks: [
               Plot.line(sweep, { x: 'batch', y: 'outputTokensPerSecond', stroke: '#0b5cad' }),
               Plot.dot(sweep, { x: 'batch', y: 'outputTokensPerSecond', fill: '#0b5cad', tip: true }),
@@ -240,13 +257,14 @@ function BatchCharts({ sweep }: { sweep: BatchPoint[] }) {
       <PlotChart
         testId="chart-latency"
         deps={[key]}
-        caption={`Time per output token in ms by batch: ${sweep.map((p) => `${p.batch}: ${formatNumber(p.tpotMs)}`).join(', ')}`}
+        caption={`Time per output token in ms by batch: ${sweep.map((p) => `${p.batch}: ${humanNumber(p.tpotMs)}`).join(', ')}`}
         build={(Plot, width) =>
           Plot.plot({
             width,
             height: 240,
+            marginLeft: 56,
             x: { type: 'log', base: 2, label: 'batch (concurrent sequences)' },
-            y: { label: 'time per output token (ms)', grid: true, zero: true },
+            y: { label: 'time per output token (ms)', grid: true, zero: true, tickFormat: humanNumber },
             marks: [
               Plot.line(sweep, { x: 'batch', y: 'tpotMs', stroke: '#bf8700' }),
               Plot.dot(sweep, { x: 'batch', y: 'tpotMs', fill: '#bf8700', tip: true }),
@@ -258,155 +276,139 @@ function BatchCharts({ sweep }: { sweep: BatchPoint[] }) {
   );
 }
 
+const hardwareColumns = [
+  'hardware',
+  'name',
+  'fits',
+  'outputTokensPerSecond',
+  'ttftMs',
+  'tpotMs',
+  'usdPerMillionOutput',
+] as const;
+
 function HardwareTable({ rows, current, count }: { rows: HardwareRow[]; current: string; count: number }) {
+  const fitting = rows.filter((r) => r.fits);
+  const notFitting = rows.filter((r) => !r.fits);
   return (
-    <div class="table-wrap">
-      <table data-testid="hardware-table">
-        <caption class="muted">
-          {count} device(s) per replica, same model, formats and batch; sorted by $ per million output tokens
-          among devices that fit.
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Hardware</th>
-            <th scope="col">Fits</th>
-            <th scope="col" class="num">
-              Output tok/s
-            </th>
-            <th scope="col" class="num">
-              TTFT ms
-            </th>
-            <th scope="col" class="num">
-              ms/token
-            </th>
-            <th scope="col" class="num">
-              $/M output
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr
-              key={r.hardware}
-              class={r.fits ? undefined : 'nofit'}
-              aria-current={r.hardware === current ? 'true' : undefined}
-            >
-              <th scope="row">{r.hardware === current ? <strong>{r.name}</strong> : r.name}</th>
-              <td>{r.fits ? 'yes' : 'no'}</td>
-              <td class="num">{r.fits ? formatNumber(r.outputTokensPerSecond) : '—'}</td>
-              <td class="num">{r.fits ? formatNumber(r.ttftMs) : '—'}</td>
-              <td class="num">{r.fits ? formatNumber(r.tpotMs) : '—'}</td>
-              <td class="num">{r.fits && r.hasPrice ? formatUsd(r.usdPerMillionOutput) : '—'}</td>
+    <>
+      <div class="table-wrap">
+        <table data-testid="hardware-table" class="cards-on-phone">
+          <caption class="muted">
+            {count} device(s) per replica, same model, formats and batch; sorted by $ per million output
+            tokens.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Hardware</th>
+              <th scope="col" class="num">
+                Output tok/s
+              </th>
+              <th scope="col" class="num">
+                TTFT ms
+              </th>
+              <th scope="col" class="num">
+                ms/token
+              </th>
+              <th scope="col" class="num">
+                $/M output
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {fitting.map((r) => (
+              <tr key={r.hardware} aria-current={r.hardware === current ? 'true' : undefined}>
+                <th scope="row">{r.hardware === current ? <strong>{r.name}</strong> : r.name}</th>
+                <td class="num" data-label="tok/s">
+                  {humanNumber(r.outputTokensPerSecond)}
+                </td>
+                <td class="num" data-label="TTFT ms">
+                  {humanNumber(r.ttftMs)}
+                </td>
+                <td class="num" data-label="ms/token">
+                  {humanNumber(r.tpotMs)}
+                </td>
+                <td class="num" data-label="$/M out">
+                  {r.hasPrice ? formatUsd(r.usdPerMillionOutput) : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {notFitting.length > 0 && (
+        <details class="nofit-list" data-testid="hardware-nofit">
+          <summary>Does not fit on {notFitting.length} other device(s)</summary>
+          <p>{notFitting.map((r) => r.name).join(', ')}.</p>
+        </details>
+      )}
+      <TableExport
+        name="hardware"
+        table={() => ({
+          columns: hardwareColumns,
+          rows: rows.map((r) => ({
+            ...r,
+            outputTokensPerSecond: r.fits ? r.outputTokensPerSecond : null,
+            ttftMs: r.fits ? r.ttftMs : null,
+            tpotMs: r.fits ? r.tpotMs : null,
+            usdPerMillionOutput: r.fits && r.hasPrice ? r.usdPerMillionOutput : null,
+          })),
+        })}
+      />
+    </>
   );
 }
 
-const modeChoices: Choice[] = [
-  { value: 'gpu-hours', label: 'GPU-hours (implies MFU)' },
-  { value: 'mfu', label: 'MFU (gives GPU-hours)' },
-  { value: 'days', label: 'wall-clock days' },
-];
-const amountLabel: Record<TrainingMode, string> = {
-  'gpu-hours': 'GPU-hours',
-  mfu: 'MFU (0–1)',
-  days: 'Days',
-};
-const trainingFields = ['model', 'hardware', 'dtype', 'tokens', 'count', 'mode', 'amount', 'usdPerGpuHour'];
-
-function TrainingCalculator({ estimator }: { estimator: Estimator }) {
-  const [form, setForm] = useState<TrainingForm>(deepseekV3TrainingForm);
-  const view = useMemo(() => computeTrainingView(estimator, form), [estimator, form]);
-  const set = (patch: Partial<TrainingForm>) => setForm((f) => ({ ...f, ...patch }));
+function TrainingCalculator({
+  estimator,
+  fromFile,
+}: {
+  estimator: Estimator;
+  fromFile: ModelFromFile | undefined;
+}) {
+  const [values, setValues] = useFlagValues('train', trainingFields, defaultTrainingValues);
+  const view = useMemo(() => computeTrainingView(estimator, values), [estimator, values]);
+  const shown = useLastValid(view);
   const errors = view.ok ? [] : view.errors;
+  const catalog = estimator.catalog;
+  useEffect(() => {
+    if (fromFile) setValues({ ...values, model: fromFile.model.id });
+  }, [fromFile]);
   return (
     <section aria-labelledby="train-h" data-testid="train">
       <h2 id="train-h">Training: FLOPs, GPU-hours, MFU, cost, energy</h2>
-      <form class="form" onSubmit={(e) => e.preventDefault()} aria-label="Training calculator">
-        <SelectField
-          name="train-model"
-          label="Model"
-          value={form.model}
-          choices={modelChoices(estimator)}
-          onChange={(model) => set({ model })}
-        />
-        <SelectField
-          name="train-hardware"
-          label="Hardware"
-          value={form.hardware}
-          choices={hardwareChoices(estimator)}
-          onChange={(hardware) => set({ hardware })}
-        />
-        <SelectField
-          name="train-dtype"
-          label="Training precision"
-          value={form.dtype}
-          choices={plain(dtypeChoices)}
-          onChange={(d) => set({ dtype: d as TrainingForm['dtype'] })}
-        />
-        <NumberField
-          name="train-tokens"
-          label="Training tokens"
-          help="blank: the model's disclosed tokens"
-          value={form.tokens}
-          error={errorFor(errors, 'tokens')}
-          onInput={(tokens) => set({ tokens })}
-        />
-        <NumberField
-          name="train-count"
-          label="GPUs"
-          value={form.count}
-          error={errorFor(errors, 'count')}
-          onInput={(count) => set({ count })}
-        />
-        <SelectField
-          name="train-mode"
-          label="Pin the run by"
-          value={form.mode}
-          choices={modeChoices}
-          onChange={(m) =>
-            set({ mode: m as TrainingMode, amount: m === 'mfu' ? '0.4' : m === 'days' ? '60' : '2788000' })
-          }
-        />
-        <NumberField
-          name="train-amount"
-          label={amountLabel[form.mode]}
-          value={form.amount}
-          error={errorFor(errors, 'amount')}
-          onInput={(amount) => set({ amount })}
-        />
-        <NumberField
-          name="train-usd"
-          label="USD per GPU-hour"
-          help="blank: catalog rental midpoint"
-          value={form.usdPerGpuHour}
-          error={errorFor(errors, 'usdPerGpuHour')}
-          onInput={(usdPerGpuHour) => set({ usdPerGpuHour })}
-        />
-      </form>
-      <FormErrors errors={errors} fields={trainingFields} />
-      {view.ok && (
-        <div data-testid="train-result">
+      <FlagForm
+        fields={trainingFields}
+        values={values}
+        errors={errors}
+        onChange={(flag, v) => setValues({ ...values, [flag]: v })}
+        choicesFor={{ model: modelChoices(catalog, fromFile), hardware: hardwareChoices(catalog) }}
+        prefix="train"
+        moreSummary="sequence, parallelism, ZeRO, micro-batch, PUE, grid"
+        command="estimate train"
+        label="Training calculator"
+      />
+      <StaleNote shown={!view.ok && shown !== undefined} />
+      {shown && (
+        <div data-testid="train-result" class={view.ok ? undefined : 'stale'}>
           <div class="stats">
-            <FigureStat label="Compute cost (rental basis, this run)" figure={view.estimate.costUsd} />
-            <FigureStat label="GPU-hours" figure={view.estimate.gpuHours} />
-            <FigureStat label={`MFU (${view.estimate.dtype} peak)`} figure={view.estimate.mfu} />
-            <FigureStat label="Training FLOPs (6·N·D)" figure={view.estimate.flops} />
-            <FigureStat label="Wall-clock days" figure={view.estimate.wallClockDays} />
-            <FigureStat label="Energy" figure={view.estimate.energyMWh} />
-            <FigureStat label="Emissions" figure={view.estimate.emissionsTonnesCo2} />
-            <FigureStat label="Memory per GPU" figure={view.estimate.memoryPerGpuBytes} />
-          </div>
-          {view.estimate.warnings.length > 0 && (
-            <ul class="warnings">
-              {view.estimate.warnings.map((w) => (
-                <li key={w}>{w}</li>
+            <FigureStat label="Compute cost (rental basis, this run)" figure={shown.estimate.costUsd} />
+            <FigureStat label="GPU-hours" figure={shown.estimate.gpuHours} />
+            <FigureStat label={`MFU (${shown.estimate.dtype} peak)`} figure={shown.estimate.mfu} />
+            {Object.entries(shown.estimate.mfuByDtype)
+              .filter(([dtype]) => dtype !== shown.estimate.dtype)
+              .map(([dtype, f]) => (
+                <FigureStat key={dtype} label={`MFU against the ${dtype} peak`} figure={f} />
               ))}
-            </ul>
-          )}
+            <FigureStat label="Training FLOPs (6·N·D)" figure={shown.estimate.flops} />
+            <FigureStat label="FLOPs with attention scores" figure={shown.estimate.flopsWithAttention} />
+            <FigureStat label="Wall-clock days" figure={shown.estimate.wallClockDays} />
+            <FigureStat label="GPUs" figure={shown.estimate.count} />
+            <FigureStat label="Energy" figure={shown.estimate.energyMWh} />
+            <FigureStat label="Emissions" figure={shown.estimate.emissionsTonnesCo2} />
+            <FigureStat label="Memory per GPU" figure={shown.estimate.memoryPerGpuBytes} />
+            <FigureStat label="Fewest GPUs that fit" figure={shown.estimate.minGpusToFit} />
+          </div>
+          <Warnings warnings={shown.estimate.warnings} fields={trainingFields} />
         </div>
       )}
     </section>

@@ -3,7 +3,7 @@ import { defaultEstimator } from '../catalog-data.ts';
 import { FigureStat } from '../components/figure-view.tsx';
 import { computeDisclosureView } from '../disclose/disclosure-view.ts';
 import { referenceDisclosure } from '../disclose/reference-disclosures.ts';
-import { computeTrainingView, deepseekV3TrainingForm } from '../estimate/training-view.ts';
+import { computeTrainingView, defaultTrainingValues } from '../estimate/training-view.ts';
 import { BasesTable } from './disclose.tsx';
 
 const v3Report = 'https://arxiv.org/abs/2412.19437';
@@ -14,7 +14,10 @@ const v3Report = 'https://arxiv.org/abs/2412.19437';
  * what it implies (MFU, energy) and what it leaves out.
  */
 export function OverviewPage() {
-  const view = useMemo(() => computeTrainingView(defaultEstimator(), deepseekV3TrainingForm), []);
+  const view = useMemo(
+    () => computeTrainingView(defaultEstimator(), { ...defaultTrainingValues, dtype: 'fp8' }),
+    [],
+  );
   // DeepSeek's own numbers, and the same numbers completed from public third-party estimates.
   const disclosed = useMemo(
     () => computeDisclosureView(defaultEstimator(), referenceDisclosure('deepseek-v3-disclosed')),

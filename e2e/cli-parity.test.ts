@@ -1,0 +1,275 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inferenceOptions } from '../packages/cli/src/commands/estimate-infer.ts';
+import { trainingOptions } from '../packages/cli/src/commands/estimate-train.ts';
+import { bufferIo } from '../packages/cli/src/io.ts';
+import { main } from '../packages/cli/src/main.ts';
+import { tinyLlamaQ4_0, writeGguf } from '../packages/core/test/gguf-fixture.ts';
+import {
+  type FlagField,
+  type FlagValues,
+  valuesFromCommandLine,
+} from '../packages/web/src/estimate/flags.ts';
+import {
+  computeInferenceView,
+  engineChoices,
+  inferenceFields,
+  inferenceOptionsFrom,
+  kvChoices,
+  weightChoices,
+} from '../packages/web/src/estimate/inference-view.ts';
+import {
+  computeTrainingView,
+  trainingFields,
+  trainingOptionsFrom,
+} from '../packages/web/src/estimate/training-view.ts';
+import { describeE2e, settle } from './browser.ts';
+import { nodeEstimator } from './engine.ts';
+
+/**
+ * The web page and the CLI must give the same numbers for the same request. The calculators' fields
+ * are the CLI's flags; these tests hold the page's reading of them to the CLI's, on the README's own
+ * examples and on random flag sets, and the page's shown values to `clearbox ... --json`.
+ */
+
+interface Example {
+  command: 'infer' | 'train';
+  args: string;
+}
+
+/** `npx clearbox estimate infer|train ...` lines of the README, without output-only flags. */
+function readmeExamples(): Example[] {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const out: Example[] = [];
+  for (const m of readme.matchAll(/^\$ npx clearbox estimate (infer|train) (.+)$/gm)) {
+    const args = (m[2] ?? '').replace(/\s--(json|explain)\b/g, '').trim();
+    out.push({ command: m[1] as Example['command'], args });
+  }
+  return out;
+}
+
+const fieldsOf = (c: Example['command']): FlagField[] => (c === 'infer' ? inferenceFields : trainingFields);
+
+/** The engine call the page makes for these flag values. */
+function pageResult(example: Example): unknown {
+  const values = valuesFromCommandLine(fieldsOf(example.command), example.args);
+  const view =
+    example.command === 'infer'
+      ? computeInferenceView(nodeEstimator(), values)
+      : computeTrainingView(nodeEstimator(), values);
+  if (!view.ok) throw new Error(`the page refused ${example.args}: ${JSON.stringify(view.errors)}`);
+  return view.estimate;
+}
+
+async function cliJson(example: Example): Promise<Record<string, unknown>> {
+  const io = bufferIo();
+  const code = await main(['estimate', example.command, ...example.args.split(/\s+/), '--json'], io);
+  expect(code, io.stderr()).toBe(0);
+  return JSON.parse(io.stdout()) as Record<string, unknown>;
+}
+
+/** The CLI's commander hands its action camelCased flags (`usdPerHour`). */
+function cliFlags(values: FlagValues): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  );
+}
+
+const examples = readmeExamples();
+
+describe('the page and the CLI, engine call for engine call', () => {
+  it('finds the README examples (train, infer with FP8 weights, offload, streaming)', () => {
+    expect(examples.filter((e) => e.command === 'train').length).toBeGreaterThanOrEqual(1);
+    expect(examples.filter((e) => e.command === 'infer').length).toBeGreaterThanOrEqual(3);
+    expect(examples.some((e) => e.args.includes('--offload cpu:'))).toBe(true);
+  });
+
+  for (const example of examples) {
+    it(`estimate ${example.command} ${example.args}`, async () => {
+      expect(JSON.parse(JSON.stringify(pageResult(example)))).toEqual(await cliJson(example));
+    });
+  }
+
+  it('DeepSeek-V3 on 8×H200 with FP8 weights keeps the CLI’s BF16 KV cache (batch 614, not 1228)', async () => {
+    const example: Example = {
+      command: 'infer',
+      args: '--model deepseek-v3 --hardware h200 --count 8 --weights fp8 --batch max',
+    };
+    const page = pageResult(example) as { kv: string; batch: { value: number } };
+    const cli = (await cliJson(example)) as { kv: string; batch: { value: number } };
+    expect(page.kv).toBe('bf16');
+    expect(page.batch.value).toBe(cli.batch.value);
+  });
+
+  const word = fc.constantFrom('1', '2', '4', '8', '16', '0.5', '0.9', '1e3', '2.5k', '1M');
+  it('reads any inference flags as the CLI does', () => {
+    const values = fc.record(
+      {
+        count: word,
+        weights: fc.constantFrom(...weightChoices),
+        kv: fc.constantFrom(...kvChoices),
+        batch: fc.oneof(word, fc.constant('max')),
+        input: word,
+        output: word,
+        engine: fc.constantFrom(...engineChoices),
+        offload: fc.constantFrom('none', 'cpu:10', 'stream:nvme', 'stream:host'),
+        host: fc.constantFrom('ddr5-desktop', 'raspberry-pi-5-8gb'),
+        tp: word,
+        ep: word,
+        'usd-per-hour': word,
+        utilization: word,
+        'eff-compute': word,
+        'eff-memory': word,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(values, (typed) => {
+        const flags = { model: 'deepseek-v3', hardware: 'h200', ...typed } as FlagValues;
+        const page = inferenceOptionsFrom(flags);
+        // Where the page refuses a value at its field (a fraction over 1, 2.5k devices is fine), the CLI
+        // leaves it to the engine; where the page accepts, the two must build the same call.
+        if (page.errors.length) return;
+        expect(page.options).toEqual(inferenceOptions(cliFlags(flags) as never, 'deepseek-v3', 'h200'));
+      }),
+    );
+  });
+
+  it('reads any training flags as the CLI does', () => {
+    const values = fc.record(
+      {
+        tokens: word,
+        count: word,
+        dtype: fc.constantFrom('bf16', 'fp16', 'fp8'),
+        mfu: word,
+        'gpu-hours': word,
+        days: word,
+        'usd-per-gpu-hour': word,
+        seq: word,
+        tp: word,
+        pp: word,
+        ep: word,
+        zero: fc.constantFrom('0', '1', '2', '3'),
+        'micro-batch': word,
+        pue: word,
+        grid: word,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(values, (typed) => {
+        const flags = { model: 'deepseek-v3', hardware: 'h800', ...typed } as FlagValues;
+        const page = trainingOptionsFrom(flags);
+        if (page.errors.length) return;
+        expect(page.options).toEqual(trainingOptions(cliFlags(flags) as never, 'deepseek-v3', 'h800'));
+      }),
+    );
+  });
+
+  it('offers a control for every flag of `clearbox estimate infer` and `train`', async () => {
+    for (const command of ['infer', 'train'] as const) {
+      const io = bufferIo();
+      await main(['estimate', command, '--help'], io);
+      const flags = [...io.stdout().matchAll(/^\s+--([a-z-]+)/gm)].map((m) => m[1] ?? '');
+      const page = new Set(fieldsOf(command).map((f) => f.flag));
+      const outputOnly = new Set(['json', 'explain', 'help', 'out']);
+      expect(flags.filter((f) => !outputOnly.has(f) && !page.has(f))).toEqual([]);
+    }
+  });
+});
+
+describeE2e('the page shows what `clearbox estimate --json` prints', (e2e) => {
+  for (const example of examples) {
+    it(`#/estimate for ${example.command} ${example.args}`, async () => {
+      const cli = (await cliJson(example)) as Record<string, { value: number; name: string }>;
+      const query = new URLSearchParams({ [example.command]: example.args }).toString();
+      const { page, errors } = await e2e.open(`#/estimate?${query}`);
+      const scope = example.command === 'infer' ? 'infer-result' : 'train-result';
+      const names =
+        example.command === 'infer'
+          ? ['batch', 'usdPerMillionOutputTokens', 'ttftSeconds', 'tpotSeconds']
+          : ['gpuHours', 'costUsd', 'mfu'];
+      for (const name of names) {
+        const json = cli[name];
+        expect(json, name).toBeDefined();
+        const figure = page.locator(`[data-testid="${scope}"] [data-figure="${json?.name}"]`).first();
+        await expect.poll(() => figure.getAttribute('data-value'), settle).toBe(String(json?.value));
+      }
+      expect(errors).toEqual([]);
+    });
+  }
+});
+
+describeE2e('a model of one’s own, read in the browser as the CLI reads the file', (e2e) => {
+  const config = {
+    model_type: 'llama',
+    _name_or_path: 'acme/tiny-llama',
+    hidden_size: 2048,
+    intermediate_size: 5632,
+    num_hidden_layers: 22,
+    num_attention_heads: 32,
+    num_key_value_heads: 4,
+    vocab_size: 32000,
+    max_position_embeddings: 2048,
+    tie_word_embeddings: false,
+  };
+
+  async function cliOnFile(name: string, bytes: Uint8Array, args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'clearbox-parity-'));
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    const io = bufferIo();
+    const code = await main(['estimate', 'infer', '--model', path, ...args, '--json'], io);
+    expect(code, io.stderr()).toBe(0);
+    return JSON.parse(io.stdout()) as Record<string, { value: number; name: string }> & {
+      model: string;
+      weights: string;
+    };
+  }
+
+  for (const file of [
+    {
+      name: 'config.json',
+      bytes: new TextEncoder().encode(JSON.stringify(config)),
+      mime: 'application/json',
+    },
+    { name: 'tiny.gguf', bytes: writeGguf(tinyLlamaQ4_0()).bytes, mime: 'application/octet-stream' },
+  ]) {
+    it(`${file.name}: the same model, weight format and numbers as \`--model ${file.name}\``, async () => {
+      const args = ['--hardware', 'rtx-3090', '--engine', 'llamacpp', '--input', '64', '--output', '16'];
+      const cli = await cliOnFile(file.name, file.bytes, args);
+      const query = new URLSearchParams({ infer: `--model llama-3.1-70b ${args.join(' ')}` }).toString();
+      const { page, errors } = await e2e.open(`#/estimate?${query}`);
+      await page
+        .getByTestId('model-file')
+        .setInputFiles({ name: file.name, mimeType: file.mime, buffer: Buffer.from(file.bytes) });
+      await expect.poll(() => page.getByTestId('infer-model').inputValue(), settle).toBe(cli.model);
+      await expect
+        .poll(() => page.getByTestId('infer-weights').inputValue(), settle)
+        .toBe(file.name.endsWith('.gguf') ? cli.weights : '');
+      for (const name of ['usdPerMillionOutputTokens', 'tpotSeconds', 'batch'] as const) {
+        const figure = page
+          .locator(`[data-testid="infer-result"] [data-figure="${cli[name]?.name}"]`)
+          .first();
+        await expect.poll(() => figure.getAttribute('data-value'), settle).toBe(String(cli[name]?.value));
+      }
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('says what is wrong with a file that is not a model', async () => {
+    const { page } = await e2e.open('#/estimate');
+    await page.getByTestId('model-file').setInputFiles({
+      name: 'config.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"hidden_size": 1}'),
+    });
+    await expect
+      .poll(() => page.getByTestId('model-file-error').textContent(), settle)
+      .toContain('model_type');
+    await page.getByTestId('infer-result').waitFor();
+  });
+});
