@@ -16,12 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { createEstimator } from '@clearbox/core';
 import { loadDefaultCatalog } from '@clearbox/store';
 import { build } from 'vite';
-import {
-  computeInferenceView,
-  defaultInferenceForm,
-  type InferenceForm,
-} from '../packages/web/src/estimate/inference-view.ts';
-import { computeTrainingView, deepseekV3TrainingForm } from '../packages/web/src/estimate/training-view.ts';
+import type { FlagValues } from '../packages/web/src/estimate/flags.ts';
+import { computeInferenceView, defaultInferenceValues } from '../packages/web/src/estimate/inference-view.ts';
+import { computeTrainingView, defaultTrainingValues } from '../packages/web/src/estimate/training-view.ts';
 import { FIRST_PAGE_BUDGET_GZIP_BYTES, firstPageSize } from '../packages/web/tools/first-page-size.ts';
 
 const CHANGE_BUDGET_MS = 16;
@@ -53,7 +50,7 @@ async function bundleLines(): Promise<string[]> {
 function changeLines(): string[] {
   const estimator = createEstimator(loadDefaultCatalog());
   // A person editing: batch typed digit by digit, hardware switched, formats changed, model changed.
-  const edits: Array<Partial<InferenceForm>> = [
+  const edits: FlagValues[] = [
     { batch: '1' },
     { batch: '12' },
     { batch: '128' },
@@ -65,8 +62,8 @@ function changeLines(): string[] {
     { model: 'llama-3.1-8b', count: '1' },
     { batch: 'max' },
   ];
-  const forms: InferenceForm[] = [];
-  let form = defaultInferenceForm;
+  const forms: FlagValues[] = [];
+  let form = defaultInferenceValues;
   for (const patch of edits) {
     form = { ...form, ...patch };
     forms.push(form);
@@ -98,7 +95,6 @@ function changeLines(): string[] {
       hardware: 'h100-sxm',
       count: 2,
       weights: 'fp8',
-      kv: 'fp8',
       batch: 32,
     });
     base.push(performance.now() - t0);
@@ -107,7 +103,7 @@ function changeLines(): string[] {
   const trainTimes: number[] = [];
   for (let r = 0; r < 200; r++) {
     const t0 = performance.now();
-    computeTrainingView(estimator, { ...deepseekV3TrainingForm, amount: String(2_000_000 + r) });
+    computeTrainingView(estimator, { ...defaultTrainingValues, 'gpu-hours': String(2_000_000 + r) });
     trainTimes.push(performance.now() - t0);
   }
   trainTimes.sort((a, b) => a - b);
