@@ -45,7 +45,9 @@ function readmeExamples(): Example[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const out: Example[] = [];
   for (const m of readme.matchAll(/^\$ npx clearbox estimate (infer|train) (.+)$/gm)) {
-    const args = (m[2] ?? '').replace(/\s--(json|explain)\b/g, '').trim();
+    // The tour marks shortened output with a trailing comment (`# lines 1-4`); the command is before it.
+    const command = (m[2] ?? '').replace(/\s+#.*$/, '');
+    const args = command.replace(/\s--(json|explain)\b/g, '').trim();
     out.push({ command: m[1] as Example['command'], args });
   }
   return out;
