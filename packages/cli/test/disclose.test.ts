@@ -39,7 +39,7 @@ describe('clearbox disclose report', () => {
     expect(a.code).toBe(0);
     expect(a.out).toBe(b.out);
     const json = JSON.parse(a.out);
-    expect(json.bases).toHaveLength(7);
+    expect(json.bases).toHaveLength(8);
     for (const basis of json.bases) expect(basis.total.low).toBeLessThan(basis.total.high);
     const human = await run('disclose', 'report', reconstructed, '--years', '5');
     expect(human.out).toContain('Lifecycle over 5 years');

@@ -182,7 +182,8 @@ export { parseWorkload, workloadSchema, workloadSchemaFor } from './decide/workl
 
 /** Pillar: Audit (claims, checks, verdicts) and Watch (signals and threshold rules) */
 export type { AuditReport } from './audit/audit.ts';
-export { auditClaims, runCheck } from './audit/audit.ts';
+export type { ClaimOrigin } from './audit/audit.ts';
+export { auditClaims, claimResult, runCheck } from './audit/audit.ts';
 export type { Check, CheckKind, CheckOf, Claim, ClaimIds } from './audit/claim-schema.ts';
 export {
   checkKinds,
@@ -191,8 +192,15 @@ export {
   claimsFileSchema,
   hardwareMetrics,
 } from './audit/claim-schema.ts';
-export type { Claimed, ClaimedMatch } from './audit/claimed.ts';
-export { describeClaimed, matchClaimed } from './audit/claimed.ts';
+export type { Claimed, ClaimedMatch, Hedge } from './audit/claimed.ts';
+export {
+  claimedInterval,
+  describeClaimed,
+  HEDGE_TOLERANCE,
+  hedges,
+  matchClaimed,
+  sensitivityLine,
+} from './audit/claimed.ts';
 export type { AuditContext } from './audit/context.ts';
 export { auditContext } from './audit/context.ts';
 export type { MfuBand } from './audit/mfu-band.ts';
@@ -200,8 +208,15 @@ export { MFU_CEILING_FACTOR, MFU_FLOOR_DIVISOR, mfuBand } from './audit/mfu-band
 export type { ParsedClaims } from './audit/parse-claims.ts';
 export { claimsTextFromLine, parseClaims } from './audit/parse-claims.ts';
 export { auditHtml, auditMarkdown, verdictStyle } from './audit/render.ts';
-export type { CheckOutcome, ClaimResult, Verdict } from './audit/verdict.ts';
-export { verdicts } from './audit/verdict.ts';
+export type {
+  CheckOutcome,
+  ClaimResult,
+  ClaimSubject,
+  Qualifier,
+  QualifierId,
+  Verdict,
+} from './audit/verdict.ts';
+export { claimSubjects, qualifierIds, subjectText, verdicts } from './audit/verdict.ts';
 export { parseSeriesCsv } from './watch/csv-series.ts';
 export type { Firing, RuleKind } from './watch/rules.ts';
 export { describeRule, evaluateRule } from './watch/rules.ts';

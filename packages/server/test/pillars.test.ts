@@ -24,7 +24,22 @@ describe('POST /api/audit', () => {
     );
     expect(res.status).toBe(200);
     const fromCli = await cli('audit', claimsPath, '--json');
-    expect(await res.json()).toEqual(JSON.parse(fromCli.out));
+    const body = (await res.json()) as {
+      results: Array<{
+        id: string;
+        qualifiers: Array<{ id: string }>;
+        sensitivity: string[];
+        about: unknown;
+      }>;
+    };
+    expect(body).toEqual(JSON.parse(fromCli.out));
+    // Qualifiers, sensitivity lines and what each claim is about travel in the same JSON.
+    const byId = new Map(body.results.map((r) => [r.id, r]));
+    expect(byId.get('deepseek-hardware-500m')?.qualifiers.map((q) => q.id)).toEqual([
+      'consistent-with-source',
+    ]);
+    expect(byId.get('v2-price-vs-gpt-4-turbo')?.sensitivity[0]).toContain("'about'");
+    expect(body.results.every((r) => r.about !== undefined && Array.isArray(r.sensitivity))).toBe(true);
   });
 
   it('accepts the claims as a JSON object', async () => {

@@ -63,7 +63,7 @@ export function renderAudit(report: AuditReport): string {
     rows.push([
       r.id,
       r.kind,
-      `${s.icon} ${r.verdict}`,
+      `${s.icon} ${r.verdict}${r.qualifiers.length ? ` [${r.qualifiers.map((q) => q.id).join(', ')}]` : ''}`,
       r.explanation.length > 110 ? `${r.explanation.slice(0, 107)}...` : r.explanation,
     ]);
   }

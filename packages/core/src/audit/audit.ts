@@ -2,19 +2,30 @@ import type { TextFile, ValidationIssue } from '../catalog/parse.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
 import { createEstimator } from '../estimate/estimator.ts';
 import { deviceSource } from '../estimate/peak.ts';
+import type { Source } from '../figure/source.ts';
 import { checkActivationRatio } from './checks/activation-ratio.ts';
 import { checkCostRatio } from './checks/cost-ratio.ts';
 import { checkFeasibility } from './checks/feasibility.ts';
 import { checkHardwareRatio } from './checks/hardware-ratio.ts';
+import { checkMeasuredPerformance } from './checks/measured-performance.ts';
 import { checkPriceChange } from './checks/price-change.ts';
 import { checkPriceRatio } from './checks/price-ratio.ts';
 import { checkThroughput } from './checks/throughput.ts';
 import { checkTrainingCompute } from './checks/training-compute.ts';
 import { checkTrainingCost } from './checks/training-cost.ts';
-import type { Check } from './claim-schema.ts';
+import { checkTrainingFlops } from './checks/training-flops.ts';
+import { type Check, checkSubject } from './claim-schema.ts';
+import { type Claimed, sensitivityLine } from './claimed.ts';
 import type { AuditContext } from './context.ts';
 import { parseClaims } from './parse-claims.ts';
-import { type CheckOutcome, type ClaimResult, type Verdict, verdicts } from './verdict.ts';
+import {
+  type CheckOutcome,
+  type ClaimResult,
+  type Qualifier,
+  subjectText,
+  type Verdict,
+  verdicts,
+} from './verdict.ts';
 
 export interface AuditReport {
   file: string;
@@ -24,8 +35,14 @@ export interface AuditReport {
   summary: Record<Verdict, number>;
 }
 
-/** Runs the check a claim names. */
-export function runCheck(ctx: AuditContext, check: Check): CheckOutcome {
+/** Where a claim comes from: its own source and the estimate it repeats, if any (for independence). */
+export interface ClaimOrigin {
+  source: Source;
+  basedOn?: Source;
+}
+
+/** Runs the check a claim names; `origin` lets a check tell independent evidence from the claim's own source. */
+export function runCheck(ctx: AuditContext, check: Check, origin?: ClaimOrigin): CheckOutcome {
   switch (check.kind) {
     case 'training-cost':
       return checkTrainingCost(ctx, check);
@@ -44,8 +61,53 @@ export function runCheck(ctx: AuditContext, check: Check): CheckOutcome {
     case 'throughput':
       return checkThroughput(ctx, check);
     case 'cost-ratio':
-      return checkCostRatio(ctx, check);
+      return checkCostRatio(ctx, check, origin);
+    case 'measured-performance':
+      return checkMeasuredPerformance(ctx, check);
+    case 'training-flops':
+      return checkTrainingFlops(ctx, check);
   }
+}
+
+/** The number a check compares with its computed figure (the claim's main number). */
+function claimedOf(check: Check): { claimed: Claimed; tolerance?: number } | undefined {
+  const c = check as { claimed?: Claimed; claimedUsd?: Claimed; claimedRatio?: Claimed; tolerance?: number };
+  const claimed = c.claimed ?? c.claimedUsd ?? c.claimedRatio;
+  if (claimed === undefined) return undefined;
+  return c.tolerance === undefined ? { claimed } : { claimed, tolerance: c.tolerance };
+}
+
+/** A check's outcome as a result: what the claim is about, its qualifiers and sensitivity lines. */
+export function claimResult(
+  claim: { id: string; text: string; source: Parameters<typeof deviceSource>[0] },
+  check: Check,
+  outcome: CheckOutcome,
+): ClaimResult {
+  const { qualifiers, sensitivity, subject, ...rest } = outcome;
+  const lines = [...(sensitivity ?? [])];
+  const stated = claimedOf(check);
+  if (lines.length === 0 && stated && outcome.compared) {
+    const line = sensitivityLine(stated.claimed, outcome.compared.value, stated.tolerance);
+    if (line) lines.push(line);
+  }
+  const q: Qualifier[] = [...(qualifiers ?? [])];
+  const hedged = stated && typeof stated.claimed === 'object' && 'hedge' in stated.claimed;
+  if (hedged && lines.length > 0 && !q.some((x) => x.id === 'hedge'))
+    q.push({
+      id: 'hedge',
+      text: 'the verdict depends on how the hedge word is read: see the sensitivity line',
+    });
+  const about = subject ?? checkSubject[check.kind];
+  return {
+    id: claim.id,
+    kind: check.kind,
+    text: claim.text,
+    source: deviceSource(claim.source),
+    about: { subject: about, text: subjectText[about] },
+    ...rest,
+    qualifiers: q,
+    sensitivity: lines,
+  };
 }
 
 /** Parses a claims file and checks every valid claim; invalid ones are listed in `issues`. */
@@ -54,19 +116,17 @@ export function auditClaims(ctx: AuditContext, file: TextFile): AuditReport {
   const run: AuditContext =
     parsed.catalog === ctx.catalog
       ? ctx
-      : { ...ctx, catalog: parsed.catalog, estimator: createEstimator(parsed.catalog) };
+      : parsed.catalog.devices.length === ctx.catalog.devices.length
+        ? // Only API prices were added: the estimator's calibration does not read them.
+          { ...ctx, catalog: parsed.catalog }
+        : { ...ctx, catalog: parsed.catalog, estimator: createEstimator(parsed.catalog) };
   const issues = [...parsed.issues];
   const results: ClaimResult[] = [];
   for (const { index, claim } of parsed.claims) {
     try {
-      const outcome = runCheck(run, claim.check);
-      results.push({
-        id: claim.id,
-        kind: claim.check.kind,
-        text: claim.text,
-        source: deviceSource(claim.source),
-        ...outcome,
-      });
+      const origin: ClaimOrigin = { source: deviceSource(claim.source) };
+      if (claim.basedOn) origin.basedOn = deviceSource(claim.basedOn);
+      results.push(claimResult(claim, claim.check, runCheck(run, claim.check, origin)));
     } catch (error) {
       if (!(error instanceof ClearboxError)) throw error;
       issues.push({

@@ -231,7 +231,7 @@ describe('hardware-ratio', () => {
     expect(o.figures[0]?.value).toBeCloseTo(989.5 / 312, 10);
     expect(o.verdict).toBe('holds');
   });
-  it('B200 vs H100 "15x energy efficiency" is false (1.59× BF16/W, 3.18× FP4 against FP8)', () => {
+  it('B200 vs H100 "15x energy efficiency" read chip for chip is false (1.59× BF16/W, 3.18× FP4 against FP8)', () => {
     const o = check({
       kind: 'hardware-ratio',
       a: 'b200',
@@ -264,6 +264,39 @@ describe('hardware-ratio', () => {
     });
     expect(o.figures[0]?.inputs[0]).toMatchObject({ formula: 'dense peak / TDP (ESTIMATED power)' });
     expect(o.assumptions.join(' ')).toContain('ESTIMATE');
+  });
+  it('a vendor system-level figure repeated as a chip ratio is misleading, naming the system and workload it holds for', () => {
+    const o = check({
+      kind: 'hardware-ratio',
+      a: 'b200',
+      b: 'h100-sxm',
+      metric: 'flops-per-watt',
+      claimed: 15,
+      vendorScope: {
+        system: 'GB200 NVL72',
+        workload: 'FP4 inference of a 1.8T MoE',
+        figure: { value: 25, hedge: 'up-to' },
+        source: { title: 'NVIDIA GTC 2024', date: '2024-03' },
+      },
+    });
+    expect(o.verdict).toBe('misleading');
+    expect(o.explanation).toContain('GB200 NVL72');
+    expect(o.explanation).toContain('FP4 inference');
+    expect(o.qualifiers?.[0]?.id).toBe('vendor-scope');
+  });
+  it('Ascend 910C vs H100: no FP8/INT8 rows that set the 910C BF16 against the H100 FP8 (the catalog lacks the 910C figure)', () => {
+    const o = check({
+      kind: 'hardware-ratio',
+      a: 'ascend-910c',
+      b: 'h100-sxm',
+      metric: 'bf16-flops',
+      claimed: 0.79,
+    });
+    expect(o.verdict).toBe('holds');
+    expect(o.figures.map((f) => f.name)).not.toContain('ratio(bf16-flops, fp8)');
+    expect(o.figures.map((f) => f.name)).not.toContain('ratio(bf16-flops, int8)');
+    expect(o.explanation).not.toMatch(/fp8|int8/);
+    expect(o.assumptions.join(' ')).toContain('Not read at fp8, int8');
   });
   it('B200 "4.5× an H100" holds only comparing FP4 with FP8', () => {
     const o = check({ kind: 'hardware-ratio', a: 'b200', b: 'h100-sxm', metric: 'bf16-flops', claimed: 4.5 });
@@ -310,10 +343,21 @@ describe('feasibility', () => {
     expect(o.verdict).toBe('false');
     expect(o.explanation).toContain('does not fit');
   });
-  it('with streaming allowed it runs, slowly: holds on that basis; a speed floor makes it false', () => {
+  it('only by streaming from storage, far below a token per second: misleading, with the speed stated; a speed floor makes it false', () => {
     const o = check({ kind: 'feasibility', model: 'llama-3.1-70b', hardware: 'rtx-4090' });
-    expect(o.verdict).toBe('holds-on-basis');
+    const tps = o.figures.filter((f) => f.name === 'perUserTokensPerSecond').at(-1)?.value ?? 1;
+    expect(tps).toBeLessThan(1);
+    expect(o.verdict).toBe('misleading');
     expect(o.explanation).toContain('streaming');
+    expect(o.qualifiers?.map((q) => q.id)).toContain('speed-stated');
+    const named = check({
+      kind: 'feasibility',
+      model: 'llama-3.1-70b',
+      hardware: 'rtx-4090',
+      offload: 'stream:nvme',
+    });
+    expect(named.verdict).toBe('holds');
+    expect(named.qualifiers?.map((q) => q.id)).toContain('speed-stated');
     const fast = check({
       kind: 'feasibility',
       model: 'llama-3.1-70b',
@@ -400,14 +444,39 @@ describe('cost-ratio', () => {
       }).verdict,
     ).toBe('false');
   });
-  it('an amount: the hardware stage of the fleet basis against "above $500M"', () => {
+  it('an amount: the hardware stage of the fleet total of ownership against "above $500M"', () => {
     const o = runCheck(withDisclosures, {
       kind: 'cost-ratio',
-      a: { disclosure: 'deepseek-v3-reconstructed', basis: 'fleet-period', stages: ['hardware'] },
+      a: { disclosure: 'deepseek-v3-reconstructed', basis: 'fleet-ownership-total', stages: ['hardware'] },
       claimed: { atLeast: 500e6 },
     });
     expect(o.figures[0]?.value).toBe(1.6e9);
     expect(o.verdict).toBe('holds');
+  });
+  it("evidence only from the claim's own source (SemiAnalysis) is consistent-with-source, never a plain holds", () => {
+    const c: Check = {
+      kind: 'cost-ratio',
+      a: { disclosure: 'deepseek-v3-reconstructed', basis: 'fleet-ownership-total', stages: ['hardware'] },
+      claimed: { value: 500e6, hedge: 'over' },
+    };
+    const semi = {
+      title: 'SemiAnalysis',
+      url: 'https://semianalysis.com/2025/01/31/deepseek-debates',
+      date: '2025-01-31',
+    };
+    const o = runCheck(withDisclosures, c, {
+      source: { title: 'a briefing', date: '2025-02' },
+      basedOn: semi,
+    });
+    expect(o.verdict).not.toBe('holds');
+    expect(o.verdict).toBe('holds-on-basis');
+    expect(o.qualifiers?.map((q) => q.id)).toEqual(['consistent-with-source']);
+    expect(o.explanation).toContain('not independently verified');
+    // Another source for the claim: the same evidence is independent of it.
+    const other = runCheck(withDisclosures, c, {
+      source: { title: 'someone else', url: 'https://example.org/x', date: '2025-02' },
+    });
+    expect(other.verdict).toBe('holds');
   });
   it('names the evidence nobody has published: unverifiable', () => {
     const o = check({
@@ -422,5 +491,102 @@ describe('cost-ratio', () => {
     const o = check({ kind: 'cost-ratio', a: 'deepseek-v3-disclosed', b: 'gpt-4-epoch', claimed: 0.05 });
     expect(o.verdict).toBe('unverifiable');
     expect(o.figures).toEqual([]);
+  });
+});
+
+describe('measured-performance', () => {
+  const base = {
+    kind: 'measured-performance',
+    a: 'ascend-910c',
+    b: 'h100-sxm',
+    model: 'deepseek-v2',
+    count: 8,
+    weights: 'bf16',
+  } as const;
+  it('"910C at about 60% of an H100" is a measured inference result: plausible against the estimator at that workload, with the ratio', () => {
+    const o = check({ ...base, claimed: { value: 0.6, hedge: 'about' } });
+    expect(o.verdict).toBe('plausible');
+    const est = fig(o, 'estimatedRatio');
+    // Same model, count and batch on both: not the 0.79 peak ratio, and not an artefact of memory or interconnect.
+    expect(est.value).toBeGreaterThan(0.6);
+    expect(est.value).toBeLessThan(1.2);
+    expect(o.explanation).toContain(`${(100 * (0.6 / est.value)).toFixed(1)}%`);
+    expect(o.assumptions.join(' ')).toContain('not checked against them');
+  });
+  it('far above what the hardware allows, or far below the estimate: implausible', () => {
+    expect(check({ ...base, claimed: 5 }).verdict).toBe('implausible');
+    expect(check({ ...base, claimed: 0.05 }).verdict).toBe('implausible');
+  });
+  it('published measurements of both devices on the same workload decide when the catalog has them', () => {
+    const o = check({
+      kind: 'measured-performance',
+      a: 'h200',
+      b: 'h100-sxm',
+      model: 'llama-2-70b',
+      claimed: { value: 1.27, hedge: 'about' },
+    });
+    // MLPerf v4.0 Offline: 27,738.3 over 8 H200 against 21,805.8 over 8 H100.
+    expect(fig(o, 'measuredRatio').value).toBeCloseTo(27738.3 / 21805.8, 6);
+    expect(o.verdict).toBe('plausible');
+  });
+  it('a claim about measured performance cannot be encoded as a spec-sheet ratio', async () => {
+    const { parseClaims } = await import('./parse-claims.ts');
+    const text = `version: 1
+claims:
+  - id: x
+    text: "910C at 60% of an H100"
+    source: { title: t, date: 2025-02 }
+    about: measured-performance
+    check: { kind: hardware-ratio, a: ascend-910c, b: h100-sxm, metric: bf16-flops, claimed: 0.6 }
+`;
+    const parsed = parseClaims({ path: 'c.yaml', text }, catalog);
+    expect(parsed.claims).toEqual([]);
+    expect(parsed.issues[0]?.message).toContain('claims about different quantities are not compared');
+  });
+});
+
+describe('training-flops (a model and a token count, no hardware)', () => {
+  it('Llama 3.1 405B: 3.8e25 FLOPs on 15.6T tokens holds (6 · N · D from the architecture)', () => {
+    const o = check({ kind: 'training-flops', model: 'llama-3.1-405b', tokens: 15.6e12, claimed: 3.8e25 });
+    const n = countParameters(findModel(catalog, 'llama-3.1-405b').architecture).activeMatmul;
+    expect(fig(o, 'trainingFlops').value).toBeCloseTo(6 * n * 15.6e12, -20);
+    expect(o.verdict).toBe('holds');
+  });
+  it('a mixture of experts counted on all its parameters holds only on that basis; ten times off is false', () => {
+    const p = countParameters(findModel(catalog, 'deepseek-v3').architecture);
+    const dense = check({
+      kind: 'training-flops',
+      model: 'deepseek-v3',
+      tokens: 14.8e12,
+      claimed: 6 * p.total * 14.8e12,
+    });
+    expect(dense.verdict).toBe('holds-on-basis');
+    expect(
+      check({ kind: 'training-flops', model: 'deepseek-v3', tokens: 14.8e12, claimed: 3.3e25 }).verdict,
+    ).toBe('false');
+  });
+});
+
+describe('hedge words', () => {
+  const v2 = {
+    kind: 'price-ratio',
+    a: { price: 'deepseek-v2-chat-2024-05', side: 'blended' },
+    b: { price: 'gpt-4-turbo-2024-04', side: 'blended' },
+  } as const;
+  it('"about 1%" at 1.15% blended holds, with the sensitivity line; as a bare ±10% figure it does not', () => {
+    const about = runCheck(ctx, { ...v2, claimed: { value: 0.01, hedge: 'about' } });
+    expect(about.verdict).toBe('holds');
+    expect(about.sensitivity?.[0]).toMatch(/holds if 'about' allows ±15\.\d%/);
+    expect(runCheck(ctx, { ...v2, claimed: 0.01 }).verdict).toBe('holds-on-basis');
+  });
+  it('"nearly" above the figure holds in the loose sense and says the strict one fails', () => {
+    const o = runCheck(ctx, { ...v2, claimed: { value: 0.01, hedge: 'nearly' } });
+    expect(o.verdict).toBe('holds');
+    expect(o.sensitivity?.[0]).toContain('strict sense');
+  });
+  it("a claim may override the word's tolerance", () => {
+    expect(runCheck(ctx, { ...v2, claimed: { value: 0.01, hedge: 'about' }, tolerance: 0.1 }).verdict).toBe(
+      'holds-on-basis',
+    );
   });
 });

@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { engineSchema, weightFormatSchema } from '../catalog/calibration-schema.ts';
 import { type Catalog, findDevice, findModel, findPrice } from '../catalog/catalog.ts';
 import { closestIds } from '../catalog/closest.ts';
+import { apiPriceSchema } from '../catalog/price-schema.ts';
 import { deviceSchema, sourceSchema } from '../catalog/schema.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
+import { hedges } from './claimed.ts';
+import { type ClaimSubject, claimSubjects } from './verdict.ts';
 
 /**
  * Claims format, version 1 (a public contract: the names below are the ones users write).
@@ -20,8 +23,12 @@ export const claimedSchema = z.union(
     z.tuple([finite, finite]).refine(([lo, hi]) => lo <= hi, 'expected [low, high] with low ≤ high'),
     z.strictObject({ atLeast: finite }),
     z.strictObject({ atMost: finite }),
+    /** A number with the hedge word the claim uses ("about", "nearly", ...): see `hedges`. */
+    z.strictObject({ value: finite, hedge: z.enum(hedges) }),
   ],
-  { error: 'expected a number, [low, high], { atLeast: x } or { atMost: x }' },
+  {
+    error: `expected a number, [low, high], { atLeast: x }, { atMost: x } or { value: x, hedge: ${hedges.join(' | ')} }`,
+  },
 );
 
 export const priceSides = ['input', 'cached-input', 'output', 'blended'] as const;
@@ -44,6 +51,8 @@ export const checkKinds = [
   'feasibility',
   'throughput',
   'cost-ratio',
+  'measured-performance',
+  'training-flops',
 ] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
@@ -77,6 +86,17 @@ function disclosureRef(ids: ClaimIds) {
 }
 
 const tolerance = z.number().gt(0).lt(1).optional();
+
+/** The system and workload a vendor's figure was measured on (e.g. GB200 NVL72, FP4, LLM inference). */
+export const vendorScopeSchema = z.strictObject({
+  /** The system the vendor measured (a rack, a node), e.g. "GB200 NVL72 (72 GPUs, 36 Grace CPUs)". */
+  system: z.string().min(1),
+  /** The workload and precision, e.g. "LLM inference, FP4, 1.8T-parameter MoE". */
+  workload: z.string().min(1),
+  /** The vendor's figure for that system and workload. */
+  figure: claimedSchema.optional(),
+  source: sourceSchema,
+});
 const dtype = z.enum(['bf16', 'fp16', 'fp8']).optional();
 const engine = engineSchema.optional();
 const offload = z
@@ -171,6 +191,11 @@ export function checkSchema(ids: ClaimIds) {
         metric: z.enum(hardwareMetrics),
         claimed: claimedSchema,
         tolerance,
+        /**
+         * Where the claimed figure comes from when it is a vendor's system-level, workload-specific
+         * figure repeated as a chip comparison: what it was measured on, and whose figure it is.
+         */
+        vendorScope: vendorScopeSchema.optional(),
       }),
       z.strictObject({
         kind: z.literal('feasibility'),
@@ -218,6 +243,37 @@ export function checkSchema(ids: ClaimIds) {
           path: ['claimedRatio'],
         }),
       z.strictObject({
+        kind: z.literal('measured-performance'),
+        /** The device the claim measures, and the one it is measured against ("a performs at x of b"). */
+        a: hardware,
+        b: hardware,
+        /** The workload the measurement ran: a model served (inference), with its shape. */
+        model,
+        /** Devices per replica on both sides (default: the larger of the two smallest counts that hold the model). */
+        count: z.number().int().positive().optional(),
+        /** Concurrent sequences on both sides (default: the smaller of the two largest batches that fit). */
+        batch: z.number().int().positive().optional(),
+        weights: weightFormatSchema.optional(),
+        versusWeights: weightFormatSchema.optional(),
+        engine,
+        input: tokens.optional(),
+        output: tokens.optional(),
+        /** per-device: aggregate output tokens/s per device at the largest batch; user: one user's speed. */
+        per: z.enum(['device', 'user']).optional(),
+        /** Claimed ratio a / b of the measured performance. */
+        claimed: claimedSchema,
+        tolerance,
+      }),
+      z.strictObject({
+        kind: z.literal('training-flops'),
+        /** Training compute stated for a model and a token count, with no hardware. */
+        model,
+        tokens: positive,
+        /** Claimed training FLOPs. */
+        claimed: claimedSchema,
+        tolerance,
+      }),
+      z.strictObject({
         kind: z.literal('cost-ratio'),
         a: disclosureSide,
         /** Absent: `claimed` is an amount in USD of a's basis rather than a ratio. */
@@ -231,21 +287,65 @@ export function checkSchema(ids: ClaimIds) {
   );
 }
 
+/** The quantity each check kind compares (a claim about another quantity is not checked by it). */
+export const checkSubject: Record<CheckKind, ClaimSubject> = {
+  'training-cost': 'cost-on-basis',
+  'training-compute': 'training-compute',
+  'training-flops': 'training-compute',
+  'activation-ratio': 'architecture',
+  'price-ratio': 'price',
+  'price-change': 'price',
+  'hardware-ratio': 'peak-spec',
+  feasibility: 'deployability',
+  throughput: 'measured-performance',
+  'cost-ratio': 'cost-on-basis',
+  'measured-performance': 'measured-performance',
+};
+
+const suggestion: Partial<Record<ClaimSubject, string>> = {
+  'measured-performance': 'measured-performance (or throughput)',
+  'peak-spec': 'hardware-ratio',
+  price: 'price-ratio or price-change',
+  'cost-on-basis': 'cost-ratio or training-cost',
+  'training-compute': 'training-compute or training-flops',
+};
+
 export function claimSchema(ids: ClaimIds) {
-  return z.strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lower-case id like v3-activation'),
-    text: z.string().min(1),
-    source: sourceSchema,
-    check: checkSchema(ids),
-    notes: z.string().optional(),
-  });
+  return z
+    .strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lower-case id like v3-activation'),
+      text: z.string().min(1),
+      source: sourceSchema,
+      /** What the claim is about; the check must compare that quantity. */
+      about: z.enum(claimSubjects).optional(),
+      /**
+       * The estimate the claim repeats, when its source is a secondary one (a briefing quoting
+       * SemiAnalysis): evidence from this source is not independent of the claim.
+       */
+      basedOn: sourceSchema.optional(),
+      check: checkSchema(ids),
+      notes: z.string().optional(),
+    })
+    .superRefine((claim, ctx) => {
+      const compares = checkSubject[claim.check.kind];
+      if (claim.about === undefined || claim.about === compares) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['check', 'kind'],
+        message: `the claim is about ${claim.about} but a ${claim.check.kind} check compares ${compares}: claims about different quantities are not compared (use ${suggestion[claim.about] ?? 'a check of that quantity'})`,
+      });
+    });
 }
 
-/** The whole file; `devices` adds hardware the claims name that the catalog lacks (e.g. "a 4 GB GPU"). */
+/**
+ * The whole file; `devices` adds hardware the claims name that the catalog lacks (e.g. "a 4 GB GPU"),
+ * `prices` API price list entries (catalog price format) the claims name, each with its source.
+ */
 export function claimsFileSchema(ids: ClaimIds) {
   return z.strictObject({
     version: z.literal(1),
     devices: z.array(deviceSchema).optional(),
+    prices: z.array(apiPriceSchema).optional(),
     claims: z.array(claimSchema(ids)),
   });
 }
@@ -254,6 +354,7 @@ export function claimsFileSchema(ids: ClaimIds) {
 export const claimsEnvelopeSchema = z.strictObject({
   version: z.literal(1),
   devices: z.array(z.unknown()).optional(),
+  prices: z.array(z.unknown()).optional(),
   claims: z.array(z.unknown()),
 });
 

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import type { Catalog } from '../catalog/catalog.ts';
 import { parseYamlOrJson, type TextFile, type ValidationIssue, validateWith } from '../catalog/parse.ts';
+import { type ApiPrice, apiPriceSchema } from '../catalog/price-schema.ts';
 import { type Device, deviceSchema } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { type Claim, claimSchema, claimsEnvelopeSchema, claimsFileSchema } from './claim-schema.ts';
@@ -10,7 +11,7 @@ export interface ParsedClaims {
   claims: Array<{ index: number; claim: Claim }>;
   /** Every problem found, each with file, line and field path; valid claims are kept regardless. */
   issues: ValidationIssue[];
-  /** The catalog plus the devices the file defines. */
+  /** The catalog plus the devices and prices the file defines. */
   catalog: Catalog;
 }
 
@@ -48,9 +49,25 @@ export function parseClaims(
     known.add(parsed.data.id);
     devices.push(parsed.data);
   }
-  const extended: Catalog = devices.length
-    ? { ...catalog, devices: [...catalog.devices, ...devices] }
-    : catalog;
+  const prices: ApiPrice[] = [];
+  const knownPrices = new Set(catalog.prices.map((p) => p.id));
+  for (const raw of envelope.data.prices ?? []) {
+    const parsed = apiPriceSchema.safeParse(raw);
+    if (!parsed.success) continue; // reported with its line by the whole-file validation below
+    if (knownPrices.has(parsed.data.id)) {
+      issues.push({
+        where: `${file.path} prices (entry "${parsed.data.id}")`,
+        message: `price id "${parsed.data.id}" is already in the catalog`,
+      });
+      continue;
+    }
+    knownPrices.add(parsed.data.id);
+    prices.push(parsed.data);
+  }
+  const extended: Catalog =
+    devices.length || prices.length
+      ? { ...catalog, devices: [...catalog.devices, ...devices], prices: [...catalog.prices, ...prices] }
+      : catalog;
   const ids = { catalog: extended, disclosures };
   const whole = validateWith(claimsFileSchema(ids), data, file);
   if (!whole.success) issues.push(...whole.issues);

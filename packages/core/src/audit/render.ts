@@ -7,6 +7,7 @@ import { type Verdict, verdicts } from './verdict.ts';
 export const verdictStyle: Record<Verdict, { icon: string; cls: string; label: string }> = {
   holds: { icon: '✔', cls: 'ok', label: 'holds' },
   'holds-on-basis': { icon: '◐', cls: 'warn', label: 'holds on a basis' },
+  plausible: { icon: '≈', cls: 'ok', label: 'plausible' },
   misleading: { icon: '⚠', cls: 'warn', label: 'misleading' },
   false: { icon: '✘', cls: 'bad', label: 'false' },
   implausible: { icon: '⛔', cls: 'bad', label: 'implausible' },
@@ -24,9 +25,19 @@ function summaryLine(report: AuditReport): string {
 export function auditHtml(report: AuditReport, footer?: string): string {
   const rows = report.results.map((r) => {
     const s = verdictStyle[r.verdict];
-    const badge = `<span class="badge ${s.cls}">${s.icon} ${escapeHtml(s.label)}</span>`;
+    const badge = `<span class="badge ${s.cls}">${s.icon} ${escapeHtml(s.label)}</span>${r.qualifiers
+      .map((q) => ` <span class="badge muted" title="${escapeHtml(q.text)}">${escapeHtml(q.id)}</span>`)
+      .join('')}`;
     const source = `${r.source.url ? `<a href="${escapeHtml(r.source.url)}">${escapeHtml(r.source.title)}</a>` : escapeHtml(r.source.title)} (${escapeHtml(r.source.date)})`;
-    const detail = `<details><summary>${escapeHtml(r.text)}</summary><p>${escapeHtml(r.explanation)}</p>${
+    const detail = `<details><summary>${escapeHtml(r.text)}</summary><p class="note">About: ${escapeHtml(r.about.text)}</p><p>${escapeHtml(r.explanation)}</p>${
+      r.qualifiers.length
+        ? `<ul class="note">${r.qualifiers.map((q) => `<li>${escapeHtml(q.id)}: ${escapeHtml(q.text)}</li>`).join('')}</ul>`
+        : ''
+    }${
+      r.sensitivity.length
+        ? `<p class="note">Sensitivity:</p><ul class="note">${r.sensitivity.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
+        : ''
+    }${
       r.assumptions.length
         ? `<p class="note">Assumptions that would change the verdict:</p><ul class="note">${r.assumptions.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>`
         : ''
@@ -63,7 +74,8 @@ export function auditMarkdown(report: AuditReport): string {
     '| claim | check | verdict |',
     '| --- | --- | --- |',
     ...report.results.map(
-      (r) => `| ${cell(r.id)} | ${r.kind} | ${verdictStyle[r.verdict].icon} ${r.verdict} |`,
+      (r) =>
+        `| ${cell(r.id)} | ${r.kind} | ${verdictStyle[r.verdict].icon} ${r.verdict}${r.qualifiers.length ? ` (${r.qualifiers.map((q) => q.id).join(', ')})` : ''} |`,
     ),
     '',
   ];
@@ -73,9 +85,13 @@ export function auditMarkdown(report: AuditReport): string {
       '',
       `> ${r.text}`,
       '',
+      `About: ${r.about.text}.`,
+      '',
       r.explanation,
       '',
     );
+    if (r.qualifiers.length) lines.push(...r.qualifiers.map((q) => `- **${q.id}**: ${q.text}`), '');
+    if (r.sensitivity.length) lines.push('Sensitivity:', ...r.sensitivity.map((l) => `- ${l}`), '');
     if (r.figures.length)
       lines.push(...r.figures.map((f) => `- \`${f.name}\` = ${formatFigure(f)} (${f.formula})`), '');
     if (r.assumptions.length)

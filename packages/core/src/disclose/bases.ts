@@ -1,5 +1,5 @@
 import { type Figure, figure, given, named } from '../figure/figure.ts';
-import { DAYS_PER_YEAR } from './dates.ts';
+import { DAYS_PER_YEAR, dayNumber } from './dates.ts';
 import { occurrences, ownedRatesFor, type ResolvedDisclosure, type ResolvedItem } from './resolve.ts';
 import type { Stage } from './schema.ts';
 
@@ -12,6 +12,7 @@ export const BASIS_IDS = [
   'full-development',
   'lifecycle',
   'fleet-period',
+  'fleet-ownership-total',
 ] as const;
 export type BasisId = (typeof BASIS_IDS)[number];
 
@@ -103,6 +104,89 @@ function plan(
 }
 
 const unallocated = given('share', 1, 'fraction', [], 'fleet basis: the whole item, not allocated');
+
+/**
+ * Share of a capital amount spent evenly over [from, to] and depreciated straight-line over `life`
+ * days that falls in [start, end): the integral of the depreciation rate over the period, by month.
+ */
+export function depreciationShare(
+  from: number,
+  to: number,
+  lifeDays: number,
+  start: number,
+  end: number,
+): number {
+  const steps = Math.max(1, Math.round((to - from) / 30));
+  let share = 0;
+  for (let i = 0; i < steps; i++) {
+    // Tranche i, bought at the middle of its slice, worth 1/steps, depreciated over [bought, bought + life).
+    const bought = steps === 1 ? from : from + ((i + 0.5) * (to - from)) / steps;
+    const overlap = Math.max(0, Math.min(end, bought + lifeDays) - Math.max(start, bought));
+    share += overlap / lifeDays / steps;
+  }
+  return share;
+}
+
+/** A fleet item's part of the period: depreciation in the period, a multi-year total's share, or the item as stated. */
+function fleetPeriodTerm(
+  r: ResolvedItem,
+  start: number,
+  end: number,
+  days: number,
+  spanText: string,
+): BasisTerm {
+  const schedule = r.item.capexSchedule;
+  const covers = r.item.coversYears;
+  if (!schedule && covers === undefined) {
+    const t = term(r, days, spanText, false, unallocated);
+    if ((r.item.recurrence ?? 'once') === 'once')
+      t.figure = {
+        ...t.figure,
+        note: 'no capexSchedule or coversYears: the whole amount is counted in the period',
+      };
+    return t;
+  }
+  let share: number;
+  let cashShare: number;
+  let formula: string;
+  let inputs: Figure['inputs'];
+  if (schedule) {
+    const from = dayNumber(schedule.from);
+    const to = dayNumber(schedule.to ?? schedule.from, schedule.to !== undefined);
+    const lifeDays = schedule.usefulLifeYears * DAYS_PER_YEAR;
+    share = depreciationShare(from, to, lifeDays, start, end);
+    // Cash: the part of the spending that falls in the period.
+    cashShare =
+      to > from
+        ? Math.max(0, Math.min(end, to) - Math.max(start, from)) / (to - from)
+        : from >= start && from < end
+          ? 1
+          : 0;
+    formula = 'capital · straight-line depreciation falling in the period (spent evenly over the schedule)';
+    inputs = [
+      r.cost,
+      named('spent', `${schedule.from} to ${schedule.to ?? schedule.from}`),
+      named('usefulLifeYears', schedule.usefulLifeYears, 'years'),
+      named('periodDays', days, 'days'),
+      named('share in period', share),
+    ];
+  } else {
+    share = days / DAYS_PER_YEAR / (covers as number);
+    cashShare = share;
+    formula = 'multi-year total · period years / years covered';
+    inputs = [r.cost, named('coversYears', covers as number, 'years'), named('periodDays', days, 'days')];
+  }
+  const value = r.cost.value * share;
+  return {
+    item: r.index,
+    stage: r.item.stage,
+    class: r.item.class,
+    value,
+    cash: r.cost.value * cashShare,
+    factors: [r.index],
+    figure: figure({ name: r.item.id, value, unit: 'USD', formula, inputs }),
+  };
+}
 
 /** The terms of every accounting basis, computed from the same items. */
 export function planBases(rd: ResolvedDisclosure, lifecycleYears: number): BasisPlan[] {
@@ -253,12 +337,24 @@ export function planBases(rd: ResolvedDisclosure, lifecycleYears: number): Basis
   );
 
   const fleet = items.filter((r) => r.kind === 'cost' && r.level === 'fleet');
+  const start = dayNumber(d.period.start);
+  const end = dayNumber(d.period.end, true) + 1;
   plans.push(
     plan(
       'fleet-period',
       'Fleet period cost',
-      'company-wide capex and opex of the period, not allocated to any model: the basis that reconciles to financial statements',
-      fleet.map((r) => term(r, rd.periodDays, period, false, unallocated)),
+      `company-wide cost of the period (${rd.periodDays} days), not allocated to any model: the depreciation of fleet capital that falls in the period plus the period's share of operating costs; the basis that reconciles to a period's financial statements`,
+      fleet.map((r) => fleetPeriodTerm(r, start, end, rd.periodDays, period)),
+      items,
+      fleet.length === 0 ? 'no fleet-level items' : undefined,
+    ),
+  );
+  plans.push(
+    plan(
+      'fleet-ownership-total',
+      'Fleet total cost of ownership (multi-year, company-wide: not a period cost, not a model cost)',
+      'every fleet capital amount in full plus every fleet operating amount over all the years it covers: what owning the fleet costs over its life, never comparable with a model cost',
+      fleet.map((r) => term(r, rd.periodDays, period, true, unallocated)),
       items,
       fleet.length === 0 ? 'no fleet-level items' : undefined,
     ),

@@ -9,7 +9,8 @@ import { formatNumber } from '../figure/explain.ts';
 import { type Figure, figure, given, named } from '../figure/figure.ts';
 import type { ResolvedDisclosure, ResolvedItem } from './resolve.ts';
 
-export type Severity = 'ok' | 'info' | 'warn' | 'bad';
+/** `not-independent`: the check compared the disclosure with a figure from the disclosure's own source. */
+export type Severity = 'ok' | 'info' | 'warn' | 'bad' | 'not-independent';
 
 /** One cross-check of the disclosure against physics or the market, explained with Figures. */
 export interface Finding {
@@ -281,16 +282,30 @@ function energyFindings(catalog: Catalog, rd: ResolvedDisclosure): Finding[] {
 function unitPriceFindings(rd: ResolvedDisclosure): Finding[] {
   const groups = new Map<
     string,
-    { r: ResolvedItem; range: { low: number; high: number; what: string }; ids: string[] }
+    {
+      r: ResolvedItem;
+      range: { low: number; high: number; what: string; source: { title: string; url?: string | undefined } };
+      ids: string[];
+    }
   >();
   for (const r of rd.items) {
     if (r.pricedBy !== 'stated' || !r.device || !r.unitPriceUsd) continue;
     const prices = r.device.prices;
     const range =
       r.item.unit === 'GPU-hours'
-        ? prices?.rentalUsdPerHour && { ...prices.rentalUsdPerHour, what: 'rental USD/GPU-h' }
+        ? prices?.rentalUsdPerHour && {
+            low: prices.rentalUsdPerHour.low,
+            high: prices.rentalUsdPerHour.high,
+            source: prices.rentalUsdPerHour.source,
+            what: 'rental USD/GPU-h',
+          }
         : r.item.unit === 'GPUs'
-          ? prices?.purchaseUsd && { ...prices.purchaseUsd, what: 'purchase USD/GPU' }
+          ? prices?.purchaseUsd && {
+              low: prices.purchaseUsd.low,
+              high: prices.purchaseUsd.high,
+              source: prices.purchaseUsd.source,
+              what: 'purchase USD/GPU',
+            }
           : undefined;
     if (!range) continue;
     const key = `${r.device.id}|${r.item.unit}|${r.unitPriceUsd.value}`;
@@ -301,6 +316,8 @@ function unitPriceFindings(rd: ResolvedDisclosure): Finding[] {
   return [...groups.values()].map(({ r, range, ids }) => {
     const price = r.unitPriceUsd as Figure;
     const device = r.device as Device;
+    const circular = range.source !== undefined && sameDocument(range.source, r.item.source);
+    if (circular) return notIndependent(rd, r, range, ids, price, device);
     const ratio = figure({
       name: 'unitPriceOverMarket',
       value: price.value / ((range.low + range.high) / 2),
@@ -328,6 +345,79 @@ function unitPriceFindings(rd: ResolvedDisclosure): Finding[] {
       items: ids,
     };
   });
+}
+
+function urlKey(url: string | undefined): string | undefined {
+  return url
+    ?.toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/[#?].*$/, '')
+    .replace(/\/+$/, '');
+}
+
+/** Same publication: same address, or (without addresses) the same title. */
+function sameDocument(
+  a: { title: string; url?: string | undefined },
+  b: { title: string; url?: string | undefined },
+) {
+  const ua = urlKey(a.url);
+  const ub = urlKey(b.url);
+  return ua && ub ? ua === ub : a.title.trim().toLowerCase() === b.title.trim().toLowerCase();
+}
+
+/**
+ * The catalog's market range comes from the disclosure's own source: comparing them proves nothing.
+ * Say so, and show what the same quantity costs at the top of the item's own stated range.
+ */
+function notIndependent(
+  rd: ResolvedDisclosure,
+  r: ResolvedItem,
+  range: { low: number; high: number; what: string; source?: { title: string; url?: string | undefined } },
+  ids: string[],
+  price: Figure,
+  device: Device,
+): Finding {
+  // The final run when it is among the items (what a headline cost is about), else the one-off items.
+  const grouped = rd.items.filter((x) => ids.includes(x.item.id) && (x.item.recurrence ?? 'once') === 'once');
+  const run = grouped.filter((x) => x.item.stage === 'final-run');
+  const counted = run.length > 0 ? run : grouped;
+  const quantity = counted.reduce((s, x) => s + (x.item.quantity ?? 0), 0);
+  const what =
+    run.length > 0
+      ? `final run's ${formatNumber(quantity)} ${r.item.unit}`
+      : `${formatNumber(quantity)} ${r.item.unit}`;
+  const u = r.item.uncertainty;
+  const highFactor =
+    u?.highFactor ?? (u?.high !== undefined && r.cost.value > 0 ? u.high / r.cost.value : undefined);
+  const figures: Figure[] = [price];
+  let alternative = '';
+  if (highFactor !== undefined && highFactor > 1 && quantity > 0) {
+    const altPrice = given(
+      'unitPriceAtRangeTop',
+      price.value * highFactor,
+      'USD',
+      [],
+      `top of the item's own range (× ${highFactor})${u?.note ? `: ${u.note}` : ''}`,
+    );
+    const total = figure({
+      name: 'totalAtRangeTop',
+      value: altPrice.value * quantity,
+      unit: 'USD',
+      formula: `${r.item.unit} of ${counted.map((x) => x.item.id).join(', ')} · unit price at the top of the range`,
+      inputs: [named('quantity', quantity, r.item.unit ?? ''), altPrice],
+    });
+    figures.push(altPrice, total);
+    alternative = `; at the top of the item's own range ($${formatNumber(altPrice.value)}${r.item.unit === 'GPU-hours' ? '/GPU-h' : ''}${u?.note ? `, ${u.note}` : ''}) the ${what} cost $${formatNumber(total.value)} instead of $${formatNumber(price.value * quantity)}`;
+  }
+  return {
+    id: `unit-price-${device.id}-${r.item.unit}`,
+    check: 'unit-price',
+    severity: 'not-independent',
+    message: `not independent: the catalog's ${range.what} for ${device.id} ($${formatNumber(range.low)}–${formatNumber(range.high)}) comes from the disclosure's own source (${range.source?.title ?? 'the same document'}), so agreeing with it confirms nothing${alternative}`,
+    figures,
+    items: ids,
+  };
 }
 
 function imputedFindings(rd: ResolvedDisclosure): Finding[] {

@@ -77,6 +77,7 @@ describe('DeepSeek-V3 reconstructed', () => {
         'final-run-owned-straight-line',
         'final-run-rental',
         'fleet-period',
+        'fleet-ownership-total',
         'full-development',
         'lifecycle',
       ].sort(),
@@ -436,7 +437,7 @@ describe('clearbox disclose init template', () => {
   it('validates and evaluates as it stands, with no flag but the ones it means', () => {
     const d = parseDisclosure({ path: 'template.yaml', text: DISCLOSURE_TEMPLATE });
     const r = evaluateDisclosure(catalog, d, { estimator, draws: 500 });
-    expect(r.unavailableBases.map((u) => u.id)).toEqual(['fleet-period']);
+    expect(r.unavailableBases.map((u) => u.id)).toEqual(['fleet-period', 'fleet-ownership-total']);
     expect(r.flags.map((f) => f.id)).toEqual([]);
   });
 });

@@ -24,8 +24,12 @@ export type Stage = z.output<typeof stageSchema>;
 /** Currencies with dated exchange rates in the catalog (catalog/prices/fx.yaml). */
 export const disclosureCurrencySchema = z.enum(['USD', 'CNY', 'EUR']);
 
-/** FinOps FOCUS's four cost metrics: list, contracted (negotiated), billed (cash, invoice), effective (amortized). */
-export const priceBasisSchema = z.enum(['list', 'contracted', 'billed', 'effective']);
+/**
+ * FinOps FOCUS's four cost metrics: list, contracted (negotiated), billed (cash, invoice), effective
+ * (amortized); plus `notional`: a price assumed for illustration that nobody quoted or paid (DeepSeek's
+ * "assuming the rental price of the H800 is $2 per GPU hour" on hardware it owned).
+ */
+export const priceBasisSchema = z.enum(['list', 'contracted', 'billed', 'effective', 'notional']);
 export const provisionSchema = z.enum(['owned', 'leased', 'cloud-on-demand', 'cloud-committed']);
 export const evidenceSchema = z.enum(['disclosed', 'estimated', 'third-party', 'imputed']);
 export const depreciationSchema = z.enum(['straight-line', 'economic']);
@@ -114,6 +118,18 @@ export const ownedHardwareSchema = z.strictObject({
   interconnectShare: z.number().min(0).lt(1, 'interconnectShare must be below 1').optional(),
 });
 
+/**
+ * Fleet capital spent evenly from `from` to `to` (default: `from`) and depreciated straight-line over
+ * `usefulLifeYears`: the fleet-period basis charges the depreciation that falls in the period.
+ */
+export const capexScheduleSchema = z.strictObject({
+  from: date,
+  to: date.optional(),
+  usefulLifeYears: z
+    .number({ error: 'usefulLifeYears must be a number' })
+    .positive('useful life must be greater than zero years'),
+});
+
 export const itemSchema = z
   .strictObject({
     id,
@@ -150,6 +166,10 @@ export const itemSchema = z
     /** Cost shared with other models or uses: needs an allocation key. */
     shared: z.boolean().optional(),
     owned: ownedHardwareSchema.optional(),
+    /** When and over what life a fleet capital amount is depreciated (fleet-period basis). */
+    capexSchedule: capexScheduleSchema.optional(),
+    /** The amount is a total over this many years (e.g. a 4-year ownership cost): a period basis takes its share. */
+    coversYears: z.number().positive('coversYears must be above 0').optional(),
     notes: z.string().optional(),
   })
   .superRefine((item, ctx) => {
@@ -171,6 +191,20 @@ export const itemSchema = z
       });
     if (item.revenueBasis !== undefined && item.kind !== 'revenue')
       ctx.addIssue({ code: 'custom', path: ['revenueBasis'], message: 'revenueBasis is for kind: revenue' });
+    if (item.capexSchedule !== undefined && item.amount === undefined && item.unitPrice === undefined)
+      ctx.addIssue({ code: 'custom', path: ['capexSchedule'], message: 'a capex schedule needs an amount' });
+    if (item.capexSchedule?.to !== undefined && item.capexSchedule.to < item.capexSchedule.from)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capexSchedule', 'to'],
+        message: `dates out of order: capexSchedule.to (${item.capexSchedule.to}) is before from (${item.capexSchedule.from})`,
+      });
+    if (item.capexSchedule !== undefined && item.coversYears !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['coversYears'],
+        message: 'give capexSchedule (capital, depreciated) or coversYears (a multi-year total), not both',
+      });
     if (item.owned !== undefined && item.stage !== 'hardware')
       ctx.addIssue({ code: 'custom', path: ['owned'], message: 'owned hardware belongs in stage: hardware' });
     if (item.owned !== undefined && (item.unit !== 'GPUs' || item.unitPrice === undefined))

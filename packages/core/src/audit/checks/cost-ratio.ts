@@ -1,10 +1,12 @@
 import { figure } from '../../figure/figure.ts';
+import type { ClaimOrigin } from '../audit.ts';
 import type { CheckOf, DisclosureSide } from '../claim-schema.ts';
-import { type Claimed, DEFAULT_POINT_TOLERANCE, describeClaimed, matchClaimed } from '../claimed.ts';
+import { type Claimed, claimedInterval, describeClaimed, matchClaimed } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
 import type { CheckOutcome } from '../verdict.ts';
 import { claimedFigure, num } from './common.ts';
 import { basisTotal, type DisclosureRef } from './disclosure-bases.ts';
+import { onlyClaimSource } from './independence.ts';
 
 const DEFAULT_BASIS = 'final-run-rental';
 
@@ -17,11 +19,9 @@ function refOf(side: DisclosureSide, basis: string): DisclosureRef | { unavailab
 }
 
 /** Whether the claim is compatible with some value in [low, high] (the disclosures' uncertainty range). */
-function overlaps(claimed: Claimed, low: number, high: number, tolerance = DEFAULT_POINT_TOLERANCE): boolean {
-  if (typeof claimed === 'number')
-    return claimed * (1 - tolerance) <= high && claimed * (1 + tolerance) >= low;
-  if (Array.isArray(claimed)) return claimed[0] <= high && claimed[1] >= low;
-  return 'atLeast' in claimed ? high >= claimed.atLeast : low <= claimed.atMost;
+function overlaps(claimed: Claimed, low: number, high: number, tolerance?: number): boolean {
+  const [lo, hi] = claimedInterval(claimed, tolerance);
+  return lo <= high && hi >= low;
 }
 
 function describe(ref: DisclosureRef): string {
@@ -29,7 +29,11 @@ function describe(ref: DisclosureRef): string {
 }
 
 /** Ratio of two disclosures' costs on a basis (or one disclosure's cost in USD), via the Disclose engine. */
-export function checkCostRatio(ctx: AuditContext, check: CheckOf<'cost-ratio'>): CheckOutcome {
+export function checkCostRatio(
+  ctx: AuditContext,
+  check: CheckOf<'cost-ratio'>,
+  origin?: ClaimOrigin,
+): CheckOutcome {
   const basis = check.basis ?? DEFAULT_BASIS;
   const a = refOf(check.a, basis);
   const b = check.b === undefined ? undefined : refOf(check.b, basis);
@@ -89,12 +93,28 @@ export function checkCostRatio(ctx: AuditContext, check: CheckOf<'cost-ratio'>):
   const figures = [value, claimed];
   const bases = [...new Set([ra.basis, ...(b ? [(b as DisclosureRef).basis] : [])])].join(' and ');
   const assumptions = [`The basis (${bases}): another accounting basis gives a different total.`];
+  const circular = onlyClaimSource(value, origin);
+  if (match.holds && circular)
+    return {
+      verdict: 'holds-on-basis',
+      explanation: `${head} That matches the claimed ${said}, but the only evidence is the claim's own source (${circular.title}): the claim is consistent with its source, not independently verified.`,
+      figures,
+      assumptions: [...assumptions, `That ${circular.title} is right: no independent figure was found.`],
+      qualifiers: [
+        {
+          id: 'consistent-with-source',
+          text: `the only evidence is the claim's own source (${circular.title})`,
+        },
+      ],
+      compared: value,
+    };
   if (match.holds)
     return {
       verdict: 'holds',
       explanation: `${head} That matches the claimed ${said}.`,
       figures,
       assumptions,
+      compared: value,
     };
   if (inRange)
     return {
@@ -102,6 +122,13 @@ export function checkCostRatio(ctx: AuditContext, check: CheckOf<'cost-ratio'>):
       explanation: `${head} The claimed ${said} is within the disclosure's range but not at its central value.`,
       figures,
       assumptions: [...assumptions, 'Where in the uncertainty range the true cost lies.'],
+      compared: value,
     };
-  return { verdict: 'false', explanation: `${head} That is not the claimed ${said}.`, figures, assumptions };
+  return {
+    verdict: 'false',
+    explanation: `${head} That is not the claimed ${said}.`,
+    figures,
+    assumptions,
+    compared: value,
+  };
 }

@@ -4,7 +4,7 @@ import { deviceSource } from '../../estimate/peak.ts';
 import { devicePowerFigure, isChipPower, powerCaveat } from '../../estimate/power.ts';
 import { type Figure, figure, given, rangeMidpoint } from '../../figure/figure.ts';
 import type { CheckOf, HardwareMetric } from '../claim-schema.ts';
-import { describeClaimed, matchClaimed } from '../claimed.ts';
+import { describeClaimed, matchClaimed, sensitivityLine } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
 import type { CheckOutcome } from '../verdict.ts';
 import { claimedFigure, num } from './common.ts';
@@ -128,12 +128,27 @@ export function checkHardwareRatio(ctx: AuditContext, check: CheckOf<'hardware-r
     };
   const claimed = claimedFigure('claimedRatio', check.claimed, 'ratio', check.tolerance);
   const computeMetric = !check.metric.startsWith('memory');
-  const alternatives = computeMetric
+  // A precision is read only where both devices list it, or where the newer device has a format the
+  // older one lacks (FP4 on B200 against the H100's FP8: the vendors' own comparison). A figure the
+  // catalog simply lacks (no INT8 for the 910C) would otherwise compare one chip's BF16 with the
+  // other's FP8: an artefact, not a ratio.
+  const newer = (x: Device, y: Device) =>
+    x.released !== undefined && y.released !== undefined && x.released > y.released;
+  const readable = (p: Precision) => {
+    const ta = a.compute.denseTflops[p] !== undefined;
+    const tb = b.compute.denseTflops[p] !== undefined;
+    return (ta && tb) || (ta && !tb && newer(a, b)) || (tb && !ta && newer(b, a));
+  };
+  const skipped = computeMetric
     ? PRECISIONS.filter(
         (p) =>
           p !== precision &&
+          !readable(p) &&
           (a.compute.denseTflops[p] !== undefined || b.compute.denseTflops[p] !== undefined),
       )
+    : [];
+  const alternatives = computeMetric
+    ? PRECISIONS.filter((p) => p !== precision && readable(p))
         .map((p) => ({
           p,
           r: ratioAt(
@@ -162,12 +177,46 @@ export function checkHardwareRatio(ctx: AuditContext, check: CheckOf<'hardware-r
       const caveat = powerCaveat(d);
       if (caveat !== undefined) assumptions.push(caveat);
     }
+  if (skipped.length > 0)
+    assumptions.push(
+      `Not read at ${skipped.join(', ')}: only one device lists a figure there, and the catalog lacking a figure is not the chip lacking the format.`,
+    );
+  const sensitivity = [
+    `claim ${said} against ${num(primary.value)}× on the ${label(check.metric, precision)}: ${sensitivityLine(check.claimed, primary.value, check.tolerance) ?? 'read literally'}`,
+  ];
+  const scope = check.vendorScope;
+  if (scope) {
+    const anyMatch = [primary, ...alternatives.map((x) => x.r)].some(
+      (r) => matchClaimed(check.claimed, r.value, check.tolerance).holds,
+    );
+    const vendorSaid = scope.figure ? ` (${describeClaimed(scope.figure)})` : '';
+    if (!anyMatch)
+      return {
+        verdict: 'misleading',
+        explanation: `${head} ${altText ? `At other precisions: ${altText}. ` : ''}The claimed ${said} is not a chip-for-chip figure. Multiples like it are the vendor's system-level figures${vendorSaid}, for ${scope.system}, on ${scope.workload} (${scope.source.title}): the claim holds only for that system and workload.`,
+        figures,
+        assumptions: [
+          ...assumptions,
+          `What the vendor's figure includes beyond the chip (the ${scope.system} system and its interconnect, the ${scope.workload} workload and precision).`,
+        ],
+        qualifiers: [
+          {
+            id: 'vendor-scope',
+            text: `true only for ${scope.system} on ${scope.workload} (${scope.source.title}, ${scope.source.date})`,
+          },
+        ],
+        compared: primary,
+        sensitivity,
+      };
+  }
   if (matchClaimed(check.claimed, primary.value, check.tolerance).holds)
     return {
       verdict: 'holds',
       explanation: `${head} That matches the claimed ${said}.`,
       figures,
       assumptions,
+      compared: primary,
+      sensitivity,
     };
   const matching = alternatives.filter((x) => matchClaimed(check.claimed, x.r.value, check.tolerance).holds);
   if (matching.length > 0)
@@ -179,6 +228,8 @@ export function checkHardwareRatio(ctx: AuditContext, check: CheckOf<'hardware-r
         ...assumptions,
         'Which precision the comparison uses (a lower precision on the newer device is not like for like).',
       ],
+      compared: primary,
+      sensitivity,
     };
   return {
     verdict: 'false',
@@ -188,5 +239,7 @@ export function checkHardwareRatio(ctx: AuditContext, check: CheckOf<'hardware-r
       ...assumptions,
       'A measured benchmark (rather than spec sheets) or a whole-system comparison could give a different ratio.',
     ],
+    compared: primary,
+    sensitivity,
   };
 }

@@ -1,7 +1,7 @@
 import { findPrice } from '../../catalog/catalog.ts';
 import type { Figure } from '../../figure/figure.ts';
 import type { CheckOf, PriceSide } from '../claim-schema.ts';
-import { claimedValue, describeClaimed, matchClaimed } from '../claimed.ts';
+import { claimedValue, describeClaimed, matchClaimed, sensitivityLine } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
 import type { CheckOutcome } from '../verdict.ts';
 import { claimedFigure, num, pct } from './common.ts';
@@ -65,25 +65,30 @@ export function checkPriceRatio(ctx: AuditContext, check: CheckOf<'price-ratio'>
     };
   const failing = alternatives.filter((x) => !holdsAt(x.ratio));
   const matching = alternatives.filter((x) => holdsAt(x.ratio));
-  if (holdsAt(primary) && failing.length === 0)
-    return {
-      verdict: 'holds',
-      explanation: `${head} The claimed ${said} holds on every side.`,
-      figures,
-      assumptions,
-    };
+  // The claim's own reading (its side, or the blend when it names none) decides; the other sides are
+  // how the verdict would move if the claim meant them, so they become sensitivity lines.
+  const otherSides = alternatives.map(
+    (x) =>
+      `on ${x.side} prices alone the ratio is ${show(x.ratio.value)}: the claim ${holdsAt(x.ratio) ? 'also holds' : 'would not hold'} there`,
+  );
+  const primaryLine = sensitivityLine(check.claimed, primary.value, check.tolerance);
+  const sensitivity = [...(primaryLine ? [primaryLine] : []), ...otherSides];
   if (holdsAt(primary))
     return {
-      verdict: 'holds-on-basis',
-      explanation: `${head} The claimed ${said} holds on ${sides} but not on ${failing.map((x) => x.side).join(' or ')}.`,
+      verdict: 'holds',
+      explanation: `${head} The claimed ${said} holds on ${sides}${failing.length === 0 ? ' and on every other side' : `, the claim's reading; not on ${failing.map((x) => x.side).join(' or ')} alone`}.`,
       figures,
       assumptions,
+      compared: primary,
+      sensitivity,
     };
   if (matching.length > 0)
     return {
       verdict: 'holds-on-basis',
       explanation: `${head} The claimed ${said} holds only on ${matching.map((x) => `${x.side} prices`).join(' and ')}, not on ${sides}.`,
       figures,
+      compared: primary,
+      sensitivity,
       assumptions: [
         ...assumptions,
         'Which side of the price list (input, output or a blend) the comparison means.',
@@ -94,5 +99,7 @@ export function checkPriceRatio(ctx: AuditContext, check: CheckOf<'price-ratio'>
     explanation: `${head} None of these is the claimed ${said}.`,
     figures,
     assumptions,
+    compared: primary,
+    sensitivity,
   };
 }

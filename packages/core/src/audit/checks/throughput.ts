@@ -2,7 +2,7 @@ import { findDevice, findModel } from '../../catalog/catalog.ts';
 import type { InferenceEstimate, InferenceOptions } from '../../estimate/inference.ts';
 import { type Figure, figure } from '../../figure/figure.ts';
 import type { CheckOf } from '../claim-schema.ts';
-import { describeClaimed, matchClaimed } from '../claimed.ts';
+import { claimedValue, describeClaimed, matchClaimed } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
 import type { CheckOutcome, Verdict } from '../verdict.ts';
 import { claimedFigure, num } from './common.ts';
@@ -14,6 +14,7 @@ const MAX_SEARCH_COUNT = 1 << 14;
 export const verdictSeverity: Record<Verdict, number> = {
   holds: 0,
   'holds-on-basis': 1,
+  plausible: 1,
   misleading: 2,
   unverifiable: 3,
   false: 4,
@@ -112,7 +113,7 @@ export function checkThroughput(ctx: AuditContext, check: CheckOf<'throughput'>)
   if (check.batch !== undefined) options.batch = check.batch;
   if (check.input !== undefined) options.inputTokens = check.input;
   if (check.output !== undefined) options.outputTokens = check.output;
-  const pers: Per[] = check.per ? [check.per] : ['user', 'aggregate'];
+  let pers: Per[] = check.per ? [check.per] : ['user', 'aggregate'];
   const readings: PerReading[] = [];
   const assumptions: string[] = [
     'Roofline estimate with efficiencies calibrated on published measurements; the ceiling sets both to 100%.',
@@ -137,6 +138,21 @@ export function checkThroughput(ctx: AuditContext, check: CheckOf<'throughput'>)
       };
     }
     runs.set(per, r);
+  }
+  // At batch 1 an "aggregate" is one user's speed: not a second reading of the claim.
+  const aggregate = runs.get('aggregate');
+  if (!check.per && aggregate && aggregate.estimate.batch.value <= 1) {
+    pers = ['user'];
+    assumptions.push(
+      `The largest batch that fits ${num(aggregate.count)} devices is 1, so there is no aggregate reading distinct from one user's speed.`,
+    );
+    if (check.claimed !== undefined) {
+      const perUser = tps(aggregate.estimate, 'user').value;
+      const replicas = Math.ceil(claimedValue(check.claimed) / perUser);
+      assumptions.push(
+        `As an aggregate over a deployment, ${num(claimedValue(check.claimed))} tokens/s would take ${num(replicas)} replicas of ${num(aggregate.count)} devices (${num(replicas * aggregate.count)} devices) each serving one user: the claim names no deployment, so that reading is not checked.`,
+      );
+    }
   }
   const firstRun = runs.get(pers[0] ?? 'user') as Run;
   if (firstRun.countSearched)
