@@ -509,7 +509,7 @@ describe('measured-performance', () => {
     const est = fig(o, 'estimatedRatio');
     // Same model, count and batch on both: not the 0.79 peak ratio, and not an artefact of memory or interconnect.
     expect(est.value).toBeGreaterThan(0.6);
-    expect(est.value).toBeLessThan(1.2);
+    expect(est.value).toBeLessThan(1.5);
     expect(o.explanation).toContain(`${(100 * (0.6 / est.value)).toFixed(1)}%`);
     expect(o.assumptions.join(' ')).toContain('not checked against them');
   });
