@@ -128,7 +128,7 @@ describe('clearbox investigate logs', () => {
     expect(html).not.toContain('<script');
     const again = await run(...args, '--json');
     expect(withoutTime(again.out)).toBe(withoutTime(r.out));
-  });
+  }, 180_000);
 
   it('bad input: missing columns name the closest ones; unparseable timestamps; empty file (exit 2, one line)', async () => {
     const renamed = join(tmp, 'renamed.csv');

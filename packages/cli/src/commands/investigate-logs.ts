@@ -61,7 +61,7 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
     .option('--seed <n>', 'seed of the reference split and the cluster null draws', '1')
     .option(
       '--rare-share <share>',
-      'a template, IP or user agent used by more than this share of accounts is popular, not rare',
+      'a template, IP or user agent used by more than this share of the benign reference accounts is popular, not rare',
       '0.02',
     )
     .option('--min-shared-templates <n>', 'accounts sharing this many rare templates are linked', '3')

@@ -33,7 +33,7 @@ export class DisjointSets {
 export interface LinkRules {
   /** Accounts sharing at least this many rare templates are linked. */
   minSharedTemplates: number;
-  /** A value (template, IP, user agent) is rare when at most this many accounts use it. */
+  /** A template is rare when at most this many benign reference accounts use it. */
   rareMaxAccounts: number;
 }
 
@@ -46,8 +46,11 @@ export interface Cluster {
 
 /**
  * L7 coordination: links accounts that share >= k rare templates, or a rare IP or user agent, and
- * returns the connected components with two or more accounts. Popular values (framework prompts,
- * common client libraries, large NATs) are not rare and link nobody.
+ * returns the connected components with two or more accounts. Rare is judged against the benign
+ * reference: `templateDf` counts reference accounts per template, and `ips`/`userAgents` hold only the
+ * values the log engine found rare in the reference. Values popular in the reference (framework
+ * prompts, common client libraries, large NATs) link nobody; a template pool or proxy shared by many
+ * tested accounts and no reference account links them all, however many they are.
  */
 export function linkAccounts(
   accounts: readonly AccountStats[],
@@ -71,7 +74,7 @@ export function linkAccounts(
       }
     });
     for (const [value, list] of owners) {
-      if (list.length < 2 || list.length > rules.rareMaxAccounts) continue;
+      if (list.length < 2) continue;
       for (const i of list) {
         sets.union(list[0] as number, i);
         note(i, `${kind} ${value} (${list.length} accounts)`);
@@ -84,8 +87,7 @@ export function linkAccounts(
   const templateOwners = new Map<string, number[]>();
   accounts.forEach((a, i) => {
     for (const [key] of a.templates) {
-      const df = templateDf.get(key) ?? 1;
-      if (df < 2 || df > rules.rareMaxAccounts) continue;
+      if ((templateDf.get(key) ?? 0) > rules.rareMaxAccounts) continue;
       const list = templateOwners.get(key) ?? [];
       list.push(i);
       templateOwners.set(key, list);

@@ -68,7 +68,7 @@ export const featureDefinitions: FeatureDefinition[] = [
     id: 'templating',
     detector: 'L2',
     description:
-      'share of requests on a template used twice or more, weighted by rarity ln(N/df)/ln N; templates used by more than the rare share of accounts weigh 0',
+      'share of requests on a template used twice or more, weighted by rarity ln(N/(df+1))/ln N over the N reference accounts (df: other reference accounts using it); templates used by more than the rare share of the reference weigh 0',
   },
   { id: 'topicCoverage', detector: 'L3', description: `entropy of the topic bucket / ln ${TOPIC_BUCKETS}` },
   {
@@ -131,24 +131,52 @@ export function burstiness(events: number, gapMean: number, gapSd: number): numb
   return denominator === 0 ? 0 : (a * r - b) / denominator;
 }
 
-/** Rarity weight of a template used by df of N accounts: ln(N/df)/ln N, 0 above the rare share. */
-export function templateRarity(df: number, accounts: number, rareMaxAccounts: number): number {
-  if (df > rareMaxAccounts || accounts < 2) return 0;
-  return Math.log(accounts / df) / Math.log(accounts);
+/**
+ * Rarity weight of a template that `otherUsers` of the N benign reference accounts use, not counting the
+ * unit itself: ln(N/(others + 1))/ln N, so a template no other reference account uses weighs 1 and one
+ * used by more than the rare share of the reference weighs 0. Rarity is judged against the reference,
+ * never among the tested accounts: a template pool shared by 80 tested accounts and no reference account
+ * is as rare as a template can be.
+ */
+export function templateRarity(otherUsers: number, accounts: number, rareMaxAccounts: number): number {
+  if (otherUsers > rareMaxAccounts || accounts < 2) return 0;
+  return Math.log(accounts / (otherUsers + 1)) / Math.log(accounts);
 }
 
 export interface TemplateIndex {
+  /** Reference accounts using each template. */
   df: Map<string, number>;
+  /** Reference accounts. */
   accounts: number;
   rareMaxAccounts: number;
 }
 
-export function featuresOf(s: AccountStats, index: TemplateIndex): FeatureVector {
+/** Reference accounts other than the unit's own members that use `key`. */
+function otherReferenceUsers(index: TemplateIndex, key: string, ownReferenceUsers: number): number {
+  return Math.max(0, (index.df.get(key) ?? 0) - ownReferenceUsers);
+}
+
+/**
+ * `ownReferenceUsers(key)`: how many of the unit's own accounts are reference accounts using `key` (a
+ * reference account calibrating the features must not find its own templates common because it uses
+ * them itself); by default the account itself when it is a reference account.
+ */
+export function featuresOf(
+  s: AccountStats,
+  index: TemplateIndex,
+  ownReferenceUsers: (key: string) => number = () => (s.reference ? 1 : 0),
+): FeatureVector {
   const days = Math.max(1, s.activeDays);
   let templated = 0;
   for (const [key, count] of s.templates) {
     if (count >= 2)
-      templated += count * templateRarity(index.df.get(key) ?? 1, index.accounts, index.rareMaxAccounts);
+      templated +=
+        count *
+        templateRarity(
+          otherReferenceUsers(index, key, ownReferenceUsers(key)),
+          index.accounts,
+          index.rareMaxAccounts,
+        );
   }
   const out: FeatureVector = {
     requestsPerDay: s.requests / days,
@@ -232,15 +260,24 @@ export function mergeStats(
 /** Cluster features: the account features of the merged statistics plus coordination (L7). */
 export function clusterFeaturesOf(members: readonly AccountStats[], index: TemplateIndex): FeatureVector {
   const merged = mergeStats(members, 'cluster');
-  const out = featuresOf(merged, index);
+  const users = new Map<string, number>();
+  const referenceUsers = new Map<string, number>();
+  for (const m of members)
+    for (const [key] of m.templates) {
+      users.set(key, (users.get(key) ?? 0) + 1);
+      if (m.reference) referenceUsers.set(key, (referenceUsers.get(key) ?? 0) + 1);
+    }
+  // Null groups are drawn from the reference: their members' own use is not "other" use.
+  const own = (key: string) => referenceUsers.get(key) ?? 0;
+  const out = featuresOf(merged, index, own);
   out.requestsPerDay = merged.perDayRequests;
   out.outputTokensPerDay = merged.perDayOutput;
-  const users = new Map<string, number>();
-  for (const m of members) for (const [key] of m.templates) users.set(key, (users.get(key) ?? 0) + 1);
   let shared = 0;
   for (const [key, count] of users) {
     if (count >= 2)
-      shared += count * templateRarity(index.df.get(key) ?? 1, index.accounts, index.rareMaxAccounts);
+      shared +=
+        count *
+        templateRarity(otherReferenceUsers(index, key, own(key)), index.accounts, index.rareMaxAccounts);
   }
   out.coordination = shared / members.length;
   return out;

@@ -19,7 +19,7 @@ export interface LogInvestigationOptions {
   q: number;
   /** Seed of the reference split and of the pseudo-cluster draws. */
   seed: number;
-  /** Share of all accounts above which a template, IP or user agent counts as popular, not rare. */
+  /** Share of the reference accounts above which a template, IP or user agent counts as popular, not rare. */
   rareShare: number;
   minSharedTemplates: number;
   /** Pseudo-clusters drawn per distinct cluster size for the cluster null (split between the halves). */
@@ -188,10 +188,11 @@ export function investigateLogs(
   if (tested.length === 0)
     throw new InputError('no account to test: every account is in the reference', '--reference-accounts');
 
+  // Rarity is counted in the benign reference only (see templateRarity).
   const df = new Map<string, number>();
-  for (const s of stats) for (const [key] of s.templates) df.set(key, (df.get(key) ?? 0) + 1);
-  const rareMaxAccounts = Math.max(2, Math.floor(options.rareShare * stats.length));
-  const index: TemplateIndex = { df, accounts: stats.length, rareMaxAccounts };
+  for (const s of reference) for (const [key] of s.templates) df.set(key, (df.get(key) ?? 0) + 1);
+  const rareMaxAccounts = Math.max(1, Math.floor(options.rareShare * reference.length));
+  const index: TemplateIndex = { df, accounts: reference.length, rareMaxAccounts };
 
   const rng = createRng(options.seed);
   const shuffled = rng.shuffle([...reference].sort((a, b) => a.account.localeCompare(b.account)));

@@ -128,14 +128,15 @@ FROM account_aggregates ORDER BY is_reference, account`);
   const sweepRows = session.rows(`SELECT is_reference, account, CAST(max(biased) AS DOUBLE) FROM (
   SELECT is_reference, account, hash(prompt) AS prompt_hash, sum(logit_bias_count) AS biased FROM request_rows
   WHERE defect IS NULL AND max_tokens <= 1 AND logprobs AND logit_bias_count > 0 GROUP BY ALL) GROUP BY ALL`);
-  // The same rarity rule as core's: at most rareShare of all accounts share a value, counted over every
-  // account, reference included (a user agent of thousands of benign reference accounts is not rare
-  // because only a hundred tested accounts use it).
+  // The same rarity rule as core's templates: a value is rare when at most rareShare of the benign
+  // reference accounts use it, counted in the reference only. A user agent of thousands of reference
+  // accounts is common however few tested accounts use it; a proxy that 80 tested accounts share and
+  // no reference account ever used is rare however many tested accounts use it.
   const linkRows = (['ips', 'user_agents'] as const).map((column) =>
     session.rows(`WITH av AS (SELECT DISTINCT is_reference, account, unnest(map_keys(${column})) AS v FROM account_aggregates),
-d AS (SELECT v, count(*) AS n FROM av GROUP BY v)
+d AS (SELECT v, count(*) FILTER (WHERE is_reference) AS n_reference, count(*) FILTER (WHERE NOT is_reference) AS n_tested FROM av GROUP BY v)
 SELECT account, v FROM av JOIN d USING (v)
-WHERE NOT is_reference AND n >= 2 AND n <= greatest(2, floor(${rareShare} * (SELECT count(*) FROM account_aggregates))) ORDER BY account, v`),
+WHERE NOT is_reference AND n_tested >= 2 AND n_reference <= greatest(1, floor(${rareShare} * (SELECT count(*) FROM account_aggregates WHERE is_reference))) ORDER BY account, v`),
   );
   for (const pending of [sweepRows, ...linkRows]) pending.catch(() => undefined);
   const stats = new Map<string, AccountStats>();
@@ -342,7 +343,7 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
       calibration: result.calibration,
       statement: `${result.flagged.length} of ${result.tested.total} tested accounts and clusters are unlike benign traffic at FDR q = ${options.q} (Benjamini-Hochberg over p-values against ${result.calibration.referenceAccounts} reference accounts, extrapolated into the tail by a generalized Pareto fit where it holds). This is a statistical statement about the traffic, not a finding that anyone violated the terms of service.`,
       explanationsChecked: [
-        'Popular framework prompts: templates used by more than the rare share of accounts weigh 0 in templating and link no accounts.',
+        'Popular framework prompts: templates used by more than the rare share of the benign reference accounts weigh 0 in templating and link no accounts.',
         'Shared networks (NAT, corporate proxies): a shared IP links accounts into a cluster, but the cluster is flagged only if its behaviour is unlike random groups of benign accounts of the same size.',
         'Batch evaluation and labelling pipelines: high-volume, regular, templated traffic is unlike the benign reference and will be flagged; the report says "unlike benign traffic", not "violated the terms" — check the account owner and purpose.',
         'Heavy but legitimate users: volume alone is one of nine features; the combined score is calibrated on held-out reference accounts, so heavy benign users in the reference set the bar.',
