@@ -3,6 +3,7 @@ import { type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
 import type { Source } from '../figure/source.ts';
 import { type CalibrationCheck, fitEfficiencies } from './calibration.ts';
 import type { EfficiencyTable } from './efficiency.ts';
+import { engineClassIdOf } from './engine-class.ts';
 import { engineClassOf, type FamilyHeldOutReport, leaveOneFamilyOut, modelKindOf } from './family-holdout.ts';
 import { resolvedBatch, resolveInference, runResolved } from './inference.ts';
 import { boundNames } from './inference-kernel.ts';
@@ -111,6 +112,7 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
       hardware: point.hardware,
       count: point.count,
       engine: point.engine,
+      engineClass: engineClassIdOf(catalog, point.engine, findDevice(catalog, point.hardware)),
       metric: point.metric,
       measured: point.measured,
       predicted: inSample.value,
