@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCatalog } from '@clearbox/core';
+import { buildCatalog, pricesInForce } from '@clearbox/core';
+import { layeredCatalog, loadShippedCatalog, readStoredPriceTable } from '@clearbox/store';
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from '../src/io.ts';
 import { main } from '../src/main.ts';
@@ -49,9 +52,15 @@ describe('clearbox prices', () => {
   });
 
   it('--model filters by catalog model, API model or id', async () => {
-    const r = await run('prices', '--model', 'deepseek-r1', '--json');
+    const r = await run('prices', '--model', 'deepseek-r1', '--layer', 'clearbox', '--json');
     const ids = JSON.parse(r.out).prices.map((p: { id: string }) => p.id);
     expect(ids).toEqual(['deepseek-r1-reasoner-2025-01', 'deepseek-r1-reasoner-2025-01-cny']);
+    // Without --layer, the hosted DeepSeek-R1 prices of the genai-prices layer are listed too.
+    const all = JSON.parse((await run('prices', '--model', 'deepseek-r1', '--json')).out).prices;
+    expect(all.find((p: { id: string }) => p.id === 'gp-fireworks-deepseek-r1-0528')).toMatchObject({
+      layer: 'genai-prices',
+      model: 'deepseek-r1',
+    });
     const none = await run('prices', '--model', 'no-such-model');
     expect(none.code).toBe(0);
     expect(none.out).toContain('no prices match the filter');
@@ -60,7 +69,7 @@ describe('clearbox prices', () => {
   it('an unknown provider exits 2 with the closest names', async () => {
     const r = await run('prices', '--provider', 'opnai');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^clearbox: error: unknown provider "opnai"; closest: openai(, \w+)*\n$/);
+    expect(r.err).toMatch(/^clearbox: error: unknown provider "opnai"; closest: openai(, [\w-]+)*\n$/);
   });
 });
 
@@ -139,5 +148,92 @@ describe('clearbox prices import-litellm', () => {
     const notObject = await run('prices', 'import-litellm', list);
     expect(notObject.code).toBe(2);
     expect(notObject.err).toMatch(/list\.json: expected one JSON object keyed by model id/);
+  });
+});
+
+describe('clearbox prices --conflicts', () => {
+  it('lists where two layers price the same model on the same date and disagree', async () => {
+    const r = await run('prices', '--conflicts');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /from \d+ providers: [\d,]+ genai-prices \(@pydantic\/genai-prices 0\.1\.8, as of 2026-09-23\)/,
+    );
+    expect(r.out).toMatch(
+      /deepseek\s+2026-09-23\s+clearbox: deepseek-v3\.1-chat-2025-09\s+genai-prices: gp-deepseek-deepseek-chat\s+input 0\.56 vs 0\.27, output 1\.68 vs 1\.1/,
+    );
+    const json = JSON.parse((await run('prices', '--conflicts', '--json')).out);
+    expect(json.conflicts.length).toBeGreaterThan(0);
+    expect(json.conflicts[0]).toHaveProperty('differences');
+    expect(json.layers.map((l: { layer: string }) => l.layer)).toEqual(['genai-prices', 'clearbox']);
+  });
+});
+
+describe('clearbox prices update', () => {
+  const newer = new URL('./fixtures/genai-prices-newer.json', import.meta.url).pathname;
+
+  it('saves a newer genai-prices table as the store layer, which then prices the models it lists', async () => {
+    const db = join(tmp, 'update.db');
+    const r = await run('prices', 'update', newer, '--db', db, '--as-of', '2026-12-01', '--json');
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.table).toMatchObject({ id: 1, asOf: '2026-12-01', providers: 3 });
+    expect(out.layering.counts.store).toBe(5);
+    expect(out.layering.layers.map((l: { layer: string }) => l.layer)).toEqual([
+      'genai-prices',
+      'clearbox',
+      'store',
+    ]);
+    // The store's Groq llama3-8b-8192 ($0.09) disagrees with Clearbox's corrected $0.08 on its date.
+    expect(
+      out.layering.conflicts.some(
+        (c: { used: { layer: string }; other: { id: string } }) =>
+          c.used.layer === 'store' && c.other.id === 'groq-llama3-8b-2024',
+      ),
+    ).toBe(true);
+    const catalog = layeredCatalog(loadShippedCatalog(), readStoredPriceTable(db));
+    const together = pricesInForce(catalog.prices, '2026-12-04').filter(
+      (p) => p.apiModel === 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+    );
+    expect(together.map((p) => [p.layer, p.inputPerMillion, p.model])).toEqual([
+      ['store', 0.1, 'llama-3.1-8b'],
+    ]);
+    const human = await run('prices', 'update', newer, '--db', db, '--as-of', '2026-12-02');
+    expect(human.out).toMatch(
+      /^saved .*genai-prices-newer\.json as price table #2 in .*update\.db \(as of 2026-12-02, 3 providers/,
+    );
+  });
+
+  it('reads the table from a URL (a local server here)', async () => {
+    const server = createServer((_req, res) => res.end(readFileSync(newer)));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const db = join(tmp, 'url.db');
+      const r = await run('prices', 'update', `http://127.0.0.1:${port}/data.json`, '--db', db, '--json');
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out).table.label).toBe(`http://127.0.0.1:${port}/data.json`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('bad input exits 2 with one line naming the file and field, and writes nothing', async () => {
+    const db = join(tmp, 'bad.db');
+    const bad = join(tmp, 'bad.json');
+    const table = JSON.parse(readFileSync(newer, 'utf8'));
+    table[1].models[0].prices.output_mtok = 'cheap';
+    writeFileSync(bad, JSON.stringify(table));
+    const r = await run('prices', 'update', bad, '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^clearbox: error: .*bad\.json: not a genai-prices data file: \[1\]\.models\[0\]\.prices\.output_mtok: [^\n]+\n$/,
+    );
+    expect(readStoredPriceTable(db)).toBeUndefined();
+    const date = await run('prices', 'update', newer, '--db', db, '--as-of', '1 Dec');
+    expect(date.code).toBe(2);
+    expect(date.err).toMatch(/--as-of: expected a date as YYYY-MM-DD/);
+    const missing = await run('prices', 'update', join(tmp, 'nope.json'), '--db', db);
+    expect(missing.code).toBe(2);
+    expect(readStoredPriceTable(db)).toBeUndefined();
   });
 });

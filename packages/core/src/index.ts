@@ -137,9 +137,27 @@ export type { HtmlPage, HtmlSection } from './report/html.ts';
 export { escapeHtml, figureHtml, htmlTable, renderHtmlPage, svgBarChart } from './report/html.ts';
 
 /** Pillar: API prices (price list, USD at dated rates, ratio and change comparisons, LiteLLM import) */
+export { bundledGenaiLayer, bundledGenaiProviders, genaiPricesPackage } from './prices/bundled-genai.ts';
 export type { PriceCompareOptions } from './prices/compare.ts';
 export { priceChange, priceRatio } from './prices/compare.ts';
+export type {
+  GenaiImport,
+  GenaiModel,
+  GenaiModelPrices,
+  GenaiOrigin,
+  GenaiProvider,
+  GenaiSkipped,
+} from './prices/genai-prices.ts';
+export { genaiDataSchema, genaiMatches, importGenaiPrices, parseGenaiData } from './prices/genai-prices.ts';
 export { jsonSyntaxError, lineColumn, parseJsonFile } from './prices/json-position.ts';
+export type {
+  ComparedSide,
+  GenaiLayer,
+  ModelMatcher,
+  PriceConflict,
+  PriceLayering,
+} from './prices/layers.ts';
+export { layerCatalogPrices, matcherFor, overlayPrices } from './prices/layers.ts';
 export type { LitellmBadRow, LitellmImport, LitellmImportOptions, LitellmSkipped } from './prices/litellm.ts';
 export { importLitellm, litellmPriceYaml, slugifyPriceId } from './prices/litellm.ts';
 export type { PriceComparison, PriceFilter, PriceRow } from './prices/listing.ts';

@@ -78,6 +78,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.accessLog) app.use('*', accessLog(deps.accessLog));
   app.use('*', securityHeaders);
   app.use('/api/*', limitBody(deps.maxBodyBytes));
+  const refreshPrices = deps.refreshPrices;
+  if (refreshPrices)
+    app.use('/api/*', async (_c, next) => {
+      refreshPrices();
+      await next();
+    });
   app.use(
     '/api/*',
     timeout(

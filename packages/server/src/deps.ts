@@ -14,6 +14,11 @@ export interface AppDeps {
   webDist: string;
   /** Disclosures claims may name by id (default: the shipped data/disclosures). */
   referenceDisclosures?: ReadonlyMap<string, TextFile>;
+  /**
+   * Called before each API request: brings the catalog's prices up to date with the newest table
+   * `clearbox prices update` saved in the store, so a running server uses it without a restart.
+   */
+  refreshPrices?: () => void;
   accessLog?: (line: string) => void;
   errorLog?: (line: string) => void;
 }

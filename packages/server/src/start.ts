@@ -2,7 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEstimator, InputError } from '@clearbox/core';
-import { loadDefaultCatalog, openDatabase, preloadReferenceItems, SavedItemStore } from '@clearbox/store';
+import {
+  layeredCatalog,
+  loadShippedCatalog,
+  openDatabase,
+  PriceTableStore,
+  preloadReferenceItems,
+  SavedItemStore,
+} from '@clearbox/store';
 import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from './app.ts';
@@ -94,8 +101,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const items = new SavedItemStore(db);
     const preloaded = preloadReferenceItems(items, ...(options.dataDir ? [options.dataDir] : [])).length;
+    const priceTables = new PriceTableStore(db);
+    let priceRevision = priceTables.revision();
+    const base = loadShippedCatalog();
+    const estimator = createEstimator(layeredCatalog(base, priceTables.latest()));
+    // Prices do not enter calibration: a newer table replaces the catalog's price list in place, and
+    // every route (which holds the catalog) sees it on its next request.
+    const refreshPrices = () => {
+      const revision = priceTables.revision();
+      if (revision === priceRevision) return;
+      priceRevision = revision;
+      const next = layeredCatalog(base, priceTables.latest());
+      estimator.catalog.prices = next.prices;
+      if (next.priceLayering) estimator.catalog.priceLayering = next.priceLayering;
+    };
     const deps: AppDeps = {
-      estimator: createEstimator(loadDefaultCatalog()),
+      estimator,
+      refreshPrices,
       items,
       maxBodyBytes,
       requestTimeoutMs,

@@ -2,7 +2,20 @@
 
 /** Output files: never half-written. */
 export { writeFileAtomic } from './atomic-write.ts';
-export { defaultDataDir, loadDefaultCatalog, readTextFile, readTextFiles } from './catalog-files.ts';
+export {
+  defaultDataDir,
+  defaultStorePath,
+  layeredCatalog,
+  loadDefaultCatalog,
+  loadShippedCatalog,
+  readStoredPriceTable,
+  readTextFile,
+  readTextFiles,
+  storeGenaiLayer,
+  storePathFromEnv,
+} from './catalog-files.ts';
+/** Prices: genai-prices tables saved by `clearbox prices update` (the store price layer). */
+export { PriceTableStore, type StoredPriceTable } from './prices/price-tables.ts';
 
 /** SQLite store: WAL, foreign keys, versioned migrations; saved items keep every revision. */
 export { type OpenDatabaseOptions, openDatabase } from './sqlite/database.ts';

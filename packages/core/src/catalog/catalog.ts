@@ -1,9 +1,10 @@
 import { NotFoundError } from '../errors/clearbox-error.ts';
+import type { PriceLayering } from '../prices/layers.ts';
 import { calibrationFileSchema, type InferencePoint, type TrainingPoint } from './calibration-schema.ts';
 import { closestIds } from './closest.ts';
 import { type EngineClass, engineFileSchema } from './engine-schema.ts';
 import { parseDocumentWith, type TextFile } from './parse.ts';
-import { type ApiPrice, type FxRate, priceFileSchema } from './price-schema.ts';
+import { type ApiPrice, type FxRate, type HostedModel, priceFileSchema } from './price-schema.ts';
 import { type Device, hardwareFileSchema, type LinkTier, type Model, modelFileSchema } from './schema.ts';
 
 /** The whole catalog: facts with sources, indexed by id. Built from text files by `buildCatalog`. */
@@ -17,6 +18,10 @@ export interface Catalog {
   fx: FxRate[];
   /** Engine classes (vendor stack × engine): limits, fixed costs, kernels, and which devices each is the default for. */
   engines: EngineClass[];
+  /** Which catalog model (and precision) a provider's billed model serves, where the provider says. */
+  hosted: HostedModel[];
+  /** Set when genai-prices layers were laid under (and over) the catalog's own prices. */
+  priceLayering?: PriceLayering;
 }
 
 /** Which schema a catalog file follows is given by the folder it sits in. */
@@ -48,6 +53,7 @@ export function emptyCatalog(): Catalog {
     prices: [],
     fx: [],
     engines: [],
+    hosted: [],
   };
 }
 
@@ -75,6 +81,7 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
     prices: [...base.prices],
     fx: [...base.fx],
     engines: [...base.engines],
+    hosted: [...base.hosted],
   };
   for (const file of files) {
     const section = sectionOf(file.path);
@@ -92,6 +99,7 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
       const doc = parseDocumentWith(priceFileSchema, file);
       catalog.prices.push(...(doc.prices ?? []));
       catalog.fx.push(...(doc.fx ?? []));
+      catalog.hosted.push(...(doc.hosted ?? []));
     } else if (section === 'engines') {
       catalog.engines.push(...parseDocumentWith(engineFileSchema, file).engines);
     }

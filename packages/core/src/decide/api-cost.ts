@@ -28,10 +28,18 @@ export interface ApiPlan {
   sloNote: string;
 }
 
-/** The newest `effective` date among the catalog's prices: the default "as of" (core has no clock). */
+/**
+ * The newest date the catalog's prices are known on: each price counts at the earlier of its
+ * effective date and its source's date, so an announced future price (genai-prices lists Gemini
+ * increases from 2027-01-01) does not move "as of" past the data. The default "as of" (core has no
+ * clock).
+ */
 export function newestPriceDate(prices: readonly ApiPrice[]): string | undefined {
   let newest: string | undefined;
-  for (const p of prices) if (newest === undefined || p.effective > newest) newest = p.effective;
+  for (const p of prices) {
+    const known = p.source.date.localeCompare(p.effective) < 0 ? p.source.date : p.effective;
+    if (newest === undefined || known > newest) newest = known;
+  }
   return newest;
 }
 
@@ -95,7 +103,11 @@ export function offPeakShare(w: Workload, price: Pick<ApiPrice, 'offPeak'>, asOf
   const off = price.offPeak;
   if (!off) return 0;
   if (asOf !== undefined && off.effective !== undefined && off.effective > asOf) return 0;
-  return windowShare(w.trafficProfile?.hourlyShareUtc, off.startUtc, off.endUtc);
+  const windows = [{ startUtc: off.startUtc, endUtc: off.endUtc }, ...(off.moreWindowsUtc ?? [])];
+  return windows.reduce(
+    (sum, x) => sum + windowShare(w.trafficProfile?.hourlyShareUtc, x.startUtc, x.endUtc),
+    0,
+  );
 }
 
 /** Monthly token volumes of a workload, as Figures. */

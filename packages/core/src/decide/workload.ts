@@ -104,11 +104,14 @@ function acceptableIds(catalog: Catalog): string[] {
 export function workloadSchemaFor(catalog: Catalog) {
   const known = acceptableIds(catalog);
   const knownSet = new Set(known);
+  // Suggest catalog models first: among ~1,500 billed names a near miss would hide the model meant.
+  const modelIds = catalog.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]);
   const deviceIds = new Set(catalog.devices.flatMap((d) => [d.id, ...(d.aliases ?? [])]));
   return workloadSchema.superRefine((w, ctx) => {
     w.quality.minModels.forEach((id, i) => {
       if (knownSet.has(id.toLowerCase())) return;
-      const near = closestIds(id.toLowerCase(), known);
+      const closeModels = closestIds(id.toLowerCase(), modelIds);
+      const near = closeModels.length > 0 ? closeModels : closestIds(id.toLowerCase(), known);
       ctx.addIssue({
         code: 'custom',
         path: ['quality', 'minModels', i],

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import { closestIds } from '../catalog/closest.ts';
 import { fxRate } from '../catalog/fx.ts';
-import type { ApiPrice, Currency } from '../catalog/price-schema.ts';
+import type { ApiPrice, Currency, PriceLayer, PriceTier } from '../catalog/price-schema.ts';
 import { NotFoundError } from '../errors/clearbox-error.ts';
 import type { Figure } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
@@ -15,13 +15,18 @@ export interface PriceRow {
   apiModel: string;
   model?: string;
   effective: string;
+  /** `in-force`: the start is unknown, the price was in force on `effective` (genai-prices). */
+  effectiveBasis: 'start' | 'in-force';
   until?: string;
+  layer: PriceLayer;
+  precision?: string;
   currency: Currency;
   inputPerMillion: number;
   cachedInputPerMillion?: number;
   cacheWritePerMillion?: number;
   outputPerMillion: number;
   offPeak?: ApiPrice['offPeak'];
+  tiers?: PriceTier[];
   /** USD per million tokens at the exchange rate of the price's effective date (fx = 1 for USD). */
   usd: { fx: Figure; input: Figure; cachedInput?: Figure; output: Figure };
   source: Source;
@@ -33,11 +38,14 @@ export interface PriceFilter {
   provider?: string | undefined;
   /** Matches the catalog model id, the billed API model name or the price id (case-insensitive substring). */
   model?: string | undefined;
+  /** Only prices of this layer (genai-prices, clearbox, store). */
+  layer?: PriceLayer | undefined;
 }
 
 function matches(price: ApiPrice, filter: PriceFilter): boolean {
   if (filter.provider !== undefined && price.provider.toLowerCase() !== filter.provider.toLowerCase())
     return false;
+  if (filter.layer !== undefined && (price.layer ?? 'clearbox') !== filter.layer) return false;
   if (filter.model !== undefined) {
     const needle = filter.model.toLowerCase();
     const hay = [price.model ?? '', price.apiModel.toLowerCase(), price.id];
@@ -52,6 +60,8 @@ export function priceRow(catalog: Catalog, price: ApiPrice): PriceRow {
     provider: price.provider,
     apiModel: price.apiModel,
     effective: price.effective,
+    effectiveBasis: price.effectiveBasis ?? 'start',
+    layer: price.layer ?? 'clearbox',
     currency: price.currency,
     inputPerMillion: price.inputPerMillion,
     outputPerMillion: price.outputPerMillion,
@@ -70,6 +80,8 @@ export function priceRow(catalog: Catalog, price: ApiPrice): PriceRow {
   }
   if (price.cacheWritePerMillion !== undefined) row.cacheWritePerMillion = price.cacheWritePerMillion;
   if (price.offPeak !== undefined) row.offPeak = price.offPeak;
+  if (price.tiers !== undefined) row.tiers = price.tiers;
+  if (price.precision !== undefined) row.precision = price.precision;
   if (price.notes !== undefined) row.notes = price.notes;
   return row;
 }

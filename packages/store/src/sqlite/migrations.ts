@@ -41,6 +41,23 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'genai-prices tables loaded by `clearbox prices update` (the store price layer)',
+    sql: `
+      -- Every loaded table is kept; the newest row is the store layer. A row is written whole in one
+      -- transaction, so a reader sees the previous table or the new one, never part of one.
+      CREATE TABLE price_tables (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        label TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        providers INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        loaded_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the file's version, each in its own transaction. */
