@@ -36,6 +36,16 @@ describeE2e('Audit page', (e2e) => {
     const want = Object.fromEntries(expected.results.map((r) => [r.id, r.verdict]));
     await expect.poll(() => shownVerdicts(page), settle).toEqual(want);
     await e2e.screenshot(page, 'audit');
+    // Qualifiers and sensitivity lines from the engine are on the page, beside the verdict.
+    const row = (id: string) => page.locator(`tr[data-claim="${id}"]`);
+    await expect
+      .poll(() =>
+        row('deepseek-hardware-500m').locator('[data-qualifier]').first().getAttribute('data-qualifier'),
+      )
+      .toBe('consistent-with-source');
+    const line = expected.results.find((r) => r.id === 'v2-price-vs-gpt-4-turbo')?.sensitivity[0] ?? '';
+    expect(line).toContain("'about'");
+    expect(await row('v2-price-vs-gpt-4-turbo').getByTestId('audit-sensitivity').innerText()).toContain(line);
 
     // Claim ten times the cost on the same GPU-hours: the verdict must follow the engine's.
     const edited = claimsText.replace('claimedUsd: 5.576e6', 'claimedUsd: 55.76e6');

@@ -7,6 +7,7 @@ import { checkActivationRatio } from './checks/activation-ratio.ts';
 import { checkCostRatio } from './checks/cost-ratio.ts';
 import { checkFeasibility } from './checks/feasibility.ts';
 import { checkHardwareRatio } from './checks/hardware-ratio.ts';
+import { onlyClaimSource } from './checks/independence.ts';
 import { checkMeasuredPerformance } from './checks/measured-performance.ts';
 import { checkPriceChange } from './checks/price-change.ts';
 import { checkPriceRatio } from './checks/price-ratio.ts';
@@ -43,6 +44,31 @@ export interface ClaimOrigin {
 
 /** Runs the check a claim names; `origin` lets a check tell independent evidence from the claim's own source. */
 export function runCheck(ctx: AuditContext, check: Check, origin?: ClaimOrigin): CheckOutcome {
+  return withIndependence(checkOutcome(ctx, check), origin);
+}
+
+/**
+ * Evidence that rests only on the claim's own source (or the estimate it repeats) shows the claim is
+ * consistent with that source, never that it holds: a `holds` becomes `holds-on-basis` with the
+ * `consistent-with-source` qualifier. Shared by every check, through the figure each one compared.
+ */
+function withIndependence(outcome: CheckOutcome, origin: ClaimOrigin | undefined): CheckOutcome {
+  if (outcome.verdict !== 'holds' || !outcome.compared) return outcome;
+  const own = onlyClaimSource(outcome.compared, origin);
+  if (!own) return outcome;
+  return {
+    ...outcome,
+    verdict: 'holds-on-basis',
+    explanation: `${outcome.explanation} The only evidence is the claim's own source (${own.title}): the claim is consistent with its source, not independently verified.`,
+    assumptions: [...outcome.assumptions, `That ${own.title} is right: no independent figure was found.`],
+    qualifiers: [
+      ...(outcome.qualifiers ?? []),
+      { id: 'consistent-with-source', text: `the only evidence is the claim's own source (${own.title})` },
+    ],
+  };
+}
+
+function checkOutcome(ctx: AuditContext, check: Check): CheckOutcome {
   switch (check.kind) {
     case 'training-cost':
       return checkTrainingCost(ctx, check);
@@ -61,7 +87,7 @@ export function runCheck(ctx: AuditContext, check: Check, origin?: ClaimOrigin):
     case 'throughput':
       return checkThroughput(ctx, check);
     case 'cost-ratio':
-      return checkCostRatio(ctx, check, origin);
+      return checkCostRatio(ctx, check);
     case 'measured-performance':
       return checkMeasuredPerformance(ctx, check);
     case 'training-flops':

@@ -14,6 +14,7 @@ const TYPING_PAUSE_MS = 400;
 const verdictClass: Record<string, string> = {
   holds: 'ok',
   'holds-on-basis': 'warn',
+  plausible: 'ok',
   misleading: 'warn',
   false: 'bad',
   implausible: 'bad',
@@ -117,9 +118,33 @@ function AuditTable({ report }: { report: AuditReport }) {
                 </th>
                 <td>
                   <span class={`badge ${verdictClass[r.verdict] ?? ''}`}>{r.verdict}</span>
+                  {r.qualifiers.map((q) => (
+                    <div key={q.id} class="muted" data-qualifier={q.id} title={q.text}>
+                      {q.id}
+                    </div>
+                  ))}
                 </td>
                 <td>
+                  <div class="muted" data-about={r.about.subject}>
+                    about: {r.about.text}
+                  </div>
                   {r.explanation}
+                  {r.qualifiers.length > 0 && (
+                    <ul class="note" data-testid="audit-qualifiers">
+                      {r.qualifiers.map((q) => (
+                        <li key={q.id}>
+                          <strong>{q.id}</strong>: {q.text}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {r.sensitivity.length > 0 && (
+                    <ul class="note" data-testid="audit-sensitivity">
+                      {r.sensitivity.map((line) => (
+                        <li key={line}>sensitivity: {line}</li>
+                      ))}
+                    </ul>
+                  )}
                   {r.figures.map((f, i) => (
                     <FigureTree key={`${f.name}-${i}`} figure={f} />
                   ))}

@@ -340,7 +340,7 @@ function DisclosureReportView({ report }: { report: DisclosureReport }) {
               {report.findings.map((f) => (
                 <li key={f.id}>
                   <span
-                    class={`badge ${f.severity === 'ok' ? 'ok' : f.severity === 'info' ? '' : f.severity === 'warn' ? 'warn' : 'bad'}`}
+                    class={`badge ${f.severity === 'ok' ? 'ok' : f.severity === 'info' ? '' : f.severity === 'warn' || f.severity === 'not-independent' ? 'warn' : 'bad'}`}
                   >
                     {f.severity}
                   </span>{' '}

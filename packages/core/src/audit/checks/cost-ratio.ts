@@ -1,12 +1,10 @@
 import { figure } from '../../figure/figure.ts';
-import type { ClaimOrigin } from '../audit.ts';
 import type { CheckOf, DisclosureSide } from '../claim-schema.ts';
 import { type Claimed, claimedInterval, describeClaimed, matchClaimed } from '../claimed.ts';
 import type { AuditContext } from '../context.ts';
 import type { CheckOutcome } from '../verdict.ts';
 import { claimedFigure, num } from './common.ts';
 import { basisTotal, type DisclosureRef } from './disclosure-bases.ts';
-import { onlyClaimSource } from './independence.ts';
 
 const DEFAULT_BASIS = 'final-run-rental';
 
@@ -29,11 +27,7 @@ function describe(ref: DisclosureRef): string {
 }
 
 /** Ratio of two disclosures' costs on a basis (or one disclosure's cost in USD), via the Disclose engine. */
-export function checkCostRatio(
-  ctx: AuditContext,
-  check: CheckOf<'cost-ratio'>,
-  origin?: ClaimOrigin,
-): CheckOutcome {
+export function checkCostRatio(ctx: AuditContext, check: CheckOf<'cost-ratio'>): CheckOutcome {
   const basis = check.basis ?? DEFAULT_BASIS;
   const a = refOf(check.a, basis);
   const b = check.b === undefined ? undefined : refOf(check.b, basis);
@@ -93,21 +87,6 @@ export function checkCostRatio(
   const figures = [value, claimed];
   const bases = [...new Set([ra.basis, ...(b ? [(b as DisclosureRef).basis] : [])])].join(' and ');
   const assumptions = [`The basis (${bases}): another accounting basis gives a different total.`];
-  const circular = onlyClaimSource(value, origin);
-  if (match.holds && circular)
-    return {
-      verdict: 'holds-on-basis',
-      explanation: `${head} That matches the claimed ${said}, but the only evidence is the claim's own source (${circular.title}): the claim is consistent with its source, not independently verified.`,
-      figures,
-      assumptions: [...assumptions, `That ${circular.title} is right: no independent figure was found.`],
-      qualifiers: [
-        {
-          id: 'consistent-with-source',
-          text: `the only evidence is the claim's own source (${circular.title})`,
-        },
-      ],
-      compared: value,
-    };
   if (match.holds)
     return {
       verdict: 'holds',
