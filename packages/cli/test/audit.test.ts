@@ -81,6 +81,39 @@ describe('clearbox audit', () => {
     if (json.issues.length === 0) expect(r.code).toBe(0);
   });
 
+  it('2025–2026 press and vendor claims: at least 15, each with a dated, addressed source, all evaluated', async () => {
+    const file = 'packages/core/data/claims/press-2025-2026.yaml';
+    const r = await run('audit', file, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.issues).toEqual([]);
+    expect(json.results.length).toBeGreaterThanOrEqual(15);
+    for (const x of json.results) {
+      expect(x.source.url, x.id).toMatch(/^https:\/\//);
+      expect(x.source.date, x.id).toMatch(/^202[56]-/);
+    }
+    const byId = Object.fromEntries(
+      json.results.map((x: { id: string; verdict: string }) => [x.id, x.verdict]),
+    );
+    // Prices taken from the claim's own article: consistent with it, not verified.
+    expect(byId['deepseek-v4-pro-vs-gpt-5.5']).toBe('holds-on-basis');
+    // $0.15/$0.60 against GPT-4o's $5/$15 is 1/29 blended, not "roughly one-tenth".
+    expect(byId['deepseek-v4-tenth-of-gpt-4o']).toBe('false');
+    // A repricing of one model is not measured against a "superseded" price: its own new price.
+    expect(byId['o3-price-cut-80']).toBe('holds');
+    expect(byId['mlperf-gb200-3x-per-gpu']).toBe('plausible');
+    const kinds = new Set(json.results.map((x: { kind: string }) => x.kind));
+    for (const k of [
+      'training-cost',
+      'training-compute',
+      'training-flops',
+      'price-change',
+      'price-ratio',
+      'measured-performance',
+    ])
+      expect(kinds, k).toContain(k);
+  });
+
   it('--out writes a self-contained HTML report (verdict table, icons, expandable derivations) and Markdown', async () => {
     const html = join(tmp, 'audit.html');
     const r = await run(

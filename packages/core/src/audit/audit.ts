@@ -16,7 +16,13 @@ import { checkTrainingCompute } from './checks/training-compute.ts';
 import { checkTrainingCost } from './checks/training-cost.ts';
 import { checkTrainingFlops } from './checks/training-flops.ts';
 import { type Check, checkSubject } from './claim-schema.ts';
-import { type Claimed, sensitivityLine } from './claimed.ts';
+import {
+  type Claimed,
+  DEFAULT_POINT_TOLERANCE,
+  neededTolerance,
+  sensitivityLine,
+  toleranceOf,
+} from './claimed.ts';
 import type { AuditContext } from './context.ts';
 import { parseClaims } from './parse-claims.ts';
 import {
@@ -117,11 +123,22 @@ export function claimResult(
     if (line) lines.push(line);
   }
   const q: Qualifier[] = [...(qualifiers ?? [])];
+  // The verdict rests on the hedge word when the claim holds only by its wider reading (a bare
+  // figure's ±10% would not do).
   const hedged = stated && typeof stated.claimed === 'object' && 'hedge' in stated.claimed;
-  if (hedged && lines.length > 0 && !q.some((x) => x.id === 'hedge'))
+  const need =
+    stated && outcome.compared ? neededTolerance(stated.claimed, outcome.compared.value) : undefined;
+  if (
+    hedged &&
+    stated &&
+    need !== undefined &&
+    need > DEFAULT_POINT_TOLERANCE &&
+    need <= toleranceOf(stated.claimed, stated.tolerance) &&
+    !q.some((x) => x.id === 'hedge')
+  )
     q.push({
       id: 'hedge',
-      text: 'the verdict depends on how the hedge word is read: see the sensitivity line',
+      text: 'the verdict rests on how the hedge word is read (see the sensitivity line): a bare figure would not hold',
     });
   const about = subject ?? checkSubject[check.kind];
   return {

@@ -27,7 +27,16 @@ export function checkPriceChange(ctx: AuditContext, check: CheckOf<'price-change
   const claimed = claimedFigure('claimedChange', check.claimed, 'fraction', check.tolerance);
   const said = describeClaimed(check.claimed, check.tolerance, 100, '%');
   const holdsAt = (x: Figure) => matchClaimed(check.claimed, x.value, check.tolerance).holds;
-  const current = supersedingPrice(ctx.catalog, from.id, to.effective);
+  // A later entry of the billed model that starts with `to` is `to` itself (a repricing of one model),
+  // not a price the comparison skipped.
+  const later = supersedingPrice(ctx.catalog, from.id, to.effective);
+  const current =
+    later &&
+    later.provider === to.provider &&
+    later.apiModel === to.apiModel &&
+    later.effective >= to.effective
+      ? undefined
+      : later;
   const currentChange = current ? priceChange(ctx.catalog, current.id, to.id, check.side, w) : undefined;
   if (currentChange) currentChange.name = `priceChange(${check.side}, vs ${current?.id})`;
   const alternatives = LIKE_SIDES.filter((s) => s !== check.side).map((s) => ({
