@@ -31,6 +31,8 @@ export {
 } from './catalog/catalog.ts';
 export { closestIds } from './catalog/closest.ts';
 export { fxRate } from './catalog/fx.ts';
+export type { CatalogTable, EntryFreshness, RecalledFact, TableAsOf } from './catalog/freshness.ts';
+export { catalogFreshness, recalledFacts, staleEntries, tablesAsOf } from './catalog/freshness.ts';
 export type { FactRange } from './catalog/ranges.ts';
 export { deviceFactRanges, factRange } from './catalog/ranges.ts';
 export { devicePowerFigure, isChipPower, powerCaveat } from './estimate/power.ts';

@@ -56,6 +56,24 @@ const requiredDeviceIds = [
   'm4-max',
   'raspberry-pi-5-8gb',
   'ddr5-desktop',
+  // issue 11: devices through 2026
+  'tpu-v7',
+  'trainium2',
+  'trainium3',
+  'b300',
+  'gb300',
+  'mi355x',
+  'mi350x',
+  'l40s',
+  'rtx-pro-6000-blackwell',
+  'dgx-spark',
+  'ryzen-ai-max-395',
+  'm1-max',
+  'm3-max',
+  'm5',
+  'cerebras-wse-3',
+  'ascend-950pr',
+  'ascend-950dt',
 ];
 
 const requiredTierIds = ['pcie4-x16', 'pcie5-x16', 'nvme', 'sata-ssd', 'hdd', 'ddr5-dual-channel'];
@@ -102,6 +120,26 @@ describe('hardware catalog', () => {
     expect(device('h800').links?.scaleUpGBs).toBe(400);
     expect(device('groq-lpu').memory).toMatchObject({ capacityGB: 0.23, bandwidthGBs: 80000 });
     expect(device('gb200').links?.scaleUpDomain).toBe(72);
+  });
+
+  it('holds at least 45 devices, with dense FP4 peaks on Blackwell, CDNA 4, Trainium3 and Ascend 950', () => {
+    expect(catalog.devices.length).toBeGreaterThanOrEqual(45);
+    for (const id of ['b200', 'b300', 'gb300', 'mi355x', 'mi350x', 'trainium3', 'ascend-950pr', 'dgx-spark'])
+      expect(device(id).compute.denseTflops.fp4, id).toBeGreaterThan(0);
+    expect(device('mi355x').compute.denseTflops.fp6).toBe(10066);
+    // Dense, never sparse: NVIDIA's 1 PFLOP "with sparsity" for GB10 is stored as 500.
+    expect(device('dgx-spark').compute.denseTflops.fp4).toBe(500);
+  });
+
+  it('never lists a wider format faster than a narrower one (fp8 <= fp6 <= fp4)', () => {
+    const bad = catalog.devices.filter((d) => {
+      const { fp8, fp6, fp4 } = d.compute.denseTflops;
+      return (
+        (fp8 !== undefined && fp4 !== undefined && fp8 > fp4) ||
+        (fp6 !== undefined && fp4 !== undefined && fp6 > fp4)
+      );
+    });
+    expect(bad.map((d) => d.id)).toEqual([]);
   });
 
   it('lists dense peaks: no bf16 peak above the fp8 peak, no fp8 on Ampere', () => {
