@@ -19,14 +19,26 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         ? 0
         : 2;
     }
-    const { ClearboxError } = await import('@clearbox/core');
+    const { ClearboxError, isStackOverflow } = await import('@clearbox/core');
     if (error instanceof ClearboxError) {
       io.err(`clearbox: error: ${error.message}\n`);
       return 2;
     }
-    io.err(`clearbox: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // A stack overflow is a document nested past what a walker could take: the user's input, not a bug.
+    if (isStackOverflow(error)) {
+      io.err('clearbox: error: input nested too deep for this command\n');
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`clearbox: internal error: ${firstLine(message)}\n`);
     return 1;
   }
+}
+
+/** Bugs are reported in one line: the first line of the message, clipped. */
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? '';
+  return line.length > 320 ? `${line.slice(0, 320)}…` : line;
 }
 
 const invokedDirectly =

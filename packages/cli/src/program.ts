@@ -47,8 +47,22 @@ export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Co
   const program = new Command('clearbox')
     .description('Clearbox: the economics of AI models, with every number explained')
     .version('0.1.0')
+    .option(
+      '--max-input-size <size>',
+      'largest document a command reads, e.g. 64MB (default 32MB; logs and FOCUS bills stream and are exempt)',
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
+  // The limit is reset on every run (tests run many programs in one process); store loads lazily.
+  program.hook('preAction', async () => {
+    const size = program.opts<{ maxInputSize?: string }>().maxInputSize;
+    const [{ DEFAULT_MAX_INPUT_BYTES }, { setMaxInputBytes }, { parseByteSize }] = await Promise.all([
+      import('@clearbox/core'),
+      import('@clearbox/store'),
+      import('./options.ts'),
+    ]);
+    setMaxInputBytes(size === undefined ? DEFAULT_MAX_INPUT_BYTES : parseByteSize('--max-input-size', size));
+  });
   const registers = await Promise.all(
     commandsFor(argv).map((name) => (commandModules[name] as () => Promise<Register>)()),
   );

@@ -12,6 +12,45 @@ export type { Source } from './figure/source.ts';
 /** Errors a user can cause (CLI exit 2, HTTP problem+json) */
 export { ClearboxError, InputError, NotFoundError } from './errors/clearbox-error.ts';
 
+/** Input limits and the shared number, date and option schemas of the CLI, the files and the API */
+export {
+  checkDepth,
+  checkInputSize,
+  checkTextNesting,
+  DEFAULT_MAX_INPUT_BYTES,
+  echo,
+  formatBytes,
+  isStackOverflow,
+  MAX_DOCUMENT_VALUES,
+  MAX_ECHO_CHARS,
+  MAX_NESTING_DEPTH,
+} from './input/limits.ts';
+export { calendarDateProblem, calendarDateSchema, isCalendarDate } from './input/dates.ts';
+export {
+  finiteNumber,
+  fractionOfOne,
+  nonNegativeNumber,
+  notFiniteMessage,
+  openProbability,
+  positiveNumber,
+  pueNumber,
+  rate,
+  wholeNumber,
+} from './input/numbers.ts';
+export { checkOptions } from './input/check.ts';
+export {
+  inferenceOptionFlags,
+  inferenceOptionsSchema,
+  trainingOptionFlags,
+  trainingOptionsSchema,
+} from './estimate/options-schema.ts';
+export {
+  logOptionFlags,
+  logOptionsSchema,
+  overlapOptionFlags,
+  overlapOptionsSchema,
+} from './investigate/options-schema.ts';
+
 /** Catalog: schemas, parsing with file:line:field errors, lookup with closest ids, dated exchange rates */
 export * from './catalog/schema.ts';
 export * from './catalog/calibration-schema.ts';

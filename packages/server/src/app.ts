@@ -6,7 +6,9 @@ import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import type { AppDeps } from './deps.ts';
 import { accessLog } from './http/access-log.ts';
+import { guardJsonBody } from './http/body-guard.ts';
 import { limitBody } from './http/body-limit.ts';
+import { checkHostAndOrigin } from './http/host-check.ts';
 import { errorToProblem, problemResponse, zodIssuesDetail } from './http/problem.ts';
 import { guardWrites, securityHeaders } from './http/security.ts';
 import { webAppHandler } from './http/web-app.ts';
@@ -77,6 +79,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 
   if (deps.accessLog) app.use('*', accessLog(deps.accessLog));
   app.use('*', securityHeaders);
+  app.use('*', checkHostAndOrigin({ loopbackOnly: deps.loopbackOnly ?? false }));
   app.use('/api/*', limitBody(deps.maxBodyBytes));
   const refreshPrices = deps.refreshPrices;
   if (refreshPrices)
@@ -84,6 +87,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       refreshPrices();
       await next();
     });
+  // The body is read (408 when too slow, 400 when nested too deep) before the handler's 504 clock starts.
+  app.use('/api/*', guardJsonBody(deps.requestTimeoutMs));
   app.use(
     '/api/*',
     timeout(

@@ -9,6 +9,11 @@ export interface AppDeps {
   /** When set, every request that changes saved data needs `Authorization: Bearer <token>`. */
   writeToken?: string;
   maxBodyBytes: number;
+  /**
+   * Bound to a loopback address: requests must then name a loopback Host (DNS rebinding defence).
+   * startServer sets it from the address it binds.
+   */
+  loopbackOnly?: boolean;
   requestTimeoutMs: number;
   /** The built web app (packages/web/dist). */
   webDist: string;

@@ -121,6 +121,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       items,
       maxBodyBytes,
       requestTimeoutMs,
+      loopbackOnly: isLoopback(host),
       webDist: options.webDist ?? defaultWebDist,
       accessLog: options.accessLog ?? ((line) => process.stdout.write(line)),
     };

@@ -1,10 +1,21 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
   buildCatalog,
   bundledGenaiLayer,
   bundledGenaiProviders,
   type Catalog,
+  checkInputSize,
+  DEFAULT_MAX_INPUT_BYTES,
   type GenaiLayer,
   type GenaiProvider,
   InputError,
@@ -34,11 +45,54 @@ export function readTextFiles(dir: string, root: string = dir): TextFile[] {
   return out;
 }
 
-export function readTextFile(path: string): TextFile {
+let maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
+
+/** The largest document readTextFile accepts; the CLI's `--max-input-size` raises it. */
+export function setMaxInputBytes(bytes: number): void {
+  maxInputBytes = bytes;
+}
+
+export function getMaxInputBytes(): number {
+  return maxInputBytes;
+}
+
+/** Why a path cannot be read, in one phrase: `cannot read file (ENOENT)`, or that it is a folder. */
+export function fileErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return `cannot read file (${code ?? 'error'})`;
+}
+
+/**
+ * Reads a user's document as UTF-8 text. The size is checked on the open file before any byte is
+ * read (a 200 MB document once ran past a minute in the YAML parser), and a folder is named as one.
+ */
+export function readTextFile(path: string, limitBytes: number = maxInputBytes): TextFile {
+  let fd: number;
   try {
-    return { path, text: readFileSync(path, 'utf8') };
+    fd = openSync(path, 'r');
   } catch (error) {
-    throw new InputError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
+    throw new InputError(fileErrorText(error), path);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new InputError('is a directory, not a file', path);
+    checkInputSize(stat.size, limitBytes, path, '--max-input-size raises the limit');
+    if (!stat.isFile()) {
+      // A pipe or device has no size up front: read at most one byte past the limit.
+      const bytes = Buffer.alloc(limitBytes + 1);
+      let length = 0;
+      for (let n = 1; n > 0 && length <= limitBytes; length += n)
+        n = readSync(fd, bytes, length, limitBytes + 1 - length, null);
+      checkInputSize(length, limitBytes, path, '--max-input-size raises the limit');
+      return { path, text: bytes.subarray(0, length).toString('utf8') };
+    }
+    return { path, text: readFileSync(fd, 'utf8') };
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(fileErrorText(error), path);
+  } finally {
+    closeSync(fd);
   }
 }
 

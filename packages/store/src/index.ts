@@ -5,12 +5,15 @@ export { writeFileAtomic } from './atomic-write.ts';
 export {
   defaultDataDir,
   defaultStorePath,
+  fileErrorText,
+  getMaxInputBytes,
   layeredCatalog,
   loadDefaultCatalog,
   loadShippedCatalog,
   readStoredPriceTable,
   readTextFile,
   readTextFiles,
+  setMaxInputBytes,
   storeGenaiLayer,
   storePathFromEnv,
 } from './catalog-files.ts';

@@ -1,9 +1,12 @@
 import {
+  checkOptions,
   createEstimator,
   type Engine,
   engineSchema,
   type InferenceEstimate,
   type InferenceOptions,
+  inferenceOptionFlags,
+  inferenceOptionsSchema,
   type KvFormat,
   kvFormatSchema,
   parseOffload,
@@ -66,6 +69,7 @@ export function inferenceOptions(
   if (flags.utilization !== undefined) o.utilization = parseNumber('--utilization', flags.utilization);
   if (flags.effCompute !== undefined) o.efficiencyCompute = parseNumber('--eff-compute', flags.effCompute);
   if (flags.effMemory !== undefined) o.efficiencyMemory = parseNumber('--eff-memory', flags.effMemory);
+  checkOptions(inferenceOptionsSchema, o, inferenceOptionFlags);
   return o;
 }
 

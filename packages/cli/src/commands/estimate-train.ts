@@ -1,4 +1,11 @@
-import { createEstimator, type TrainingEstimate, type TrainingOptions } from '@clearbox/core';
+import {
+  checkOptions,
+  createEstimator,
+  type TrainingEstimate,
+  type TrainingOptions,
+  trainingOptionFlags,
+  trainingOptionsSchema,
+} from '@clearbox/core';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { parseChoice, parseInteger, parseNumber } from '../options.ts';
@@ -47,6 +54,7 @@ export function trainingOptions(flags: Flags, model: string, hardware: string): 
   if (flags.microBatch !== undefined) o.microBatch = parseInteger('--micro-batch', flags.microBatch);
   if (flags.pue !== undefined) o.pue = parseNumber('--pue', flags.pue);
   if (flags.grid !== undefined) o.gridKgCo2PerKwh = parseNumber('--grid', flags.grid);
+  checkOptions(trainingOptionsSchema, o, trainingOptionFlags);
   return o;
 }
 

@@ -1,6 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
-import { defaultLogOptions, formatNumber, InputError, renderLogsReportHtml } from '@clearbox/core';
-import { investigateLogFiles, parseFieldMap } from '@clearbox/store';
+import { statSync } from 'node:fs';
+import {
+  checkOptions,
+  defaultLogOptions,
+  formatNumber,
+  logOptionFlags,
+  logOptionsSchema,
+  renderLogsReportHtml,
+} from '@clearbox/core';
+import { investigateLogFiles, parseFieldMap, readTextFile } from '@clearbox/store';
 import { type Command, CommanderError } from 'commander';
 import type { Io } from '../io.ts';
 import { parseInteger, parseNumber } from '../options.ts';
@@ -30,14 +37,8 @@ function accountList(text: string | undefined): string[] {
   } catch {
     isFile = false;
   }
-  const raw = isFile ? readFileSync(text, 'utf8').split(/\r?\n/) : text.split(',');
+  const raw = isFile ? readTextFile(text).text.split(/\r?\n/) : text.split(',');
   return [...new Set(raw.map((s) => s.trim()).filter(Boolean))];
-}
-
-function probability(flag: string, text: string): number {
-  const x = parseNumber(flag, text);
-  if (!(x > 0 && x < 1)) throw new InputError(`expected a number between 0 and 1, got "${text}"`, flag);
-  return x;
 }
 
 export function registerInvestigateLogs(investigate: Command, io: Io): void {
@@ -70,13 +71,19 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
     .option('--json', 'print the report as JSON (flagged[], calibration, malformedRows, ...)')
     .option('--out <file>', 'write the evidence report: .html (self-contained) or .json')
     .action(async (files: string[], flags: Flags) => {
-      const options = {
-        ...defaultLogOptions,
-        q: probability('--q', flags.q),
-        seed: parseInteger('--seed', flags.seed),
-        rareShare: probability('--rare-share', flags.rareShare),
-        minSharedTemplates: parseInteger('--min-shared-templates', flags.minSharedTemplates),
-      };
+      const given = checkOptions(
+        logOptionsSchema,
+        {
+          q: parseNumber('--q', flags.q),
+          seed: parseInteger('--seed', flags.seed),
+          rareShare: parseNumber('--rare-share', flags.rareShare),
+          minSharedTemplates: parseInteger('--min-shared-templates', flags.minSharedTemplates),
+          largeMaxTokens: parseInteger('--large-max-tokens', flags.largeMaxTokens),
+        },
+        logOptionFlags,
+      );
+      const { largeMaxTokens, ...chosen } = given;
+      const options = { ...defaultLogOptions, ...chosen };
       const report = await investigateLogFiles(
         {
           files,
@@ -84,7 +91,7 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
           referenceAccounts: accountList(flags.referenceAccounts),
           map: parseFieldMap(flags.map),
           options,
-          largeMaxTokens: parseInteger('--large-max-tokens', flags.largeMaxTokens),
+          largeMaxTokens,
           ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
         },
         new Date(),

@@ -1,4 +1,12 @@
-import { defaultOverlapOptions, formatNumber, InputError, renderOverlapReportHtml } from '@clearbox/core';
+import {
+  checkOptions,
+  defaultOverlapOptions,
+  formatNumber,
+  InputError,
+  overlapOptionFlags,
+  overlapOptionsSchema,
+  renderOverlapReportHtml,
+} from '@clearbox/core';
 import { investigateOverlapFiles } from '@clearbox/store';
 import { type Command, CommanderError } from 'commander';
 import type { Io } from '../io.ts';
@@ -85,7 +93,7 @@ export function registerInvestigateOverlap(investigate: Command, io: Io): void {
               },
             }),
       };
-      if (options.spanWords < 2) throw new InputError('expected at least 2 words', '--span-words');
+      checkOptions(overlapOptionsSchema, options, overlapOptionFlags);
       const report = investigateOverlapFiles(
         {
           teacher: flags.teacher,

@@ -1,8 +1,9 @@
+import { existsSync, statSync } from 'node:fs';
 import { defaultCorporaSpec, defaultTrafficSpec, InputError } from '@clearbox/core';
 import { writeSynthCorpora, writeSynthTraffic } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
-import { parseChoice, parseInteger, parseNumber } from '../options.ts';
+import { parseChoice, parseCount, parseInteger, parseNumber } from '../options.ts';
 
 interface Flags {
   out: string;
@@ -46,6 +47,8 @@ export function registerInvestigateSynth(investigate: Command, io: Io): void {
     )
     .action(async (kind: string, flags: Flags) => {
       const which = parseChoice('kind', kind, ['traffic', 'corpora'] as const);
+      if (existsSync(flags.out) && !statSync(flags.out).isDirectory())
+        throw new InputError('is a file; --out takes a folder (created if missing)', flags.out);
       const seed = parseInteger('--seed', flags.seed);
       if (which === 'traffic') {
         const format = parseChoice('--format', flags.format, ['jsonl', 'csv', 'parquet'] as const);
@@ -66,8 +69,8 @@ export function registerInvestigateSynth(investigate: Command, io: Io): void {
       const files = writeSynthCorpora(flags.out, {
         ...defaultCorporaSpec,
         seed,
-        prompts: parseInteger('--prompts', flags.prompts),
-        baselines: parseInteger('--baselines', flags.baselines),
+        prompts: parseCount('--prompts', flags.prompts),
+        baselines: parseCount('--baselines', flags.baselines),
         memorisationRate: rate('--memorisation', flags.memorisation),
         phraseInheritanceRate: rate('--phrase-inheritance', flags.phraseInheritance),
         watermarkInheritance: rate('--watermark-inheritance', flags.watermarkInheritance),

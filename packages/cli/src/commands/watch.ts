@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { InputError, type WatchReport, watchSignals } from '@clearbox/core';
+import { calendarDateProblem, echo, InputError, type WatchReport, watchSignals } from '@clearbox/core';
 import { readTextFile } from '@clearbox/store';
 import { type Command, CommanderError } from 'commander';
 import type { Io } from '../io.ts';
@@ -48,8 +48,8 @@ export function registerWatch(program: Command, io: Io): void {
     .option('--since <date>', 'alert on any firing on or after this date (default: only the latest period)')
     .option('--json', 'print { file, results[], alerts } as JSON')
     .action((file: string, flags: Flags) => {
-      if (flags.since !== undefined && !/^\d{4}-\d{2}(-\d{2})?$/.test(flags.since))
-        throw new InputError(`expected a date as YYYY-MM or YYYY-MM-DD, got "${flags.since}"`, '--since');
+      const sinceProblem = flags.since === undefined ? undefined : calendarDateProblem(flags.since);
+      if (sinceProblem) throw new InputError(`${sinceProblem}, got ${echo(flags.since)}`, '--since');
       const base = dirname(resolve(file));
       const report = watchSignals(
         readTextFile(file),

@@ -2,6 +2,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors/clearbox-error.ts';
+import { checkDepth, checkTextNesting, isStackOverflow, MAX_NESTING_DEPTH } from '../input/limits.ts';
 
 /** A text file handed to core by an edge (CLI, server, browser bundle): core never reads files. */
 export interface TextFile {
@@ -19,18 +20,38 @@ export interface ValidationIssue {
  * Parses YAML or JSON text; a syntax error names the file and line. js-yaml (YAML 1.2 core schema: no
  * implicit dates) reads valid documents about five times faster than `yaml`; anything it rejects
  * is parsed again by `yaml`, whose error messages and line positions are the ones users see.
+ * Nesting is bounded before and after parsing: both parsers and every later walker recurse.
  */
 export function parseYamlOrJson(file: TextFile): unknown {
+  checkTextNesting(file.text, file.path);
+  let data: unknown;
   try {
-    return load(file.text, { schema: CORE_SCHEMA, filename: file.path });
-  } catch {
-    return parseWithYaml(file);
+    data = load(file.text, { schema: CORE_SCHEMA, filename: file.path });
+  } catch (error) {
+    if (isStackOverflow(error)) throw deepError(file);
+    data = parseWithYaml(file);
   }
+  checkDepth(data, file.path);
+  return data;
+}
+
+function deepError(file: TextFile): InputError {
+  return new InputError(
+    `nested too deep: more than ${MAX_NESTING_DEPTH} levels of lists or objects`,
+    file.path,
+  );
 }
 
 function parseWithYaml(file: TextFile): unknown {
-  const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    if (isStackOverflow(error)) throw deepError(file);
+    throw error;
+  }
   const first = doc.errors[0];
+  if (first && isStackOverflow(first.message)) throw deepError(file);
   if (first) {
     const line = first.linePos?.[0]?.line;
     throw new InputError(
@@ -38,7 +59,15 @@ function parseWithYaml(file: TextFile): unknown {
       `${file.path}${line ? `:${line}` : ''}`,
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (error) {
+    if (isStackOverflow(error)) throw deepError(file);
+    // `yaml` refuses alias expansion past its budget (a "billion laughs" document) with a ReferenceError.
+    if (error instanceof ReferenceError)
+      throw new InputError(`invalid YAML: ${error.message.split('\n')[0]}`, file.path);
+    throw error;
+  }
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDateSchema } from '../input/dates.ts';
 import { sourceSchema } from './schema.ts';
 
 /** Currencies Clearbox converts between with dated rates from the catalog. */
@@ -8,7 +9,7 @@ const perMillion = z.number().nonnegative();
 const clockTime = z.string().regex(/^\d{2}:\d{2}$/, 'expected a UTC time as HH:MM');
 const dateField = z.preprocess(
   (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected a date as YYYY-MM or YYYY-MM-DD'),
+  calendarDateSchema,
 );
 
 /**

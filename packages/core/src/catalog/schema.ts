@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDateSchema } from '../input/dates.ts';
 
 /**
  * Catalog file formats (version 1). Every fact group carries a `source` with a date; where sources
@@ -6,10 +7,7 @@ import { z } from 'zod';
  * default was picked.
  */
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected a date as YYYY-MM or YYYY-MM-DD')
-  .describe('ISO date (YYYY-MM or YYYY-MM-DD)');
+const isoDate = calendarDateSchema.describe('ISO date (YYYY-MM or YYYY-MM-DD)');
 
 /** YAML turns unquoted dates into Date objects; accept both and keep the string form. */
 const dateField = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), isoDate);

@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { closestIds } from '../catalog/closest.ts';
 import { parseDocumentWith, type TextFile } from '../catalog/parse.ts';
 import { sourceSchema } from '../catalog/schema.ts';
+import { calendarDateSchema } from '../input/dates.ts';
 
 /**
  * The workload file (version 1, a public contract): what a buyer serves, how fast it must be and which
@@ -14,7 +15,7 @@ const positive = z.number().positive();
 const fraction = z.number().min(0).max(1);
 const dateField = z.preprocess(
   (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected a date as YYYY-MM or YYYY-MM-DD'),
+  calendarDateSchema,
 );
 
 const tokenStatsSchema = z

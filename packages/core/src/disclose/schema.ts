@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDateSchema } from '../input/dates.ts';
 
 /**
  * The Clearbox disclosure format, version 1: a full-lifecycle AI cost disclosure. The JSON Schema in
@@ -52,9 +53,7 @@ export const UNITS = [
 ] as const;
 export const unitSchema = z.enum(UNITS);
 
-const date = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'expected a date as YYYY-MM or YYYY-MM-DD');
+const date = calendarDateSchema;
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lower-case id of letters, digits, ".", "_" or "-"');

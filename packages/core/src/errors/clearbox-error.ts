@@ -1,3 +1,5 @@
+import { echo } from '../input/echo.ts';
+
 /**
  * Errors a user can cause. The CLI turns them into exit code 2 and one line; the server into
  * problem+json. Anything else that is thrown is a bug.
@@ -27,7 +29,7 @@ export class NotFoundError extends ClearboxError {
   constructor(what: string, id: string, suggestions: string[]) {
     super(
       'not-found',
-      `unknown ${what} "${id}"${suggestions.length ? `; closest: ${suggestions.join(', ')}` : ''}`,
+      `unknown ${what} ${echo(id)}${suggestions.length ? `; closest: ${suggestions.join(', ')}` : ''}`,
     );
     this.name = 'NotFoundError';
     this.suggestions = suggestions;

@@ -3,6 +3,9 @@ import type { z } from 'zod';
 import type { TextFile } from '../catalog/parse.ts';
 import { type ApiPrice, apiPriceSchema, type priceFileSchema } from '../catalog/price-schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
+import { isCalendarDate } from '../input/dates.ts';
+import { echo } from '../input/echo.ts';
+import { notFiniteMessage } from '../input/numbers.ts';
 import { parseJsonFile } from './json-position.ts';
 
 /** A LiteLLM entry that could not become a price: which key, which field, what was wrong. */
@@ -33,7 +36,7 @@ export interface LitellmImportOptions {
   sourceDate: string;
 }
 
-const DATE = /^\d{4}-\d{2}(-\d{2})?$/;
+const DATE = { test: isCalendarDate };
 /** LiteLLM prices are USD per token; the catalog lists per million. */
 const TOKENS_PER_MILLION = 1e6;
 
@@ -104,7 +107,10 @@ export function importLitellm(file: TextFile, options: LitellmImportOptions): Li
         problems.push({
           key,
           field,
-          message: `expected a non-negative number (USD per token), got ${JSON.stringify(v)}`,
+          message:
+            typeof v === 'number' && !Number.isFinite(v)
+              ? `expected a non-negative number (USD per token): ${notFiniteMessage(v)}`
+              : `expected a non-negative number (USD per token), got ${typeof v === 'string' ? echo(v) : JSON.stringify(v)?.slice(0, 80)}`,
         });
         return undefined;
       }
@@ -126,7 +132,7 @@ export function importLitellm(file: TextFile, options: LitellmImportOptions): Li
       problems.push({
         key,
         field: 'max_input_tokens',
-        message: `expected a positive whole number, got ${JSON.stringify(maxInput)}`,
+        message: `expected a positive whole number, got ${typeof maxInput === 'number' ? maxInput : JSON.stringify(maxInput)?.slice(0, 80)}`,
       });
     const id = slugifyPriceId(key);
     if (id === '')

@@ -1,5 +1,6 @@
 import type { TextFile } from '../catalog/parse.ts';
 import { InputError } from '../errors/clearbox-error.ts';
+import { isCalendarDate } from '../input/dates.ts';
 import type { Point } from './signal-schema.ts';
 
 /** Reads a `date,value` CSV (header required, `#` comments allowed); every bad row is listed with its line. */
@@ -19,7 +20,7 @@ export function parseSeriesCsv(file: TextFile): Point[] {
       return;
     }
     const [date, value] = cells;
-    if (cells.length < 2 || !date || !/^\d{4}-\d{2}(-\d{2})?$/.test(date))
+    if (cells.length < 2 || !date || !isCalendarDate(date))
       problems.push(
         `${file.path}:${i + 1}: expected a date as YYYY-MM or YYYY-MM-DD in the first column, got "${date ?? ''}"`,
       );

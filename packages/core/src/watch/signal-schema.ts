@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sourceSchema } from '../catalog/schema.ts';
+import { calendarDateSchema } from '../input/dates.ts';
 
 /**
  * Signals file, version 1: data series (inline points or a CSV `date,value` file beside the signals
@@ -8,7 +9,7 @@ import { sourceSchema } from '../catalog/schema.ts';
  */
 const dateField = z.preprocess(
   (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected a date as YYYY-MM or YYYY-MM-DD'),
+  calendarDateSchema,
 );
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 

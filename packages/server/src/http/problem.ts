@@ -1,4 +1,4 @@
-import { ClearboxError, NotFoundError } from '@clearbox/core';
+import { ClearboxError, isStackOverflow, MAX_NESTING_DEPTH, NotFoundError } from '@clearbox/core';
 import { RevisionConflictError } from '@clearbox/store';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -43,9 +43,12 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not found',
   405: 'Method not allowed',
+  403: 'Forbidden',
+  408: 'Request timeout',
   409: 'Revision conflict',
   413: 'Request body too large',
   415: 'Unsupported media type',
+  421: 'Misdirected request',
   500: 'Internal server error',
   503: 'Service unavailable',
   504: 'Request timed out',
@@ -103,6 +106,16 @@ export function errorToProblem(error: unknown, c: Context, logError: (text: stri
   }
   if (error instanceof HTTPException)
     return problemResponse(c, error.status, error.message || 'request refused');
+  // A walker recursed past the stack: the request was nested too deep, which is the client's to fix.
+  if (isStackOverflow(error))
+    return problemResponse(
+      c,
+      400,
+      `nested too deep: more than ${MAX_NESTING_DEPTH} levels of lists or objects`,
+      {
+        type: 'urn:clearbox:problem:input',
+      },
+    );
   logError(
     `internal error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
   );

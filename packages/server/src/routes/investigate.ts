@@ -1,4 +1,8 @@
-import { defaultOverlapOptions, type OverlapOptions } from '@clearbox/core';
+import {
+  overlapOptionsSchema as coreOverlapOptions,
+  defaultOverlapOptions,
+  type OverlapOptions,
+} from '@clearbox/core';
 import { investigateOverlapTexts } from '@clearbox/store';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { problemContent } from '../http/problem.ts';
@@ -9,53 +13,8 @@ const corpusSchema = (role: string) =>
     .min(1)
     .openapi({ description: `the ${role} corpus as JSONL text: one {"promptId", "text"} per line` });
 
-/** The CLI's flags by their option names; every one defaults as the CLI does. */
-const overlapOptionsSchema = z
-  .strictObject({
-    spanWords: z
-      .number()
-      .int()
-      .min(2)
-      .optional()
-      .openapi({ description: 'O1: minimum verbatim span in words (--span-words, 12)' }),
-    containmentSizes: z
-      .array(z.number().int().min(1).max(64))
-      .min(1)
-      .optional()
-      .openapi({ description: 'O2: n-gram sizes (--ngram 8..13 is [8,9,10,11,12,13])' }),
-    phraseWords: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({ description: 'O3: phrase length in words (--phrase-words, 6)' }),
-    phraseMinPrompts: z.number().int().positive().optional().openapi({
-      description: 'O3: split-A teacher answers a phrase must appear in (--phrase-min-prompts, 3)',
-    }),
-    seed: z.number().int().optional().openapi({ description: 'seed of the O3 prompt split (--seed, 1)' }),
-    teacherNames: z
-      .array(z.string().min(1))
-      .optional()
-      .openapi({ description: 'O4: names identifying the teacher (--teacher-name)' }),
-    watermark: z
-      .strictObject({
-        key: z.number().int(),
-        gamma: z.number().gt(0).lt(1).default(0.25),
-        contextWidth: z.number().int().positive().default(1),
-      })
-      .optional()
-      .openapi({
-        description:
-          "O5: the teacher's green-list key, fraction and context width (--watermark-key, --gamma, --context-width)",
-      }),
-    alpha: z
-      .number()
-      .gt(0)
-      .lt(1)
-      .optional()
-      .openapi({ description: 'level for intervals, power and Holm (--alpha, 0.05)' }),
-  })
-  .openapi('OverlapOptions');
+/** The CLI's flags by their option names; core's schema, shared with the CLI. */
+const overlapOptionsSchema = z.strictObject(coreOverlapOptions.shape).openapi('OverlapOptions');
 
 const overlapRequestSchema = z
   .strictObject({

@@ -1,4 +1,4 @@
-import { InputError, watchSignals } from '@clearbox/core';
+import { calendarDateSchema, InputError, watchSignals } from '@clearbox/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { problemContent } from '../http/problem.ts';
 import { documentFile, documentSchema } from '../schemas/document.ts';
@@ -6,13 +6,9 @@ import { documentFile, documentSchema } from '../schemas/document.ts';
 const watchRequestSchema = z
   .strictObject({
     signals: documentSchema('signals file (format version 1, as `clearbox watch FILE` reads)'),
-    since: z
-      .string()
-      .regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected a date as YYYY-MM or YYYY-MM-DD')
-      .optional()
-      .openapi({
-        description: 'alert on any firing on or after this date (--since; default: only the latest period)',
-      }),
+    since: calendarDateSchema.optional().openapi({
+      description: 'alert on any firing on or after this date (--since; default: only the latest period)',
+    }),
     name: z
       .string()
       .min(1)

@@ -2,8 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { echo, InputError } from '@clearbox/core';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdb } from '../native.ts';
+
+/** DuckDB's memory_limit syntax: a number and a unit. */
+export const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 /**
  * One embedded DuckDB session, in memory, UTC, with a memory limit and a private spill folder, that
@@ -26,12 +30,19 @@ export class DuckSession {
   ) {}
 
   static async open(options: { memoryLimit?: string; threads?: number } = {}): Promise<DuckSession> {
+    const memoryLimit = options.memoryLimit ?? '3GB';
+    // The limit is spliced into SQL: only a size such as 3GB or 512MiB may pass.
+    if (!MEMORY_LIMIT.test(memoryLimit))
+      throw new InputError(
+        `expected a size such as 3GB, 512MB or 2GiB, got ${echo(memoryLimit)}`,
+        '--memory-limit',
+      );
     const spill = mkdtempSync(join(tmpdir(), 'clearbox-duckdb-'));
     const instance = await duckdb().DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const session = new DuckSession(instance, connection, spill);
     await connection.run("SET TimeZone = 'UTC'");
-    await connection.run(`SET memory_limit = '${options.memoryLimit ?? '3GB'}'`);
+    await connection.run(`SET memory_limit = '${memoryLimit}'`);
     await connection.run(`SET temp_directory = '${spill.replace(/'/g, "''")}'`);
     if (options.threads) await connection.run(`SET threads = ${options.threads}`);
     return session;

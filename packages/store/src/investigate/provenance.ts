@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from '@clearbox/core';
+import { fileErrorText } from '../catalog-files.ts';
 
 /** Chain of custody: the SHA-256 and size of an input file, read in 4 MiB chunks (any file size). */
 export function fileDigest(path: string): { path: string; sha256: string; bytes: number } {
@@ -9,7 +10,7 @@ export function fileDigest(path: string): { path: string; sha256: string; bytes:
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new InputError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
+    throw new InputError(fileErrorText(error), path);
   }
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(4 << 20);
@@ -19,6 +20,8 @@ export function fileDigest(path: string): { path: string; sha256: string; bytes:
       if (n === 0) break;
       hash.update(buffer.subarray(0, n));
     }
+  } catch (error) {
+    throw new InputError(fileErrorText(error), path);
   } finally {
     closeSync(fd);
   }
@@ -36,7 +39,7 @@ export async function fileDigestAsync(
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw new InputError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, path);
+    throw new InputError(fileErrorText(error), path);
   }
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(4 << 20);

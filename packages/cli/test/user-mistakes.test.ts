@@ -1,0 +1,107 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bufferIo } from '../src/io.ts';
+import { main } from '../src/main.ts';
+
+/**
+ * User mistakes from the hardening issue: each exits 2 with one `clearbox: error:` line naming the
+ * flag or file, never 0 with a wrong answer and never 1 with "internal error".
+ */
+const tmp = mkdtempSync(join(tmpdir(), 'clearbox-mistakes-'));
+const corpus = join(tmp, 'corpus.jsonl');
+writeFileSync(corpus, '{"promptId":"1","text":"a b c"}\n');
+const existing = join(tmp, 'existing.txt');
+writeFileSync(existing, 'x');
+const notDb = join(tmp, 'not-a-store.db');
+writeFileSync(
+  notDb,
+  'this is plain text, not a SQLite database, and long enough to have a header\n'.repeat(4),
+);
+const litellm = join(tmp, 'litellm.json');
+writeFileSync(
+  litellm,
+  '{"gpt-x": {"input_cost_per_token": 1e999, "output_cost_per_token": 1e-6, "mode": "chat", "litellm_provider": "openai"}}',
+);
+const deep = join(tmp, 'deep.json');
+writeFileSync(deep, `{"version": 1, "claims": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+const badLines = join(tmp, 'bad.jsonl');
+writeFileSync(badLines, Array.from({ length: 100 }, () => '{not json').join('\n'));
+const signals = new URL('../../core/data/signals/nvidia-gross-margin.yaml', import.meta.url).pathname;
+const workload = new URL('../../core/data/workloads/support-bot.yaml', import.meta.url).pathname;
+const disclosure = new URL('../../core/data/disclosures/granite-3-8b.yaml', import.meta.url).pathname;
+mkdirSync(join(tmp, 'a-folder'));
+
+async function run(...argv: string[]) {
+  const io = bufferIo();
+  const code = await main(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+const infer = ['estimate', 'infer', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm'];
+const train = ['estimate', 'train', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm'];
+const overlap = ['investigate', 'overlap', '--suspect', corpus, '--baseline', corpus];
+
+const cases: Array<[name: string, argv: string[], message: RegExp]> = [
+  ['--usd-per-hour -1', [...infer, '--usd-per-hour', '-1'], /--usd-per-hour: must not be negative/],
+  ['--output 0', [...infer, '--output', '0'], /--output: must be at least 1/],
+  ['--pue 0.5', [...train, '--pue', '0.5'], /--pue: PUE is facility power over IT power/],
+  ['--seq -1', [...train, '--seq', '-1'], /--seq: must be at least 1/],
+  ['--micro-batch -1', [...train, '--micro-batch', '-1'], /--micro-batch: must be at least 1/],
+  ['--tokens 1e999', [...train, '--tokens', '1e999'], /--tokens: is not finite/],
+  ['--alpha 0', [...overlap, '--teacher', corpus, '--alpha', '0'], /--alpha: expected a number between 0/],
+  [
+    '--phrase-min-prompts -1',
+    [...overlap, '--teacher', corpus, '--phrase-min-prompts', '-1'],
+    /must be at least 1/,
+  ],
+  ['a directory as --teacher', [...overlap, '--teacher', tmp], /is a directory/],
+  [
+    '--min-shared-templates -1',
+    ['investigate', 'logs', corpus, '--reference', corpus, '--min-shared-templates', '-1'],
+    /--min-shared-templates: must be at least 1/,
+  ],
+  [
+    '--memory-limit abc',
+    ['investigate', 'logs', corpus, '--reference', corpus, '--memory-limit', 'abc'],
+    /--memory-limit: expected a size/,
+  ],
+  [
+    'synth --prompts -1',
+    ['investigate', 'synth', 'corpora', '--out', join(tmp, 's'), '--prompts', '-1'],
+    /--prompts/,
+  ],
+  ['synth --out onto a file', ['investigate', 'synth', 'corpora', '--out', existing], /is a file/],
+  ['--since 2025-02-30', ['watch', signals, '--since', '2025-02-30'], /--since: is not a calendar date/],
+  [
+    '--out into a missing folder',
+    ['decide', workload, '--out', join(tmp, 'missing', 'r.html')],
+    /does not exist/,
+  ],
+  ['serve --db a directory', ['serve', '--port', '0', '--db', tmp], /is a directory/],
+  ['serve --db a text file', ['serve', '--port', '0', '--db', notDb], /is not a SQLite database/],
+  ['a document nested 10,000 deep', ['audit', deep], /nested too deep/],
+  [
+    'a document over --max-input-size',
+    ['--max-input-size', '1KB', 'disclose', 'check', disclosure],
+    /input limit of 1 KB/,
+  ],
+  ['--max-input-size abc', ['--max-input-size', 'abc', 'disclose', 'check', disclosure], /--max-input-size/],
+  ['100 invalid JSON lines', [...overlap, '--teacher', badLines], /line 1|:1\b/],
+];
+
+describe('user mistakes exit 2 with one line', () => {
+  it.each(cases)('%s', async (_name, argv, message) => {
+    const r = await run(...argv);
+    expect(r.err).toMatch(/^clearbox: error: [^\n]+\n$/);
+    expect(r.err).toMatch(message);
+    expect(r.code).toBe(2);
+  });
+
+  it('a LiteLLM price of 1e999 is called not finite, not null', async () => {
+    const r = await run('prices', 'import-litellm', litellm);
+    expect(r.err).toMatch(/is not finite/);
+    expect(r.err).not.toMatch(/got null/);
+  });
+});
