@@ -45,7 +45,9 @@ describeE2e('Audit page', (e2e) => {
       .toBe('consistent-with-source');
     const line = expected.results.find((r) => r.id === 'v2-price-vs-gpt-4-turbo')?.sensitivity[0] ?? '';
     expect(line).toContain("'about'");
-    expect(await row('v2-price-vs-gpt-4-turbo').getByTestId('audit-sensitivity').innerText()).toContain(line);
+    expect(
+      (await row('v2-price-vs-gpt-4-turbo').getByTestId('audit-sensitivity').textContent()) ?? '',
+    ).toContain(line);
 
     // Claim ten times the cost on the same GPU-hours: the verdict must follow the engine's.
     const edited = claimsText.replace('claimedUsd: 5.576e6', 'claimedUsd: 55.76e6');

@@ -4,6 +4,7 @@ import { shippedCatalog } from '../../test/load-catalog.ts';
 import { createEstimator } from '../estimate/estimator.ts';
 import { depreciationShare } from './bases.ts';
 import { dayNumber } from './dates.ts';
+import { renderDisclosureHtml } from './html.ts';
 import { parseDisclosure } from './parse.ts';
 import { evaluateDisclosure } from './report.ts';
 
@@ -58,6 +59,15 @@ describe('fleet bases of the DeepSeek-V3 reconstruction (expert review, issue 13
     expect(tco?.total.value).toBeCloseTo(1.6e9 + 944e6, 0);
     expect(tco?.label).toContain('not a model cost');
     expect(tco?.label).toContain('multi-year');
+  });
+
+  it('reports draw both fleet bases apart from the model bases, under a label that says they are not model costs', () => {
+    const html = renderDisclosureHtml(report);
+    const apart = html.indexOf('Company-wide fleet bases (not model costs)');
+    expect(apart).toBeGreaterThan(0);
+    const chart = html.slice(0, html.indexOf('<table', apart));
+    expect(chart.slice(apart)).toContain('Fleet total cost of ownership');
+    expect(chart.slice(0, apart)).not.toContain('Fleet total cost of ownership');
   });
 
   it('the training cluster was bought while the H800 was on sale (March–October 2023)', () => {

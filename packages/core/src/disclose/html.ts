@@ -87,8 +87,10 @@ const badge = (severity: string) => {
 
 /** The report as one self-contained HTML file: no script, no network, every number expandable. */
 export function renderDisclosureHtml(report: DisclosureReport): string {
-  const model = report.bases.filter((b) => b.id !== 'fleet-period');
-  const fleet = report.bases.filter((b) => b.id === 'fleet-period');
+  // Company-wide bases never share a chart (or a scale) with a model's cost.
+  const isFleet = (b: { id: string }) => b.id === 'fleet-period' || b.id === 'fleet-ownership-total';
+  const model = report.bases.filter((b) => !isFleet(b));
+  const fleet = report.bases.filter(isFleet);
   const basisRows = report.bases.map((b) => [
     escapeHtml(b.label),
     figureHtml(b.total),
@@ -152,7 +154,7 @@ export function renderDisclosureHtml(report: DisclosureReport): string {
     sections: [
       {
         title: 'Accounting bases',
-        html: `${stackedBasisChart(model)}${fleet.length ? `<p class="muted">Fleet period cost, on its own scale:</p>${stackedBasisChart(fleet)}` : ''}${htmlTable(
+        html: `${stackedBasisChart(model)}${fleet.length ? `<p class="muted">Company-wide fleet bases (not model costs), on their own scale:</p>${stackedBasisChart(fleet)}` : ''}${htmlTable(
           ['basis', 'total (point, P10–P90)', 'P10 / P50 / P90', 'cash (billed)', 'technical / commercial'],
           basisRows,
         )}${unavailable}`,
