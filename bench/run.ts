@@ -3,6 +3,8 @@
  * Each section measures its own baseline in the same run and prints ratios, so results compare across
  * machines; nothing here is a timed assertion in the test suite. Arguments name the sections to run.
  */
+
+import { benchCatalog } from './catalog.ts';
 import { benchCli } from './cli.ts';
 import { benchDecide } from './decide.ts';
 import { benchDisclose } from './disclose.ts';
@@ -13,6 +15,7 @@ import { benchWeb } from './web.ts';
 
 const sections: Array<[string, () => string[] | Promise<string[]>]> = [
   ['estimate', benchEstimate],
+  ['catalog', benchCatalog],
   ['decide', benchDecide],
   ['disclose', benchDisclose],
   ['server', benchServer],

@@ -1,4 +1,13 @@
-import { buildCatalog, type Catalog, createEstimator, type Estimator, type TextFile } from '@clearbox/core';
+import {
+  buildCatalog,
+  bundledGenaiLayer,
+  bundledGenaiProviders,
+  type Catalog,
+  createEstimator,
+  type Estimator,
+  layerCatalogPrices,
+  type TextFile,
+} from '@clearbox/core';
 
 /**
  * The catalog that ships with Clearbox, bundled into the app as text at build time, so calculators
@@ -27,4 +36,20 @@ export function defaultEstimator(): Estimator {
 
 export function defaultCatalog(): Catalog {
   return defaultEstimator().catalog;
+}
+
+let priced: Promise<Estimator> | undefined;
+
+/**
+ * The estimator whose catalog has the bundled @pydantic/genai-prices table under Clearbox's own
+ * prices (about 1,500 prices, as the CLI has them). The table is a chunk of its own, fetched the first
+ * time a page needs API prices (Decide, Audit, the catalog's price tab), never on the first page.
+ */
+export function pricedEstimator(): Promise<Estimator> {
+  priced ??= bundledGenaiProviders().then((providers) => {
+    const base = defaultEstimator();
+    const catalog = layerCatalogPrices(base.catalog, bundledGenaiLayer(providers, base.catalog.hosted));
+    return { ...base, catalog };
+  });
+  return priced;
 }

@@ -166,17 +166,39 @@ export function monthlyTokens(w: Workload, trafficScale = 1): MonthlyTokens {
   return { requests, input, cachedInput, uncachedInput, output, total };
 }
 
+type ListedSides = Pick<ApiPrice, 'inputPerMillion' | 'cachedInputPerMillion' | 'outputPerMillion' | 'tiers'>;
+
+/**
+ * The list price a request with `promptTokens` input tokens pays: a long-context tier bills the whole
+ * request once the prompt exceeds its threshold (Gemini 1.5 Pro above 128K). Decide prices a workload
+ * at its mean prompt length; a tier applies to the whole workload when the mean exceeds it.
+ */
+export function priceAtPrompt<P extends ListedSides>(price: P, promptTokens: number): P {
+  let tier: NonNullable<ApiPrice['tiers']>[number] | undefined;
+  for (const t of price.tiers ?? []) if (promptTokens > t.aboveInputTokens) tier = t;
+  if (!tier) return price;
+  const out = { ...price };
+  if (tier.inputPerMillion !== undefined) out.inputPerMillion = tier.inputPerMillion;
+  if (tier.cachedInputPerMillion !== undefined) out.cachedInputPerMillion = tier.cachedInputPerMillion;
+  if (tier.outputPerMillion !== undefined) out.outputPerMillion = tier.outputPerMillion;
+  return out;
+}
+
 /**
  * The plain-number cost of a month of the workload at one price (the hot path of the sensitivity
  * table and the property tests; `apiPlan` explains the same arithmetic with Figures).
  */
 export function apiMonthlyUsd(
   w: Workload,
-  price: Pick<ApiPrice, 'inputPerMillion' | 'cachedInputPerMillion' | 'outputPerMillion' | 'offPeak'>,
+  listed: Pick<
+    ApiPrice,
+    'inputPerMillion' | 'cachedInputPerMillion' | 'outputPerMillion' | 'offPeak' | 'tiers'
+  >,
   usdPerUnit: number,
   trafficScale = 1,
   asOf?: string,
 ): number {
+  const price = priceAtPrompt(listed, w.inputTokens.mean);
   const t = monthlyTokens(w, trafficScale);
   const off = offPeakShare(w, price, asOf);
   const inFactor = 1 - off * (price.offPeak?.inputDiscount ?? 0);
@@ -193,10 +215,12 @@ export function apiMonthlyUsd(
 export function apiPlan(
   catalog: Catalog,
   w: Workload,
-  price: ApiPrice,
+  listed: ApiPrice,
   asOf: string,
   trafficScale = 1,
 ): ApiPlan {
+  const price = priceAtPrompt(listed, w.inputTokens.mean);
+  const tier = price === listed ? '' : `, long-context tier: mean prompt ${w.inputTokens.mean} tokens`;
   const tokens = monthlyTokens(w, trafficScale);
   const fx = fxRate(catalog.fx, price.currency, 'USD', asOf);
   const src = [sourceOf(price.source)];
@@ -206,7 +230,7 @@ export function apiPlan(
     price.inputPerMillion,
     `${cur}/Mtok`,
     src,
-    `${price.id} (from ${price.effective})`,
+    `${price.id} (from ${price.effective}${tier})`,
   );
   const cachedPrice =
     price.cachedInputPerMillion === undefined

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
+import { auditClaims } from '../audit/audit.ts';
+import { auditContext } from '../audit/context.ts';
 import { fitEfficiencies } from '../estimate/calibration.ts';
 import { bundledGenaiLayer, bundledGenaiProviders } from '../prices/bundled-genai.ts';
 import { layerCatalogPrices } from '../prices/layers.ts';
-import { newestPriceDate, offPeakShare } from './api-cost.ts';
+import { apiMonthlyUsd, monthlyTokens, newestPriceDate, offPeakShare, priceAtPrompt } from './api-cost.ts';
 import { decide } from './decide.ts';
 import { parseWorkload } from './workload.ts';
 
@@ -56,5 +58,44 @@ describe('Decide against every API that serves an open-weight model', () => {
     );
     // 2 h + 15 h of 24 are off-peak.
     expect(offPeakShare(flat, v4 ?? {})).toBeCloseTo(17 / 24, 10);
+  });
+});
+
+describe('long-context tiers in Decide', () => {
+  it('a workload whose mean prompt exceeds 128K pays Gemini 1.5 Pro’s upper tier', () => {
+    const gemini = catalog.prices.find((p) => p.id === 'gemini-1.5-pro-2024-10');
+    if (!gemini) throw new Error('gemini-1.5-pro-2024-10 missing');
+    expect(priceAtPrompt(gemini, 100_000).inputPerMillion).toBe(1.25);
+    expect(priceAtPrompt(gemini, 200_000)).toMatchObject({ inputPerMillion: 2.5, outputPerMillion: 10 });
+    const long = workload();
+    long.inputTokens = { mean: 200_000, p95: 400_000 };
+    const t = monthlyTokens(long);
+    // Every token of the workload at the upper tier: $2.50 input, $10 output per million.
+    expect(apiMonthlyUsd(long, gemini, 1)).toBeCloseTo((t.input.value * 2.5 + t.output.value * 10) / 1e6, 6);
+  });
+});
+
+describe('Audit price-checks any hosted API', () => {
+  it('a price claim may name a genai-prices entry: Together Llama 3.1 8B Turbo vs Groq 8B Instant', () => {
+    const ctx = auditContext(catalog);
+    const report = auditClaims(ctx, {
+      path: 'claims.yaml',
+      text: `version: 1
+claims:
+  - id: together-vs-groq-8b
+    text: "Llama 3.1 8B on Together Turbo costs more than twice Groq's output price"
+    source: { title: a test claim, date: 2026-12-04 }
+    about: price
+    check:
+      kind: price-ratio
+      a: { price: gp-together-meta-llama-meta-llama-3.1-8b-instruct-turbo, side: output }
+      b: { price: gp-groq-llama-3.1-8b-instant, side: output }
+      claimed: { value: 2, hedge: over }
+`,
+    });
+    expect(report.issues).toEqual([]);
+    const result = report.results[0];
+    expect(result?.figures[0]?.value).toBeCloseTo(0.18 / 0.08, 10);
+    expect(result?.verdict).toBe('holds');
   });
 });

@@ -275,6 +275,10 @@ export function importGenaiPrices(
         .map((s) => s.start as string)
         .sort();
       const ids: string[] = [];
+      const notes = {
+        inForce: sourceNote(provider, model, 'in-force'),
+        start: sourceNote(provider, model, 'start'),
+      };
       for (const segment of segments) {
         const input = baseOf(segment.prices.input_mtok);
         const output = baseOf(segment.prices.output_mtok);
@@ -311,7 +315,7 @@ export function importGenaiPrices(
             title: `${origin.label}: ${provider.name} ${model.id}${segment.start ? ` from ${segment.start}` : ''}`,
             ...(url !== undefined ? { url } : {}),
             date: origin.asOf,
-            note: sourceNote(provider, model, basis),
+            note: basis === 'in-force' ? notes.inForce : notes.start,
           },
         };
         if (basis === 'in-force') price.effectiveBasis = 'in-force';

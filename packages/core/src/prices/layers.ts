@@ -56,26 +56,52 @@ function same(a: number, b: number): boolean {
 }
 
 /**
- * How a billed name is recognised across layers: genai-prices models carry their match rule (one
- * model covers claude-3-5-haiku-20241022 and claude-3-5-haiku-latest); Clearbox prices their name.
+ * How a billed name is recognised across layers: two genai-prices tables by the same model id; a
+ * Clearbox price by a genai-prices model's match rule (one model covers claude-3-5-haiku-20241022 and
+ * claude-3-5-haiku-latest); two Clearbox prices by the same name.
  */
 export interface ModelMatcher {
-  covers(upper: ApiPrice, lower: ApiPrice): boolean;
+  /** The match rule of a genai-prices price, by price id (undefined for a Clearbox price). */
+  ruleOf(price: ApiPrice): GenaiModelPrices['match'] | undefined;
 }
 
 export function matcherFor(models: readonly GenaiModelPrices[]): ModelMatcher {
-  const byPriceId = new Map<string, GenaiModelPrices>();
-  for (const m of models) for (const id of m.priceIds) byPriceId.set(id, m);
-  const names = (p: ApiPrice) => p.apiModel.toLowerCase();
-  const matches = (genai: ApiPrice, other: ApiPrice) => {
-    const m = byPriceId.get(genai.id);
-    return m !== undefined && genaiMatches(m.match, other.apiModel);
+  const byPriceId = new Map<string, GenaiModelPrices['match']>();
+  for (const m of models) for (const id of m.priceIds) byPriceId.set(id, m.match);
+  return { ruleOf: (p) => byPriceId.get(p.id) };
+}
+
+const nameKey = (p: ApiPrice) => `${p.provider}\u0000${p.currency}\u0000${p.apiModel.toLowerCase()}`;
+const providerKey = (p: ApiPrice) => `${p.provider}\u0000${p.currency}`;
+
+/** Finds, for a price of one layer, the prices of another layer that bill the same model. */
+function sameModelIndex(prices: readonly ApiPrice[], matcher: ModelMatcher) {
+  const byName = new Map<string, ApiPrice[]>();
+  const ruled = new Map<string, ApiPrice[]>();
+  const plain = new Map<string, ApiPrice[]>();
+  const push = (map: Map<string, ApiPrice[]>, key: string, p: ApiPrice) => {
+    const list = map.get(key);
+    if (list) list.push(p);
+    else map.set(key, [p]);
   };
-  return {
-    covers: (upper, lower) =>
-      upper.provider === lower.provider &&
-      upper.currency === lower.currency &&
-      (names(upper) === names(lower) || matches(upper, lower) || matches(lower, upper)),
+  for (const p of prices) {
+    push(byName, nameKey(p), p);
+    push(matcher.ruleOf(p) ? ruled : plain, providerKey(p), p);
+  }
+  return (other: ApiPrice): ApiPrice[] => {
+    const out = [...(byName.get(nameKey(other)) ?? [])];
+    const rule = matcher.ruleOf(other);
+    if (rule) {
+      // A genai-prices price meets Clearbox prices whose name its rule matches.
+      for (const p of plain.get(providerKey(other)) ?? [])
+        if (!out.includes(p) && genaiMatches(rule, p.apiModel)) out.push(p);
+    } else {
+      for (const p of ruled.get(providerKey(other)) ?? []) {
+        const r = matcher.ruleOf(p);
+        if (r && !out.includes(p) && genaiMatches(r, other.apiModel)) out.push(p);
+      }
+    }
+    return out;
   };
 }
 
@@ -123,16 +149,6 @@ function conflict(used: ApiPrice, other: ApiPrice, date: string): PriceConflict 
   };
 }
 
-function byProviderOf(prices: readonly ApiPrice[]): Map<string, ApiPrice[]> {
-  const map = new Map<string, ApiPrice[]>();
-  for (const p of prices) {
-    const list = map.get(p.provider);
-    if (list) list.push(p);
-    else map.set(p.provider, [p]);
-  }
-  return map;
-}
-
 /**
  * Lays `upper` over `lower`. A lower price stays unless an upper price of the same provider and model
  * is in force on its effective date; then the upper one holds for that date. Both ways round, where
@@ -144,8 +160,8 @@ export function overlayPrices(
   upper: readonly ApiPrice[],
   matcher: ModelMatcher,
 ): { prices: ApiPrice[]; conflicts: PriceConflict[]; replaced: number } {
-  const upperByProvider = byProviderOf(upper);
-  const lowerByProvider = byProviderOf(lower);
+  const upperOf = sameModelIndex(upper, matcher);
+  const lowerOf = sameModelIndex(lower, matcher);
   const kept: ApiPrice[] = [];
   const conflicts: PriceConflict[] = [];
   const seen = new Set<string>();
@@ -158,8 +174,7 @@ export function overlayPrices(
   };
   let replaced = 0;
   for (const low of lower) {
-    const candidates = (upperByProvider.get(low.provider) ?? []).filter((u) => matcher.covers(u, low));
-    const holder = holderOn(candidates, low.effective);
+    const holder = holderOn(upperOf(low), low.effective);
     if (holder === undefined) {
       kept.push(low);
       continue;
@@ -169,8 +184,7 @@ export function overlayPrices(
   }
   // A newer upper price (a table loaded later) meets the lower price still in force on its start date.
   for (const up of upper) {
-    const candidates = (lowerByProvider.get(up.provider) ?? []).filter((l) => matcher.covers(up, l));
-    const holder = holderOn(candidates, up.effective);
+    const holder = holderOn(lowerOf(up), up.effective);
     if (holder !== undefined) report(conflict(up, holder, up.effective));
   }
   return { prices: [...kept, ...upper], conflicts, replaced };

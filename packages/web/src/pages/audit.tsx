@@ -2,10 +2,10 @@ import type { AuditReport, TextFile } from '@clearbox/core';
 import { useMemo, useState } from 'preact/hooks';
 import { computeAuditView } from '../audit/audit-view.ts';
 import { disclosuresById, referenceClaims } from '../audit/reference-claims.ts';
-import { defaultEstimator } from '../catalog-data.ts';
 import { DocumentField } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 import { useSettled } from '../components/use-settled.ts';
 
 /** A claims file with its own devices refits the calibration: hundreds of ms, so wait for a pause. */
@@ -22,7 +22,8 @@ const verdictClass: Record<string, string> = {
 };
 
 export function AuditPage() {
-  const estimator = defaultEstimator();
+  // Claims may price-check any hosted API: the full price table loads with the page.
+  const { estimator } = usePricedEstimator();
   const disclosures = useMemo(disclosuresById, []);
   const [file, setFile] = useState<TextFile>(() => referenceClaims()[0] ?? { path: 'claims.yaml', text: '' });
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);

@@ -1,6 +1,6 @@
 import { type Catalog, countParameters, formatNumber, type Source } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
-import { defaultCatalog } from '../catalog-data.ts';
+import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 
 type Section = 'hardware' | 'models' | 'prices';
 const sections: Array<{ id: Section; label: string }> = [
@@ -38,8 +38,10 @@ export function matchesQuery(haystack: string, query: string): boolean {
 }
 
 export function CatalogPage() {
-  const catalog = defaultCatalog();
   const [section, setSection] = useState<Section>('hardware');
+  // The ~1,500 genai-prices entries load only when the price tab is opened.
+  const priced = usePricedEstimator(section === 'prices');
+  const catalog = priced.estimator.catalog;
   const [query, setQuery] = useState('');
   const searchId = useId();
   return (
@@ -47,8 +49,11 @@ export function CatalogPage() {
       <h1>Catalog</h1>
       <p class="lede">
         The facts every estimate starts from: {catalog.devices.length} devices, {catalog.models.length} models
-        and {catalog.prices.length} API prices, each with its source and date. Edit them in
-        packages/core/data.
+        and{' '}
+        {catalog.priceLayering
+          ? `${catalog.prices.length} API prices (Clearbox's own over the @pydantic/genai-prices table)`
+          : `${catalog.prices.length} curated API prices`}
+        , each with its source and date. Edit them in packages/core/data.
       </p>
       <div class="tabs" role="tablist" aria-label="Catalog section">
         {sections.map((s) => (
@@ -249,7 +254,10 @@ function PriceTable({ catalog, query }: { catalog: Catalog; query: string }) {
               </div>
             </th>
             <td>{p.provider}</td>
-            <td>
+            <td
+              title={p.effectiveBasis === 'in-force' ? 'in force on this date; start not known' : undefined}
+            >
+              {p.effectiveBasis === 'in-force' ? '≤ ' : ''}
               {p.effective}
               {p.until ? ` to ${p.until}` : ''}
             </td>

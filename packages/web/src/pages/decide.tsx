@@ -1,10 +1,10 @@
 import { type DecideResult, formatNumber, type TextFile } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
-import { defaultEstimator } from '../catalog-data.ts';
 import { DocumentField } from '../components/document-field.tsx';
 import { FigureStat } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 import { useSettled } from '../components/use-settled.ts';
 import { computeDecideView, referenceWorkloads } from '../decide/decide-view.ts';
 import { formatUsd } from '../format.ts';
@@ -13,7 +13,8 @@ import { formatUsd } from '../format.ts';
 const TYPING_PAUSE_MS = 400;
 
 export function DecidePage() {
-  const estimator = defaultEstimator();
+  const priced = usePricedEstimator();
+  const estimator = priced.estimator;
   const workloads = referenceWorkloads();
   const [file, setFile] = useState<TextFile>(
     () =>
@@ -57,6 +58,8 @@ export function DecidePage() {
       </div>
       <DocumentField label="Workload" testId="decide-text" rows={12} file={file} onChange={setFile} />
       {committed !== file && <p class="muted">searching…</p>}
+      {priced.loading && <p class="muted">loading the API price table (genai-prices)…</p>}
+      {priced.error && <p class="muted">{priced.error}</p>}
       <SavedItems
         collection="scenarios"
         label="workload"
