@@ -5,6 +5,7 @@ import { closestIds } from '../catalog/closest.ts';
 import { apiPriceSchema } from '../catalog/price-schema.ts';
 import { deviceSchema, sourceSchema } from '../catalog/schema.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
+import { finiteNumber, openProbability, positiveNumber } from '../input/numbers.ts';
 import { hedges } from './claimed.ts';
 import { type ClaimSubject, claimSubjects } from './verdict.ts';
 
@@ -14,8 +15,9 @@ import { type ClaimSubject, claimSubjects } from './verdict.ts';
  * line like any other schema issue, with the closest ids as suggestions.
  */
 
-const finite = z.number().refine(Number.isFinite, 'expected a finite number');
-const positive = finite.refine((x) => x > 0, 'expected a positive number');
+// The shared number schemas: a claim's number is refused in the same words as a flag or a request field.
+const finite = finiteNumber();
+const positive = positiveNumber();
 
 export const claimedSchema = z.union(
   [
@@ -85,7 +87,7 @@ function disclosureRef(ids: ClaimIds) {
   });
 }
 
-const tolerance = z.number().gt(0).lt(1).optional();
+const tolerance = openProbability().optional();
 
 /** The system and workload a vendor's figure was measured on (e.g. GB200 NVL72, FP4, LLM inference). */
 export const vendorScopeSchema = z.strictObject({

@@ -125,3 +125,56 @@ describe('claims parser fuzz', () => {
     );
   });
 });
+
+describe('claims format v1, extended for audit v2', () => {
+  it('a hedged number, what the claim is about, the estimate it repeats and its own prices parse', () => {
+    const parsed = parseClaims(
+      file(
+        [
+          {
+            ...good,
+            about: 'price',
+            basedOn: { title: 'someone', date: '2025-01' },
+            check: {
+              kind: 'price-change',
+              from: 'my-old',
+              to: 'my-new',
+              side: 'blended',
+              claimed: { value: -0.5, hedge: 'about' },
+            },
+          },
+        ],
+        {
+          prices: ['my-old', 'my-new'].map((id, i) => ({
+            id,
+            apiModel: 'm',
+            provider: 'p',
+            currency: 'USD',
+            effective: `2025-0${i + 1}-01`,
+            inputPerMillion: 2 - i,
+            outputPerMillion: 4 - 2 * i,
+            source,
+          })),
+        },
+      ),
+      catalog,
+    );
+    expect(parsed.issues).toEqual([]);
+    expect(parsed.claims[0]?.claim.about).toBe('price');
+    const report = auditClaims(auditContext(catalog), file([], {}));
+    expect(report.results).toEqual([]);
+  });
+  it('an unknown hedge word and a non-finite number are refused with their path', () => {
+    const parsed = parseClaims(
+      file([
+        { ...good, id: 'hedge', check: { ...good.check, claimed: { value: 0.28, hedge: 'roughly-ish' } } },
+        { ...good, id: 'inf', check: { ...good.check, claimed: Number.POSITIVE_INFINITY } },
+      ]),
+      catalog,
+    );
+    expect(parsed.claims).toEqual([]);
+    const text = parsed.issues.map((i) => `${i.where} ${i.message}`).join('\n');
+    expect(text).toMatch(/claims\[0\]\.check\.claimed/);
+    expect(text).toMatch(/claims\[1\]\.check\.claimed/);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarDateSchema } from '../input/dates.ts';
+import { positiveNumber } from '../input/numbers.ts';
 
 /**
  * The Clearbox disclosure format, version 1: a full-lifecycle AI cost disclosure. The JSON Schema in
@@ -168,7 +169,7 @@ export const itemSchema = z
     /** When and over what life a fleet capital amount is depreciated (fleet-period basis). */
     capexSchedule: capexScheduleSchema.optional(),
     /** The amount is a total over this many years (e.g. a 4-year ownership cost): a period basis takes its share. */
-    coversYears: z.number().positive('coversYears must be above 0').optional(),
+    coversYears: positiveNumber().optional(),
     notes: z.string().optional(),
   })
   .superRefine((item, ctx) => {
