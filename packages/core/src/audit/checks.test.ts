@@ -393,6 +393,20 @@ describe('throughput', () => {
     expect(check({ ...base, claimed: Math.sqrt(predicted * ceiling) }).verdict).toBe('holds-on-basis');
     expect(check({ ...base, claimed: ceiling * 3 }).verdict).toBe('implausible');
   });
+  it('no "aggregate" reading where the largest batch that fits is 1 (Groq LPUs holding a 70B model)', () => {
+    const o = check({
+      kind: 'throughput',
+      model: 'llama-3.3-70b',
+      hardware: 'groq-lpu',
+      claimed: 24000,
+      versus: { hardware: 'h100-sxm' },
+      claimedRatio: { value: 10, hedge: 'order-of-magnitude' },
+    });
+    expect(o.explanation).not.toContain('In aggregate');
+    expect(o.assumptions.join(' ')).toContain('no aggregate reading distinct from one user');
+    expect(o.assumptions.join(' ')).toMatch(/would take [\d,]+ replicas/);
+    expect(o.verdict).toBe('implausible');
+  });
   it('"N× faster than" compares the same workload on two devices', () => {
     const ratio = 4800 / 3350;
     const o = check({

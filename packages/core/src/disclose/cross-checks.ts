@@ -23,7 +23,8 @@ export interface Finding {
     | 'emissions'
     | 'unit-price'
     | 'imputed-price'
-    | 'price-years';
+    | 'price-years'
+    | 'acquisition-date';
   severity: Severity;
   message: string;
   figures: Figure[];
@@ -453,6 +454,34 @@ function priceYearFindings(rd: ResolvedDisclosure): Finding[] {
   ];
 }
 
+/**
+ * Owned hardware bought when the catalog says the device was not on sale (export rules ended the
+ * H800 in October 2023): the acquisition date, and with it the depreciation, cannot be right.
+ */
+function acquisitionFindings(rd: ResolvedDisclosure): Finding[] {
+  const out: Finding[] = [];
+  for (const r of rd.items) {
+    const acquired = r.item.owned?.acquired;
+    const window = r.device?.availability;
+    if (acquired === undefined || !window || !r.device) continue;
+    const before = acquired < window.from.slice(0, acquired.length);
+    const after = window.until !== undefined && acquired.slice(0, 7) > window.until.slice(0, 7);
+    const range = `${window.from}${window.until ? ` to ${window.until}` : ' on'}`;
+    out.push({
+      id: `acquisition-date-${r.item.id}`,
+      check: 'acquisition-date',
+      severity: before || after ? 'warn' : 'ok',
+      message:
+        before || after
+          ? `${r.item.id} acquired ${acquired}, when ${r.device.id} was not on sale (${range}, ${window.source.title}): the depreciation from that date cannot be right`
+          : `${r.item.id} acquired ${acquired}, while ${r.device.id} was on sale (${range})`,
+      figures: [],
+      items: [r.item.id],
+    });
+  }
+  return out;
+}
+
 export function crossCheck(
   catalog: Catalog,
   estimator: Estimator | undefined,
@@ -465,5 +494,6 @@ export function crossCheck(
     ...unitPriceFindings(rd),
     ...imputedFindings(rd),
     ...priceYearFindings(rd),
+    ...acquisitionFindings(rd),
   ];
 }

@@ -76,6 +76,21 @@ describe('fleet bases of the DeepSeek-V3 reconstruction (expert review, issue 13
     expect(acquired >= '2023-03' && acquired <= '2023-10').toBe(true);
   });
 
+  it("an acquisition date outside the device's sale window is flagged; the reconstruction's is not", () => {
+    const ok = report.findings.find((f) => f.check === 'acquisition-date');
+    expect(ok?.severity).toBe('ok');
+    const late = {
+      ...disclosure,
+      items: disclosure.items.map((i) =>
+        i.owned ? { ...i, owned: { ...i.owned, acquired: '2024-01' } } : i,
+      ),
+    };
+    const r = evaluateDisclosure(catalog, late, { estimator, draws: 200 });
+    const f = r.findings.find((x) => x.check === 'acquisition-date');
+    expect(f?.severity).toBe('warn');
+    expect(f?.message).toContain('not on sale');
+  });
+
   it("DeepSeek's $2/h is framed as notional, not a list price", () => {
     for (const id of ['pre-training', 'context-extension', 'post-training', 'serving'])
       expect(disclosure.items.find((i) => i.id === id)?.priceBasis, id).toBe('notional');
