@@ -116,8 +116,26 @@ export {
   parseOffload,
   resolveInference,
   runResolved,
+  schedulerLimits,
+  stepTimesFor,
   usableCapacityBytes,
 } from './estimate/inference.ts';
+export type {
+  ServingCap,
+  ServingLimits,
+  ServingPointNumbers,
+  ServingWorkload,
+  SpeculativeDecoding,
+  StepTimes,
+} from './estimate/serving-curve.ts';
+export { mixedStepSeconds, servingCurve, servingPoint, tokensPerStep } from './estimate/serving-curve.ts';
+export type { ServingCurvePoint, ServingEstimate, ServingPoint } from './estimate/serving-estimate.ts';
+export {
+  checkConcurrency,
+  checkMtpAcceptance,
+  DEFAULT_CONCURRENCY,
+  estimateServing,
+} from './estimate/serving-estimate.ts';
 export type {
   Bound,
   KernelHardware,

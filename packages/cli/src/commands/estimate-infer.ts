@@ -3,6 +3,8 @@ import {
   createEstimator,
   type Engine,
   engineSchema,
+  explain,
+  formatNumber,
   type InferenceEstimate,
   type InferenceOptions,
   inferenceOptionFlags,
@@ -17,6 +19,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { parseChoice, parseInteger, parseNumber } from '../options.ts';
 import { explainAll, humanFigure } from '../render/figures.ts';
+import { renderTable } from '../render/table.ts';
 import { catalogWithUserInputs } from '../user-inputs.ts';
 
 const weightChoices = weightFormatSchema.options;
@@ -41,6 +44,8 @@ interface Flags {
   utilization?: string;
   effCompute?: string;
   effMemory?: string;
+  concurrency?: string;
+  mtp?: string;
   json?: boolean;
   explain?: boolean;
 }
@@ -69,8 +74,44 @@ export function inferenceOptions(
   if (flags.utilization !== undefined) o.utilization = parseNumber('--utilization', flags.utilization);
   if (flags.effCompute !== undefined) o.efficiencyCompute = parseNumber('--eff-compute', flags.effCompute);
   if (flags.effMemory !== undefined) o.efficiencyMemory = parseNumber('--eff-memory', flags.effMemory);
+  if (flags.concurrency !== undefined)
+    o.concurrency = flags.concurrency.split(',').map((c) => parseInteger('--concurrency', c.trim()));
+  if (flags.mtp !== undefined) o.mtpAcceptance = parseNumber('--mtp', flags.mtp);
   checkOptions(inferenceOptionsSchema, o, inferenceOptionFlags);
   return o;
+}
+
+/** The serving curve as a table: one row per concurrency. */
+export function renderCurve(e: InferenceEstimate): string {
+  const ms = (s: number) => formatNumber(s * 1000);
+  const rows = [
+    ['concurrency', 'running', 'cap', 'tok/s/user', 'out tok/s/device', 'TTFT ms', 'TPOT ms', 'decode bound'],
+    ...e.curve.map((p) => [
+      String(p.concurrency),
+      String(p.runningSequences),
+      p.cap,
+      formatNumber(p.perUserTokensPerSecond),
+      formatNumber(p.outputTokensPerSecondPerDevice),
+      ms(p.ttftSeconds),
+      ms(p.tpotSeconds),
+      p.decodeBound,
+    ]),
+  ];
+  const spec = e.serving.speculative;
+  const title = `serving curve (continuous batching, ${e.serving.limits.maxBatchedTokens.value}-token step budget${spec ? `, MTP acceptance ${spec.acceptance.value}: ${formatNumber(spec.tokensPerStep.value)} tokens per step` : ''}):`;
+  return `${title}\n${renderTable(rows, ['right', 'right', 'left', 'right', 'right', 'right', 'right', 'left'])}\n`;
+}
+
+/** `--explain` for the curve: each point's TPOT and TTFT derivation, with the bound of its decode step. */
+export function explainCurve(e: InferenceEstimate): string {
+  return e.serving.points
+    .map((p) => {
+      const tree = [p.tpotSeconds, p.ttftSeconds, p.outputTokensPerSecondPerDevice]
+        .map((f) => explain(f).replace(/^/gm, '  '))
+        .join('\n');
+      return `curve at concurrency ${p.concurrency}:\n${tree}`;
+    })
+    .join('\n\n');
 }
 
 export function renderInference(e: InferenceEstimate): string {
@@ -85,7 +126,7 @@ export function renderInference(e: InferenceEstimate): string {
     `efficiency: compute ${e.efficiency.compute.value}, memory ${e.efficiency.memory.value} (${e.efficiency.memory.note ?? ''})`,
   ];
   for (const w of e.warnings) lines.push(`warning: ${w}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n\n${renderCurve(e)}`;
 }
 
 export function registerEstimateInfer(parent: Command, io: Io): void {
@@ -109,7 +150,15 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
     .option('--utilization <u>', 'share of paid hours doing work, 0-1 (default 1)')
     .option('--eff-compute <x>', 'override the calibrated compute efficiency (fraction of dense peak)')
     .option('--eff-memory <x>', 'override the calibrated memory-bandwidth efficiency')
-    .option('--json', 'print JSON (every number a Figure with .value)')
+    .option(
+      '--concurrency <list>',
+      'concurrent users for the serving curve, e.g. 1,4,16,64 (default 1,2,4…256)',
+    )
+    .option(
+      '--mtp <acceptance>',
+      'multi-token prediction as speculative decoding, draft acceptance 0-1 (default off)',
+    )
+    .option('--json', 'print JSON (every number a Figure with .value; curve[] in plain numbers)')
     .option('--explain', 'print the derivation tree of every figure')
     .action((flags: Flags) => {
       const inputs = catalogWithUserInputs(flags.model, flags.hardware);
@@ -124,6 +173,6 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
       );
       if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
       else io.out(renderInference(result));
-      if (flags.explain) io.out(`\n${explainAll(result)}\n`);
+      if (flags.explain) io.out(`\n${explainAll(result)}\n\n${explainCurve(result)}\n`);
     });
 }

@@ -24,6 +24,8 @@ import {
 import { countParameters } from './parameters.ts';
 import { deviceSource, memoryBandwidthFigure, memoryCapacityFigure, peakFlopsFigure } from './peak.ts';
 import { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
+import type { StepTimes } from './serving-curve.ts';
+import { estimateServing, type ServingCurvePoint, type ServingEstimate } from './serving-estimate.ts';
 
 export type OffloadSpec =
   | { kind: 'none' }
@@ -51,6 +53,10 @@ export interface InferenceOptions {
   utilization?: number;
   efficiencyCompute?: number;
   efficiencyMemory?: number;
+  /** Concurrencies of the serving curve (default 1, 2, 4, … 256). */
+  concurrency?: number[];
+  /** Acceptance rate of DeepSeek-style multi-token prediction used as speculative decoding (0 = off). */
+  mtpAcceptance?: number;
 }
 
 export interface InferenceEstimate {
@@ -84,6 +90,10 @@ export interface InferenceEstimate {
   usdPerMillionOutputTokens: Figure;
   usdPerMillionInputTokens: Figure;
   efficiency: { compute: Figure; memory: Figure };
+  /** The serving curve as plain numbers, one point per concurrency (continuous batching). */
+  curve: ServingCurvePoint[];
+  /** The same curve with the derivation of every figure, and the limits that cap it. */
+  serving: ServingEstimate;
   warnings: string[];
 }
 
@@ -91,6 +101,11 @@ const assumption = (title: string, note?: string): Source =>
   note === undefined ? { title, date: '2026-11' } : { title, date: '2026-11', note };
 
 const PREFILL_CHUNK_TOKENS = 8192;
+
+/** Scheduler limits of an engine class: most running sequences and the token budget of one step. */
+export function schedulerLimits(engine: EngineClass): { maxSequences: number; maxBatchedTokens: number } {
+  return { maxSequences: engine.limits.maxSequences, maxBatchedTokens: engine.limits.maxBatchedTokens };
+}
 
 /**
  * Runtime memory per device outside weights, KV and activations (the engine class's figure: CUDA context,
@@ -230,6 +245,9 @@ export function resolveInference(
   if (tp * ep !== count) throw new InputError(`--tp ${tp} × --ep ${ep} must equal --count ${count}`, '--tp');
   if (ep > 1 && !model.architecture.moe)
     throw new InputError(`${model.id} has no experts to place with --ep`, '--ep');
+  const experts = model.architecture.moe?.routedExperts ?? 0;
+  if (ep > 1 && experts % ep !== 0)
+    throw new InputError(`--ep ${ep} must divide the ${experts} routed experts of ${model.id}`, '--ep');
   const efficiency = efficiencyFor(table, device.class, engineClass.id);
   const effCompute = o.efficiencyCompute ?? efficiency.compute;
   const effMemory = o.efficiencyMemory ?? efficiency.memory;
@@ -368,6 +386,21 @@ export function resolvedBatch(r: ResolvedRequest, batch: number | 'max'): number
 /** Runs the kernel for resolved inputs (the calibration fit and the benchmark use this path too). */
 export function runResolved(r: ResolvedRequest, batch: number): KernelResult {
   return runInferenceKernel(r.km, r.hw, r.off, { ...r.work, batch });
+}
+
+/** The replica's step functions for the serving curve: the kernel's decode and prefill passes. */
+export function stepTimesFor(r: ResolvedRequest): StepTimes {
+  const promptTokens = Math.max(1, r.work.inputTokens);
+  return {
+    decode: (sequences) => runResolved(r, sequences).decode,
+    // A prefill pass over `tokens` tokens of prompts of I tokens: the kernel's batch of tokens / I prompts.
+    prefill: (tokens) =>
+      runInferenceKernel(r.km, r.hw, r.off, {
+        ...r.work,
+        inputTokens: promptTokens,
+        batch: tokens / promptTokens,
+      }).prefillBatch,
+  };
 }
 
 /** The device-hour price: the user's, else the catalog rental range (midpoint, with its low and high). */
@@ -632,6 +665,18 @@ export function estimateInference(
     inputs: [batch, named('inputTokens', work.inputTokens)],
   });
 
+  const { curve, serving } = estimateServing({
+    steps: stepTimesFor(r),
+    limits: { ...schedulerLimits(r.engineClass), memorySequences: maxFit },
+    limitSources: r.engineClass.sources.slice(0, 3),
+    inputTokens: work.inputTokens,
+    outputTokens: work.outputTokens,
+    devices: hw.count,
+    layers: km.layers,
+    ...(o.concurrency === undefined ? {} : { concurrency: o.concurrency }),
+    ...(o.mtpAcceptance === undefined ? {} : { mtpAcceptance: o.mtpAcceptance }),
+  });
+
   return {
     model: model.id,
     hardware: device.id,
@@ -655,6 +700,8 @@ export function estimateInference(
     usdPerMillionOutputTokens: costFigure('usdPerMillionOutputTokens', outputTps, 'output'),
     usdPerMillionInputTokens: costFigure('usdPerMillionInputTokens', prefillThroughput, 'prefill'),
     efficiency: { compute: effC, memory: effM },
+    curve,
+    serving,
     warnings,
   };
 }

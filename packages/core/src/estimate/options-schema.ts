@@ -5,6 +5,7 @@ import {
   nonNegativeNumber,
   positiveNumber,
   pueNumber,
+  rate,
   wholeNumber,
 } from '../input/numbers.ts';
 
@@ -43,6 +44,17 @@ export const inferenceOptionsSchema = z.strictObject({
   utilization: fractionOfOne().optional(),
   efficiencyCompute: fractionOfOne().optional().meta({ description: '--eff-compute' }),
   efficiencyMemory: fractionOfOne().optional().meta({ description: '--eff-memory' }),
+  concurrency: z
+    .array(wholeNumber())
+    .max(32)
+    .optional()
+    .meta({
+      example: [1, 4, 16, 64],
+      description: 'concurrent users of the serving curve (--concurrency); [] = none',
+    }),
+  mtpAcceptance: rate()
+    .optional()
+    .meta({ example: 0.85, description: 'multi-token prediction draft acceptance, 0 = off (--mtp)' }),
 });
 
 /** TrainingOptions, the camelCase twin of `clearbox estimate train`'s flags. */
@@ -79,6 +91,8 @@ export const inferenceOptionFlags: Record<string, string> = {
   utilization: '--utilization',
   efficiencyCompute: '--eff-compute',
   efficiencyMemory: '--eff-memory',
+  concurrency: '--concurrency',
+  mtpAcceptance: '--mtp',
 };
 
 export const trainingOptionFlags: Record<string, string> = {

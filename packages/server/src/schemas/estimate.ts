@@ -27,6 +27,17 @@ export const figureSchema = z
   })
   .openapi('Figure');
 
+/** One point of the serving curve in plain numbers (`curve[]`). */
+export const servingCurvePointSchema = z
+  .looseObject({
+    concurrency: z.number(),
+    perUserTokensPerSecond: z.number(),
+    outputTokensPerSecondPerDevice: z.number(),
+    ttftSeconds: z.number(),
+    tpotSeconds: z.number(),
+  })
+  .openapi('ServingCurvePoint');
+
 export const inferenceEstimateSchema = z
   .looseObject({
     model: z.string(),
@@ -37,6 +48,7 @@ export const inferenceEstimateSchema = z
     ttftSeconds: figureSchema,
     tpotSeconds: figureSchema,
     usdPerMillionOutputTokens: figureSchema,
+    curve: z.array(servingCurvePointSchema),
     warnings: z.array(z.string()),
   })
   .openapi('InferenceEstimate', { description: 'the same JSON as `clearbox estimate infer --json`' });

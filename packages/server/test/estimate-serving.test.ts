@@ -1,0 +1,66 @@
+import { bufferIo, main } from '@clearbox/cli';
+import { describe, expect, it } from 'vitest';
+import { jsonBody, testApp } from './helpers.ts';
+
+async function cli(...argv: string[]) {
+  const io = bufferIo();
+  const code = await main(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('POST /api/estimate/infer: the serving curve', () => {
+  const { app } = testApp();
+
+  it('takes ep, concurrency and mtpAcceptance and answers the same JSON as the CLI', async () => {
+    const res = await app.request(
+      '/api/estimate/infer',
+      jsonBody({
+        model: 'deepseek-r1',
+        hardware: 'h200',
+        count: 8,
+        weights: 'fp8',
+        expertParallel: 8,
+        concurrency: [1, 4, 16, 64],
+        mtpAcceptance: 0.85,
+      }),
+    );
+    expect(res.status).toBe(200);
+    const fromCli = await cli(
+      'estimate',
+      'infer',
+      '--model',
+      'deepseek-r1',
+      '--hardware',
+      'h200',
+      '--count',
+      '8',
+      '--weights',
+      'fp8',
+      '--ep',
+      '8',
+      '--concurrency',
+      '1,4,16,64',
+      '--mtp',
+      '0.85',
+      '--json',
+    );
+    expect(fromCli.code).toBe(0);
+    const json = (await res.json()) as { curve: Array<{ concurrency: number }> };
+    expect(json).toEqual(JSON.parse(fromCli.out));
+    expect(json.curve.map((p) => p.concurrency)).toEqual([1, 4, 16, 64]);
+  });
+
+  it.each([
+    [{ concurrency: [0] }, 'concurrency'],
+    [{ concurrency: [1.5] }, 'concurrency'],
+    [{ mtpAcceptance: 1.5 }, 'mtpAcceptance'],
+    [{ expertParallel: 3 }, '--ep'],
+  ])('rejects %j naming the field', async (extra, field) => {
+    const res = await app.request(
+      '/api/estimate/infer',
+      jsonBody({ model: 'deepseek-r1', hardware: 'h200', count: 8, ...extra }),
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain(field);
+  });
+});
