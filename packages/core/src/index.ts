@@ -117,6 +117,8 @@ export {
   resolveInference,
   runResolved,
   schedulerLimits,
+  servingCurveFor,
+  servingLimitsFor,
   stepTimesFor,
   usableCapacityBytes,
 } from './estimate/inference.ts';

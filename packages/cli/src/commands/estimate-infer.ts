@@ -152,7 +152,7 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
     .option('--eff-memory <x>', 'override the calibrated memory-bandwidth efficiency')
     .option(
       '--concurrency <list>',
-      'concurrent users for the serving curve, e.g. 1,4,16,64 (default 1,2,4…256)',
+      'concurrent users for the serving curve, e.g. 1,4,16,64 (default 1,4,16,64,256)',
     )
     .option(
       '--mtp <acceptance>',

@@ -24,7 +24,13 @@ import {
 import { countParameters } from './parameters.ts';
 import { deviceSource, memoryBandwidthFigure, memoryCapacityFigure, peakFlopsFigure } from './peak.ts';
 import { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
-import type { StepTimes } from './serving-curve.ts';
+import {
+  type ServingLimits,
+  type ServingPointNumbers,
+  type ServingWorkload,
+  type StepTimes,
+  servingCurve,
+} from './serving-curve.ts';
 import { estimateServing, type ServingCurvePoint, type ServingEstimate } from './serving-estimate.ts';
 
 export type OffloadSpec =
@@ -53,7 +59,10 @@ export interface InferenceOptions {
   utilization?: number;
   efficiencyCompute?: number;
   efficiencyMemory?: number;
-  /** Concurrencies of the serving curve (default 1, 2, 4, … 256). */
+  /**
+   * Concurrencies of the serving curve (default 1, 4, 16, 64, 256); `[]` computes no curve, for callers
+   * that sweep one batch over many configurations.
+   */
   concurrency?: number[];
   /** Acceptance rate of DeepSeek-style multi-token prediction used as speculative decoding (0 = off). */
   mtpAcceptance?: number;
@@ -401,6 +410,31 @@ export function stepTimesFor(r: ResolvedRequest): StepTimes {
         batch: tokens / promptTokens,
       }).prefillBatch,
   };
+}
+
+/** Engine and memory limits of the running batch for the serving curve. */
+export function servingLimitsFor(r: ResolvedRequest): ServingLimits {
+  return { ...schedulerLimits(r.engine), memorySequences: maxBatchThatFits(r) };
+}
+
+/**
+ * Serving-curve points in plain numbers for resolved inputs (what calibration compares with points
+ * measured at a client concurrency); `mtpAcceptance` > 0 turns on one-token MTP drafting.
+ */
+export function servingCurveFor(
+  r: ResolvedRequest,
+  concurrencies: readonly number[],
+  mtpAcceptance = 0,
+): ServingPointNumbers[] {
+  const workload: ServingWorkload = {
+    inputTokens: r.work.inputTokens,
+    outputTokens: r.work.outputTokens,
+    devices: r.hw.count,
+    ...(mtpAcceptance > 0
+      ? { speculative: { acceptance: mtpAcceptance, draftTokens: 1, draftCostFraction: 1 / r.km.layers } }
+      : {}),
+  };
+  return servingCurve(stepTimesFor(r), servingLimitsFor(r), workload, concurrencies);
 }
 
 /** The device-hour price: the user's, else the catalog rental range (midpoint, with its low and high). */

@@ -6,7 +6,7 @@ import {
   estimateInference,
   maxBatchThatFits,
   resolveInference,
-  schedulerLimits,
+  servingLimitsFor,
   stepTimesFor,
 } from './inference.ts';
 import type { PhaseTimes } from './inference-kernel.ts';
@@ -115,7 +115,8 @@ describe('serving curve on the catalog', () => {
           });
           const memorySequences = maxBatchThatFits(r);
           if (memorySequences === 0) return true;
-          const limits = { ...schedulerLimits(r.engine), memorySequences };
+          const limits = servingLimitsFor(r);
+          expect(limits.memorySequences).toBe(memorySequences);
           const w = {
             inputTokens,
             outputTokens,
@@ -191,9 +192,10 @@ describe('serving curve on the catalog', () => {
     expect(() => estimateInference(catalog, priorTable, { ...base, concurrency: [0] })).toThrow(
       /^--concurrency:/,
     );
-    expect(() => estimateInference(catalog, priorTable, { ...base, concurrency: [] })).toThrow(
+    expect(() => estimateInference(catalog, priorTable, { ...base, concurrency: [2, 1e7] })).toThrow(
       /^--concurrency:/,
     );
+    expect(estimateInference(catalog, priorTable, { ...base, concurrency: [] }).curve).toEqual([]);
     expect(() => estimateInference(catalog, priorTable, { ...base, mtpAcceptance: 1.5 })).toThrow(/^--mtp:/);
     expect(() => estimateInference(catalog, priorTable, { ...base, count: 6, expertParallel: 3 })).toThrow(
       /^--ep: --ep 3 must divide the 256 routed experts/,

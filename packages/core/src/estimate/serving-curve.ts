@@ -212,7 +212,8 @@ export function servingPoint(
   const share = I > 0 ? Math.min(1, demand / prefillTokens) : 0;
   const decodersInPrefill = I > 0 ? Math.max(0, S - prefillTokens / piece) : S;
 
-  const tDecode = stepSeconds(steps, spec, S, 0);
+  const decodeAtS = steps.decode(S);
+  const tDecode = spec ? stepSeconds(steps, spec, S, 0) : decodeAtS.total;
   const tMixed = I > 0 ? stepSeconds(steps, spec, decodersInPrefill, prefillTokens) : tDecode;
   const tMean = (1 - share) * tDecode + share * tMixed;
   const decodersPerStep = (1 - share) * S + share * decodersInPrefill;
@@ -260,7 +261,7 @@ export function servingPoint(
     prefillQueueSeconds: queue,
     prefillSeconds: prefill,
     ttftSeconds: ttft,
-    decodeBound: boundName(steps.decode(S)),
+    decodeBound: boundName(decodeAtS),
   };
 }
 

@@ -178,7 +178,8 @@ export function computeInferenceView(estimator: Estimator, values: FlagValues): 
   }
   const sweep: BatchPoint[] = [];
   for (const batch of SWEEP_BATCHES) {
-    const e = estimator.inference({ ...options, batch });
+    // One batch per row: the serving curve is drawn from the main estimate only.
+    const e = estimator.inference({ ...options, batch, concurrency: [] });
     if (!e.fits) break;
     sweep.push({
       batch,
@@ -194,7 +195,7 @@ export function computeInferenceView(estimator: Estimator, values: FlagValues): 
     try {
       // The user's own price is for their device; other devices use their catalog rental price.
       const { usdPerHour: _ignored, ...rest } = options;
-      e = estimator.inference({ ...rest, hardware: device.id });
+      e = estimator.inference({ ...rest, hardware: device.id, concurrency: [] });
     } catch {
       continue; // e.g. a count this device cannot split the model over: not a candidate
     }
