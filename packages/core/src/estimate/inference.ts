@@ -414,7 +414,7 @@ export function stepTimesFor(r: ResolvedRequest): StepTimes {
 
 /** Engine and memory limits of the running batch for the serving curve. */
 export function servingLimitsFor(r: ResolvedRequest): ServingLimits {
-  return { ...schedulerLimits(r.engine), memorySequences: maxBatchThatFits(r) };
+  return { ...schedulerLimits(r.engineClass), memorySequences: maxBatchThatFits(r) };
 }
 
 /**
@@ -702,7 +702,7 @@ export function estimateInference(
   const { curve, serving } = estimateServing({
     steps: stepTimesFor(r),
     limits: { ...schedulerLimits(r.engineClass), memorySequences: maxFit },
-    limitSources: r.engineClass.sources.slice(0, 3),
+    limitSources: r.engineClass.sources.slice(0, 3).map(deviceSource),
     inputTokens: work.inputTokens,
     outputTokens: work.outputTokens,
     devices: hw.count,
