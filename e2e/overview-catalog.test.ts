@@ -52,6 +52,11 @@ describeE2e('Overview and Catalog pages', (e2e) => {
     const rows = page.locator('[data-testid="catalog-table"] tbody tr');
     const all = await rows.count();
     expect(all).toBe(nodeEstimator().catalog.devices.length);
+    // Every table says when its facts were checked and how recent its newest source is.
+    const asOf = page.getByTestId('catalog-as-of');
+    await expect
+      .poll(() => asOf.textContent(), settle)
+      .toMatch(/^As of \d{4}-\d{2}-\d{2}: \d+ entries, checked/);
     await page.getByTestId('catalog-search').fill('h800');
     await expect.poll(() => rows.count(), settle).toBe(1);
     const link = rows.first().locator('a').first();
@@ -63,6 +68,9 @@ describeE2e('Overview and Catalog pages', (e2e) => {
       `${m.id} ${m.name}`.toLowerCase().includes('deepseek'),
     );
     await expect.poll(() => rows.count(), settle).toBe(deepseek.length);
+    await expect
+      .poll(() => asOf.textContent(), settle)
+      .toContain(`${nodeEstimator().catalog.models.length} entries`);
     await e2e.screenshot(page, 'catalog-models-deepseek');
   });
 });

@@ -54,12 +54,13 @@ function entriesOf(catalog: Catalog): Entry[] {
   ];
 }
 
-/** Every `date` field under a value: sources, price ranges, availability. */
+/** Every `date` (and price `effective`) field under a value: sources, price ranges, availability. */
 function datesUnder(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) for (const v of value) datesUnder(v, out);
   else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (key === 'date' && typeof v === 'string') out.push(v);
+      // A price's `effective` date is when it was published, so it dates the entry like a source.
+      if ((key === 'date' || key === 'effective') && typeof v === 'string') out.push(v);
       else if (key !== 'checked') datesUnder(v, out);
     }
   }
@@ -67,8 +68,9 @@ function datesUnder(value: unknown, out: string[] = []): string[] {
 }
 
 function notesUnder(value: unknown, path: string, out: Array<{ path: string; note: string }>): void {
-  if (Array.isArray(value)) value.forEach((v, i) => notesUnder(v, `${path}[${i}]`, out));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) notesUnder(v, `${path}[${i}]`, out);
+  } else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       const next = path ? `${path}.${key}` : key;
       if (typeof v === 'string' && (key === 'note' || key === 'notes' || key === 'title')) {

@@ -30,6 +30,14 @@ export interface KernelModel {
   /** 0 when the model has no sliding-window layers. */
   slidingWindow: number;
   slidingWindowLayers: number;
+  /** Layers whose attention scores every held token (a hybrid's linear layers do not); default: all. */
+  attentionLayers?: number;
+  /** Fixed state per sequence in KV elements (Gated DeltaNet layers of a hybrid); default 0. */
+  stateElementsPerSequence?: number;
+  /** DeepSeek Sparse Attention: the main attention reads at most this many tokens; 0 or absent: all. */
+  attendedTokensLimit?: number;
+  /** Of the per-layer KV elements, the indexer key that is read for every token even under the limit. */
+  indexerElementsPerTokenPerLayer?: number;
 }
 
 export interface KernelHardware {
@@ -112,6 +120,19 @@ export interface KernelResult {
 function kvTokensHeld(m: KernelModel, context: number): number {
   if (m.slidingWindow <= 0 || context <= m.slidingWindow) return context;
   return (m.slidingWindowLayers * m.slidingWindow + (m.layers - m.slidingWindowLayers) * context) / m.layers;
+}
+
+/** Tokens the main attention reads at a context: all, or a sparse model's top-k. */
+function attended(m: KernelModel, tokens: number): number {
+  const limit = m.attendedTokensLimit ?? 0;
+  return limit > 0 && tokens > limit ? limit : tokens;
+}
+
+/** Query-key pairs of causal attention over I tokens: I²/2, or I·k − k²/2 when each query reads at most k. */
+function attendedPairs(m: KernelModel, tokens: number): number {
+  const limit = m.attendedTokensLimit ?? 0;
+  if (limit <= 0 || tokens <= limit) return (tokens * tokens) / 2;
+  return tokens * limit - (limit * limit) / 2;
 }
 
 function phase(
@@ -229,7 +250,10 @@ export function runInferenceKernel(
   // otherwise tensor parallelism splits KV heads, and MLA's single latent cannot be split. llama.cpp keeps
   // the KV of CPU layers in host memory; streaming keeps every layer's KV on the device.
   const kvShards = hw.expertParallel > 1 ? g : Math.min(hw.tensorParallel, m.kvShardLimit);
-  const kvCacheBytesPerDevice = (residentFraction * B * kvTokensPerSequence * kvPerTokenAllLayers) / kvShards;
+  // A hybrid's linear layers hold a fixed state per sequence instead of KV per token.
+  const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
+  const kvCacheBytesPerDevice =
+    (residentFraction * B * (kvTokensPerSequence * kvPerTokenAllLayers + stateBytesPerSequence)) / kvShards;
   const chunk = Math.min(B * I > 0 ? B * I : B, w.prefillChunkTokens);
   // Working set of one layer for a prefill chunk in 16-bit (residual, norm, QKV, attention output: ~6d;
   // gate and up projections: 2·ffn) plus FP32 logits for the B sequences' last tokens.
@@ -242,13 +266,21 @@ export function runInferenceKernel(
   // Decode: one step at batch B with the average context I + O/2.
   const avgContext = I + O / 2;
   const kvHeldAvg = kvTokensHeld(m, avgContext);
-  const decodeKvRead = B * kvHeldAvg * kvPerTokenAllLayers;
-  const decodeAttnFlops = 2 * m.layers * m.heads * m.attentionWidth * kvHeldAvg * B;
+  // A sparse model reads its indexer keys for every held token but the main KV only for the top-k;
+  // a hybrid reads and rewrites its recurrent state each step.
+  const indexerPerTokenAllLayers = m.layers * (m.indexerElementsPerTokenPerLayer ?? 0) * w.bytesPerKv;
+  const decodeKvRead =
+    B *
+    (attended(m, kvHeldAvg) * (kvPerTokenAllLayers - indexerPerTokenAllLayers) +
+      kvHeldAvg * indexerPerTokenAllLayers +
+      stateBytesPerSequence);
+  const attentionLayers = m.attentionLayers ?? m.layers;
+  const decodeAttnFlops = 2 * attentionLayers * m.heads * m.attentionWidth * attended(m, kvHeldAvg) * B;
   const decode = forwardPass(m, hw, off, w, B, decodeAttnFlops, decodeKvRead);
 
   // Prefill: causal attention over I tokens costs on average I/2 context per token.
   const prefillAttnFlops = (seqs: number) =>
-    ((2 * m.layers * m.heads * m.attentionWidth * (I * I)) / 2) * seqs;
+    2 * attentionLayers * m.heads * m.attentionWidth * attendedPairs(m, I) * seqs;
   const prefillSingle =
     I > 0 ? forwardPass(m, hw, off, w, I, prefillAttnFlops(1), 0) : phase(0, 0, 0, 0, false);
   const prefillBatch =

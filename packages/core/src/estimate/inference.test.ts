@@ -101,8 +101,63 @@ describe('inference roofline (hand values)', () => {
   });
 });
 
+describe('inference roofline: hybrids and sparse attention (hand values)', () => {
+  const work = {
+    batch: 4,
+    inputTokens: 0,
+    outputTokens: 2,
+    bytesPerWeight: 2,
+    bytesPerKv: 2,
+    prefillChunkTokens: 8192,
+  };
+
+  it('a fixed recurrent state is held and read per sequence whatever the context', () => {
+    const hybrid: KernelModel = { ...toy, stateElementsPerSequence: 1e6, attentionLayers: 5 };
+    const plain = runInferenceKernel(toy, device, noOffload, work);
+    const r = runInferenceKernel(hybrid, device, noOffload, work);
+    expect(r.kvCacheBytesPerDevice - plain.kvCacheBytesPerDevice).toBeCloseTo(4 * 1e6 * 2, 3);
+    const extraRead = (4 * 1e6 * 2) / (1e12 * 0.8);
+    expect(r.decode.memory - plain.decode.memory).toBeCloseTo(extraRead, 12);
+    // Half the layers score tokens: half the attention FLOPs of the plain model.
+    const flops = (m: KernelModel) =>
+      runInferenceKernel(m, { ...device, peakFlops: 1e3 }, noOffload, { ...work, inputTokens: 100 });
+    expect(flops(hybrid).prefillSingle.compute).toBeLessThan(flops(toy).prefillSingle.compute);
+  });
+
+  it('a sparse model reads its indexer keys for every token but the main KV for the top-k only', () => {
+    const long = { ...work, batch: 1, inputTokens: 10_000, outputTokens: 2 };
+    const sparse: KernelModel = { ...toy, attendedTokensLimit: 1000, indexerElementsPerTokenPerLayer: 200 };
+    const dense: KernelModel = { ...toy };
+    const held = 10_000 + 1;
+    const main = 1000 * 10 * (2000 - 200) * 2;
+    const indexer = held * 10 * 200 * 2;
+    const weights = 1e9 * 2;
+    const r = runInferenceKernel(sparse, device, noOffload, long);
+    expect(r.decode.memory).toBeCloseTo((weights + main + indexer) / (1e12 * 0.8), 12);
+    expect(r.decode.memory).toBeLessThan(runInferenceKernel(dense, device, noOffload, long).decode.memory);
+    // Memory held is unchanged: every token's KV stays (the indexer may pick any of them).
+    expect(r.kvCacheBytesPerDevice).toBe(
+      runInferenceKernel(dense, device, noOffload, long).kvCacheBytesPerDevice,
+    );
+  });
+});
+
 describe('inference on the catalog', () => {
   const catalog = shippedCatalog();
+
+  it('Qwen3-Next at 128K holds a quarter of a dense layer stack of KV plus a fixed state', () => {
+    const r = resolveInference(catalog, priorTable, {
+      model: 'qwen3-next-80b-a3b',
+      hardware: 'h200',
+      inputTokens: 131_072,
+      outputTokens: 1,
+      batch: 1,
+    });
+    const k = runResolved(r, 1);
+    const kvPerToken = 12 * 2 * 2 * 256 * 2;
+    const state = 36 * (32 * 128 * 128 + (2 * 2048 + 4096) * 3) * 2;
+    expect(k.kvCacheBytesPerDevice).toBeCloseTo(131_073 * kvPerToken + state, -3);
+  });
 
   it('MoE decode reads only the active experts at batch 1 and nearly all at large batch', () => {
     const r = resolveInference(catalog, priorTable, {

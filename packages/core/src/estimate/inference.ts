@@ -5,7 +5,12 @@ import type { Device, LinkTier, Model } from '../catalog/schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { type Figure, figure, given, named, rangeMidpoint } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
-import { attentionWidthPerHead, kvElementsPerToken } from './attention.ts';
+import {
+  attentionLayerCount,
+  attentionWidthPerHead,
+  kvElementsPerToken,
+  recurrentStateElementsPerSequence,
+} from './attention.ts';
 import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor } from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
 import {
@@ -142,6 +147,22 @@ export function formatOffload(spec: OffloadSpec): string {
   return `stream:${spec.from}`;
 }
 
+/** The KV-per-token formula in words, for the model's attention (the averages fold in hybrids and indexers). */
+function kvFormula(arch: Model['architecture']): string {
+  const a = arch.attention;
+  const base = a.type === 'mla' ? 'L · (d_c + d_r' : '2 · L · h_kv · d_h';
+  const indexer = a.sparse ? (a.type === 'mla' ? ' + d_I' : ' + L · d_I') : '';
+  const mla =
+    a.type === 'mla'
+      ? `${base}${indexer}) · b_kv (MLA latent + RoPE key${a.sparse ? ' + indexer key' : ''})`
+      : '';
+  const gqa = a.type === 'mla' ? '' : `(${base}${indexer}) · b_kv`;
+  const hybrid = arch.linearAttention
+    ? ` over the ${arch.layers - arch.linearAttention.layers} attention layers of ${arch.layers} (the linear layers keep a fixed state instead)`
+    : '';
+  return `${mla || gqa}${hybrid}`;
+}
+
 /** Kernel view of a model: computed parameter counts and attention shape. */
 export function kernelModel(model: Model): KernelModel {
   const arch = model.architecture;
@@ -172,6 +193,12 @@ export function kernelModel(model: Model): KernelModel {
     kvShardLimit: a.type === 'mla' ? 1 : a.kvHeads,
     slidingWindow: a.slidingWindow ?? 0,
     slidingWindowLayers: a.slidingWindow === undefined ? 0 : (a.slidingWindowLayers ?? arch.layers),
+    attentionLayers: attentionLayerCount(arch),
+    stateElementsPerSequence: recurrentStateElementsPerSequence(arch),
+    attendedTokensLimit: a.sparse?.topK ?? 0,
+    // Averaged over all layers, like kvElementsPerTokenPerLayer.
+    indexerElementsPerTokenPerLayer:
+      ((a.sparse?.indexerHeadDim ?? 0) * attentionLayerCount(arch)) / arch.layers,
   };
 }
 
@@ -526,10 +553,7 @@ export function estimateInference(
     name: 'kvBytesPerToken',
     value: km.layers * km.kvElementsPerTokenPerLayer * work.bytesPerKv,
     unit: 'B/token',
-    formula:
-      model.architecture.attention.type === 'mla'
-        ? 'L · (d_c + d_r) · b_kv (MLA latent + RoPE key)'
-        : '2 · L · h_kv · d_h · b_kv',
+    formula: kvFormula(model.architecture),
     inputs: [named('L', km.layers), named('elementsPerLayer', km.kvElementsPerTokenPerLayer), bkv],
   });
 
@@ -546,8 +570,13 @@ export function estimateInference(
     value: k.kvCacheBytesPerDevice,
     unit: 'B',
     formula:
-      'per device: batch · tokens held · KV bytes per token / KV shards (TP splits KV heads; MLA latent is replicated; EP runs attention data-parallel)',
-    inputs: [batch, named('tokensHeld', k.kvTokensPerSequence), kvPerToken],
+      'per device: batch · (tokens held · KV bytes per token + recurrent state bytes) / KV shards (TP splits KV heads; MLA latent is replicated; EP runs attention data-parallel)',
+    inputs: [
+      batch,
+      named('tokensHeld', k.kvTokensPerSequence),
+      kvPerToken,
+      named('stateElementsPerSequence', km.stateElementsPerSequence ?? 0),
+    ],
   });
   const activationBytes = figure({
     name: 'activationBytes',

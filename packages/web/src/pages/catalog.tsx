@@ -1,4 +1,11 @@
-import { type Catalog, countParameters, formatNumber, type Source } from '@clearbox/core';
+import {
+  type Catalog,
+  type CatalogTable,
+  countParameters,
+  formatNumber,
+  type Source,
+  tablesAsOf,
+} from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
 import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 
@@ -81,12 +88,33 @@ export function CatalogPage() {
           onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
         />
       </div>
+      <AsOf catalog={catalog} table={section} />
       <div id="catalog-panel" role="tabpanel" aria-labelledby={`tab-${section}`} class="table-wrap">
         {section === 'hardware' && <HardwareTable catalog={catalog} query={query} />}
         {section === 'models' && <ModelTable catalog={catalog} query={query} />}
         {section === 'prices' && <PriceTable catalog={catalog} query={query} />}
       </div>
     </>
+  );
+}
+
+const asOfTable: Record<Section, CatalogTable> = { hardware: 'hardware', models: 'models', prices: 'prices' };
+
+/** The table's as-of dates: when its entries were last checked and how recent its newest source is. */
+function AsOf({ catalog, table }: { catalog: Catalog; table: Section }) {
+  const t = useMemo(() => tablesAsOf(catalog).find((x) => x.table === asOfTable[table]), [catalog, table]);
+  if (!t || t.entries === 0) return null;
+  const checked =
+    t.oldestChecked === undefined
+      ? 'no check date recorded'
+      : t.oldestChecked === t.newestChecked
+        ? `checked ${t.oldestChecked}`
+        : `checked between ${t.oldestChecked} and ${t.newestChecked}`;
+  return (
+    <p class="muted" data-testid="catalog-as-of" data-newest-source={t.newestSource}>
+      As of {t.newestChecked ?? t.newestSource}: {t.entries} entries, {checked}; newest source{' '}
+      {t.newestSource}. <code>clearbox catalog --stale</code> lists the entries with no recent source.
+    </p>
   );
 }
 
@@ -143,7 +171,15 @@ function HardwareTable({ catalog, query }: { catalog: Catalog; query: string }) 
               <td class="num">{d.compute.denseTflops.fp8 ?? '—'}</td>
               <td class="num">{d.memory.capacityGB}</td>
               <td class="num">{formatNumber(d.memory.bandwidthGBs)}</td>
-              <td class="num">{d.power.tdpWatts}</td>
+              <td class="num">
+                {d.power.tdpWatts}
+                {d.power.scope === 'system-share' ? (
+                  <div class="muted">system share, not chip power</div>
+                ) : d.power.scope === 'system' ? (
+                  <div class="muted">whole machine</div>
+                ) : null}
+                {d.power.estimated ? <div class="muted">estimate</div> : null}
+              </td>
               <td class="num">{rent ? `${rent.low}–${rent.high}` : '—'}</td>
               <SourceCell source={d.compute.source} />
               <SourceCell source={d.memory.source} />
