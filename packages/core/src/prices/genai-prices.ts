@@ -275,9 +275,14 @@ export function importGenaiPrices(
         .map((s) => s.start as string)
         .sort();
       const ids: string[] = [];
-      const notes = {
-        inForce: sourceNote(provider, model, 'in-force'),
-        start: sourceNote(provider, model, 'start'),
+      const notes = new Map<'start' | 'in-force', string>();
+      const noteFor = (basis: 'start' | 'in-force') => {
+        let note = notes.get(basis);
+        if (note === undefined) {
+          note = sourceNote(provider, model, basis);
+          notes.set(basis, note);
+        }
+        return note;
       };
       for (const segment of segments) {
         const input = baseOf(segment.prices.input_mtok);
@@ -315,7 +320,7 @@ export function importGenaiPrices(
             title: `${origin.label}: ${provider.name} ${model.id}${segment.start ? ` from ${segment.start}` : ''}`,
             ...(url !== undefined ? { url } : {}),
             date: origin.asOf,
-            note: basis === 'in-force' ? notes.inForce : notes.start,
+            note: noteFor(basis),
           },
         };
         if (basis === 'in-force') price.effectiveBasis = 'in-force';

@@ -88,15 +88,18 @@ function sameModelIndex(prices: readonly ApiPrice[], matcher: ModelMatcher) {
     push(byName, nameKey(p), p);
     push(matcher.ruleOf(p) ? ruled : plain, providerKey(p), p);
   }
+  const none: ApiPrice[] = [];
   return (other: ApiPrice): ApiPrice[] => {
-    const out = [...(byName.get(nameKey(other)) ?? [])];
+    const named = byName.get(nameKey(other)) ?? none;
     const rule = matcher.ruleOf(other);
+    const others = rule ? plain.get(providerKey(other)) : ruled.get(providerKey(other));
+    if (!others) return named;
+    const out = [...named];
     if (rule) {
       // A genai-prices price meets Clearbox prices whose name its rule matches.
-      for (const p of plain.get(providerKey(other)) ?? [])
-        if (!out.includes(p) && genaiMatches(rule, p.apiModel)) out.push(p);
+      for (const p of others) if (!out.includes(p) && genaiMatches(rule, p.apiModel)) out.push(p);
     } else {
-      for (const p of ruled.get(providerKey(other)) ?? []) {
+      for (const p of others) {
         const r = matcher.ruleOf(p);
         if (r && !out.includes(p) && genaiMatches(r, other.apiModel)) out.push(p);
       }
@@ -118,6 +121,8 @@ function groupByName(prices: readonly ApiPrice[]): Map<string, ApiPrice[]> {
 
 /** The price among `candidates` in force on `date`, each billed name (per layer) by its own history. */
 function holderOn(candidates: readonly ApiPrice[], date: string): ApiPrice | undefined {
+  if (candidates.length === 0) return undefined;
+  if (candidates.length === 1) return inForce(candidates, date);
   let holder: ApiPrice | undefined;
   for (const group of groupByName(candidates).values()) {
     const hit = inForce(group, date);
