@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,14 @@ const signals = new URL('../../core/data/signals/nvidia-gross-margin.yaml', impo
 const workload = new URL('../../core/data/workloads/support-bot.yaml', import.meta.url).pathname;
 const disclosure = new URL('../../core/data/disclosures/granite-3-8b.yaml', import.meta.url).pathname;
 mkdirSync(join(tmp, 'a-folder'));
+const granite = readFileSync(disclosure, 'utf8');
+const overflowing = join(tmp, 'overflow.yaml');
+writeFileSync(
+  overflowing,
+  granite.replace('amount: 4000000', 'amount: 1e308').replace('amount: 2000000', 'amount: 1e308'),
+);
+const unknownModel = join(tmp, 'unknown-model.yaml');
+writeFileSync(unknownModel, granite.replace(/^model:\n/m, 'model:\n  catalogId: granite-9-imaginary\n'));
 
 async function run(...argv: string[]) {
   const io = bufferIo();
@@ -88,6 +96,11 @@ const cases: Array<[name: string, argv: string[], message: RegExp]> = [
     /input limit of 1 KB/,
   ],
   ['--max-input-size abc', ['--max-input-size', 'abc', 'disclose', 'check', disclosure], /--max-input-size/],
+  [
+    'a quantity of 1e308 that overflows a total',
+    ['disclose', 'report', overflowing],
+    /overflows the range of numbers/,
+  ],
   ['100 invalid JSON lines', [...overlap, '--teacher', badLines], /line 1|:1\b/],
 ];
 
@@ -97,6 +110,15 @@ describe('user mistakes exit 2 with one line', () => {
     expect(r.err).toMatch(/^clearbox: error: [^\n]+\n$/);
     expect(r.err).toMatch(message);
     expect(r.code).toBe(2);
+  });
+
+  it('an unknown model.catalogId is reported, not dropped', async () => {
+    const r = await run('disclose', 'report', unknownModel, '--json', '--draws', '100');
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.out).findings as Array<{ id: string; message: string }>;
+    expect(findings.find((f) => f.id === 'unknown-catalog-model')?.message).toMatch(
+      /"granite-9-imaginary" is not in the catalog/,
+    );
   });
 
   it('a LiteLLM price of 1e999 is called not finite, not null', async () => {

@@ -1,3 +1,4 @@
+import { formatNumber } from '../figure/explain.ts';
 import { type Figure, figure } from '../figure/figure.ts';
 import type { ApiPlan, MonthlyTokens } from './api-cost.ts';
 import type { SelfHostPlan } from './self-host-plan.ts';
@@ -49,6 +50,6 @@ export function breakEven(plan: SelfHostPlan, api: ApiPlan, tokens: MonthlyToken
       formula: 'one replica per month / API USD per token at this workload mix (≤ one replica capacity)',
       inputs: [plan.replicaMonthlyUsd, api.usdPerMillionTokens, plan.replicaTokensPerMonth],
     }),
-    note: `self-hosting is cheaper above ${(volume / 1e6).toFixed(1)} M tokens/month`,
+    note: `self-hosting is cheaper above ${formatNumber(volume / 1e6)} M tokens/month`,
   };
 }

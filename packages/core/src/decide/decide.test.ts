@@ -7,6 +7,7 @@ import { InputError } from '../errors/clearbox-error.ts';
 import { fitEfficiencies } from '../estimate/calibration.ts';
 import { resolveInference } from '../estimate/inference.ts';
 import { runInferenceKernel } from '../estimate/inference-kernel.ts';
+import { formatNumber } from '../figure/explain.ts';
 import { apiMonthlyUsd, apiPlan, pricesInForce, windowShare } from './api-cost.ts';
 import { costAssumptions, HOURS_PER_MONTH } from './assumptions.ts';
 import { decide } from './decide.ts';
@@ -286,8 +287,16 @@ describe('decide', () => {
       Math.min(r.best.api?.monthlyUsd.value ?? Infinity, r.best.selfHost?.monthlyUsd.value ?? Infinity),
     );
     expect(r.breakEven).toHaveLength(r.selfHost.length * r.api.length);
+    // Plans are counted once however many acquisition modes price them.
+    expect(r.search.plansMeetingSlo).toBeGreaterThan(0);
+    expect(r.search.plansMeetingSlo).toBeLessThanOrEqual(r.search.plansEvaluated);
+    expect(r.search.candidatesMeetingSlo).toBeGreaterThanOrEqual(r.search.plansMeetingSlo);
     for (const b of r.breakEven) {
       if (b.tokensPerMonth === null) continue;
+      // The note writes the volume as the table does (formatNumber), never a second rounding.
+      expect(b.note).toBe(
+        `self-hosting is cheaper above ${formatNumber(b.tokensPerMonth.value / 1e6)} M tokens/month`,
+      );
       const plan = r.selfHost.find((p) => p.id === b.selfHost);
       const api = r.api.find((p) => p.id === b.api);
       if (!plan || !api) throw new Error('break-even names an unknown plan');

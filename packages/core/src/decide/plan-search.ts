@@ -70,6 +70,8 @@ export interface SearchStats {
   prunedByWeights: number;
   /** Plans evaluated: (configuration, batch) pairs run through the kernel for latency and cost. */
   plansEvaluated: number;
+  /** Evaluated plans that meet the latency target (each priced once per acquisition mode as a candidate). */
+  plansMeetingSlo: number;
   kernelRuns: number;
 }
 
@@ -166,7 +168,13 @@ export function searchPlans(o: SearchOptions): SearchResult {
   const sloTtft = w.slo.ttftSeconds;
   const sloTpot = w.slo.tpotSeconds;
   const acquisitions: Acquisition[] = w.selfHost?.acquisition ?? ['rent', 'buy'];
-  const stats: SearchStats = { configurations: 0, prunedByWeights: 0, plansEvaluated: 0, kernelRuns: 0 };
+  const stats: SearchStats = {
+    configurations: 0,
+    prunedByWeights: 0,
+    plansEvaluated: 0,
+    plansMeetingSlo: 0,
+    kernelRuns: 0,
+  };
   const candidates: Candidate[] = [];
   const groups: GroupOutcome[] = [];
 
@@ -261,6 +269,7 @@ export function searchPlans(o: SearchOptions): SearchResult {
                 break;
               }
               group.status = 'ok';
+              stats.plansMeetingSlo++;
               const replicas = replicasFor(peakRps, mu, rhoMax);
               const wait = meanQueueWaitSeconds(peakRps / replicas, mu);
               for (const [acquisition, perDevice] of prices) {

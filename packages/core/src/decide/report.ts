@@ -159,7 +159,7 @@ export function renderDecideMarkdown(
   out.push('');
   const s = r.search;
   out.push(
-    `Search: ${s.models.length} models × ${s.devices} devices; ${s.configurations.toLocaleString('en-US')} configurations (${s.prunedByWeights.toLocaleString('en-US')} pruned before evaluation), ${s.plansEvaluated.toLocaleString('en-US')} plans evaluated, ${s.candidatesMeetingSlo.toLocaleString('en-US')} meet the SLO.`,
+    `Search: ${s.models.length} models × ${s.devices} devices; ${s.configurations.toLocaleString('en-US')} configurations (${s.prunedByWeights.toLocaleString('en-US')} pruned before evaluation), ${s.plansEvaluated.toLocaleString('en-US')} plans evaluated, ${s.plansMeetingSlo.toLocaleString('en-US')} meet the SLO (${s.candidatesMeetingSlo.toLocaleString('en-US')} priced candidates, one per plan and acquisition mode).`,
   );
   for (const w of r.warnings) out.push(`\nwarning: ${w}`);
   return `${out.join('\n')}\n`;

@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.ts';
+import { closestIds } from '../catalog/closest.ts';
 import type { Device } from '../catalog/schema.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
 import type { Estimator } from '../estimate/estimator.ts';
@@ -7,6 +8,7 @@ import { devicePowerFigure } from '../estimate/power.ts';
 import { impliedMfu } from '../estimate/training.ts';
 import { formatNumber } from '../figure/explain.ts';
 import { type Figure, figure, given, named } from '../figure/figure.ts';
+import { echo } from '../input/echo.ts';
 import type { ResolvedDisclosure, ResolvedItem } from './resolve.ts';
 
 /** `not-independent`: the check compared the disclosure with a figure from the disclosure's own source. */
@@ -60,12 +62,27 @@ function mfuFindings(catalog: Catalog, estimator: Estimator | undefined, rd: Res
   const q = d.quantities;
   const device = findDevice(catalog, q?.hardware);
   const { hours, ids } = hoursOf(rd.items, undefined);
-  if (!device || hours === 0) return [];
-  const dtype = q?.dtype ?? 'bf16';
   const out: Finding[] = [];
   const modelId = d.model.catalogId;
   const inCatalog =
     modelId !== undefined && catalog.models.some((m) => m.id === modelId || m.aliases?.includes(modelId));
+  if (modelId !== undefined && !inCatalog) {
+    const closest = closestIds(
+      modelId,
+      catalog.models.map((m) => m.id),
+      3,
+    );
+    out.push({
+      id: 'unknown-catalog-model',
+      check: 'implied-mfu',
+      severity: 'warn',
+      message: `model.catalogId ${echo(modelId)} is not in the catalog${closest.length ? ` (closest: ${closest.join(', ')})` : ''}: the FLOPs counted from the architecture and the implied MFU through the estimator were not checked`,
+      figures: [],
+      items: [],
+    });
+  }
+  if (!device || hours === 0) return out;
+  const dtype = q?.dtype ?? 'bf16';
   let counted: Figure | undefined;
   if (estimator && inCatalog && modelId !== undefined) {
     try {

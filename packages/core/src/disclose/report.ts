@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.ts';
+import { InputError } from '../errors/clearbox-error.ts';
 import type { Estimator } from '../estimate/estimator.ts';
 import { type Figure, figure, named } from '../figure/figure.ts';
 import { type BasisId, type BasisPlan, planBases } from './bases.ts';
@@ -126,6 +127,14 @@ export function evaluateDisclosure(
   const bases = available.map((plan, i) =>
     basisResult(plan, percentiles[i] ?? { p10: 0, p50: 0, p90: 0 }, draws, seed),
   );
+  const overflowing = bases.find((b) =>
+    [b.total.value, b.total.low ?? 0, b.total.high ?? 0].some((v) => !Number.isFinite(v)),
+  );
+  if (overflowing)
+    throw new InputError(
+      `the ${overflowing.label} total overflows the range of numbers: check the largest amounts and quantities`,
+      'items',
+    );
   const revenue: DisclosureReport['revenue'] = {};
   for (const kind of ['theoretical', 'actual'] as const) {
     const items = rd.items.filter(

@@ -208,6 +208,12 @@ export function resolveDisclosure(catalog: Catalog, d: Disclosure): ResolvedDisc
     const sampler = samplerOf(item, cost.value / fx.value, fx.value);
     if (sampler) r.sampler = sampler;
     if (item.cashAmount !== undefined) r.cash = cashFigure(item, fx);
+    // 1e308 GPU-hours at $2 is a valid number each and Infinity together: say so, not "$InfinityB".
+    if (![r.cost.value, r.cost.low ?? 0, r.cost.high ?? 0, r.cash?.value ?? 0].every(Number.isFinite))
+      throw new InputError(
+        'its cost overflows the range of numbers (quantity × unit price × exchange rate is infinite): check the quantity and price',
+        `items[${i}]${item.id ? ` (${item.id})` : ''}`,
+      );
     resolved[i] = r;
   });
 
@@ -232,6 +238,12 @@ export function resolveDisclosure(catalog: Catalog, d: Disclosure): ResolvedDisc
       // The catalog's market range is the uncertainty of a price the disclosure did not state.
       r.sampler = { distribution: 'uniform', low: r.cost.low, high: r.cost.high, point: r.cost.value };
     if (item.cashAmount !== undefined) r.cash = cashFigure(item, fx);
+    // 1e308 GPU-hours at $2 is a valid number each and Infinity together: say so, not "$InfinityB".
+    if (![r.cost.value, r.cost.low ?? 0, r.cost.high ?? 0, r.cash?.value ?? 0].every(Number.isFinite))
+      throw new InputError(
+        'its cost overflows the range of numbers (quantity × unit price × exchange rate is infinite): check the quantity and price',
+        `items[${i}]${item.id ? ` (${item.id})` : ''}`,
+      );
     resolved[i] = r;
   });
 
