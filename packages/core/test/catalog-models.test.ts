@@ -62,6 +62,7 @@ const expectedIds = [
   'phi-4',
   'phi-4-mini',
   'llama-3.2-1b',
+  'minimax-m2',
 ];
 
 /**
