@@ -1,4 +1,5 @@
 import type { Device } from '../catalog/schema.ts';
+import { powerCaveat } from '../estimate/power.ts';
 import { type Figure, figure, given, named } from '../figure/figure.ts';
 import type { Source } from '../figure/source.ts';
 import { type CostAssumptions, HOURS_PER_MONTH, serverFactors } from './assumptions.ts';
@@ -149,7 +150,14 @@ export function deviceMonthlyFigure(
       ...scaleInputs,
     ],
   });
-  const tdp = given('tdpWatts', device.power.tdpWatts, 'W', [sourceOf(device.power.source)], device.name);
+  // An estimated or system-level power says so wherever it feeds a cost.
+  const tdp = given(
+    'tdpWatts',
+    device.power.tdpWatts,
+    'W',
+    [sourceOf(device.power.source)],
+    powerCaveat(device) ?? device.name,
+  );
   const powerFactor = serverPowerFactor(device);
   const kw = (device.power.tdpWatts / 1000) * powerFactor.value;
   const energy = figure({
