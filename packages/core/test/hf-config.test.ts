@@ -146,6 +146,51 @@ describe('modelFromHfConfig', () => {
     expect(model.architecture).toEqual(findModel(catalog, 'deepseek-v3').architecture);
   });
 
+  it('reads DeepSeek-V3.2 (model_type deepseek_v32): the indexer and its top-k', () => {
+    const v32 = {
+      ...deepseekV3,
+      model_type: 'deepseek_v32',
+      index_n_heads: 64,
+      index_head_dim: 128,
+      index_topk: 2048,
+    };
+    const model = modelFromHfConfig(v32, 'DeepSeek-V3.2/config.json');
+    expect(model.architecture.attention.sparse).toEqual({
+      indexerHeads: 64,
+      indexerHeadDim: 128,
+      topK: 2048,
+    });
+    expect(model.architecture).toEqual(findModel(catalog, 'deepseek-v3.2').architecture);
+  });
+
+  it('reads gpt-oss-120b: 128 experts with biases, sinks, a window of 128 on the 18 sliding layers', () => {
+    // Written from openai/gpt-oss-120b config.json (the fields that shape the weights).
+    const gptOss = {
+      architectures: ['GptOssForCausalLM'],
+      attention_bias: true,
+      experts_per_token: 4,
+      head_dim: 64,
+      hidden_size: 2880,
+      intermediate_size: 2880,
+      layer_types: Array.from({ length: 36 }, (_, i) =>
+        i % 2 === 0 ? 'sliding_attention' : 'full_attention',
+      ),
+      max_position_embeddings: 131072,
+      model_type: 'gpt_oss',
+      num_attention_heads: 64,
+      num_experts_per_tok: 4,
+      num_hidden_layers: 36,
+      num_key_value_heads: 8,
+      num_local_experts: 128,
+      sliding_window: 128,
+      tie_word_embeddings: false,
+      vocab_size: 201088,
+    };
+    const model = modelFromHfConfig(gptOss, 'gpt-oss-120b/config.json');
+    expect(model.architecture).toEqual(findModel(catalog, 'gpt-oss-120b').architecture);
+    expect(Math.abs(countParameters(model.architecture).total - 116.83e9)).toBeLessThan(0.01e9);
+  });
+
   it('leaves out the query rank when q_lora_rank is null (DeepSeek-V2-Lite)', () => {
     const lite = {
       ...deepseekV3,

@@ -29,8 +29,11 @@ const layouts: Record<string, Layout> = {
   phi3: 'decoder',
   llama4: 'decoder',
   llama4_text: 'decoder',
+  gpt_oss: 'decoder',
   deepseek_v2: 'deepseek',
   deepseek_v3: 'deepseek',
+  deepseek_v32: 'deepseek',
+  kimi_k2: 'deepseek',
   gpt2: 'gpt2',
   bloom: 'bloom',
 };
@@ -81,6 +84,14 @@ class FieldReader {
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'boolean') this.fail(field, 'true or false');
     return v;
+  }
+
+  /** How many entries of a string list equal a value; undefined when the list is absent. */
+  countOf(field: string, value: string): number | undefined {
+    const v = this.obj[field];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) this.fail(field, 'a list of layer types');
+    return (v as string[]).filter((x) => x === value).length;
   }
 
   intList(field: string): number[] {
@@ -137,6 +148,7 @@ function decoderArchitecture(modelType: string, r: FieldReader, tiedFallback: bo
   const kvHeads = r.int('num_key_value_heads', heads);
   const headDim = r.int('head_dim', hiddenSize / heads);
   const isLlama4 = modelType === 'llama4' || modelType === 'llama4_text';
+  const isGptOss = modelType === 'gpt_oss';
   // Qwen2 (and Qwen2-MoE) always put biases on q, k and v; the others say so in attention_bias.
   const qkvBias = modelType === 'qwen2' || modelType === 'qwen2_moe' ? true : r.bool('attention_bias', false);
   // Qwen2 writes sliding_window even when use_sliding_window is false.
@@ -147,7 +159,9 @@ function decoderArchitecture(modelType: string, r: FieldReader, tiedFallback: bo
   // is a global NoPE layer): those layers hold at most one chunk of KV, modelled as a window.
   const chunk = isLlama4 ? r.optionalInt('attention_chunk_size') : undefined;
   const window = chunk ?? slidingWindow;
-  const windowLayers = chunk !== undefined ? layers - Math.floor(layers / 4) : undefined;
+  // layer_types (gpt-oss, Gemma 3) says which layers use the window.
+  const banded = r.countOf('layer_types', 'sliding_attention');
+  const windowLayers = chunk !== undefined ? layers - Math.floor(layers / 4) : banded;
   // Qwen3 normalises each head's query and key (q_norm, k_norm).
   const qkNorm = modelType === 'qwen3' || modelType === 'qwen3_moe';
 
@@ -158,6 +172,8 @@ function decoderArchitecture(modelType: string, r: FieldReader, tiedFallback: bo
     headDim,
     ...(qkvBias ? { qkvBias } : {}),
     ...(qkNorm ? { qkNorm } : {}),
+    // gpt-oss learns one sink logit per head per layer.
+    ...(isGptOss ? { sinks: true } : {}),
     ...(window !== undefined && window < contextLength
       ? {
           slidingWindow: window,
@@ -168,7 +184,17 @@ function decoderArchitecture(modelType: string, r: FieldReader, tiedFallback: bo
 
   let ffnSize = r.int('intermediate_size');
   let moe: Model['architecture']['moe'];
-  if (modelType === 'mixtral') {
+  if (isGptOss) {
+    // gpt-oss: every layer routes to num_local_experts experts of intermediate_size, with biases.
+    moe = {
+      routedExperts: r.int('num_local_experts'),
+      activeExperts: r.int('num_experts_per_tok', r.int('experts_per_token', 4)),
+      sharedExperts: 0,
+      expertIntermediateSize: ffnSize,
+      firstDenseLayers: 0,
+      moeLayerStep: 1,
+    };
+  } else if (modelType === 'mixtral') {
     moe = {
       routedExperts: r.int('num_local_experts'),
       activeExperts: r.int('num_experts_per_tok'),
@@ -209,7 +235,7 @@ function decoderArchitecture(modelType: string, r: FieldReader, tiedFallback: bo
     vocabSize: r.int('vocab_size'),
     tiedEmbeddings: r.bool('tie_word_embeddings', tiedFallback),
     attention,
-    ffn: { type: 'gated' as const, intermediateSize: ffnSize },
+    ffn: { type: 'gated' as const, intermediateSize: ffnSize, ...(isGptOss ? { bias: true } : {}) },
     ...(moe ? { moe } : {}),
     contextLength,
   };
@@ -235,6 +261,16 @@ function deepseekArchitecture(r: FieldReader) {
       ropeHeadDim: r.int('qk_rope_head_dim'),
       nopeHeadDim: nope,
       vHeadDim: r.int('v_head_dim'),
+      // DeepSeek Sparse Attention (V3.2): a lightning indexer picks the top-k tokens.
+      ...(r.has('index_topk')
+        ? {
+            sparse: {
+              indexerHeads: r.int('index_n_heads'),
+              indexerHeadDim: r.int('index_head_dim'),
+              topK: r.int('index_topk'),
+            },
+          }
+        : {}),
     },
     ffn: { type: 'gated' as const, intermediateSize: r.int('intermediate_size') },
     moe: {
