@@ -85,8 +85,9 @@ function monthIndex(date: string): number {
   return Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
 }
 
+/** ISO dates sort as strings, so the last one is the newest. */
 function latest(dates: readonly string[]): string {
-  return dates.reduce((a, b) => (b > a ? b : a), '');
+  return [...dates].sort().at(-1) ?? '';
 }
 
 /** Freshness of every entry as of a date (the caller's today: engines never read the clock). */
