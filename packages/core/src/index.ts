@@ -178,7 +178,6 @@ export type {
   FamilyHeldOutReport,
 } from './estimate/family-holdout.ts';
 export {
-  engineClassOf,
   FAMILY_ERROR_FLAG,
   familyOf,
   leaveOneFamilyOut,
@@ -188,7 +187,6 @@ export { higherIsFaster, pointMetricValue } from './estimate/point-metric.ts';
 export type { TrainingCheck, ValidationReport } from './estimate/validate.ts';
 export {
   calibrationClassOf,
-  predictPointWith,
   validateByFamily,
   validateCalibration,
 } from './estimate/validate.ts';

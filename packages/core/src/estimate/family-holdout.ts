@@ -1,5 +1,5 @@
-import type { Engine, InferencePoint } from '../catalog/calibration-schema.ts';
-import type { Device, Model } from '../catalog/schema.ts';
+import type { InferencePoint } from '../catalog/calibration-schema.ts';
+import type { Model } from '../catalog/schema.ts';
 import { median } from './training-mfu.ts';
 
 /** A family whose held-out median absolute error exceeds this is flagged in the report. */
@@ -11,28 +11,6 @@ export const FAMILY_ERROR_FLAG = 0.3;
  */
 export function familyOf(point: Pick<InferencePoint, 'id' | 'family' | 'source'>): string {
   return point.family ?? point.source.url ?? point.id;
-}
-
-/**
- * The engine class (vendor stack × engine, ENGINES.md) a point was measured with. Aliases resolve by the
- * device's stack: `tuned` is the vendor's default serving stack, `llamacpp` runs on the device's backend,
- * `pytorch` is eager PyTorch.
- */
-export function engineClassOf(engine: Engine | string, device: Pick<Device, 'vendor' | 'class'>): string {
-  const vendor = device.vendor.toLowerCase();
-  if (engine === 'tuned') {
-    if (vendor === 'nvidia') return 'trtllm';
-    if (vendor === 'amd') return 'vllm-rocm';
-    if (vendor === 'intel' && device.class === 'accelerator') return 'gaudi';
-    return `tuned-${vendor}`;
-  }
-  if (engine === 'llamacpp') {
-    if (device.class === 'apple-silicon') return 'llamacpp-metal';
-    if (device.class === 'cpu' || device.class === 'sbc') return 'llamacpp-cpu';
-    return vendor === 'nvidia' ? 'llamacpp-cuda' : `llamacpp-${vendor}`;
-  }
-  if (engine === 'pytorch') return 'pytorch-eager';
-  return engine;
 }
 
 /** Dense or mixture-of-experts: MoE serving behaves differently enough to be its own class. */

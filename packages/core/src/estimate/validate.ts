@@ -1,13 +1,10 @@
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import { type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
 import type { Source } from '../figure/source.ts';
-import { type CalibrationCheck, fitEfficiencies } from './calibration.ts';
+import { type CalibrationCheck, fitEfficiencies, predictPoint } from './calibration.ts';
 import type { EfficiencyTable } from './efficiency.ts';
 import { engineClassIdOf } from './engine-class.ts';
-import { engineClassOf, type FamilyHeldOutReport, leaveOneFamilyOut, modelKindOf } from './family-holdout.ts';
-import { resolvedBatch, resolveInference, runResolved } from './inference.ts';
-import { boundNames } from './inference-kernel.ts';
-import { pointMetricValue } from './point-metric.ts';
+import { type FamilyHeldOutReport, leaveOneFamilyOut, modelKindOf } from './family-holdout.ts';
 import { fitTrainingMfu, median, observeTrainingMfu } from './training-mfu.ts';
 
 export interface TrainingCheck {
@@ -46,36 +43,9 @@ export interface ValidationReport {
   };
 }
 
-/** A point's measured quantity predicted with a given efficiency table, and what bounds the step. */
-export function predictPointWith(
-  catalog: Catalog,
-  table: EfficiencyTable,
-  point: InferencePoint,
-): { value: number; bound: string } {
-  const r = resolveInference(catalog, table, {
-    model: point.model,
-    hardware: point.hardware,
-    count: point.count,
-    weights: point.weights,
-    kv: point.kv,
-    engine: point.engine,
-    inputTokens: point.inputTokens,
-    outputTokens: point.outputTokens,
-    ...(point.expertParallel === undefined ? {} : { expertParallel: point.expertParallel }),
-  });
-  const k = runResolved(r, resolvedBatch(r, point.batch));
-  const bound =
-    point.metric === 'prefillTokensPerSecond' || point.metric === 'ttftSeconds'
-      ? k.prefillSingle.compute >= k.prefillSingle.memory
-        ? 'compute'
-        : 'memory'
-      : (boundNames[k.bound] ?? 'memory');
-  return { value: pointMetricValue(point, k), bound };
-}
-
 /** Vendor stack × engine × dense/MoE, the class the report groups errors by. */
 export function calibrationClassOf(catalog: Catalog, point: InferencePoint): string {
-  const engineClass = engineClassOf(point.engine, findDevice(catalog, point.hardware));
+  const engineClass = engineClassIdOf(catalog, point.engine, findDevice(catalog, point.hardware));
   return `${engineClass} · ${modelKindOf(findModel(catalog, point.model))}`;
 }
 
@@ -87,7 +57,7 @@ export function validateByFamily(
   return leaveOneFamilyOut(
     points,
     (training) => fitEfficiencies(catalog, training),
-    (table, point) => predictPointWith(catalog, table, point).value,
+    (table, point) => predictPoint(catalog, table, point).value,
     (point) => calibrationClassOf(catalog, point),
   );
 }
@@ -104,7 +74,7 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
   // kept the point's table-mates in the fit and read 12.8% where the family held out read 45.7%).
   const heldOutById = new Map(familyHeldOut.points.map((p) => [p.id, p.predicted]));
   const checks: CalibrationCheck[] = points.map((point) => {
-    const inSample = predictPointWith(catalog, table, point);
+    const inSample = predictPoint(catalog, table, point);
     const heldOut = heldOutById.get(point.id) ?? Number.NaN;
     return {
       id: point.id,
@@ -112,7 +82,7 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
       hardware: point.hardware,
       count: point.count,
       engine: point.engine,
-      engineClass: engineClassIdOf(catalog, point.engine, findDevice(catalog, point.hardware)),
+      engineClass: inSample.engineClass,
       metric: point.metric,
       measured: point.measured,
       predicted: inSample.value,
