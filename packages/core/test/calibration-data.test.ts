@@ -81,6 +81,27 @@ describe('calibration data', () => {
     }
   });
 
+  it('names the family of every inference point, so validation can hold whole tables out', () => {
+    expect(inferencePoints.filter((p) => p.family === undefined).map((p) => p.id)).toEqual([]);
+    const families = new Set(inferencePoints.map((p) => p.family));
+    expect(families.size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('gives every point measured at a serving concurrency that concurrency as its batch', () => {
+    const serving = new Set([
+      'perUserTokensPerSecond',
+      'outputTokensPerSecondPerDevice',
+      'tpotSeconds',
+      'ttftSeconds',
+    ]);
+    const sweep = inferencePoints.filter((p) => serving.has(p.metric));
+    expect(sweep.length).toBeGreaterThan(0);
+    for (const p of sweep) {
+      expect(p.concurrency, p.id).toBeDefined();
+      expect(p.batch, p.id).toBe(p.concurrency);
+    }
+  });
+
   it('records the MLPerf v4.1 H200 Offline result as logged', () => {
     const point = inferencePoints.find((p) => p.id === 'mlperf-v4.1-llama2-70b-offline-h200-x8');
     expect(point).toMatchObject({
