@@ -7,10 +7,17 @@ const raw = import.meta.glob<string>('../../../core/data/disclosures/*.{yaml,yml
   eager: true,
 });
 
-export function referenceDisclosures(): TextFile[] {
-  return Object.keys(raw)
-    .sort()
-    .map((key) => ({ path: key.replace(/^(\.\.\/)+core\//, ''), text: raw[key] ?? '' }));
+const references: readonly TextFile[] = Object.keys(raw)
+  .sort()
+  .map((key) => ({ path: key.replace(/^(\.\.\/)+core\//, ''), text: raw[key] ?? '' }));
+
+/**
+ * The same array on every call: pages memoize on it, and a fresh array per render made the Disclose
+ * page re-evaluate every reference disclosure (10,000 Monte Carlo draws each, ~1 s together) on each
+ * keystroke, which froze the text field.
+ */
+export function referenceDisclosures(): readonly TextFile[] {
+  return references;
 }
 
 export function referenceDisclosure(id: string): TextFile {

@@ -102,7 +102,7 @@ function DisclosureCompare({
   references,
 }: {
   report: DisclosureReport | undefined;
-  references: TextFile[];
+  references: readonly TextFile[];
 }) {
   const estimator = defaultEstimator();
   const basisId = useId();
