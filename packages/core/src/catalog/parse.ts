@@ -2,7 +2,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors/clearbox-error.ts';
-import { checkDepth, checkTextNesting, isStackOverflow, MAX_NESTING_DEPTH } from '../input/limits.ts';
+import { checkDepth, checkTextNesting, isStackOverflow, nestedTooDeep } from '../input/limits.ts';
 
 /** A text file handed to core by an edge (CLI, server, browser bundle): core never reads files. */
 export interface TextFile {
@@ -36,10 +36,7 @@ export function parseYamlOrJson(file: TextFile): unknown {
 }
 
 function deepError(file: TextFile): InputError {
-  return new InputError(
-    `nested too deep: more than ${MAX_NESTING_DEPTH} levels of lists or objects`,
-    file.path,
-  );
+  return nestedTooDeep(file.path);
 }
 
 function parseWithYaml(file: TextFile): unknown {
@@ -79,19 +76,28 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-/** Finds the line of a field path in YAML text, so an error can point at it. */
-function lineOf(text: string, path: ReadonlyArray<PropertyKey>): number | undefined {
-  try {
-    const doc = parseDocument(text);
-    for (let depth = path.length; depth > 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-      const offset = node?.range?.[0];
-      if (offset !== undefined) return text.slice(0, offset).split('\n').length;
+/** Line numbers are looked up only in documents up to this size: the YAML parser needs seconds beyond. */
+const MAX_LINE_LOOKUP_CHARS = 1_000_000;
+
+/** Finds the lines of field paths in YAML text (parsed once, on the first lookup), so errors point at them. */
+function lineFinder(text: string): (path: ReadonlyArray<PropertyKey>) => number | undefined {
+  let doc: ReturnType<typeof parseDocument> | undefined;
+  return (path) => {
+    if (text.length > MAX_LINE_LOOKUP_CHARS) return undefined;
+    try {
+      doc ??= parseDocument(text);
+      for (let depth = path.length; depth > 0; depth--) {
+        const node = doc.getIn(path.slice(0, depth), true) as
+          | { range?: [number, number, number] }
+          | undefined;
+        const offset = node?.range?.[0];
+        if (offset !== undefined) return text.slice(0, offset).split('\n').length;
+      }
+    } catch {
+      // Line numbers are a courtesy: without one the field path still names the place.
     }
-  } catch {
-    // Line numbers are a courtesy: without one the field path still names the place.
-  }
-  return undefined;
+    return undefined;
+  };
 }
 
 /** Describes an entry by its id so an error names it, e.g. `devices[3] (h100-sxm)`. */
@@ -110,8 +116,9 @@ export function validateWith<S extends z.ZodType>(
 ): { success: true; data: z.output<S> } | { success: false; issues: ValidationIssue[] } {
   const result = schema.safeParse(data);
   if (result.success) return { success: true, data: result.data };
+  const lineOf = lineFinder(file.text);
   const issues = result.error.issues.map((issue) => {
-    const line = lineOf(file.text, issue.path);
+    const line = lineOf(issue.path);
     return {
       where: `${file.path}${line ? `:${line}` : ''} ${formatPath(issue.path)}${entryLabel(data, issue.path)}`,
       message: issue.message,

@@ -1,6 +1,7 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { TextFile } from '../catalog/parse.ts';
 import { InputError } from '../errors/clearbox-error.ts';
+import { checkDepth, checkTextNesting, isStackOverflow, nestedTooDeep } from '../input/limits.ts';
 import { type Disclosure, disclosureSchema } from './schema.ts';
 
 /** One problem in a disclosure: where (file:line field path) and what was expected and found. */
@@ -48,6 +49,17 @@ export function parseDisclosureData(file: TextFile): {
   data: unknown;
   lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined;
 } {
+  const parsed = parseDisclosureText(file);
+  checkDepth(parsed.data, file.path);
+  return parsed;
+}
+
+/** Nesting is bounded before either parser recurses (a 10,000-deep file aborted V8 in a RegExp). */
+function parseDisclosureText(file: TextFile): {
+  data: unknown;
+  lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined;
+} {
+  checkTextNesting(file.text, file.path);
   // JSON is YAML too, but the YAML parser is ~20× slower on a large file: JSON takes the fast path,
   // and the YAML parser is only run when something needs a line number.
   if (/^\s*[{[]/.test(file.text)) {
@@ -77,9 +89,11 @@ function parseDisclosureYaml(file: TextFile): {
   try {
     doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   } catch (error) {
+    if (isStackOverflow(error)) throw nestedTooDeep(file.path);
     throw new InputError(`invalid YAML/JSON: ${(error as Error).message.split('\n')[0]}`, file.path);
   }
   const first = doc.errors[0];
+  if (first && isStackOverflow(first.message)) throw nestedTooDeep(file.path);
   if (first) {
     const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     throw new InputError(
@@ -91,6 +105,7 @@ function parseDisclosureYaml(file: TextFile): {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
+    if (isStackOverflow(error)) throw nestedTooDeep(file.path);
     throw new InputError(`invalid YAML/JSON: ${(error as Error).message.split('\n')[0]}`, file.path);
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>): number | undefined => {

@@ -34,6 +34,11 @@ export function checkInputSize(bytes: number, limitBytes: number, where: string,
   );
 }
 
+/** The error for a document a parser could not descend: nested too deep. */
+export function nestedTooDeep(where?: string): InputError {
+  return tooDeep(where, MAX_NESTING_DEPTH);
+}
+
 function tooDeep(where: string | undefined, maxDepth: number, line?: number): InputError {
   const place = where === undefined ? undefined : line === undefined ? where : `${where}:${line}`;
   return new InputError(`nested too deep: more than ${maxDepth} levels of lists or objects`, place);

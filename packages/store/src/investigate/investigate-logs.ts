@@ -351,8 +351,24 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
       ],
       sql: session.statements,
     };
+  } catch (error) {
+    throw duckInputError(error, files);
   } finally {
     profile?.(session.seconds);
     await session.close();
   }
+}
+
+/**
+ * DuckDB's readers refuse some files outright (a CSV its sniffer cannot settle, a broken Parquet footer):
+ * that is the file's fault, said in one line, not an internal error with DuckDB's 25-line dump.
+ */
+function duckInputError(error: unknown, files: readonly LogFile[]): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  const m = /^(Invalid Input Error|Conversion Error|Parser Error|IO Error|Invalid Error): (.*)$/m.exec(
+    message,
+  );
+  if (!m) return error;
+  const first = (m[2] ?? '').slice(0, 200);
+  return new InputError(`cannot read the logs (${first})`, files.map((f) => f.path).join(', '));
 }
