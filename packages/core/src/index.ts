@@ -391,3 +391,11 @@ export { createRng } from './random/distributions.ts';
 export type { Random } from './random/xoshiro128.ts';
 export { createRandom } from './random/xoshiro128.ts';
 export { normalQuantile } from './random/normal.ts';
+export type {
+  ProseAccountKind,
+  ProseCampaign,
+  ProseRow,
+  ProseTraffic,
+  ProseTrafficOptions,
+} from './investigate/synth-traffic-prose.ts';
+export { defaultProseTrafficOptions, generateProseTraffic } from './investigate/synth-traffic-prose.ts';
