@@ -108,7 +108,10 @@ interface RunResult {
   seed: number;
   rows: number;
   seconds: number;
-  byQ: Record<string, { flagged: number; falseFlags: number; detected: Record<string, boolean> }>;
+  byQ: Record<
+    string,
+    { flagged: number; falseFlags: number; detected: Record<string, boolean>; falseUnits?: string[] }
+  >;
 }
 
 async function runOnce(s: Scenario, seed: number, referenceAccounts: number, volume: number) {
@@ -139,12 +142,17 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
       const detected: Record<string, boolean> = {};
       for (const id of truth.campaigns.keys()) detected[id] = false;
       let falseFlags = 0;
+      // The benign units flagged (account or cluster id), to see which look-alikes fail.
+      const falseUnits: string[] = [];
       for (const f of flagged) {
         const hit = f.accounts.map((a) => campaignOf.get(a)).filter((c): c is string => c !== undefined);
-        if (hit.length === 0) falseFlags++;
+        if (hit.length === 0) {
+          falseFlags++;
+          falseUnits.push(f.account ?? `cluster ${f.cluster} (${f.accounts.join(' ')})`);
+        }
         for (const c of hit) detected[c] = true;
       }
-      byQ[String(q)] = { flagged: flagged.length, falseFlags, detected };
+      byQ[String(q)] = { flagged: flagged.length, falseFlags, detected, falseUnits };
     }
     return {
       scenario: s.id,
