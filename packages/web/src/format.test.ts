@@ -24,8 +24,8 @@ describe('numbers as people read them', () => {
       high: 2_788_001,
       formula: 'given',
     });
-    expect(humanFigure(f)).toBe('2.79M GPU-h');
+    expect(humanFigure(f)).toBe('2.79M GPU\u2011h');
     const g = figure({ name: 'y', value: 2e6, unit: 'GPU-h', low: 1e6, high: 4e6, formula: 'given' });
-    expect(humanFigure(g)).toBe('2M GPU-h [1M–4M]');
+    expect(humanFigure(g)).toBe('2M GPU\u2011h [1M–4M]');
   });
 });

@@ -59,6 +59,23 @@ export function formatUsd(value: number): string {
   return `${sign}$${threeDigits(abs, abs >= 1 ? 4 : 3)}`;
 }
 
+/** "$5.576M" or "$4.29M [$3.1M–$9.37M]": a range that reads the same at both ends is left out. */
+export function usdWithRange(value: number, low?: number, high?: number): string {
+  const shown = formatUsd(value);
+  if (low === undefined || high === undefined) return shown;
+  const l = formatUsd(low);
+  const h = formatUsd(high);
+  return l === h ? shown : `${shown} [${l}–${h}]`;
+}
+
+/** "$3.1M–$9.37M", or "—" when there is no range or both ends read the same. */
+export function usdRange(low?: number, high?: number): string {
+  if (low === undefined || high === undefined) return '—';
+  const l = formatUsd(low);
+  const h = formatUsd(high);
+  return l === h ? '—' : `${l}–${h}`;
+}
+
 /**
  * A value and its range in one unit's words. A range whose ends read the same as the value (or each
  * other) says nothing, so it is left out rather than shown as "[5.58M–5.58M]".
@@ -74,7 +91,8 @@ function scaled(f: Figure, map: (v: number) => string, suffix = ''): string {
 
 /** Units whose values are a count of something: shown with the count's own word after the number. */
 function withUnit(f: Figure): string {
-  return scaled(f, humanNumber, f.unit ? ` ${f.unit}` : '');
+  // A non-breaking hyphen: "GPU-h" never wraps after "GPU-".
+  return scaled(f, humanNumber, f.unit ? ` ${f.unit.replace(/-/g, '\u2011')}` : '');
 }
 
 /**
@@ -100,6 +118,7 @@ export function humanFigure(f: Figure): string {
       // Cards say "per million tokens" in their label; the value is money.
       return scaled(f, formatUsd);
     default:
+      if (f.unit.startsWith('USD/')) return scaled(f, formatUsd, ` per ${f.unit.slice(4)}`);
       return withUnit(f);
   }
 }

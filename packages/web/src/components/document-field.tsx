@@ -71,3 +71,71 @@ export function DocumentUpload({
     </>
   );
 }
+
+/** The document split where a top-level key begins (`claims:` at column 0): what comes before, and the rest. */
+export function splitAtTopLevelKey(text: string, key: string): { head: string; body: string } | undefined {
+  const m = new RegExp(`^${key}:`, 'm').exec(text);
+  if (!m || m.index === 0) return undefined;
+  return { head: text.slice(0, m.index), body: text.slice(m.index) };
+}
+
+/**
+ * A document whose interesting part comes after a long preamble (a claims file's device definitions):
+ * the part from `focusKey` on is the editor people see; the preamble folds away beneath it, still
+ * editable. Both edit the one file, so problems are still reported at the file's own line numbers.
+ */
+export function FocusedDocumentField({
+  label,
+  testId,
+  rows,
+  file,
+  focusKey,
+  onChange,
+}: {
+  label: string;
+  /** The focused textarea's test id; the preamble's is `${testId}-preamble`. */
+  testId: string;
+  rows: number;
+  file: TextFile;
+  focusKey: string;
+  onChange: (file: TextFile) => void;
+}) {
+  const id = useId();
+  const split = splitAtTopLevelKey(file.text, focusKey);
+  if (!split)
+    return <DocumentField label={label} testId={testId} rows={rows} file={file} onChange={onChange} />;
+  const headLines = split.head.split('\n').length - 1;
+  const keys = [...split.head.matchAll(/^([A-Za-z_][\w-]*):/gm)].map((m) => m[1]).join(', ');
+  return (
+    <>
+      <div class="field">
+        <label for={id}>
+          {label} ({file.path}, from line {headLines + 1})
+        </label>
+        <textarea
+          id={id}
+          data-testid={testId}
+          class="code"
+          rows={rows}
+          spellcheck={false}
+          value={split.body}
+          onInput={(e) =>
+            onChange({ path: file.path, text: split.head + (e.currentTarget as HTMLTextAreaElement).value })
+          }
+        />
+      </div>
+      <details class="preamble" data-testid={`${testId}-preamble-section`}>
+        <summary>
+          The rest of the file: lines 1–{headLines} ({keys || 'comments'})
+        </summary>
+        <DocumentField
+          label={`Lines 1–${headLines}`}
+          testId={`${testId}-preamble`}
+          rows={Math.min(rows, headLines)}
+          file={{ path: file.path, text: split.head }}
+          onChange={(head) => onChange({ path: file.path, text: head.text + split.body })}
+        />
+      </details>
+    </>
+  );
+}

@@ -2,9 +2,10 @@ import type { AuditReport, TextFile } from '@clearbox/core';
 import { useMemo, useState } from 'preact/hooks';
 import { computeAuditView } from '../audit/audit-view.ts';
 import { disclosuresById, referenceClaims } from '../audit/reference-claims.ts';
-import { DocumentField } from '../components/document-field.tsx';
+import { FocusedDocumentField } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { TableExport } from '../components/table-export.tsx';
 import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 import { useSettled } from '../components/use-settled.ts';
 
@@ -39,7 +40,14 @@ export function AuditPage() {
         evidence behind it. Edit a claim or add one below (claims format v1); verdicts recompute when you
         pause typing.
       </p>
-      <DocumentField label="Claims" testId="audit-text" rows={14} file={file} onChange={setFile} />
+      <FocusedDocumentField
+        label="Claims"
+        testId="audit-text"
+        rows={14}
+        file={file}
+        focusKey="claims"
+        onChange={setFile}
+      />
       {committed !== file && <p class="muted">checking…</p>}
       <SavedItems
         collection="claim-sets"
@@ -92,7 +100,7 @@ function AuditTable({ report }: { report: AuditReport }) {
           ))}
       </p>
       <div class="table-wrap">
-        <table data-testid="audit-table">
+        <table data-testid="audit-table" class="cards-on-phone audit-table">
           <thead>
             <tr>
               <th scope="col">Claim</th>
@@ -146,22 +154,43 @@ function AuditTable({ report }: { report: AuditReport }) {
                       ))}
                     </ul>
                   )}
-                  {r.figures.map((f, i) => (
-                    <FigureTree key={`${f.name}-${i}`} figure={f} />
-                  ))}
-                  {r.assumptions.length > 0 && (
-                    <ul class="note">
-                      {r.assumptions.map((a) => (
-                        <li key={a}>assumes: {a}</li>
-                      ))}
-                    </ul>
-                  )}
+                  {/* Evidence folds away, so a phone shows claim, verdict and reason for each claim in a screen. */}
+                  <details class="evidence">
+                    <summary>
+                      Evidence: {r.figures.length} figure(s), {r.assumptions.length} assumption(s)
+                    </summary>
+                    {r.figures.map((f, i) => (
+                      <FigureTree key={`${f.name}-${i}`} figure={f} />
+                    ))}
+                    {r.assumptions.length > 0 && (
+                      <ul class="note">
+                        {r.assumptions.map((a) => (
+                          <li key={a}>assumes: {a}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </details>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <TableExport
+        name="audit"
+        table={() => ({
+          columns: ['id', 'kind', 'text', 'verdict', 'explanation', 'source', 'sourceDate'],
+          rows: report.results.map((r) => ({
+            id: r.id,
+            kind: r.kind,
+            text: r.text,
+            verdict: r.verdict,
+            explanation: r.explanation,
+            source: r.source.url ?? r.source.title,
+            sourceDate: r.source.date,
+          })),
+        })}
+      />
     </div>
   );
 }

@@ -134,7 +134,7 @@ function HardwareTable({ catalog, query }: { catalog: Catalog; query: string }) 
           <th scope="col">Device</th>
           <th scope="col">Class</th>
           <th scope="col" class="num">
-            BF16 TFLOPS
+            Dense TFLOPS (BF16 unless marked)
           </th>
           <th scope="col" class="num">
             FP8 TFLOPS
@@ -167,8 +167,12 @@ function HardwareTable({ catalog, query }: { catalog: Catalog; query: string }) 
                 </div>
               </th>
               <td>{d.class}</td>
-              <td class="num">{d.compute.denseTflops.bf16 ?? '—'}</td>
-              <td class="num">{d.compute.denseTflops.fp8 ?? '—'}</td>
+              <td class="num" data-label="Dense TFLOPS">
+                {denseTflopsText(d.compute.denseTflops)}
+              </td>
+              <td class="num" data-label="FP8 TFLOPS">
+                {d.compute.denseTflops.fp8 ?? '—'}
+              </td>
               <td class="num">{d.memory.capacityGB}</td>
               <td class="num">{formatNumber(d.memory.bandwidthGBs)}</td>
               <td class="num">
@@ -189,6 +193,19 @@ function HardwareTable({ catalog, query }: { catalog: Catalog; query: string }) 
       </tbody>
     </table>
   );
+}
+
+/**
+ * The dense peak people compare devices on: BF16, or, for devices that list none (Apple GPUs, CPUs),
+ * the precision they do list, marked, as `clearbox catalog hardware` shows it.
+ */
+function denseTflopsText(t: Partial<Record<string, number>>): string {
+  if (t.bf16 !== undefined) return String(t.bf16);
+  for (const dtype of ['fp16', 'fp32'] as const) {
+    const v = t[dtype];
+    if (v !== undefined) return `${v} (${dtype})`;
+  }
+  return '—';
 }
 
 function ModelTable({ catalog, query }: { catalog: Catalog; query: string }) {

@@ -1,13 +1,14 @@
-import { type DecideResult, formatNumber, type TextFile } from '@clearbox/core';
+import type { DecideResult, TextFile } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
 import { DocumentField } from '../components/document-field.tsx';
 import { FigureStat } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { TableExport } from '../components/table-export.tsx';
 import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 import { useSettled } from '../components/use-settled.ts';
 import { computeDecideView, referenceWorkloads } from '../decide/decide-view.ts';
-import { formatUsd } from '../format.ts';
+import { formatUsd, humanNumber } from '../format.ts';
 
 /** A plan search takes a few hundred ms: recompute when typing pauses. */
 const TYPING_PAUSE_MS = 400;
@@ -90,7 +91,11 @@ function DecideResultView({ result }: { result: DecideResult }) {
     kind: p.kind,
   }));
   const volume = result.traffic.tokensPerMonth.value;
-  const labelOf = new Map<string, string>(plans.map((p) => [p.id, p.label.split(' (')[0] ?? p.label]));
+  // Self-hosting labels lose their sizing details; API labels stay whole, since two price lists of one
+  // model (USD and CNY) differ only in the parenthesis.
+  const labelOf = new Map<string, string>(
+    plans.map((p) => [p.id, p.kind === 'api' ? p.label : (p.label.split(' (')[0] ?? p.label)]),
+  );
   const crossings = result.breakEven
     .filter((b) => b.tokensPerMonth !== null)
     .map((b) => ({
@@ -111,7 +116,7 @@ function DecideResultView({ result }: { result: DecideResult }) {
       </ul>
       <h2>Cheapest plans</h2>
       <div class="table-wrap">
-        <table data-testid="decide-plans">
+        <table data-testid="decide-plans" class="cards-on-phone">
           <thead>
             <tr>
               <th scope="col">Plan</th>
@@ -129,15 +134,33 @@ function DecideResultView({ result }: { result: DecideResult }) {
             {plans.map((p) => (
               <tr key={p.id} data-plan={p.id} data-value={String(p.monthlyUsd.value)}>
                 <th scope="row">{p.label}</th>
-                <td>{p.kind}</td>
-                <td class="num">{formatUsd(p.monthlyUsd.value)}</td>
-                <td class="num">{formatUsd(p.usdPerMillionTokens.value)}</td>
-                <td>{p.kind === 'api' ? 'not checked' : p.meetsSlo ? 'yes' : 'no'}</td>
+                <td data-label="Kind">{p.kind}</td>
+                <td class="num" data-label="$/month">
+                  {formatUsd(p.monthlyUsd.value)}
+                </td>
+                <td class="num" data-label="$/M tokens">
+                  {formatUsd(p.usdPerMillionTokens.value)}
+                </td>
+                <td data-label="Meets SLO">{p.kind === 'api' ? 'not checked' : p.meetsSlo ? 'yes' : 'no'}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <TableExport
+        name="decide-plans"
+        table={() => ({
+          columns: ['id', 'label', 'kind', 'monthlyUsd', 'usdPerMillionTokens', 'meetsSlo'],
+          rows: plans.map((p) => ({
+            id: p.id,
+            label: p.label,
+            kind: p.kind,
+            monthlyUsd: p.monthlyUsd.value,
+            usdPerMillionTokens: p.usdPerMillionTokens.value,
+            meetsSlo: p.kind === 'api' ? null : p.meetsSlo,
+          })),
+        })}
+      />
       <div class="charts">
         <PlotChart
           testId="chart-frontier"
@@ -147,8 +170,9 @@ function DecideResultView({ result }: { result: DecideResult }) {
             Plot.plot({
               width,
               height: 260,
-              x: { label: 'USD per month', type: 'log' },
-              y: { label: 'time per output token (ms)', grid: true },
+              marginLeft: 48,
+              x: { label: 'USD per month', type: 'log', tickFormat: formatUsd },
+              y: { label: 'time per output token (ms)', grid: true, tickFormat: humanNumber },
               color: { legend: true },
               marks: [
                 Plot.line(frontier, { x: 'monthlyUsd', y: 'tpotMs', stroke: '#8c959f', sort: 'monthlyUsd' }),
@@ -162,17 +186,32 @@ function DecideResultView({ result }: { result: DecideResult }) {
           deps={[JSON.stringify(crossings), volume]}
           caption={
             crossings.length
-              ? `Monthly token volume above which self-hosting beats the API, per pair; the red line is this workload (${formatNumber(volume)} tokens/month).`
+              ? `Monthly token volume above which self-hosting beats the API, per pair (log scale); the red line is this workload (${humanNumber(volume)} tokens/month): ${crossings.map((c) => `${c.pair} at ${humanNumber(c.tokens)}`).join('; ')}.`
               : 'The API is cheaper at every volume for every pair.'
           }
           build={(Plot, width) =>
             Plot.plot({
               width,
-              height: Math.max(120, 28 * crossings.length + 60),
-              marginLeft: Math.min(330, width / 2),
-              x: { label: 'break-even tokens per month', type: 'log', grid: true },
-              y: { label: null, tickFormat: (d: string) => (d.length > 48 ? `${d.slice(0, 47)}…` : d) },
+              // Each pair's full name sits above its dot (wrapped), rather than truncated in a left margin.
+              height: Math.max(120, 46 * crossings.length + 60),
+              marginLeft: 12,
+              marginRight: 20,
+              x: {
+                label: 'break-even tokens per month',
+                type: 'log',
+                grid: true,
+                tickFormat: humanNumber,
+              },
+              y: { axis: null, padding: 0.55 },
               marks: [
+                Plot.text(crossings, {
+                  y: 'pair',
+                  text: (d: { pair: string; tokens: number }) => `${d.pair}: ${humanNumber(d.tokens)} tokens`,
+                  frameAnchor: 'left',
+                  textAnchor: 'start',
+                  dy: -15,
+                  lineWidth: Math.max(20, width / 7),
+                }),
                 // Dots, not bars: a bar on a log axis has no zero to start from.
                 Plot.dot(crossings, {
                   x: 'tokens',

@@ -2,7 +2,6 @@ import {
   DISCLOSURE_TEMPLATE,
   type DisclosureReport,
   renderDisclosureHtml,
-  stackedBasisChart,
   type TextFile,
 } from '@clearbox/core';
 import { useId, useMemo, useState } from 'preact/hooks';
@@ -10,11 +9,13 @@ import { defaultEstimator } from '../catalog-data.ts';
 import { DocumentField, DocumentUpload } from '../components/document-field.tsx';
 import { FigureStat, FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { TableExport } from '../components/table-export.tsx';
 import { useSettled } from '../components/use-settled.ts';
+import { BasisCharts } from '../disclose/basis-charts.tsx';
 import { basisChoices, compareWithReferences } from '../disclose/disclosure-compare.ts';
 import { computeDisclosureView, type DisclosureView } from '../disclose/disclosure-view.ts';
 import { referenceDisclosures } from '../disclose/reference-disclosures.ts';
-import { formatUsd } from '../format.ts';
+import { formatUsd, usdRange, usdWithRange } from '../format.ts';
 
 /** Evaluating a large disclosure takes tens of ms (10,000 Monte Carlo draws): wait for a pause in typing. */
 const TYPING_PAUSE_MS = 250;
@@ -159,9 +160,7 @@ function DisclosureCompare({
                   const total = row.totals[b];
                   return (
                     <td key={b} class="num" data-basis={b} data-value={total ? String(total.value) : ''}>
-                      {total
-                        ? `${formatUsd(total.value)}${total.low !== undefined && total.high !== undefined ? ` [${formatUsd(total.low)}–${formatUsd(total.high)}]` : ''}`
-                        : '—'}
+                      {total ? usdWithRange(total.value, total.low, total.high) : '—'}
                     </td>
                   );
                 })}
@@ -224,47 +223,89 @@ function downloadHtml(report: DisclosureReport): void {
 
 export function BasesTable({ report }: { report: DisclosureReport }) {
   return (
-    <div class="table-wrap">
-      <table data-testid="bases-table">
-        <thead>
-          <tr>
-            <th scope="col">Accounting basis</th>
-            <th scope="col" class="num">
-              Total
-            </th>
-            <th scope="col" class="num">
-              P10–P90
-            </th>
-            <th scope="col">What it counts</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.bases.map((b) => (
-            <tr key={b.id} data-basis={b.id} data-value={String(b.total.value)}>
-              <th scope="row">{b.label}</th>
-              <td class="num">{formatUsd(b.total.value)}</td>
-              <td class="num">
-                {b.total.low !== undefined && b.total.high !== undefined
-                  ? `${formatUsd(b.total.low)}–${formatUsd(b.total.high)}`
-                  : '—'}
-              </td>
-              <td>
-                {b.description}
-                <FigureTree figure={b.total} />
-              </td>
+    <>
+      <div class="table-wrap">
+        <table data-testid="bases-table" class="cards-on-phone">
+          <thead>
+            <tr>
+              <th scope="col">Accounting basis</th>
+              <th scope="col" class="num">
+                Total
+              </th>
+              <th scope="col" class="num">
+                P10–P90
+              </th>
+              <th scope="col">What it counts</th>
             </tr>
-          ))}
-          {report.unavailableBases.map((b) => (
-            <tr key={b.id} class="nofit">
-              <th scope="row">{b.label}</th>
-              <td class="num">—</td>
-              <td class="num">—</td>
-              <td>not computable: {b.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {report.bases.map((b) => (
+              <tr key={b.id} data-basis={b.id} data-value={String(b.total.value)}>
+                <th scope="row">{b.label}</th>
+                <td class="num" data-label="Total">
+                  {formatUsd(b.total.value)}
+                </td>
+                <td class="num" data-label="P10–P90">
+                  {usdRange(b.total.low, b.total.high)}
+                </td>
+                <td class="wide">
+                  <details class="basis-what">
+                    <summary>{b.description}</summary>
+                    <FigureTree figure={b.total} />
+                  </details>
+                </td>
+              </tr>
+            ))}
+            {report.unavailableBases.map((b) => (
+              <tr key={b.id} class="nofit">
+                <th scope="row">{b.label}</th>
+                <td class="num" data-label="Total">
+                  —
+                </td>
+                <td class="num" data-label="P10–P90">
+                  —
+                </td>
+                <td class="wide">not computable: {b.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <TableExport
+        name={`${report.disclosure.id}-bases`}
+        table={() => ({
+          columns: [
+            'basis',
+            'label',
+            'usd',
+            'p10',
+            'p50',
+            'p90',
+            'low',
+            'high',
+            'technicalUsd',
+            'commercialUsd',
+            'computable',
+          ],
+          rows: [
+            ...report.bases.map((b) => ({
+              basis: b.id,
+              label: b.label,
+              usd: b.total.value,
+              p10: b.percentiles.p10,
+              p50: b.percentiles.p50,
+              p90: b.percentiles.p90,
+              low: b.total.low,
+              high: b.total.high,
+              technicalUsd: b.technical,
+              commercialUsd: b.commercial,
+              computable: true,
+            })),
+            ...report.unavailableBases.map((b) => ({ basis: b.id, label: b.label, computable: false })),
+          ],
+        })}
+      />
+    </>
   );
 }
 
@@ -282,13 +323,7 @@ function DisclosureReportView({ report }: { report: DisclosureReport }) {
       </p>
       <h3>Every accounting basis</h3>
       <BasesTable report={report} />
-      <div
-        class="chart"
-        role="img"
-        aria-label="cost by stage for each basis, with P10–P90 whiskers"
-        // The SVG comes from core's report renderer, which escapes every text it writes.
-        dangerouslySetInnerHTML={{ __html: stackedBasisChart(report.bases) }}
-      />
+      <BasisCharts bases={report.bases} />
       <div class="columns">
         <section aria-labelledby="completeness-h">
           <h3 id="completeness-h">Completeness</h3>

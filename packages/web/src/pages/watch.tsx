@@ -4,6 +4,7 @@ import { DocumentField, DocumentUpload } from '../components/document-field.tsx'
 import { FigureTree } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { useSettled } from '../components/use-settled.ts';
+import { humanNumber } from '../format.ts';
 import { type ChartSeries, computeWatchView, referenceSignals } from '../watch/watch-view.ts';
 
 const TYPING_PAUSE_MS = 300;
@@ -177,8 +178,13 @@ function SeriesChart({ series, results }: { series: ChartSeries; results: RuleRe
         Plot.plot({
           width,
           height: 260,
+          marginLeft: 48,
           x: { label: 'period', type: 'utc' },
-          y: { label: series.unit, grid: true, ...(series.unit === 'fraction' ? { percent: true } : {}) },
+          // A fraction is drawn in percent, so the axis says %, not "fraction" beside 45–75.
+          y:
+            series.unit === 'fraction'
+              ? { label: `${series.name} (%)`, grid: true, percent: true }
+              : { label: `${series.name} (${series.unit})`, grid: true, tickFormat: humanNumber },
           marks: [
             Plot.line(data, { x: 'date', y: 'value', stroke: '#0b5cad' }),
             Plot.ruleY(series.thresholds, { y: 'value', stroke: '#b42318', strokeDasharray: '4,3' }),
