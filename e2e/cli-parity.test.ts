@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClearboxError } from '@clearbox/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inferenceOptions } from '../packages/cli/src/commands/estimate-infer.ts';
@@ -80,6 +81,16 @@ function cliFlags(values: FlagValues): Record<string, string> {
   );
 }
 
+/** The CLI's reading of flags: the options, or the one line it refuses them with. */
+function cliCall<T>(read: () => T): { options: T } | { refused: string } {
+  try {
+    return { options: read() };
+  } catch (error) {
+    if (error instanceof ClearboxError) return { refused: error.message };
+    throw error;
+  }
+}
+
 const examples = readmeExamples();
 
 describe('the page and the CLI, engine call for engine call', () => {
@@ -132,10 +143,12 @@ describe('the page and the CLI, engine call for engine call', () => {
       fc.property(values, (typed) => {
         const flags = { model: 'deepseek-v3', hardware: 'h200', ...typed } as FlagValues;
         const page = inferenceOptionsFrom(flags);
-        // Where the page refuses a value at its field (a fraction over 1, 2.5k devices is fine), the CLI
-        // leaves it to the engine; where the page accepts, the two must build the same call.
-        if (page.errors.length) return;
-        expect(page.options).toEqual(inferenceOptions(cliFlags(flags) as never, 'deepseek-v3', 'h200'));
+        const cli = cliCall(() => inferenceOptions(cliFlags(flags) as never, 'deepseek-v3', 'h200'));
+        // Both refuse the same values (a fraction over 1, a PUE under 1), and build the same call otherwise.
+        expect(page.errors.length > 0, JSON.stringify({ flags, page: page.errors, cli })).toBe(
+          'refused' in cli,
+        );
+        if ('options' in cli) expect(page.options).toEqual(cli.options);
       }),
     );
   });
@@ -165,8 +178,11 @@ describe('the page and the CLI, engine call for engine call', () => {
       fc.property(values, (typed) => {
         const flags = { model: 'deepseek-v3', hardware: 'h800', ...typed } as FlagValues;
         const page = trainingOptionsFrom(flags);
-        if (page.errors.length) return;
-        expect(page.options).toEqual(trainingOptions(cliFlags(flags) as never, 'deepseek-v3', 'h800'));
+        const cli = cliCall(() => trainingOptions(cliFlags(flags) as never, 'deepseek-v3', 'h800'));
+        expect(page.errors.length > 0, JSON.stringify({ flags, page: page.errors, cli })).toBe(
+          'refused' in cli,
+        );
+        if ('options' in cli) expect(page.options).toEqual(cli.options);
       }),
     );
   });

@@ -86,3 +86,34 @@ export function fieldErrorFrom(
   }
   throw error;
 }
+
+/** What the page needs of a zod schema: its safe parse and the issues' paths and messages. */
+interface OptionsSchema {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true }
+    | {
+        success: false;
+        error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> };
+      };
+}
+
+/**
+ * Every problem core's shared options schema finds (the one the CLI's flags and the HTTP API are checked
+ * against), each at the field of the flag it names, so the page refuses exactly what the CLI refuses.
+ */
+export function schemaErrors(
+  schema: OptionsSchema,
+  options: unknown,
+  flagOf: Readonly<Record<string, string>>,
+  fields: readonly string[],
+): FieldError[] {
+  const result = schema.safeParse(options);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    const flag = (flagOf[path.join('.')] ?? flagOf[path[0] ?? ''] ?? `--${path[0] ?? ''}`).replace(/^--/, '');
+    return { field: fields.includes(flag) ? flag : 'form', message: issue.message };
+  });
+}

@@ -4,6 +4,8 @@ import {
   engineSchema,
   type InferenceEstimate,
   type InferenceOptions,
+  inferenceOptionFlags,
+  inferenceOptionsSchema,
   type KvFormat,
   kvFormatSchema,
   parseOffload,
@@ -11,7 +13,7 @@ import {
   weightFormatSchema,
 } from '@clearbox/core';
 import type { FlagField, FlagValues } from './flags.ts';
-import { type FieldError, FormReader, fieldErrorFrom } from './form-errors.ts';
+import { type FieldError, FormReader, fieldErrorFrom, schemaErrors } from './form-errors.ts';
 
 export const weightChoices: readonly WeightFormat[] = weightFormatSchema.options;
 export const kvChoices: readonly KvFormat[] = kvFormatSchema.options;
@@ -153,7 +155,7 @@ export function inferenceOptionsFrom(values: FlagValues): {
   if (tp !== undefined) options.tensorParallel = tp;
   const ep = read.number('ep', values.ep, 'integer');
   if (ep !== undefined) options.expertParallel = ep;
-  const usd = read.number('usd-per-hour', values['usd-per-hour']);
+  const usd = read.number('usd-per-hour', values['usd-per-hour'], 'nonnegative');
   if (usd !== undefined) options.usdPerHour = usd;
   const utilization = read.number('utilization', values.utilization, 'fraction');
   if (utilization !== undefined) options.utilization = utilization;
@@ -161,7 +163,9 @@ export function inferenceOptionsFrom(values: FlagValues): {
   if (effCompute !== undefined) options.efficiencyCompute = effCompute;
   const effMemory = read.number('eff-memory', values['eff-memory'], 'fraction');
   if (effMemory !== undefined) options.efficiencyMemory = effMemory;
-  return { options, errors: read.errors };
+  // Ranges are core's shared options schema: the page refuses what the CLI and the API refuse.
+  if (read.errors.length) return { options, errors: read.errors };
+  return { options, errors: schemaErrors(inferenceOptionsSchema, options, inferenceOptionFlags, fieldNames) };
 }
 
 const SWEEP_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];

@@ -1,6 +1,13 @@
-import type { Estimator, TrainingDtype, TrainingEstimate, TrainingOptions } from '@clearbox/core';
+import {
+  type Estimator,
+  type TrainingDtype,
+  type TrainingEstimate,
+  type TrainingOptions,
+  trainingOptionFlags,
+  trainingOptionsSchema,
+} from '@clearbox/core';
 import type { FlagField, FlagValues } from './flags.ts';
-import { type FieldError, FormReader, fieldErrorFrom } from './form-errors.ts';
+import { type FieldError, FormReader, fieldErrorFrom, schemaErrors } from './form-errors.ts';
 
 export const dtypeChoices: readonly TrainingDtype[] = ['bf16', 'fp16', 'fp8'];
 const zeroChoices = ['0', '1', '2', '3'] as const;
@@ -72,7 +79,7 @@ export function trainingOptionsFrom(values: FlagValues): { options: TrainingOpti
   if (gpuHours !== undefined) options.gpuHours = gpuHours;
   const days = read.number('days', values.days);
   if (days !== undefined) options.days = days;
-  const usd = read.number('usd-per-gpu-hour', values['usd-per-gpu-hour']);
+  const usd = read.number('usd-per-gpu-hour', values['usd-per-gpu-hour'], 'nonnegative');
   if (usd !== undefined) options.usdPerGpuHour = usd;
   const seq = read.number('seq', values.seq, 'integer');
   if (seq !== undefined) options.sequenceLength = seq;
@@ -90,7 +97,9 @@ export function trainingOptionsFrom(values: FlagValues): { options: TrainingOpti
   if (pue !== undefined) options.pue = pue;
   const grid = read.number('grid', values.grid, 'nonnegative');
   if (grid !== undefined) options.gridKgCo2PerKwh = grid;
-  return { options, errors: read.errors };
+  // Ranges are core's shared options schema: the page refuses what the CLI and the API refuse.
+  if (read.errors.length) return { options, errors: read.errors };
+  return { options, errors: schemaErrors(trainingOptionsSchema, options, trainingOptionFlags, fieldNames) };
 }
 
 export function computeTrainingView(estimator: Estimator, values: FlagValues): TrainingView {
