@@ -136,6 +136,8 @@ describe('the page and the CLI, engine call for engine call', () => {
         utilization: word,
         'eff-compute': word,
         'eff-memory': word,
+        concurrency: fc.constantFrom('1', '1,8,64', '4,16', '0,2'),
+        mtp: fc.constantFrom('0', '0.85', '1', '1.5'),
       },
       { requiredKeys: [] },
     );

@@ -89,9 +89,7 @@ export function fieldErrorFrom(
 
 /** What the page needs of a zod schema: its safe parse and the issues' paths and messages. */
 interface OptionsSchema {
-  safeParse(
-    value: unknown,
-  ):
+  safeParse(value: unknown):
     | { success: true }
     | {
         success: false;

@@ -58,6 +58,18 @@ export const inferenceFields: FlagField[] = [
     advanced: true,
   },
   {
+    flag: 'concurrency',
+    label: 'Serving curve: concurrent users',
+    help: 'a list such as 1,8,64; blank: no curve',
+    advanced: true,
+  },
+  {
+    flag: 'mtp',
+    label: 'MTP draft acceptance (0–1)',
+    help: '0 or blank: no multi-token prediction',
+    advanced: true,
+  },
+  {
     flag: 'utilization',
     label: 'Utilization (0–1)',
     help: 'share of paid hours at work; blank: 1',
@@ -155,6 +167,13 @@ export function inferenceOptionsFrom(values: FlagValues): {
   if (tp !== undefined) options.tensorParallel = tp;
   const ep = read.number('ep', values.ep, 'integer');
   if (ep !== undefined) options.expertParallel = ep;
+  const concurrency = values.concurrency?.trim();
+  if (concurrency) {
+    const levels = concurrency.split(',').map((c) => read.number('concurrency', c, 'integer'));
+    if (levels.every((c) => c !== undefined)) options.concurrency = levels as number[];
+  }
+  const mtp = read.number('mtp', values.mtp, 'nonnegative');
+  if (mtp !== undefined) options.mtpAcceptance = mtp;
   const usd = read.number('usd-per-hour', values['usd-per-hour'], 'nonnegative');
   if (usd !== undefined) options.usdPerHour = usd;
   const utilization = read.number('utilization', values.utilization, 'fraction');
