@@ -145,9 +145,13 @@ export type {
   KernelOffload,
   KernelResult,
   KernelWorkload,
+  OperatorTime,
 } from './estimate/inference-kernel.ts';
 export {
   boundNames,
+  decodeOperators,
+  operatorNames,
+  prefillOperators,
   OFFLOAD_CPU_LAYERS,
   OFFLOAD_NONE,
   OFFLOAD_STREAM,

@@ -114,6 +114,23 @@ export function explainCurve(e: InferenceEstimate): string {
     .join('\n\n');
 }
 
+/** The step as operators (for --explain): time, compute/memory/fixed parts and what bounds each. */
+export function renderOperators(e: InferenceEstimate): string {
+  const ms = (x: number) => (x * 1e3).toFixed(3);
+  const table = (title: string, ops: InferenceEstimate['operators']['decode'], bounding: string) =>
+    [
+      `${title}: bounded by ${bounding}`,
+      ...ops.map(
+        (o) =>
+          `  ${o.operator.padEnd(22)} ${ms(o.seconds).padStart(9)} ms  (compute ${ms(o.computeSeconds)}, memory ${ms(o.memorySeconds)}, fixed ${ms(o.fixedSeconds)}, comm ${ms(o.communicationSeconds)}; ${o.bound})`,
+      ),
+    ].join('\n');
+  return [
+    table('decode step by operator', e.operators.decode, e.operators.decodeBounding),
+    table('prefill of one request by operator', e.operators.prefill, e.operators.prefillBounding),
+  ].join('\n');
+}
+
 export function renderInference(e: InferenceEstimate): string {
   const m = e.memory;
   const lines = [
@@ -173,6 +190,7 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
       );
       if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
       else io.out(renderInference(result));
-      if (flags.explain) io.out(`\n${explainAll(result)}\n\n${explainCurve(result)}\n`);
+      if (flags.explain)
+        io.out(`\n${explainAll(result)}\n\n${explainCurve(result)}\n\n${renderOperators(result)}\n`);
     });
 }

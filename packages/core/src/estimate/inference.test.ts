@@ -31,6 +31,14 @@ const toy: KernelModel = {
   kvShardLimit: 10,
   slidingWindow: 0,
   slidingWindowLayers: 0,
+  projectionParams: 1e9,
+  projectionKernelsPerLayer: 2,
+  denseFfnParams: 0,
+  denseLayers: 10,
+  sharedExpertParams: 0,
+  routerParams: 0,
+  lmHeadMatmulParams: 0,
+  mlaHeads: 0,
 };
 const device: KernelHardware = {
   count: 1,
@@ -44,6 +52,12 @@ const device: KernelHardware = {
   effCompute: 0.5,
   effMemory: 0.8,
   overheadBytesPerDevice: 1e9,
+  kernelSeconds: 0,
+  layerSeconds: 0,
+  hostLayerSeconds: 0,
+  collectiveSeconds: 0,
+  moeKernel: 0,
+  mlaPlain: 0,
 };
 const noOffload = {
   mode: OFFLOAD_NONE,
@@ -68,11 +82,30 @@ describe('inference roofline (hand values)', () => {
 
   it('batch-1 decode reads every weight once: 2 GB / (1 TB/s · 0.8) = 2.5 ms', () => {
     const r = runInferenceKernel(toy, device, noOffload, work);
-    // KV of the half-finished sequence (0.5 token) adds 0.5 · 10 · 2000 · 2 B = 20 kB.
-    expect(r.decode.memory).toBeCloseTo((2e9 + 20_000) / 0.8e12, 12);
+    // KV of the half-finished sequence (0.5 token) adds 0.5 · 10 · 2000 · 2 B = 20 kB; norms and
+    // elementwise work 10 layers · 12 vectors · 1000 · 2 B = 240 kB.
+    expect(r.decode.memory).toBeCloseTo((2e9 + 20_000 + 240_000) / 0.8e12, 12);
     expect(r.decode.compute).toBeCloseTo((2 * 1e9 + 2 * 10 * 10 * 200 * 0.5) / 50e12, 12);
     expect(r.tpotSeconds).toBeCloseTo(r.decode.memory, 12);
     expect(r.bound).toBe(1);
+  });
+
+  it('fixed costs add per kernel and per layer: 10 layers · (2 kernels · 5 µs + 20 µs)', () => {
+    const fixed = { ...device, kernelSeconds: 5e-6, layerSeconds: 20e-6 };
+    const r = runInferenceKernel(toy, fixed, noOffload, work);
+    const base = runInferenceKernel(toy, device, noOffload, work);
+    // Projections 2 kernels and attention 1 kernel per layer, plus the per-layer cost.
+    expect(r.tpotSeconds - base.tpotSeconds).toBeCloseTo(10 * (3 * 5e-6 + 20e-6), 12);
+    expect(r.decode.overhead).toBeCloseTo(10 * (3 * 5e-6 + 20e-6), 12);
+  });
+
+  it('an eager host that issues kernels slower than the device runs sets the step', () => {
+    const eager = { ...device, hostLayerSeconds: 1e-3 };
+    const r = runInferenceKernel(toy, eager, noOffload, work);
+    expect(r.tpotSeconds).toBeCloseTo(10 * 1e-3, 12);
+    expect(r.bound).toBe(4);
+    const big = runInferenceKernel(toy, eager, noOffload, { ...work, batch: 4096, inputTokens: 1 });
+    expect(big.tpotSeconds).toBeGreaterThan(10 * 1e-3);
   });
 
   it('weights and KV bytes held: 2 GB + B · (I + O) · L · 2000 · 2 B', () => {
@@ -96,7 +129,7 @@ describe('inference roofline (hand values)', () => {
   it('tensor parallel adds two ring all-reduces per layer', () => {
     const tp2 = { ...device, count: 2, tensorParallel: 2, linkLatencySeconds: 5e-6 };
     const r = runInferenceKernel(toy, tp2, noOffload, work);
-    const allReduce = (((2 * 1) / 2) * (1 * 1000 * 2)) / 100e9 + 5e-6;
+    const allReduce = (((2 * 1) / 2) * (1 * 1000 * 2)) / 100e9 + 5e-6 + 0;
     expect(r.decode.communication).toBeCloseTo(2 * 10 * allReduce, 15);
   });
 });
@@ -132,8 +165,10 @@ describe('inference roofline: hybrids and sparse attention (hand values)', () =>
     const main = 1000 * 10 * (2000 - 200) * 2;
     const indexer = held * 10 * 200 * 2;
     const weights = 1e9 * 2;
+    // Norms and elementwise work: 10 layers · 12 vectors · 1000 · 2 B for the one decoding token.
+    const elementwise = 10 * 12 * 1000 * 2;
     const r = runInferenceKernel(sparse, device, noOffload, long);
-    expect(r.decode.memory).toBeCloseTo((weights + main + indexer) / (1e12 * 0.8), 12);
+    expect(r.decode.memory).toBeCloseTo((weights + main + indexer + elementwise) / (1e12 * 0.8), 12);
     expect(r.decode.memory).toBeLessThan(runInferenceKernel(dense, device, noOffload, long).decode.memory);
     // Memory held is unchanged: every token's KV stays (the indexer may pick any of them).
     expect(r.kvCacheBytesPerDevice).toBe(

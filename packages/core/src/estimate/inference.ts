@@ -16,14 +16,21 @@ import { resolveEngineClass } from './engine-class.ts';
 import {
   type Bound,
   boundNames,
+  decodeOperators,
   type KernelHardware,
   type KernelModel,
   type KernelOffload,
   type KernelResult,
   type KernelWorkload,
+  MOE_FUSED,
+  MOE_GROUPED,
+  MOE_LOOP,
+  mixedStepSeconds,
   OFFLOAD_CPU_LAYERS,
   OFFLOAD_NONE,
   OFFLOAD_STREAM,
+  type OperatorTime,
+  prefillOperators,
   runInferenceKernel,
 } from './inference-kernel.ts';
 import { countParameters } from './parameters.ts';
@@ -108,7 +115,30 @@ export interface InferenceEstimate {
   curve: ServingCurvePoint[];
   /** The same curve with the derivation of every figure, and the limits that cap it. */
   serving: ServingEstimate;
+  /**
+   * The step as a sum of operators (decode step at the batch, prefill of one request): each operator's
+   * compute, memory and fixed (kernel) time, and what bounds it; `bounding` names the longest one.
+   */
+  operators: {
+    decode: OperatorTime[];
+    prefill: OperatorTime[];
+    decodeBounding: string;
+    prefillBounding: string;
+    /** Engine-class fixed costs the operators used (data/engines). */
+    fixedCosts: {
+      kernelSeconds: number;
+      layerSeconds: number;
+      hostLayerSeconds: number;
+      collectiveSeconds: number;
+    };
+  };
   warnings: string[];
+}
+
+function longest(ops: OperatorTime[]): string {
+  let best: OperatorTime | undefined;
+  for (const o of ops) if (!best || o.seconds > best.seconds) best = o;
+  return best ? `${best.operator} (${best.bound})` : 'none';
 }
 
 const assumption = (title: string, note?: string): Source =>
@@ -169,6 +199,10 @@ export function kernelModel(model: Model): KernelModel {
   const p = countParameters(arch);
   const a = arch.attention;
   const moe = arch.moe;
+  const d = arch.hiddenSize;
+  const matrices = arch.ffn.type === 'gated' ? 3 : 2;
+  const linearLayers = arch.linearAttention?.layers ?? 0;
+  const sharedWidth = moe ? (moe.sharedIntermediateSize ?? moe.expertIntermediateSize) : 0;
   return {
     layers: arch.layers,
     hiddenSize: arch.hiddenSize,
@@ -199,6 +233,16 @@ export function kernelModel(model: Model): KernelModel {
     // Averaged over all layers, like kvElementsPerTokenPerLayer.
     indexerElementsPerTokenPerLayer:
       ((a.sparse?.indexerHeadDim ?? 0) * attentionLayerCount(arch)) / arch.layers,
+    projectionParams:
+      (arch.layers - linearLayers) * p.attentionPerLayer + linearLayers * p.linearAttentionPerLayer,
+    // GQA: fused QKV + O; MLA: query (down+up or one), KV down, the absorbed K and V up-projections, O.
+    projectionKernelsPerLayer: a.type === 'mla' ? 5 : 2,
+    denseFfnParams: (arch.layers - p.moeLayers) * matrices * d * arch.ffn.intermediateSize,
+    denseLayers: arch.layers - p.moeLayers,
+    sharedExpertParams: moe ? p.moeLayers * moe.sharedExperts * matrices * d * sharedWidth : 0,
+    routerParams: moe ? p.moeLayers * d * moe.routedExperts : 0,
+    lmHeadMatmulParams: arch.vocabSize * d,
+    mlaHeads: a.type === 'mla' ? a.heads : 0,
   };
 }
 
@@ -351,6 +395,12 @@ export function resolveInference(
     effCompute,
     effMemory,
     overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
+    kernelSeconds: engineClass.kernelSeconds,
+    layerSeconds: engineClass.layerSeconds,
+    hostLayerSeconds: engineClass.hostLayerSeconds,
+    collectiveSeconds: engineClass.collectiveSeconds,
+    moeKernel: { fused: MOE_FUSED, grouped: MOE_GROUPED, loop: MOE_LOOP }[engineClass.moeKernel],
+    mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
   };
   const input = o.inputTokens ?? 1024;
   const output = o.outputTokens ?? 256;
@@ -436,6 +486,7 @@ export function stepTimesFor(r: ResolvedRequest): StepTimes {
         inputTokens: promptTokens,
         batch: tokens / promptTokens,
       }).prefillBatch,
+    mixed: (decoders, tokens) => mixedStepSeconds(r.km, r.hw, r.off, r.work, decoders, tokens, promptTokens),
   };
 }
 
@@ -489,6 +540,8 @@ export function estimateInference(
   const batchValue = requestedBatch === 'max' ? Math.max(1, maxFit) : positiveInt(requestedBatch, '--batch');
   const k = runResolved(r, batchValue);
   const { km, hw, work, device, model } = r;
+  const decodeOps = decodeOperators(km, hw, r.off, { ...work, batch: batchValue });
+  const prefillOps = prefillOperators(km, hw, r.off, work);
   const warnings: string[] = [];
   if (!k.fits) {
     warnings.push(
@@ -765,6 +818,18 @@ export function estimateInference(
     efficiency: { compute: effC, memory: effM },
     curve,
     serving,
+    operators: {
+      decode: decodeOps,
+      prefill: prefillOps,
+      decodeBounding: longest(decodeOps),
+      prefillBounding: longest(prefillOps),
+      fixedCosts: {
+        kernelSeconds: hw.kernelSeconds,
+        layerSeconds: hw.layerSeconds,
+        hostLayerSeconds: hw.hostLayerSeconds,
+        collectiveSeconds: hw.collectiveSeconds,
+      },
+    },
     warnings,
   };
 }

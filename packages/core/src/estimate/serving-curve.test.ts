@@ -18,6 +18,7 @@ const phase = (compute: number, memory: number): PhaseTimes => ({
   memory,
   communication: 0,
   offload: 0,
+  overhead: 0,
   total: Math.max(compute, memory),
 });
 const toy: StepTimes = {

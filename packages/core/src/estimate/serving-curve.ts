@@ -13,6 +13,12 @@ export interface StepTimes {
   decode(sequences: number): PhaseTimes;
   /** One forward pass over `tokens` prompt tokens (attention at the prompt's average context). */
   prefill(tokens: number): PhaseTimes;
+  /**
+   * One step that decodes `decoders` sequences and carries `tokens` prompt tokens, priced operator by
+   * operator (each operator's compute adds, its weights are read once); when absent, the aggregate
+   * roofline below stands in.
+   */
+  mixed?(decoders: number, tokens: number): number;
 }
 
 /** Scheduler limits of the engine and the memory bound of the replica. */
@@ -105,6 +111,7 @@ export function mixedStepSeconds(steps: StepTimes, decoders: number, tokens: num
   if (tokens <= 0) return steps.decode(decoders).total;
   const p = steps.prefill(tokens);
   if (decoders <= 0) return p.total;
+  if (steps.mixed) return steps.mixed(decoders, tokens);
   const d = steps.decode(decoders);
   const communication = steps.prefill(decoders + tokens).communication;
   const onDevice = Math.max(d.compute + p.compute, Math.max(d.memory, p.memory));
