@@ -415,7 +415,11 @@ describe('throughput', () => {
       versus: { hardware: 'h100-sxm', count: 1 },
       claimedRatio: ratio,
     });
-    expect(fig(o, 'speedupAtCeilings').value).toBeCloseTo(ratio, 1);
+    // Memory-bound decode scales with bandwidth, less the fixed per-kernel and per-layer costs that do
+    // not (engine classes): the speed-up lies below the bandwidth ratio, not far from it.
+    const speedup = fig(o, 'speedupAtCeilings').value;
+    expect(speedup).toBeGreaterThan(1.25);
+    expect(speedup).toBeLessThanOrEqual(ratio + 1e-9);
     expect(['holds', 'holds-on-basis']).toContain(o.verdict);
     expect(
       check({ ...base, hardware: 'h200', versus: { hardware: 'h100-sxm', count: 1 }, claimedRatio: 10 })
