@@ -136,7 +136,7 @@ describe('the page and the CLI, engine call for engine call', () => {
         utilization: word,
         'eff-compute': word,
         'eff-memory': word,
-        concurrency: fc.constantFrom('1', '1,8,64', '4,16', '0,2'),
+        concurrency: fc.constantFrom('1', '1,8,64', '4,16', '0,2', '1,4,16,64', '8,2', '0', '1,x'),
         mtp: fc.constantFrom('0', '0.85', '1', '1.5'),
       },
       { requiredKeys: [] },

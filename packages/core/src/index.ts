@@ -137,6 +137,7 @@ export {
   checkMtpAcceptance,
   DEFAULT_CONCURRENCY,
   estimateServing,
+  parseConcurrencyList,
 } from './estimate/serving-estimate.ts';
 export type {
   Bound,

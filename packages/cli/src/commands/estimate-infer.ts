@@ -11,6 +11,7 @@ import {
   inferenceOptionsSchema,
   type KvFormat,
   kvFormatSchema,
+  parseConcurrencyList,
   parseOffload,
   type WeightFormat,
   weightFormatSchema,
@@ -74,8 +75,7 @@ export function inferenceOptions(
   if (flags.utilization !== undefined) o.utilization = parseNumber('--utilization', flags.utilization);
   if (flags.effCompute !== undefined) o.efficiencyCompute = parseNumber('--eff-compute', flags.effCompute);
   if (flags.effMemory !== undefined) o.efficiencyMemory = parseNumber('--eff-memory', flags.effMemory);
-  if (flags.concurrency !== undefined)
-    o.concurrency = flags.concurrency.split(',').map((c) => parseInteger('--concurrency', c.trim()));
+  if (flags.concurrency !== undefined) o.concurrency = parseConcurrencyList(flags.concurrency);
   if (flags.mtp !== undefined) o.mtpAcceptance = parseNumber('--mtp', flags.mtp);
   checkOptions(inferenceOptionsSchema, o, inferenceOptionFlags);
   return o;

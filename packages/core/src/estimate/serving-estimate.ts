@@ -86,6 +86,20 @@ export function checkConcurrency(values: readonly number[]): number[] {
   return [...values];
 }
 
+/** Reads `--concurrency 1,4,16,64`: comma-separated whole numbers (the CLI and the web form share it). */
+export function parseConcurrencyList(text: string): number[] {
+  const values = text.split(',').map((part) => {
+    const t = part.trim();
+    if (!/^\d+$/.test(t))
+      throw new InputError(
+        `expected comma-separated whole numbers (e.g. 1,4,16,64), got "${text}"`,
+        '--concurrency',
+      );
+    return Number(t);
+  });
+  return checkConcurrency(values);
+}
+
 /** Checks `--mtp`: an acceptance probability in [0, 1]; 0 means off, as an engine would run it. */
 export function checkMtpAcceptance(value: number): number {
   if (!(Number.isFinite(value) && value >= 0 && value <= 1))

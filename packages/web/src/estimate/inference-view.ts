@@ -8,6 +8,7 @@ import {
   inferenceOptionsSchema,
   type KvFormat,
   kvFormatSchema,
+  parseConcurrencyList,
   parseOffload,
   type WeightFormat,
   weightFormatSchema,
@@ -52,21 +53,20 @@ export const inferenceFields: FlagField[] = [
   { flag: 'tp', label: 'Tensor parallel', help: 'blank: devices ÷ expert parallel', advanced: true },
   { flag: 'ep', label: 'Expert parallel (MoE)', help: 'blank: 1', advanced: true },
   {
-    flag: 'usd-per-hour',
-    label: 'USD per device-hour',
-    help: 'blank: catalog rental midpoint',
-    advanced: true,
-  },
-  {
     flag: 'concurrency',
-    label: 'Serving curve: concurrent users',
-    help: 'a list such as 1,8,64; blank: no curve',
-    advanced: true,
+    label: 'Concurrent users (serving curve)',
+    help: 'comma-separated, e.g. 1,4,16,64; blank: 1,4,16,64,256',
   },
   {
     flag: 'mtp',
     label: 'MTP draft acceptance (0–1)',
-    help: '0 or blank: no multi-token prediction',
+    help: 'multi-token prediction as speculative decoding (DeepSeek-V3: 0.85–0.9); blank: off',
+    advanced: true,
+  },
+  {
+    flag: 'usd-per-hour',
+    label: 'USD per device-hour',
+    help: 'blank: catalog rental midpoint',
     advanced: true,
   },
   {
@@ -167,11 +167,8 @@ export function inferenceOptionsFrom(values: FlagValues): {
   if (tp !== undefined) options.tensorParallel = tp;
   const ep = read.number('ep', values.ep, 'integer');
   if (ep !== undefined) options.expertParallel = ep;
-  const concurrency = values.concurrency?.trim();
-  if (concurrency) {
-    const levels = concurrency.split(',').map((c) => read.number('concurrency', c, 'integer'));
-    if (levels.every((c) => c !== undefined)) options.concurrency = levels as number[];
-  }
+  const concurrency = read.parsed('concurrency', values.concurrency, parseConcurrencyList);
+  if (concurrency !== undefined) options.concurrency = concurrency;
   const mtp = read.number('mtp', values.mtp, 'nonnegative');
   if (mtp !== undefined) options.mtpAcceptance = mtp;
   const usd = read.number('usd-per-hour', values['usd-per-hour'], 'nonnegative');

@@ -7,6 +7,7 @@ import { FlagForm } from '../components/flag-form.tsx';
 import { MemoryBar } from '../components/memory-bar.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { ServingCurveChart } from '../components/serving-curve-chart.tsx';
 import { TableExport } from '../components/table-export.tsx';
 import { useFlagValues } from '../components/use-flag-values.ts';
 import { useLastValid } from '../components/use-last-valid.ts';
@@ -212,6 +213,8 @@ function InferenceResult({ view, stale }: { view: Extract<InferenceView, { ok: t
       <h3>Memory per device</h3>
       <MemoryBar memory={e.memory} />
       <Warnings warnings={e.warnings} fields={inferenceFields} />
+      <h3>Serving curve (continuous batching)</h3>
+      <ServingCurveChart curve={e.curve} />
       <h3>Throughput and latency vs batch</h3>
       <BatchCharts sweep={view.sweep} />
       <h3>The same request on other hardware</h3>
