@@ -101,7 +101,9 @@ describe('clearbox audit', () => {
     expect(byId['deepseek-v4-tenth-of-gpt-4o']).toBe('false');
     // A repricing of one model is not measured against a "superseded" price: its own new price.
     expect(byId['o3-price-cut-80']).toBe('holds');
-    expect(byId['mlperf-gb200-3x-per-gpu']).toBe('plausible');
+    // Checked at FP8 on both: the engine's per-operator model puts GB200 at most 2.75x an H200 per GPU, so
+    // "over 3x" needs a lower precision on GB200 (FP4 formats are not modelled yet, issue 14).
+    expect(byId['mlperf-gb200-3x-per-gpu']).toBe('implausible');
     const kinds = new Set(json.results.map((x: { kind: string }) => x.kind));
     for (const k of [
       'training-cost',
