@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import {
   buildCatalog,
   createEstimator,
+  InputError,
   type KernelResult,
   type KvFormat,
   resolveInference,
@@ -42,18 +43,23 @@ export function benchEstimate(): string[] {
       for (const count of counts) {
         for (const [weights, kv] of precisions) {
           const engine = weights === 'q4_0' ? 'llamacpp' : 'tuned';
-          prepared.push(
-            resolveInference(catalog, estimator.efficiencies, {
-              model: model.id,
-              hardware: device.id,
-              count,
-              weights,
-              kv,
-              engine,
-              inputTokens: 1024,
-              outputTokens: 256,
-            }),
-          );
+          try {
+            prepared.push(
+              resolveInference(catalog, estimator.efficiencies, {
+                model: model.id,
+                hardware: device.id,
+                count,
+                weights,
+                kv,
+                engine,
+                inputTokens: 1024,
+                outputTokens: 256,
+              }),
+            );
+          } catch (error) {
+            // A format the device publishes no peak for (Ascend 950 lists FP8/FP4 only) is no configuration.
+            if (!(error instanceof InputError)) throw error;
+          }
         }
       }
     }

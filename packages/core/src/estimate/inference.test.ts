@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
+import { InputError } from '../errors/clearbox-error.ts';
 import { priorTable } from './efficiency.ts';
 import { estimateInference, maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
 import {
@@ -289,5 +290,16 @@ describe('inference on the catalog', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('a device that publishes only low-precision peaks', () => {
+  it('refuses 16-bit weights as a user mistake naming --weights, and serves FP8', () => {
+    const catalog = shippedCatalog();
+    const request = { model: 'llama-3.1-8b', hardware: 'ascend-950pr' };
+    const bf16 = () => estimateInference(catalog, priorTable, { ...request, weights: 'bf16' });
+    expect(bf16).toThrow(InputError);
+    expect(bf16).toThrow(/--weights.*only fp8, fp4/);
+    expect(estimateInference(catalog, priorTable, { ...request, weights: 'fp8' }).fits).toBeDefined();
   });
 });

@@ -1,5 +1,6 @@
 import type { KvFormat, WeightFormat } from '../catalog/calibration-schema.ts';
 import type { DenseTflops } from '../catalog/schema.ts';
+import { InputError } from '../errors/clearbox-error.ts';
 import type { Source } from '../figure/source.ts';
 
 export interface WeightFormatInfo {
@@ -101,5 +102,10 @@ export function effectiveComputeDtype(format: WeightFormat, peaks: DenseTflops):
     'tf32',
   ];
   for (const dtype of order) if (peaks[dtype] !== undefined) return dtype;
-  throw new Error('device lists no usable compute peak');
+  // Some parts publish only low-precision peaks (Ascend 950: FP8 and FP4): 16-bit weights have no rate.
+  const listed = Object.keys(peaks).join(', ') || 'none';
+  throw new InputError(
+    `the device publishes no ${[...new Set(order.slice(0, 4))].join(', ')} peak (only ${listed}): choose weights in one of those formats`,
+    '--weights',
+  );
 }
