@@ -224,6 +224,17 @@ describe('formats, mapping and bad input', () => {
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');
     await expect(run([empty], [join(dir, 'reference.jsonl')])).rejects.toThrow(/empty\.jsonl: empty file/);
+    // Lines that are all refused are no "empty file": the reasons are counted, the first lines named.
+    const invalid = join(dir, 'invalid.jsonl');
+    writeFileSync(invalid, `${Array.from({ length: 100 }, () => '{not json').join('\n')}\n[1]\n`);
+    await expect(run([invalid], [join(dir, 'reference.jsonl')])).rejects.toThrow(
+      /invalid\.jsonl: no request rows: all 101 non-blank lines were refused: 100 not valid JSON \(lines 1, 2, 3, …\); 1 valid JSON but not an object \(line 101\)/,
+    );
+    const objects = join(dir, 'objects.jsonl');
+    writeFileSync(objects, '{}\n{}\n');
+    await expect(run([objects], [join(dir, 'reference.jsonl')])).rejects.toThrow(
+      /objects\.jsonl: no request rows: all 2 lines are empty JSON objects/,
+    );
     const badTs = join(dir, 'bad-ts.csv');
     writeFileSync(
       badTs,

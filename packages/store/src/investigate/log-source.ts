@@ -157,6 +157,36 @@ async function columnsOf(
 }
 
 /**
+ * A JSONL file with no field in any row: when it has non-blank lines, they were all refused, and the
+ * user is told how many of each kind and where the first ones are (not "empty file"); likewise when
+ * every line is an empty object.
+ */
+async function refuseInvalidJsonl(session: DuckSession, index: number, path: string): Promise<void> {
+  const rows = await session.rows(
+    `SELECT CASE WHEN json_valid(line) THEN 'valid JSON but not an object' ELSE 'not valid JSON' END AS reason,
+       CAST(count(*) AS DOUBLE), array_to_string(list(line_number ORDER BY line_number)[1:3], ', ')
+     FROM raw_${index} WHERE line IS NOT NULL AND trim(line) <> '' AND NOT valid GROUP BY reason ORDER BY count(*) DESC, reason`,
+  );
+  if (rows.length === 0) {
+    const objects = Number(
+      (await session.rows(`SELECT CAST(count(*) AS DOUBLE) FROM raw_${index} WHERE valid`))[0]?.[0],
+    );
+    if (objects > 0)
+      throw new InputError(`no request rows: all ${objects} lines are empty JSON objects ({})`, path);
+    return;
+  }
+  const total = rows.reduce((sum, r) => sum + Number(r[1]), 0);
+  const parts = rows.map((r) => {
+    const count = Number(r[1]);
+    return `${count} ${String(r[0])} (line${count > 1 ? 's' : ''} ${String(r[2])}${count > 3 ? ', …' : ''})`;
+  });
+  throw new InputError(
+    `no request rows: all ${total} non-blank lines were refused: ${parts.join('; ')}; expected one JSON object per line`,
+    path,
+  );
+}
+
+/**
  * Defines one view `request_rows` over every log file with canonical typed columns, a `defect` reason for
  * malformed rows (kept, counted and sampled, never dropped silently) and the file's line or row number.
  * Returns the query counting each file's rows (`source`, `rows`): answered from metadata for Parquet, so
@@ -198,7 +228,10 @@ export async function loadLogs(
       line = 'file_row_number + 1';
     }
     const columns = await columnsOf(session, file, format, index);
-    if (columns.length === 0) throw new InputError('empty file: no row with any field', file.path);
+    if (columns.length === 0) {
+      if (format === 'jsonl') await refuseInvalidJsonl(session, index, file.path);
+      throw new InputError('empty file: no row with any field', file.path);
+    }
     const names = columns.map((c) => c.name);
     const resolved = new Map<LogField, Column | undefined>();
     for (const field of [...requiredLogFields, ...optionalLogFields]) {
