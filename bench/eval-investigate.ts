@@ -28,7 +28,7 @@ import {
   generateTraffic,
   type ProseTrafficOptions,
 } from '@clearbox/core';
-import { investigateLogFiles } from '@clearbox/store';
+import { investigateLogFiles } from '@clearbox/logs';
 
 const QS = [0.01, 0.05] as const;
 

@@ -22,7 +22,7 @@ import {
   toSortedSet,
   wordIds,
 } from '@clearbox/core';
-import { DuckSession, investigateLogFiles } from '@clearbox/store';
+import { DuckSession, investigateLogFiles } from '@clearbox/logs';
 
 const fmt = (x: number) => Number(x.toPrecision(3)).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'ok' : 'FAIL');

@@ -36,15 +36,7 @@ export {
 } from './saved-items.ts';
 export { preloadReferenceItems, referenceFolders } from './reference-items.ts';
 
-/** Pillar: investigate (DuckDB log analytics, corpora on disk, synthetic data files) */
-export { DuckSession } from './investigate/duckdb.ts';
-export {
-  type LogsReport,
-  type LogsRequest,
-  investigateLogFiles,
-  logAccountStats,
-  type SampleRow,
-} from './investigate/investigate-logs.ts';
+/** Pillar: investigate (corpora on disk, chain of custody); the log engines are in @clearbox/logs. */
 export {
   type OverlapReport,
   type OverlapRequest,
@@ -52,6 +44,8 @@ export {
   investigateOverlapTexts,
   type OverlapTexts,
 } from './investigate/investigate-overlap.ts';
-export { formatOf, type LogField, parseFieldMap } from './investigate/log-source.ts';
-export { clearboxVersion, fileDigest } from './investigate/provenance.ts';
-export { type SynthFormat, writeSynthCorpora, writeSynthTraffic } from './investigate/synth-files.ts';
+export { clearboxVersion, fileDigest, fileDigestAsync } from './investigate/provenance.ts';
+export { type SynthCorporaFiles, writeSynthCorpora } from './investigate/synth-corpora.ts';
+
+/** Native engines, loaded on first use (the packed CLI leaves them optional). */
+export { loadNative, MissingEngineError } from './native.ts';

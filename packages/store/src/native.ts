@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { ClearboxError } from '@clearbox/core';
-import type * as DuckDB from '@duckdb/node-api';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /**
@@ -21,9 +20,13 @@ export class MissingEngineError extends ClearboxError {
   }
 }
 
-function loadNative<T>(packageName: string, version: string, purpose: string): T {
+/**
+ * Loads a native package on first use. `from` is the caller's import.meta.url (a package resolves its
+ * own dependencies); a missing package is one line saying what to install.
+ */
+export function loadNative<T>(packageName: string, version: string, purpose: string, from?: string): T {
   try {
-    return requireNative(packageName) as T;
+    return (from ? createRequire(from) : requireNative)(packageName) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND')
       throw new MissingEngineError(packageName, version, purpose);
@@ -33,8 +36,4 @@ function loadNative<T>(packageName: string, version: string, purpose: string): T
 
 export function betterSqlite3(): typeof BetterSqlite3 {
   return loadNative('better-sqlite3', '12.11.1', 'the saved-item store (serve, prices update)');
-}
-
-export function duckdb(): typeof DuckDB {
-  return loadNative('@duckdb/node-api', '1.5.6-r.1', 'log analysis with DuckDB (investigate logs)');
 }

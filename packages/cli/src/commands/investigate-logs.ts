@@ -7,7 +7,8 @@ import {
   logOptionsSchema,
   renderLogsReportHtml,
 } from '@clearbox/core';
-import { investigateLogFiles, parseFieldMap, readTextFile } from '@clearbox/store';
+import { investigateLogFiles, parseFieldMap } from '@clearbox/logs';
+import { readTextFile } from '@clearbox/store';
 import { type Command, CommanderError } from 'commander';
 import type { Io } from '../io.ts';
 import { parseInteger, parseNumber } from '../options.ts';

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { defaultCorporaSpec, defaultTrafficSpec, InputError } from '@clearbox/core';
-import { writeSynthCorpora, writeSynthTraffic } from '@clearbox/store';
+import { writeSynthTraffic } from '@clearbox/logs';
+import { writeSynthCorpora } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { parseChoice, parseCount, parseInteger, parseNumber } from '../options.ts';

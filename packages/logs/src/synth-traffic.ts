@@ -1,15 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type CorporaSpec,
-  type CorpusRecord,
-  generateCorpora,
-  generateTraffic,
-  type LogRow,
-  type TrafficSpec,
-} from '@clearbox/core';
-import { writeFileAtomic } from '../atomic-write.ts';
-import { DuckSession, sqlString } from './duckdb.ts';
+import { generateTraffic, type LogRow, type TrafficSpec } from '@clearbox/core';
+import { writeFileAtomic } from '@clearbox/store';
+import { DuckSession, sqlString } from './duckdb/session.ts';
 
 export type SynthFormat = 'jsonl' | 'csv' | 'parquet';
 
@@ -108,27 +101,4 @@ export async function writeSynthTraffic(
   const truth = join(dir, 'truth.json');
   writeFileAtomic(truth, `${JSON.stringify({ spec: synth.spec, accounts: synth.truth }, null, 2)}\n`);
   return { traffic, reference, truth, rows: rows.length + synth.reference.length, malformedInjected };
-}
-
-export interface SynthCorporaFiles {
-  files: Record<string, string>;
-  truth: string;
-}
-
-/** Writes one JSONL corpus per model (teacher, suspect, baseline-N, reference) and truth.json. */
-export function writeSynthCorpora(dir: string, spec: CorporaSpec): SynthCorporaFiles {
-  mkdirSync(dir, { recursive: true });
-  const synth = generateCorpora(spec);
-  const files: Record<string, string> = {};
-  for (const [label, records] of Object.entries(synth.corpora) as Array<[string, CorpusRecord[]]>) {
-    const path = join(dir, `${label}.jsonl`);
-    writeFileAtomic(path, jsonl(records));
-    files[label] = path;
-  }
-  const truth = join(dir, 'truth.json');
-  writeFileAtomic(
-    truth,
-    `${JSON.stringify({ spec: synth.spec, memorisedPrompts: synth.memorisedPrompts }, null, 2)}\n`,
-  );
-  return { files, truth };
 }

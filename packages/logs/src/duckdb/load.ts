@@ -1,55 +1,18 @@
 import { statSync } from 'node:fs';
 import { closestIds, InputError, TOPIC_BUCKETS } from '@clearbox/core';
-import { type DuckSession, sqlIdentifier, sqlString } from './duckdb.ts';
+import {
+  canonicalColumn,
+  formatOf,
+  type LogField,
+  type LogFile,
+  type LogFormat,
+  optionalLogFields,
+  requiredLogFields,
+} from '../log-fields.ts';
+import { type DuckSession, sqlIdentifier, sqlString } from './session.ts';
 
 /** One row in this many gets a topic id (L3). */
 export const TOPIC_SAMPLE = 4;
-
-/** The canonical log fields (public contract); the first five are required. */
-export const requiredLogFields = ['ts', 'account', 'prompt', 'inputTokens', 'outputTokens'] as const;
-export const optionalLogFields = [
-  'org',
-  'ip',
-  'userAgent',
-  'model',
-  'maxTokens',
-  'logprobs',
-  'logitBias',
-  'reasoningEffort',
-  'responseId',
-] as const;
-export type LogField = (typeof requiredLogFields)[number] | (typeof optionalLogFields)[number];
-
-export type LogFormat = 'jsonl' | 'csv' | 'parquet';
-
-export interface LogFile {
-  path: string;
-  role: 'traffic' | 'reference';
-}
-
-export function formatOf(path: string): LogFormat {
-  const lower = path.toLowerCase();
-  if (/\.(jsonl|ndjson|json)$/.test(lower)) return 'jsonl';
-  if (lower.endsWith('.csv')) return 'csv';
-  if (lower.endsWith('.parquet')) return 'parquet';
-  throw new InputError('unknown log format: expected .jsonl, .ndjson, .json, .csv or .parquet', path);
-}
-
-/** Parses `--map account=user_id,ts=created_at` into canonical field -> source column. */
-export function parseFieldMap(text: string | undefined): Partial<Record<LogField, string>> {
-  const out: Partial<Record<LogField, string>> = {};
-  if (!text) return out;
-  const known = [...requiredLogFields, ...optionalLogFields] as string[];
-  for (const part of text.split(',')) {
-    const [field, column] = part.split('=').map((s) => s.trim());
-    if (!field || !column) throw new InputError(`expected field=column pairs, got "${part}"`, '--map');
-    if (!known.includes(field)) {
-      throw new InputError(`unknown field "${field}"; fields: ${known.join(', ')}`, '--map');
-    }
-    out[field as LogField] = column;
-  }
-  return out;
-}
 
 interface Column {
   name: string;
@@ -117,23 +80,6 @@ function typedExpression(
       return type === 'VARCHAR' ? raw : `CAST(${raw} AS VARCHAR)`;
   }
 }
-
-const canonical: Record<LogField, string> = {
-  ts: 'ts_ms',
-  account: 'account',
-  prompt: 'prompt',
-  inputTokens: 'input_tokens',
-  outputTokens: 'output_tokens',
-  org: 'org',
-  ip: 'ip',
-  userAgent: 'user_agent',
-  model: 'model',
-  maxTokens: 'max_tokens',
-  logprobs: 'logprobs',
-  logitBias: 'logit_bias_count',
-  reasoningEffort: 'reasoning_effort',
-  responseId: 'response_id',
-};
 
 async function columnsOf(
   session: DuckSession,
@@ -264,7 +210,7 @@ export async function loadLogs(
     const fields = [...requiredLogFields, ...optionalLogFields].map((field) => {
       const column = resolved.get(field);
       const raw = fieldExpression(format, field, column, jsonFields.indexOf(field));
-      return `${typedExpression(field, raw, column, format)} AS ${canonical[field]}`;
+      return `${typedExpression(field, raw, column, format)} AS ${canonicalColumn[field]}`;
     });
     const role = file.role === 'reference' ? 'true' : 'false';
     const select = `SELECT ${line} AS line, ${fields.join(', ')}, ${format === 'jsonl' ? 'bad_line' : 'CAST(NULL AS VARCHAR)'} AS bad_line, ${format === 'jsonl' ? 'valid' : 'true'} AS valid_json FROM ${from}`;

@@ -1,0 +1,116 @@
+import { InputError } from '@clearbox/core';
+import type { DefectCount, LogEngine, MalformedRow, RequestSample, StatementTiming } from '../engine.ts';
+import type { LogField, LogFile } from '../log-fields.ts';
+import { accountStats } from './account-stats.ts';
+import { loadLogs } from './load.ts';
+import { DuckSession, sqlString } from './session.ts';
+
+const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
+
+/** The embedded DuckDB engine (the default): files are read where they lie, in memory, with a spill folder. */
+export class DuckDbEngine implements LogEngine {
+  readonly name = 'duckdb' as const;
+  private rowCountSql = '';
+  private constructor(private readonly session: DuckSession) {}
+
+  static async open(options: { memoryLimit?: string } = {}): Promise<DuckDbEngine> {
+    return new DuckDbEngine(
+      await DuckSession.open(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+    );
+  }
+
+  get statements(): string[] {
+    return this.session.statements;
+  }
+
+  get timings(): StatementTiming[] {
+    return this.session.seconds;
+  }
+
+  async load(
+    files: readonly LogFile[],
+    map: Partial<Record<LogField, string>>,
+    referenceAccounts: readonly string[],
+  ): Promise<void> {
+    this.rowCountSql = (await loadLogs(this.session, files, map, referenceAccounts)).rowCountSql;
+  }
+
+  async rowsPerFile(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const [source, n] of await this.session.rows(this.rowCountSql)) out.set(num(source), num(n));
+    return out;
+  }
+
+  accountStats(parameters: { largeMaxTokens: number; rareShare: number }) {
+    return accountStats(this.session, parameters.largeMaxTokens, parameters.rareShare);
+  }
+
+  async defects(): Promise<DefectCount[]> {
+    return (
+      await this.session.rows(
+        `SELECT source, defect, CAST(count(*) AS DOUBLE), CAST(min(line) AS DOUBLE)
+FROM request_rows WHERE defect IS NOT NULL GROUP BY ALL ORDER BY ALL`,
+      )
+    ).map(([source, reason, rows, firstLine]) => ({
+      source: num(source),
+      reason: String(reason),
+      rows: num(rows),
+      firstLine: num(firstLine),
+    }));
+  }
+
+  async malformedSample(limit: number): Promise<MalformedRow[]> {
+    return (
+      await this.session.rows(
+        `SELECT source, CAST(line AS DOUBLE), defect, coalesce(bad_line, left(prompt, 160)) FROM request_rows WHERE defect IS NOT NULL ORDER BY source, line LIMIT ${Math.floor(limit)}`,
+      )
+    ).map(([source, line, reason, text]) => ({
+      source: num(source),
+      line: num(line),
+      reason: String(reason),
+      text: text === null ? null : String(text),
+    }));
+  }
+
+  async requestSamples(accounts: readonly string[], perAccount: number): Promise<RequestSample[]> {
+    if (accounts.length === 0) return [];
+    await this.session.run('CREATE TEMP TABLE flagged_accounts (account VARCHAR)');
+    await this.session.run(
+      `INSERT INTO flagged_accounts VALUES ${accounts.map((a) => `(${sqlString(a)})`).join(', ')}`,
+    );
+    const rows =
+      await this.session.rows(`SELECT account, source, CAST(line AS DOUBLE), CAST(ts_ms AS DOUBLE), left(prompt, 160), CAST(input_tokens AS DOUBLE),
+  CAST(output_tokens AS DOUBLE), CAST(max_tokens AS DOUBLE), ip
+FROM request_rows WHERE defect IS NULL AND NOT is_reference AND account IN (SELECT account FROM flagged_accounts)
+QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <= ${Math.floor(perAccount)} ORDER BY account, ts_ms, source, line`);
+    return rows.map((r) => ({
+      account: String(r[0]),
+      source: num(r[1]),
+      line: num(r[2]),
+      tsMs: r[3] === null ? null : num(r[3]),
+      prompt: r[4] === null ? null : String(r[4]),
+      inputTokens: r[5] === null ? null : num(r[5]),
+      outputTokens: r[6] === null ? null : num(r[6]),
+      maxTokens: r[7] === null ? null : num(r[7]),
+      ip: r[8] === null ? null : String(r[8]),
+    }));
+  }
+
+  /**
+   * DuckDB's readers refuse some files outright (a CSV its sniffer cannot settle, a broken Parquet
+   * footer): that is the file's fault, said in one line, not an internal error with DuckDB's 25-line dump.
+   */
+  inputError(error: unknown, files: readonly LogFile[]): unknown {
+    const message = error instanceof Error ? error.message : String(error);
+    const m = /^(Invalid Input Error|Conversion Error|Parser Error|IO Error|Invalid Error): (.*)$/m.exec(
+      message,
+    );
+    if (!m) return error;
+    const first = (m[2] ?? '').slice(0, 200);
+    return new InputError(`cannot read the logs (${first})`, files.map((f) => f.path).join(', '));
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
