@@ -96,6 +96,13 @@ export function registerValidate(program: Command, io: Io): void {
       io.out(
         `Leave-one-family-out by class\n${renderTable(crows, ['left', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
       );
+      if (report.excluded.length > 0) {
+        const xrows = [['excluded point', 'family', 'reason']];
+        for (const x of report.excluded) xrows.push([x.id, x.family, x.reason]);
+        io.out(
+          `Excluded from fits and validation (the data gives each reason)\n${renderTable(xrows, ['left', 'left', 'left'])}\n\n`,
+        );
+      }
       const s = report.summary;
       io.out(
         `held-out median absolute error (leave-one-family-out): inference ${abs(s.inferenceMedianAbsErrorFamilyHeldOut)} over ${s.inferencePoints} points in ${s.inferenceFamilies} families, ${s.inferencePointsBeyond2x} points more than 2x off, ${s.inferenceFlaggedFamilies.length} families above ${abs(lofo.flagThreshold)}\n`,
@@ -103,5 +110,9 @@ export function registerValidate(program: Command, io: Io): void {
       io.out(
         `(in-sample, for comparison: ${abs(s.inferenceMedianAbsError)}); training ${abs(s.trainingMedianAbsErrorHeldOut)} held-out over ${s.trainingPoints} runs\n`,
       );
+      if (s.inferenceExcluded > 0)
+        io.out(
+          `${s.inferenceExcluded} points excluded with a stated reason (listed above), never silently\n`,
+        );
     });
 }

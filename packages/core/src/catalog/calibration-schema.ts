@@ -82,6 +82,14 @@ export const inferencePointSchema = z.strictObject({
   batch: z.union([z.number().int().positive(), z.literal('max')]),
   /** Requests the benchmark client kept in flight (closed loop), when the point comes from a concurrency sweep. */
   concurrency: z.number().int().positive().optional(),
+  /**
+   * How the engine batched the measured run when the point carries no `concurrency`: `static` (the whole
+   * batch prefilled, then decoded together: Optimum Habana, llama-bench, our own fixed-batch runs; the
+   * default) or `continuous` (in-flight batching fed at an unbounded rate, e.g. trtllm-bench throughput and
+   * MLPerf Offline: the serving curve at saturation, with `batch`, when a number, as the engine's
+   * max-sequences limit). Points with a `concurrency` are always predicted on the serving curve.
+   */
+  scheduling: z.enum(['static', 'continuous']).optional(),
   /** Expert-parallel degree inside the replica (count = tensor parallel × expert parallel). */
   expertParallel: z.number().int().positive().optional(),
   inputTokens: z.number().int().nonnegative(),
@@ -95,6 +103,11 @@ export const inferencePointSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9._-]*$/)
     .optional(),
   notes: z.string().optional(),
+  /**
+   * Why the point is kept in the data but left out of every fit and of validation (its recorded setup is
+   * known to be wrong or incomplete); `clearbox validate` lists each exclusion with this reason.
+   */
+  excluded: z.string().min(1).optional(),
 });
 
 /** A published training run: how many device-hours a model took on given hardware. */

@@ -11,9 +11,16 @@ import {
   efficiencyFor,
   efficiencyPriors,
 } from './efficiency.ts';
-import { maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
+import {
+  maxBatchThatFits,
+  resolveInference,
+  runResolved,
+  servingLimitsFor,
+  stepTimesFor,
+} from './inference.ts';
 import { boundNames } from './inference-kernel.ts';
-import { pointMetricValue } from './point-metric.ts';
+import { pointMetricValue, servingPointMetricValue } from './point-metric.ts';
+import { type ServingWorkload, servingCurve } from './serving-curve.ts';
 
 /** A calibration point made ready to predict: resolved once, re-run for each candidate efficiency. */
 interface PreparedPoint {
@@ -21,6 +28,7 @@ interface PreparedPoint {
   hardwareClass: HardwareClass;
   /** The class the point's engine value resolves to on its device (`tuned` on an H100 is trtllm). */
   engineClass: EngineClassId;
+  mode: 'curve' | 'saturated' | 'batch';
   run: (eff: Efficiency) => { value: number; bound: string };
 }
 
@@ -40,14 +48,35 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       ...(point.expertParallel === undefined ? {} : { expertParallel: point.expertParallel }),
     },
   );
+  const mode = predictionMode(point);
+  const limits = mode === 'batch' ? undefined : servingLimitsFor(r);
+  if (limits && mode === 'saturated' && point.batch !== 'max')
+    limits.maxSequences = Math.min(limits.maxSequences, point.batch);
+  // Saturated load: more users than the running set can ever hold, so every cap but concurrency binds.
+  const concurrency =
+    point.concurrency ?? (limits ? Math.max(limits.maxSequences, limits.memorySequences) + 1 : 1);
   const batch = point.batch === 'max' ? Math.max(1, maxBatchThatFits(r)) : point.batch;
+  const workload: ServingWorkload = {
+    inputTokens: r.work.inputTokens,
+    outputTokens: r.work.outputTokens,
+    devices: r.hw.count,
+  };
   return {
     point,
+    mode,
     hardwareClass: findDevice(catalog, point.hardware).class,
     engineClass: r.engineClass.id,
     run: (eff) => {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
+      if (limits) {
+        const [p] = servingCurve(stepTimesFor(r), limits, workload, [concurrency]);
+        if (!p) throw new Error(`no serving point for ${point.id}`);
+        return {
+          value: servingPointMetricValue(point, { ...p, inputTokens: r.work.inputTokens }),
+          bound: p.decodeBound,
+        };
+      }
       const k = runResolved(r, batch);
       const value = pointMetricValue(point, k);
       const bound =
@@ -59,6 +88,20 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       return { value, bound };
     },
   };
+}
+
+/** The catalog's inference points that enter fits and validation (those without an `excluded` reason). */
+export function includedPoints(catalog: Catalog): InferencePoint[] {
+  return catalog.inferencePoints.filter((p) => p.excluded === undefined);
+}
+
+/**
+ * How a point is predicted: on the serving curve at its client concurrency (`curve`), on the serving curve
+ * at saturation for in-flight batching fed without limit (`saturated`), or as one static batch (`batch`).
+ */
+export function predictionMode(point: InferencePoint): 'curve' | 'saturated' | 'batch' {
+  if (point.concurrency !== undefined) return 'curve';
+  return point.scheduling === 'continuous' ? 'saturated' : 'batch';
 }
 
 /** Pull toward the prior: keeps an efficiency the points cannot identify (e.g. compute from decode points) at its prior. */
@@ -74,30 +117,33 @@ function loss(points: PreparedPoint[], eff: Efficiency, prior: Efficiency): numb
   return sum;
 }
 
-function logGrid(lo: number, hi: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) =>
-    Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / (n - 1)),
-  );
-}
-
-/** Least squares in log space over a coarse then a fine grid: deterministic, no random restarts. */
+/**
+ * Least squares in log space by a deterministic pattern search from the prior: try each efficiency up and
+ * down by a factor, keep any move that lowers the loss, shrink the factor when none does (2× down to 1%).
+ * A few dozen evaluations where a grid needs hundreds: every evaluation runs the serving curve.
+ */
 function fitGroup(points: PreparedPoint[], prior: Efficiency): Efficiency {
-  let best: Efficiency = prior;
-  let bestLoss = loss(points, prior, prior);
-  const search = (computes: number[], memories: number[]) => {
-    for (const compute of computes) {
-      for (const memory of memories) {
-        const l = loss(points, { compute, memory }, prior);
-        if (l < bestLoss) {
-          bestLoss = l;
-          best = { compute, memory };
+  const clamp = (x: number) => Math.min(1, Math.max(0.01, x));
+  let best: Efficiency = { compute: clamp(prior.compute), memory: clamp(prior.memory) };
+  let bestLoss = loss(points, best, prior);
+  for (let factor = 2; factor > 1.01; factor = Math.sqrt(factor)) {
+    let moved = true;
+    while (moved) {
+      moved = false;
+      for (const key of ['compute', 'memory'] as const) {
+        for (const f of [factor, 1 / factor]) {
+          const candidate = { ...best, [key]: clamp(best[key] * f) };
+          if (candidate[key] === best[key]) continue;
+          const l = loss(points, candidate, prior);
+          if (l < bestLoss - 1e-12) {
+            bestLoss = l;
+            best = candidate;
+            moved = true;
+          }
         }
       }
     }
-  };
-  search(logGrid(0.02, 1, 24), logGrid(0.02, 1, 24));
-  const around = (x: number) => logGrid(Math.max(0.01, x / 1.2), Math.min(1, x * 1.2), 13);
-  search(around(best.compute), around(best.memory));
+  }
   return best;
 }
 
@@ -143,9 +189,9 @@ function fitPrepared(prepared: PreparedPoint[]): EfficiencyTable {
  */
 export function fitEfficiencies(
   catalog: Catalog,
-  points: readonly InferencePoint[] = catalog.inferencePoints,
+  points: readonly InferencePoint[] = includedPoints(catalog),
 ): EfficiencyTable {
-  return fitPrepared(points.map((p) => prepare(catalog, p)));
+  return fitPrepared(points.filter((p) => p.excluded === undefined).map((p) => prepare(catalog, p)));
 }
 
 /** One point predicted with a fitted table: the value of the point's metric and what bounds it. */
@@ -174,12 +220,14 @@ export interface CalibrationCheck {
   error: number;
   errorHeldOut: number;
   bound: string;
+  /** How the point was predicted: serving curve at its concurrency, at saturation, or one static batch. */
+  prediction: 'curve' | 'saturated' | 'batch';
   source: Source;
 }
 
 /** Every calibration point with its prediction, in-sample and held out. */
 export function checkCalibration(catalog: Catalog): { checks: CalibrationCheck[]; table: EfficiencyTable } {
-  const prepared = catalog.inferencePoints.map((p) => prepare(catalog, p));
+  const prepared = includedPoints(catalog).map((p) => prepare(catalog, p));
   const table = fitPrepared(prepared);
   const checks = prepared.map((p, i) => {
     const inSample = p.run(efficiencyFor(table, p.hardwareClass, p.engineClass));
@@ -199,6 +247,7 @@ export function checkCalibration(catalog: Catalog): { checks: CalibrationCheck[]
       error: inSample.value / p.point.measured - 1,
       errorHeldOut: heldOut.value / p.point.measured - 1,
       bound: inSample.bound,
+      prediction: p.mode,
       source: p.point.source as Source,
     };
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
 import { calibrationFileSchema, type InferencePoint } from '../catalog/calibration-schema.ts';
+import { fitEfficiencies } from './calibration.ts';
 import { FAMILY_ERROR_FLAG, familyOf, leaveOneFamilyOut } from './family-holdout.ts';
 import { calibrationClassOf, validateByFamily } from './validate.ts';
 
@@ -117,12 +118,17 @@ describe('leave-one-family-out', () => {
 
 describe('leave-one-family-out on the shipped calibration data', () => {
   const catalog = shippedCatalog();
-  const mlperf = catalog.inferencePoints.filter((p) => p.id.startsWith('mlperf-'));
+  const gaudi2 = catalog.inferencePoints
+    .filter((p) => p.family === 'intel-gaudi2-model-performance-1.18')
+    .slice(0, 4);
+  const gaudi3 = catalog.inferencePoints
+    .filter((p) => p.family === 'intel-gaudi3-model-performance-1.18')
+    .slice(0, 4);
   const trtllm = catalog.inferencePoints.filter((p) => p.family === 'trtllm-perf-overview-v1.0').slice(0, 6);
-  const subset = [...mlperf, ...trtllm];
+  const subset = [...gaudi2, ...gaudi3, ...trtllm];
 
   it('predicts a family the same whatever the family measured (its own numbers never enter its fit)', () => {
-    const family = 'mlperf-inference-v4.1-llama2-70b';
+    const family = 'intel-gaudi3-model-performance-1.18';
     const base = validateByFamily(catalog, subset);
     const skewed = subset.map((p) => (p.family === family ? { ...p, measured: p.measured * 3 } : p));
     const report = validateByFamily(catalog, skewed);
@@ -145,5 +151,21 @@ describe('leave-one-family-out on the shipped calibration data', () => {
     const report = validateByFamily(catalog, subset);
     expect(report.classes.reduce((n, c) => n + c.points, 0)).toBe(subset.length);
     expect(report.overall.families).toBe(new Set(subset.map(familyOf)).size);
+  });
+
+  it('leaves excluded points out of every fit and of validation', () => {
+    const excluded = catalog.inferencePoints.filter((p) => p.excluded !== undefined);
+    expect(excluded.length).toBeGreaterThan(0);
+    // An excluded point measured absurdly fast changes neither the fit nor the held-out predictions.
+    const absurd = excluded.map((p) => ({
+      ...p,
+      family: 'trtllm-perf-overview-v1.0',
+      measured: p.measured * 100,
+    }));
+    const withAbsurd = validateByFamily(catalog, [...subset, ...absurd]);
+    const base = validateByFamily(catalog, subset);
+    expect(withAbsurd.points.map((p) => p.id)).toEqual(base.points.map((p) => p.id));
+    expect(withAbsurd.points.map((p) => p.predicted)).toEqual(base.points.map((p) => p.predicted));
+    expect(fitEfficiencies(catalog, [...trtllm, ...absurd])).toEqual(fitEfficiencies(catalog, trtllm));
   });
 });

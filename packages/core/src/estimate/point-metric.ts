@@ -1,5 +1,6 @@
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import type { KernelResult } from './inference-kernel.ts';
+import type { ServingPointNumbers } from './serving-curve.ts';
 
 /**
  * The number a calibration point measured, read off a kernel run at the point's batch. Aggregate
@@ -30,4 +31,33 @@ export function pointMetricValue(
 /** Whether a larger value means a faster system (throughput) or a slower one (latency). */
 export function higherIsFaster(metric: InferencePoint['metric']): boolean {
   return metric !== 'tpotSeconds' && metric !== 'ttftSeconds';
+}
+
+/**
+ * The number a calibration point measured, read off a serving-curve point (continuous batching at the
+ * point's concurrency, or at saturation): what the benchmark client saw, prefill interference and
+ * TTFT queueing included.
+ */
+export function servingPointMetricValue(
+  point: Pick<InferencePoint, 'metric' | 'count' | 'replicas'>,
+  p: Pick<
+    ServingPointNumbers,
+    'outputTokensPerSecond' | 'perUserTokensPerSecond' | 'tpotSeconds' | 'ttftSeconds' | 'prefillSeconds'
+  > & { inputTokens: number },
+): number {
+  switch (point.metric) {
+    case 'outputTokensPerSecond':
+      return p.outputTokensPerSecond * (point.replicas ?? 1);
+    case 'outputTokensPerSecondPerDevice':
+      return p.outputTokensPerSecond / point.count;
+    case 'decodeTokensPerSecond':
+    case 'perUserTokensPerSecond':
+      return p.perUserTokensPerSecond;
+    case 'prefillTokensPerSecond':
+      return p.prefillSeconds > 0 ? p.inputTokens / p.prefillSeconds : 0;
+    case 'tpotSeconds':
+      return p.tpotSeconds;
+    case 'ttftSeconds':
+      return p.ttftSeconds;
+  }
 }

@@ -1,10 +1,16 @@
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import { type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
 import type { Source } from '../figure/source.ts';
-import { type CalibrationCheck, fitEfficiencies, predictPoint } from './calibration.ts';
+import {
+  type CalibrationCheck,
+  fitEfficiencies,
+  includedPoints,
+  predictionMode,
+  predictPoint,
+} from './calibration.ts';
 import type { EfficiencyTable } from './efficiency.ts';
 import { engineClassIdOf } from './engine-class.ts';
-import { type FamilyHeldOutReport, leaveOneFamilyOut, modelKindOf } from './family-holdout.ts';
+import { type FamilyHeldOutReport, familyOf, leaveOneFamilyOut, modelKindOf } from './family-holdout.ts';
 import { fitTrainingMfu, median, observeTrainingMfu } from './training-mfu.ts';
 
 export interface TrainingCheck {
@@ -20,14 +26,25 @@ export interface TrainingCheck {
   source: Source;
 }
 
+/** A point kept in the data but left out of fits and validation, with the reason its data gives. */
+export interface ExcludedPoint {
+  id: string;
+  family: string;
+  reason: string;
+}
+
 export interface ValidationReport {
   inference: CalibrationCheck[];
+  /** Points left out of every fit and of validation, each with its reason (never dropped silently). */
+  excluded: ExcludedPoint[];
   training: TrainingCheck[];
   efficiencies: EfficiencyTable;
   /** Every inference point predicted by a fit that held out its whole family (the honest error). */
   familyHeldOut: FamilyHeldOutReport;
   summary: {
     inferencePoints: number;
+    /** Points the data marks excluded (listed with their reasons in `excluded`). */
+    inferenceExcluded: number;
     inferenceMedianAbsError: number;
     /** Held out = predicted by the fit without the point's whole family (same as the family figure below). */
     inferenceMedianAbsErrorHeldOut: number;
@@ -52,10 +69,10 @@ export function calibrationClassOf(catalog: Catalog, point: InferencePoint): str
 /** Leave-one-family-out over the catalog's inference points: refit without the family, predict it. */
 export function validateByFamily(
   catalog: Catalog,
-  points: readonly InferencePoint[] = catalog.inferencePoints,
+  points: readonly InferencePoint[] = includedPoints(catalog),
 ): FamilyHeldOutReport {
   return leaveOneFamilyOut(
-    points,
+    points.filter((p) => p.excluded === undefined),
     (training) => fitEfficiencies(catalog, training),
     (table, point) => predictPoint(catalog, table, point).value,
     (point) => calibrationClassOf(catalog, point),
@@ -67,7 +84,10 @@ export function validateByFamily(
  * median: a whole table or round is held out of the fit that predicts it.
  */
 export function validateCalibration(catalog: Catalog): ValidationReport {
-  const points = catalog.inferencePoints;
+  const points = includedPoints(catalog);
+  const excluded = catalog.inferencePoints
+    .filter((p) => p.excluded !== undefined)
+    .map((p) => ({ id: p.id, family: familyOf(p), reason: p.excluded ?? '' }));
   const table = fitEfficiencies(catalog, points);
   const familyHeldOut = validateByFamily(catalog, points);
   // One held-out notion: a point is predicted by the fit that held out its whole family (leave-one-point-out
@@ -90,6 +110,7 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
       error: inSample.value / point.measured - 1,
       errorHeldOut: heldOut / point.measured - 1,
       bound: inSample.bound,
+      prediction: predictionMode(point),
       source: point.source as Source,
     };
   });
@@ -120,11 +141,13 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
   });
   return {
     inference: checks,
+    excluded,
     training,
     efficiencies: table,
     familyHeldOut,
     summary: {
       inferencePoints: checks.length,
+      inferenceExcluded: excluded.length,
       inferenceMedianAbsError: median(checks.map((c) => Math.abs(c.error))),
       inferenceMedianAbsErrorHeldOut: median(checks.map((c) => Math.abs(c.errorHeldOut))),
       inferenceMedianAbsErrorFamilyHeldOut: familyHeldOut.overall.medianAbsError,
