@@ -83,19 +83,26 @@ export function benchEstimate(): string[] {
     return { configs, checksum, fitting };
   }
 
-  function best<T>(runs: number, fn: () => T): { seconds: number; result: T } {
+  // Wall and CPU time of the best run: on a shared machine the wall clock also counts time the process
+  // waited for a core, so the CPU time (user + system) is the figure "on one core" means.
+  function best<T>(runs: number, fn: () => T): { seconds: number; cpuSeconds: number; result: T } {
     let seconds = Number.POSITIVE_INFINITY;
+    let cpuSeconds = Number.POSITIVE_INFINITY;
     let result = fn();
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       result = fn();
+      const c = process.cpuUsage(c0);
       seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+      cpuSeconds = Math.min(cpuSeconds, (c.user + c.system) / 1e6);
     }
-    return { seconds, result };
+    return { seconds, cpuSeconds, result };
   }
 
   const grid = best(3, runGrid);
   const kernelRate = grid.result.configs / grid.seconds;
+  const kernelCpuRate = grid.result.configs / grid.cpuSeconds;
 
   // Baseline: the same configurations through the explained (Figure-building) path, on a fixed slice.
   const slice = prepared.filter((_, i) => i % 97 === 0);
@@ -133,7 +140,7 @@ export function benchEstimate(): string[] {
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const lines = [
     `inference grid: ${grid.result.configs.toLocaleString('en-US')} configurations (${catalog.models.length} models × ${catalog.devices.length} devices × ${counts.length} counts × ${precisions.length} precisions × ${batches.length} batches), ${grid.result.fitting.toLocaleString('en-US')} fit`,
-    `  kernel:   ${Math.round(kernelRate).toLocaleString('en-US')} configurations/s (best of 3: ${grid.seconds.toFixed(3)} s)   target ≥ 1,000,000/s: ${verdict(kernelRate >= 1e6)}`,
+    `  kernel:   ${Math.round(kernelCpuRate).toLocaleString('en-US')} configurations per CPU-second (best of 3: ${grid.cpuSeconds.toFixed(3)} s CPU), ${Math.round(kernelRate).toLocaleString('en-US')}/s wall (${grid.seconds.toFixed(3)} s)   target ≥ 1,000,000/s on one core: ${verdict(kernelCpuRate >= 1e6)}`,
     `  baseline: ${Math.round(baselineRate).toLocaleString('en-US')} configurations/s through estimateInference (Figures)   ratio kernel/baseline: ${(kernelRate / baselineRate).toFixed(1)}×`,
     `catalog load: ${catalogMs.toFixed(1)} ms, ${catalogMb.toFixed(1)} MB heap (${catalogFiles.length} files, ${keep.devices.length} devices, ${keep.models.length} models)   targets < 50 ms: ${verdict(catalogMs < 50)}, < 50 MB: ${verdict(catalogMb < 50)}${gc ? '' : ' (run with --expose-gc for an exact heap figure)'}`,
     `checksum ${grid.result.checksum.toExponential(6)} (same input, same output)`,

@@ -173,15 +173,6 @@ export const operatorNames = [
 ] as const;
 const OPS = operatorNames.length;
 
-/**
- * Per-operator times of the last forward pass the kernel ran (seconds): compute, memory, fixed and
- * communication. Module-level scratch so the hot path allocates nothing; `operatorTimes` copies it.
- */
-const opCompute = new Float64Array(OPS);
-const opMemory = new Float64Array(OPS);
-const opFixed = new Float64Array(OPS);
-const opComm = new Float64Array(OPS);
-
 export interface OperatorTime {
   operator: (typeof operatorNames)[number];
   computeSeconds: number;
@@ -193,14 +184,34 @@ export interface OperatorTime {
   bound: 'compute' | 'memory' | 'overhead' | 'communication';
 }
 
-/** The per-operator breakdown of the pass last run by `forwardPass` (for explanations; not the hot path). */
-function snapshotOperators(): OperatorTime[] {
+/**
+ * An operator record: one row per operator of `operatorNames`, RECORD_WIDTH numbers each (compute,
+ * memory, fixed, communication seconds). `forwardPass` fills one only when it is given one (explanations);
+ * the hot path passes null and keeps its sums in locals, so it allocates nothing per operator.
+ */
+const RECORD_WIDTH = 4;
+
+function newRecord(): Float64Array {
+  return new Float64Array(OPS * RECORD_WIDTH);
+}
+
+function record(rec: Float64Array, i: number, compute: number, memory: number, fixed: number, comm: number) {
+  const at = i * RECORD_WIDTH;
+  rec[at] = compute;
+  rec[at + 1] = memory;
+  rec[at + 2] = fixed;
+  rec[at + 3] = comm;
+}
+
+/** The per-operator breakdown of a record (for explanations; not the hot path). */
+function operatorTimes(rec: Float64Array): OperatorTime[] {
   const out: OperatorTime[] = [];
   for (let i = 0; i < OPS; i++) {
-    const c = opCompute[i] ?? 0;
-    const m = opMemory[i] ?? 0;
-    const f = opFixed[i] ?? 0;
-    const x = opComm[i] ?? 0;
+    const at = i * RECORD_WIDTH;
+    const c = rec[at] ?? 0;
+    const m = rec[at + 1] ?? 0;
+    const f = rec[at + 2] ?? 0;
+    const x = rec[at + 3] ?? 0;
     const seconds = Math.max(c, m) + f + x;
     if (seconds <= 0) continue;
     const roof = Math.max(c, m);
@@ -281,26 +292,17 @@ function boundOf(p: PhaseTimes): number {
   return bound;
 }
 
-/** Sets one operator's times in the scratch tables and returns max(compute, memory) + fixed. */
-/** Whether forwardPass records each operator into the scratch tables (explanations only). */
-let recording = false;
-let sumCompute = 0;
-let sumMemory = 0;
-let sumFixed = 0;
-
-/** Adds one operator's times to the pass totals (and records it when explaining); returns max(compute, memory) + fixed. */
-function op(i: number, compute: number, memory: number, fixed: number, communication = 0): number {
-  sumCompute += compute;
-  sumMemory += memory;
-  sumFixed += fixed;
-  if (recording) {
-    opCompute[i] = compute;
-    opMemory[i] = memory;
-    opFixed[i] = fixed;
-    opComm[i] = communication;
-  }
-  return Math.max(compute, memory) + fixed;
+/** Expected distinct routed experts a layer reads for `tokens` tokens (0 for a dense model). */
+function distinctExperts(m: KernelModel, tokens: number): number {
+  return m.moeLayers > 0 ? expectedDistinctExperts(m.routedExperts, m.activeExperts, tokens) : 0;
 }
+
+/**
+ * The hot path's operator record: `forwardPass` writes every operator's row into it when the caller
+ * passes none. One pass runs at a time (the kernel is synchronous and calls nothing back), so one
+ * module-level table serves every call without allocating.
+ */
+const scratch = newRecord();
 
 /**
  * One forward pass over `tokens` tokens of `sequences` sequences (prefill: tokens = B·I; decode: tokens =
@@ -308,6 +310,13 @@ function op(i: number, compute: number, memory: number, fixed: number, communica
  * operator's kernels × the per-kernel cost, plus layers × the per-layer cost, plus collectives. Because
  * every operator pays its own fixed cost, small matrices and skinny GEMMs land far below the roofline
  * while large ones approach it: the efficiency-vs-size curve of measured GEMMs (docs/methodology.md).
+ *
+ * Where terms go: each operator is one `record(rec, OP_…, compute, memory, fixed, communication)` call,
+ * in seconds for the whole pass on one device; the phase totals are sums over the rows, in operator
+ * order. A new cost of an existing operator (a dequantization term, a shape-dependent efficiency) goes
+ * into that operator's expressions; a new operator gets an OP_ id, a name in `operatorNames` and its own
+ * record call. Whatever depends only on the model belongs in `kernelModel` (inference.ts), computed once.
+ * `distinct` is the expected number of routed experts the pass touches (`distinctExperts(m, tokens)`).
  */
 function forwardPass(
   m: KernelModel,
@@ -319,7 +328,10 @@ function forwardPass(
   attentionFlops: number,
   kvReadBytes: number,
   kvContext: number,
+  distinct: number,
+  into: Float64Array | null,
 ): PhaseTimes {
+  const rec = into ?? scratch;
   const g = hw.count;
   const tp = hw.tensorParallel;
   const ep = hw.expertParallel;
@@ -330,19 +342,41 @@ function forwardPass(
   const ks = hw.kernelSeconds;
   // With expert parallelism attention and dense parts run data-parallel: each EP rank takes 1/ep of the tokens.
   const localTokens = tokens / ep;
+  const gpuFraction = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
+  const layers = L * gpuFraction;
 
-  let gpuFraction = 1;
-  let offloadTime = 0;
-  if (off.mode === OFFLOAD_CPU_LAYERS) gpuFraction = 1 - Math.min(1, off.cpuLayers / L);
+  record(
+    rec,
+    OP_PROJECTION,
+    (gpuFraction * 2 * localTokens * m.projectionParams) / tp / flopRate,
+    (gpuFraction * m.projectionParams * bpw) / tp / byteRate,
+    layers * m.projectionKernelsPerLayer * ks,
+    0,
+  );
+  // Plain MLA writes and reads a score per head and cached token through memory (fused kernels keep it on chip).
+  const scoreBytes = hw.mlaPlain * m.mlaHeads * MLA_PLAIN_SCORE_BYTES * sequences * kvContext * L;
+  record(
+    rec,
+    OP_ATTENTION,
+    (gpuFraction * attentionFlops) / g / flopRate,
+    (gpuFraction * (kvReadBytes + scoreBytes)) / g / byteRate,
+    layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
+    0,
+  );
+  record(
+    rec,
+    OP_ROUTER,
+    (gpuFraction * 2 * localTokens * m.routerParams) / tp / flopRate,
+    (gpuFraction * m.routerParams * bpw) / tp / byteRate,
+    m.moeLayers * gpuFraction * 2 * ks,
+    0,
+  );
 
   // Routed experts: distinct experts touched per layer, spread over the g devices that hold expert slices.
-  let distinct = 0;
-  let expertTime = 0;
   let expertCompute = 0;
   let expertMemory = 0;
   let expertFixed = 0;
   if (m.moeLayers > 0) {
-    distinct = expectedDistinctExperts(m.routedExperts, m.activeExperts, tokens);
     // Expert-parallel ranks each hold E/ep experts; with random routing the busiest rank touches about
     // mean + sqrt(2 · mean · ln ep) of them and gets as many more tokens (the step waits for it).
     let perRankExperts = distinct / ep;
@@ -356,74 +390,55 @@ function forwardPass(
         (assignments / ep + Math.sqrt((2 * assignments * lnEp) / ep)) / assignments,
       );
     }
-    const layers = m.moeLayers * gpuFraction;
+    const moeLayers = m.moeLayers * gpuFraction;
     expertCompute =
-      (layers * 2 * tokens * m.activeExperts * m.perExpertParams * perRankTokenShare) / tp / flopRate;
-    expertMemory = (layers * perRankExperts * m.perExpertParams * bpw) / tp / byteRate;
+      (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * perRankTokenShare) / tp / flopRate;
+    expertMemory = (moeLayers * perRankExperts * m.perExpertParams * bpw) / tp / byteRate;
     const kernels =
       hw.moeKernel === MOE_FUSED
         ? 2
         : hw.moeKernel === MOE_GROUPED
           ? 2 + GROUPED_AUX_KERNELS
           : LOOP_KERNELS_PER_EXPERT * Math.max(1, perRankExperts);
-    expertFixed = layers * kernels * ks;
+    expertFixed = moeLayers * kernels * ks;
     // Grouped GEMMs without a fused kernel stream expert weights at ~0.8 of a dense GEMM's rate
     // (H200: 3.2 vs 4.0 TB/s, docs/methodology.md); the loop runs each expert as its own dense GEMM.
     if (hw.moeKernel === MOE_GROUPED) expertMemory /= GROUPED_BANDWIDTH_SHARE;
   }
-
-  const layers = L * gpuFraction;
-  sumCompute = 0;
-  sumMemory = 0;
-  sumFixed = 0;
-  let device = 0;
-  device += op(
-    OP_PROJECTION,
-    (gpuFraction * 2 * localTokens * m.projectionParams) / tp / flopRate,
-    (gpuFraction * m.projectionParams * bpw) / tp / byteRate,
-    layers * m.projectionKernelsPerLayer * ks,
-  );
-  // Plain MLA writes and reads a score per head and cached token through memory (fused kernels keep it on chip).
-  const scoreBytes = hw.mlaPlain * m.mlaHeads * MLA_PLAIN_SCORE_BYTES * sequences * kvContext * L;
-  device += op(
-    OP_ATTENTION,
-    (gpuFraction * attentionFlops) / g / flopRate,
-    (gpuFraction * (kvReadBytes + scoreBytes)) / g / byteRate,
-    layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
-  );
-  device += op(
-    OP_ROUTER,
-    (gpuFraction * 2 * localTokens * m.routerParams) / tp / flopRate,
-    (gpuFraction * m.routerParams * bpw) / tp / byteRate,
-    m.moeLayers * gpuFraction * 2 * ks,
-  );
-  expertTime = op(OP_EXPERTS, expertCompute, expertMemory, expertFixed);
-  device += expertTime;
-  device += op(
+  record(rec, OP_EXPERTS, expertCompute, expertMemory, expertFixed, 0);
+  record(
+    rec,
     OP_SHARED_EXPERTS,
     (gpuFraction * 2 * localTokens * m.sharedExpertParams) / tp / flopRate,
     (gpuFraction * m.sharedExpertParams * bpw) / tp / byteRate,
     m.sharedExpertParams > 0 ? m.moeLayers * gpuFraction * 2 * ks : 0,
+    0,
   );
-  device += op(
+  record(
+    rec,
     OP_DENSE_FFN,
     (gpuFraction * 2 * localTokens * m.denseFfnParams) / tp / flopRate,
     (gpuFraction * m.denseFfnParams * bpw) / tp / byteRate,
     m.denseFfnParams > 0 ? m.denseLayers * gpuFraction * 2 * ks : 0,
+    0,
   );
-  device += op(
+  record(
+    rec,
     OP_ELEMENTWISE,
     0,
     (layers * localTokens * ELEMENTWISE_VECTORS_PER_LAYER * m.hiddenSize * 2) / byteRate,
     layers * hw.layerSeconds,
+    0,
   );
   // Logits only for the last token of each sequence (prefill) or each sequence's new token (decode).
   const lmTokens = sequences / ep;
-  device += op(
+  record(
+    rec,
     OP_LM_HEAD,
     (2 * lmTokens * m.lmHeadMatmulParams) / tp / flopRate,
     (m.lmHeadMatmulParams * bpw) / tp / byteRate,
     m.lmHeadMatmulParams > 0 ? ks : 0,
+    0,
   );
 
   let allReduce = 0;
@@ -442,12 +457,24 @@ function forwardPass(
       allToAll = m.moeLayers * gpuFraction * one;
     }
   }
-  op(OP_ALL_REDUCE, 0, 0, 0, allReduce);
-  op(OP_ALL_TO_ALL, 0, 0, 0, allToAll);
+  record(rec, OP_ALL_REDUCE, 0, 0, 0, allReduce);
+  record(rec, OP_ALL_TO_ALL, 0, 0, 0, allToAll);
+
+  // Phase totals, summed in operator order; each operator waits on the longer of its compute and memory.
+  let compute = 0;
+  let memory = 0;
+  let fixed = 0;
+  let device = 0;
+  for (let at = 0; at < OPS * RECORD_WIDTH; at += RECORD_WIDTH) {
+    const c = rec[at] as number;
+    const b = rec[at + 1] as number;
+    const f = rec[at + 2] as number;
+    compute += c;
+    memory += b;
+    fixed += f;
+    device += Math.max(c, b) + f;
+  }
   const comm = allReduce + allToAll;
-  const compute = sumCompute;
-  const memory = sumMemory;
-  let fixed = sumFixed;
   // Eager engines issue every kernel from the host, which runs ahead of the device: the step is the
   // longer of the two (H200: eager 8B decode is 18.2 ms at batch 1 and 17.7 ms at batch 64).
   const host = layers * hw.hostLayerSeconds;
@@ -455,6 +482,7 @@ function forwardPass(
   let total = Math.max(onDevice, host);
   if (host > onDevice) fixed += host - onDevice;
 
+  let offloadTime = 0;
   if (off.mode === OFFLOAD_CPU_LAYERS) {
     const f = 1 - gpuFraction;
     const nonExpertBytes = (m.nonExpertParams - m.embeddingParams) * bpw;
@@ -482,28 +510,167 @@ function forwardPass(
  */
 const GROUPED_BANDWIDTH_SHARE = 0.8;
 
+/** FLOPs of the attention scores of one decode step at batch B over `context` attended tokens. */
+function decodeAttentionFlops(m: KernelModel, B: number, context: number): number {
+  const attentionLayers = m.attentionLayers ?? m.layers;
+  return 2 * attentionLayers * m.heads * m.attentionWidth * context * B;
+}
+
+/** FLOPs of causal attention over prompts of `promptTokens` tokens, for `prompts` prompts. */
+function prefillAttentionFlops(m: KernelModel, promptTokens: number, prompts: number): number {
+  const attentionLayers = m.attentionLayers ?? m.layers;
+  return 2 * attentionLayers * m.heads * m.attentionWidth * attendedPairs(m, promptTokens) * prompts;
+}
+
 /**
- * FLOPs, bytes read and attended context of one decode step at batch B with `held` tokens of context: a
- * sparse model reads its indexer keys for every held token but the main KV only for the top-k; a hybrid
- * reads and rewrites its recurrent state each step.
+ * Bytes one decode step at batch B reads from the KV cache with `held` tokens of context: a sparse
+ * model reads its indexer keys for every held token but the main KV only for the top-k (`attended`);
+ * a hybrid reads and rewrites its recurrent state each step.
  */
-function decodeInputs(
-  m: KernelModel,
-  w: KernelWorkload,
-  B: number,
-  held: number,
-  kvPerTokenAllLayers: number,
-  stateBytesPerSequence: number,
-): { flops: number; kvRead: number; context: number } {
+function decodeKvReadBytes(m: KernelModel, w: KernelWorkload, B: number, held: number): number {
+  const kvPerTokenAllLayers = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
+  const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
   const indexerPerTokenAllLayers = m.layers * (m.indexerElementsPerTokenPerLayer ?? 0) * w.bytesPerKv;
   const context = attended(m, held);
-  const kvRead =
+  return (
     B *
     (context * (kvPerTokenAllLayers - indexerPerTokenAllLayers) +
       held * indexerPerTokenAllLayers +
-      stateBytesPerSequence);
-  const attentionLayers = m.attentionLayers ?? m.layers;
-  return { flops: 2 * attentionLayers * m.heads * m.attentionWidth * context * B, kvRead, context };
+      stateBytesPerSequence)
+  );
+}
+
+/** One decode step at the workload's average context (I + O/2), `B` sequences; records into `into` if given. */
+function decodePass(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  B: number,
+  distinct: number,
+  into: Float64Array | null,
+): PhaseTimes {
+  const held = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
+  const context = attended(m, held);
+  return forwardPass(
+    m,
+    hw,
+    off,
+    w,
+    B,
+    B,
+    decodeAttentionFlops(m, B, context),
+    decodeKvReadBytes(m, w, B, held),
+    context,
+    distinct,
+    into,
+  );
+}
+
+/** The prefill of `prompts` prompts of the workload's input length in one pass. */
+function prefillPass(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  prompts: number,
+  into: Float64Array | null,
+): PhaseTimes {
+  const tokens = prompts * w.inputTokens;
+  return forwardPass(
+    m,
+    hw,
+    off,
+    w,
+    tokens,
+    prompts,
+    prefillAttentionFlops(m, w.inputTokens, prompts),
+    0,
+    0,
+    distinctExperts(m, tokens),
+    into,
+  );
+}
+
+/** Weight bytes resident per device: all layers, or the resident share when llama.cpp keeps some on the CPU. */
+function weightsBytesPerDevice(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+): number {
+  if (off.mode === OFFLOAD_STREAM) {
+    // AirLLM holds one block on the device at a time (its prefetch reads the next block into host
+    // memory): the largest of the embedding table, the LM head and a layer sets the resident weights.
+    const perLayer = (m.totalParams - m.embeddingParams - m.lmHeadParams) / m.layers;
+    const largest = Math.max(perLayer, m.embeddingParams, m.lmHeadParams);
+    return (largest / hw.tensorParallel) * w.bytesPerWeight;
+  }
+  const routedParams = m.totalParams - m.nonExpertParams;
+  const layerParams = m.totalParams - m.embeddingParams;
+  const residentFraction = residentShare(m, off);
+  return (
+    ((m.embeddingParams + residentFraction * (layerParams - routedParams)) / hw.tensorParallel +
+      (residentFraction * routedParams) / hw.count) *
+    w.bytesPerWeight
+  );
+}
+
+/** Share of the layers held on the device (llama.cpp keeps `cpuLayers` in host memory). */
+function residentShare(m: KernelModel, off: KernelOffload): number {
+  return off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / m.layers) : 1;
+}
+
+/**
+ * KV cache per device at the end of generation. With expert parallelism attention runs data-parallel
+ * (each device keeps its own sequences); otherwise tensor parallelism splits KV heads, and MLA's single
+ * latent cannot be split. llama.cpp keeps the KV of CPU layers in host memory; streaming keeps every
+ * layer's KV on the device. A hybrid's linear layers hold a fixed state per sequence instead of KV per token.
+ */
+function kvCacheBytesPerDevice(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+): number {
+  const kvPerTokenAllLayers = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
+  const kvShards = hw.expertParallel > 1 ? hw.count : Math.min(hw.tensorParallel, m.kvShardLimit);
+  const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
+  return (
+    (residentShare(m, off) *
+      w.batch *
+      (kvTokensHeld(m, w.inputTokens + w.outputTokens) * kvPerTokenAllLayers + stateBytesPerSequence)) /
+    kvShards
+  );
+}
+
+/**
+ * Working set of one layer for a prefill chunk in 16-bit (residual, norm, QKV, attention output: ~6d;
+ * gate and up projections: 2·ffn) plus FP32 logits for the B sequences' last tokens.
+ */
+function activationBytesPerDevice(m: KernelModel, hw: KernelHardware, w: KernelWorkload): number {
+  const B = w.batch;
+  const I = w.inputTokens;
+  const chunk = Math.min(B * I > 0 ? B * I : B, w.prefillChunkTokens);
+  return (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / hw.tensorParallel;
+}
+
+/**
+ * Whether the workload's batch fits each device's memory: the same test as `runInferenceKernel(…).fits`
+ * without running any forward pass (the batch searches call it many times).
+ */
+export function kernelFits(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+): boolean {
+  const total =
+    weightsBytesPerDevice(m, hw, off, w) +
+    kvCacheBytesPerDevice(m, hw, off, w) +
+    activationBytesPerDevice(m, hw, w) +
+    hw.overheadBytesPerDevice;
+  return total <= hw.capacityBytes;
 }
 
 export function runInferenceKernel(
@@ -512,59 +679,21 @@ export function runInferenceKernel(
   off: KernelOffload,
   w: KernelWorkload,
 ): KernelResult {
-  const g = hw.count;
   const B = w.batch;
   const I = w.inputTokens;
   const O = w.outputTokens;
-  const kvPerTokenAllLayers = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
 
-  // Memory held per device.
-  const routedParams = m.totalParams - m.nonExpertParams;
-  const residentFraction = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / m.layers) : 1;
-  const layerParams = m.totalParams - m.embeddingParams;
-  let weightsBytesPerDevice: number;
-  if (off.mode === OFFLOAD_STREAM) {
-    // AirLLM holds one block on the device at a time (its prefetch reads the next block into host
-    // memory): the largest of the embedding table, the LM head and a layer sets the resident weights.
-    const perLayer = (m.totalParams - m.embeddingParams - m.lmHeadParams) / m.layers;
-    const largest = Math.max(perLayer, m.embeddingParams, m.lmHeadParams);
-    weightsBytesPerDevice = (largest / hw.tensorParallel) * w.bytesPerWeight;
-  } else {
-    weightsBytesPerDevice =
-      ((m.embeddingParams + residentFraction * (layerParams - routedParams)) / hw.tensorParallel +
-        (residentFraction * routedParams) / g) *
-      w.bytesPerWeight;
-  }
-  const kvTokensPerSequence = kvTokensHeld(m, I + O);
-  // With expert parallelism attention runs data-parallel (each device keeps its own sequences);
-  // otherwise tensor parallelism splits KV heads, and MLA's single latent cannot be split. llama.cpp keeps
-  // the KV of CPU layers in host memory; streaming keeps every layer's KV on the device.
-  const kvShards = hw.expertParallel > 1 ? g : Math.min(hw.tensorParallel, m.kvShardLimit);
-  // A hybrid's linear layers hold a fixed state per sequence instead of KV per token.
-  const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
-  const kvCacheBytesPerDevice =
-    (residentFraction * B * (kvTokensPerSequence * kvPerTokenAllLayers + stateBytesPerSequence)) / kvShards;
-  const chunk = Math.min(B * I > 0 ? B * I : B, w.prefillChunkTokens);
-  // Working set of one layer for a prefill chunk in 16-bit (residual, norm, QKV, attention output: ~6d;
-  // gate and up projections: 2·ffn) plus FP32 logits for the B sequences' last tokens.
-  const activationBytesPerDevice =
-    (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / hw.tensorParallel;
-  const totalBytesPerDevice =
-    weightsBytesPerDevice + kvCacheBytesPerDevice + activationBytesPerDevice + hw.overheadBytesPerDevice;
-  const fits = totalBytesPerDevice <= hw.capacityBytes;
+  const weightsBytes = weightsBytesPerDevice(m, hw, off, w);
+  const kvCacheBytes = kvCacheBytesPerDevice(m, hw, off, w);
+  const activationBytes = activationBytesPerDevice(m, hw, w);
+  const totalBytesPerDevice = weightsBytes + kvCacheBytes + activationBytes + hw.overheadBytesPerDevice;
 
-  // Decode: one step at batch B with the average context I + O/2.
-  const avgContext = I + O / 2;
-  const kvHeldAvg = kvTokensHeld(m, avgContext);
-  const decodeIn = decodeInputs(m, w, B, kvHeldAvg, kvPerTokenAllLayers, stateBytesPerSequence);
-  const decode = forwardPass(m, hw, off, w, B, B, decodeIn.flops, decodeIn.kvRead, decodeIn.context);
-
-  // Prefill: causal attention over I tokens costs on average I/2 context per token.
-  const attentionLayers = m.attentionLayers ?? m.layers;
-  const prefillAttnFlops = (seqs: number) =>
-    2 * attentionLayers * m.heads * m.attentionWidth * attendedPairs(m, I) * seqs;
-  const prefillSingle = I > 0 ? forwardPass(m, hw, off, w, I, 1, prefillAttnFlops(1), 0, 0) : EMPTY_PHASE;
-  const prefillBatch = I > 0 ? forwardPass(m, hw, off, w, B * I, B, prefillAttnFlops(B), 0, 0) : EMPTY_PHASE;
+  // Decode: one step at batch B with the average context I + O/2. Prefill: causal attention over I
+  // tokens costs on average I/2 context per token.
+  const distinctDecode = distinctExperts(m, B);
+  const decode = decodePass(m, hw, off, w, B, distinctDecode, null);
+  const prefillSingle = I > 0 ? prefillPass(m, hw, off, w, 1, null) : EMPTY_PHASE;
+  const prefillBatch = I > 0 ? prefillPass(m, hw, off, w, B, null) : EMPTY_PHASE;
 
   const tpotSeconds = decode.total;
   const generation = O > 0 ? O * tpotSeconds : 0;
@@ -572,13 +701,13 @@ export function runInferenceKernel(
   const outputTokensPerSecond = wall > 0 && O > 0 ? (B * O) / wall : 0;
   const ttftSeconds = prefillSingle.total + (O > 0 ? tpotSeconds : 0);
   return {
-    weightsBytesPerDevice,
-    kvCacheBytesPerDevice,
-    activationBytesPerDevice,
+    weightsBytesPerDevice: weightsBytes,
+    kvCacheBytesPerDevice: kvCacheBytes,
+    activationBytesPerDevice: activationBytes,
     totalBytesPerDevice,
-    fits,
-    kvTokensPerSequence,
-    distinctExpertsDecode: m.moeLayers > 0 ? expectedDistinctExperts(m.routedExperts, m.activeExperts, B) : 0,
+    fits: totalBytesPerDevice <= hw.capacityBytes,
+    kvTokensPerSequence: kvTokensHeld(m, I + O),
+    distinctExpertsDecode: distinctDecode,
     decode,
     prefillBatch,
     prefillSingle,
@@ -605,24 +734,22 @@ export function mixedStepSeconds(
   prefillTokens: number,
   promptTokens: number,
 ): number {
-  const kvHeldAvg = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
-  const kvPerTokenAllLayers = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
-  const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
-  const d = decodeInputs(m, w, decoders, kvHeldAvg, kvPerTokenAllLayers, stateBytesPerSequence);
+  const held = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
+  const context = attended(m, held);
   const prompts = prefillTokens / Math.max(1, promptTokens);
-  const attentionLayers = m.attentionLayers ?? m.layers;
-  const prefillFlops =
-    2 * attentionLayers * m.heads * m.attentionWidth * attendedPairs(m, promptTokens) * prompts;
+  const tokens = decoders + prefillTokens;
   return forwardPass(
     m,
     hw,
     off,
     w,
-    decoders + prefillTokens,
+    tokens,
     decoders + prompts,
-    d.flops + prefillFlops,
-    d.kvRead,
-    d.context,
+    decodeAttentionFlops(m, decoders, context) + prefillAttentionFlops(m, promptTokens, prompts),
+    decodeKvReadBytes(m, w, decoders, held),
+    context,
+    distinctExperts(m, tokens),
+    null,
   ).total;
 }
 
@@ -633,15 +760,9 @@ export function decodeOperators(
   off: KernelOffload,
   w: KernelWorkload,
 ): OperatorTime[] {
-  const B = w.batch;
-  const kvHeldAvg = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
-  const kvPerTokenAllLayers = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
-  const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
-  const d = decodeInputs(m, w, B, kvHeldAvg, kvPerTokenAllLayers, stateBytesPerSequence);
-  recording = true;
-  forwardPass(m, hw, off, w, B, B, d.flops, d.kvRead, d.context);
-  recording = false;
-  return snapshotOperators();
+  const rec = newRecord();
+  decodePass(m, hw, off, w, w.batch, distinctExperts(m, w.batch), rec);
+  return operatorTimes(rec);
 }
 
 /** Per-operator times of the prefill of one request of the workload's input length. */
@@ -651,21 +772,8 @@ export function prefillOperators(
   off: KernelOffload,
   w: KernelWorkload,
 ): OperatorTime[] {
-  const I = w.inputTokens;
-  if (I <= 0) return [];
-  const attentionLayers = m.attentionLayers ?? m.layers;
-  recording = true;
-  forwardPass(
-    m,
-    hw,
-    off,
-    w,
-    I,
-    1,
-    2 * attentionLayers * m.heads * m.attentionWidth * attendedPairs(m, I),
-    0,
-    0,
-  );
-  recording = false;
-  return snapshotOperators();
+  if (w.inputTokens <= 0) return [];
+  const rec = newRecord();
+  prefillPass(m, hw, off, w, 1, rec);
+  return operatorTimes(rec);
 }

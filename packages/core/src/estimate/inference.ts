@@ -22,6 +22,7 @@ import {
   type KernelOffload,
   type KernelResult,
   type KernelWorkload,
+  kernelFits,
   MOE_FUSED,
   MOE_GROUPED,
   MOE_LOOP,
@@ -451,14 +452,17 @@ export function resolveInference(
 export function maxBatchThatFits(
   r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work' | 'engineClass'>,
 ): number {
-  const fitsAt = (batch: number) => runInferenceKernel(r.km, r.hw, r.off, { ...r.work, batch }).fits;
-  if (!fitsAt(1)) return 0;
+  // Memory only: no forward pass runs (the same test as the kernel's `fits`).
+  const work = { ...r.work, batch: 1 };
+  if (!kernelFits(r.km, r.hw, r.off, work)) return 0;
   let lo = 1;
   let hi = r.engineClass.limits.maxSequences;
-  if (fitsAt(hi)) return hi;
+  work.batch = hi;
+  if (kernelFits(r.km, r.hw, r.off, work)) return hi;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (fitsAt(mid)) lo = mid;
+    work.batch = mid;
+    if (kernelFits(r.km, r.hw, r.off, work)) lo = mid;
     else hi = mid;
   }
   return lo;

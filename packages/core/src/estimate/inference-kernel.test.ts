@@ -1,0 +1,416 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shippedCatalog } from '../../test/load-catalog.ts';
+import type { Engine, KvFormat, WeightFormat } from '../catalog/calibration-schema.ts';
+import { InputError } from '../errors/clearbox-error.ts';
+import { priorTable } from './efficiency.ts';
+import { expectedDistinctExperts } from './experts.ts';
+import { maxBatchThatFits, type OffloadSpec, resolveInference } from './inference.ts';
+import {
+  decodeOperators,
+  type KernelHardware,
+  type KernelModel,
+  type KernelOffload,
+  type KernelResult,
+  type KernelWorkload,
+  kernelFits,
+  MLA_PLAIN_SCORE_BYTES,
+  MOE_FUSED,
+  MOE_GROUPED,
+  mixedStepSeconds,
+  OFFLOAD_CPU_LAYERS,
+  OFFLOAD_STREAM,
+  operatorNames,
+  type PhaseTimes,
+  prefillOperators,
+  runInferenceKernel,
+} from './inference-kernel.ts';
+
+/**
+ * The kernel is written for speed (no allocation per operator, shared sub-expressions, a memory-only fit
+ * test). This file computes the same step model the plain way, one object per operator and nothing
+ * shared between passes, and requires bit-identical numbers on random catalog configurations. A physics
+ * change to the kernel is made here too, in the same words: the two must agree exactly.
+ */
+
+interface RefOperator {
+  compute: number;
+  memory: number;
+  fixed: number;
+  communication: number;
+}
+
+interface RefPass extends PhaseTimes {
+  operators: RefOperator[];
+}
+
+function refHeld(m: KernelModel, context: number): number {
+  if (m.slidingWindow <= 0 || context <= m.slidingWindow) return context;
+  return (m.slidingWindowLayers * m.slidingWindow + (m.layers - m.slidingWindowLayers) * context) / m.layers;
+}
+
+function refAttended(m: KernelModel, tokens: number): number {
+  const limit = m.attendedTokensLimit ?? 0;
+  return limit > 0 && tokens > limit ? limit : tokens;
+}
+
+function refPairs(m: KernelModel, tokens: number): number {
+  const limit = m.attendedTokensLimit ?? 0;
+  if (limit <= 0 || tokens <= limit) return (tokens * tokens) / 2;
+  return tokens * limit - (limit * limit) / 2;
+}
+
+function refPass(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  tokens: number,
+  sequences: number,
+  attentionFlops: number,
+  kvReadBytes: number,
+  kvContext: number,
+): RefPass {
+  const { count: g, tensorParallel: tp, expertParallel: ep } = hw;
+  const L = m.layers;
+  const bpw = w.bytesPerWeight;
+  const flopRate = hw.peakFlops * hw.effCompute;
+  const byteRate = hw.memoryBandwidth * hw.effMemory;
+  const ks = hw.kernelSeconds;
+  const local = tokens / ep;
+  const share = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
+  const layers = L * share;
+  const gemm = (params: number, opLayers: number, kernels: number): RefOperator => ({
+    compute: (share * 2 * local * params) / tp / flopRate,
+    memory: (share * params * bpw) / tp / byteRate,
+    fixed: opLayers * share * kernels * ks,
+    communication: 0,
+  });
+  const distinct = m.moeLayers > 0 ? expectedDistinctExperts(m.routedExperts, m.activeExperts, tokens) : 0;
+  let experts: RefOperator = { compute: 0, memory: 0, fixed: 0, communication: 0 };
+  if (m.moeLayers > 0) {
+    let perRank = distinct / ep;
+    let tokenShare = 1 / ep;
+    if (ep > 1) {
+      const lnEp = Math.log(ep);
+      perRank = Math.min(m.routedExperts / ep, perRank + Math.sqrt(2 * perRank * lnEp));
+      const assignments = tokens * m.activeExperts;
+      tokenShare = Math.min(1, (assignments / ep + Math.sqrt((2 * assignments * lnEp) / ep)) / assignments);
+    }
+    const moeLayers = m.moeLayers * share;
+    const kernels =
+      hw.moeKernel === MOE_FUSED ? 2 : hw.moeKernel === MOE_GROUPED ? 7 : 5 * Math.max(1, perRank);
+    const memory = (moeLayers * perRank * m.perExpertParams * bpw) / tp / byteRate;
+    experts = {
+      compute: (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * tokenShare) / tp / flopRate,
+      memory: hw.moeKernel === MOE_GROUPED ? memory / 0.8 : memory,
+      fixed: moeLayers * kernels * ks,
+      communication: 0,
+    };
+  }
+  const scoreBytes = hw.mlaPlain * m.mlaHeads * MLA_PLAIN_SCORE_BYTES * sequences * kvContext * L;
+  let allReduce = 0;
+  let allToAll = 0;
+  if (g > 1) {
+    const message = local * m.hiddenSize * 2;
+    const latency = hw.linkLatencySeconds + hw.collectiveSeconds;
+    if (tp > 1) allReduce = 2 * layers * ((((2 * (tp - 1)) / tp) * message) / hw.linkBandwidth + latency);
+    if (ep > 1 && m.moeLayers > 0)
+      allToAll =
+        m.moeLayers *
+        share *
+        ((2 * ((ep - 1) / ep) * message * m.activeExperts) / hw.linkBandwidth + 2 * latency);
+  }
+  const operators: RefOperator[] = [
+    gemm(m.projectionParams, L, m.projectionKernelsPerLayer),
+    {
+      compute: (share * attentionFlops) / g / flopRate,
+      memory: (share * (kvReadBytes + scoreBytes)) / g / byteRate,
+      fixed: layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
+      communication: 0,
+    },
+    gemm(m.routerParams, m.moeLayers, 2),
+    experts,
+    gemm(m.sharedExpertParams, m.moeLayers, m.sharedExpertParams > 0 ? 2 : 0),
+    gemm(m.denseFfnParams, m.denseLayers, m.denseFfnParams > 0 ? 2 : 0),
+    {
+      compute: 0,
+      memory: (layers * local * 12 * m.hiddenSize * 2) / byteRate,
+      fixed: layers * hw.layerSeconds,
+      communication: 0,
+    },
+    {
+      compute: (2 * (sequences / ep) * m.lmHeadMatmulParams) / tp / flopRate,
+      memory: (m.lmHeadMatmulParams * bpw) / tp / byteRate,
+      fixed: m.lmHeadMatmulParams > 0 ? ks : 0,
+      communication: 0,
+    },
+    { compute: 0, memory: 0, fixed: 0, communication: allReduce },
+    { compute: 0, memory: 0, fixed: 0, communication: allToAll },
+  ];
+  const sum = (f: (o: RefOperator) => number) => operators.reduce((acc, o) => acc + f(o), 0);
+  const compute = sum((o) => o.compute);
+  const memory = sum((o) => o.memory);
+  let overhead = sum((o) => o.fixed);
+  const onDevice = sum((o) => Math.max(o.compute, o.memory) + o.fixed) + (allReduce + allToAll);
+  const host = layers * hw.hostLayerSeconds;
+  let total = Math.max(onDevice, host);
+  if (host > onDevice) overhead += host - onDevice;
+  let offload = 0;
+  if (off.mode === OFFLOAD_CPU_LAYERS) {
+    const f = 1 - share;
+    const bytes =
+      (m.nonExpertParams - m.embeddingParams) * bpw + m.moeLayers * distinct * m.perExpertParams * bpw;
+    const cpuMemory = (f * bytes + f * kvReadBytes) / (off.hostBandwidth * off.hostEffMemory);
+    const cpuCompute =
+      (f * (2 * m.activeParams * tokens + attentionFlops)) / (off.hostPeakFlops * off.hostEffCompute);
+    offload = Math.max(cpuMemory, cpuCompute);
+  } else if (off.mode === OFFLOAD_STREAM) {
+    offload = (m.totalParams * bpw) / (off.streamBandwidth * off.streamEfficiency);
+  }
+  total += offload;
+  return { compute, memory, communication: allReduce + allToAll, offload, overhead, total, operators };
+}
+
+function refDecode(m: KernelModel, w: KernelWorkload, B: number) {
+  const held = refHeld(m, w.inputTokens + w.outputTokens / 2);
+  const context = refAttended(m, held);
+  const kvPerToken = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
+  const indexerPerToken = m.layers * (m.indexerElementsPerTokenPerLayer ?? 0) * w.bytesPerKv;
+  const state = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
+  const kvRead = B * (context * (kvPerToken - indexerPerToken) + held * indexerPerToken + state);
+  const flops = 2 * (m.attentionLayers ?? m.layers) * m.heads * m.attentionWidth * context * B;
+  return { flops, kvRead, context };
+}
+
+function refPrefillFlops(m: KernelModel, promptTokens: number, prompts: number): number {
+  return (
+    2 * (m.attentionLayers ?? m.layers) * m.heads * m.attentionWidth * refPairs(m, promptTokens) * prompts
+  );
+}
+
+function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: KernelWorkload) {
+  const { batch: B, inputTokens: I, outputTokens: O } = w;
+  const resident = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / m.layers) : 1;
+  const routed = m.totalParams - m.nonExpertParams;
+  const weights =
+    off.mode === OFFLOAD_STREAM
+      ? (Math.max(
+          (m.totalParams - m.embeddingParams - m.lmHeadParams) / m.layers,
+          m.embeddingParams,
+          m.lmHeadParams,
+        ) /
+          hw.tensorParallel) *
+        w.bytesPerWeight
+      : ((m.embeddingParams + resident * (m.totalParams - m.embeddingParams - routed)) / hw.tensorParallel +
+          (resident * routed) / hw.count) *
+        w.bytesPerWeight;
+  const shards = hw.expertParallel > 1 ? hw.count : Math.min(hw.tensorParallel, m.kvShardLimit);
+  const kv =
+    (resident *
+      B *
+      (refHeld(m, I + O) * (m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv) +
+        (m.stateElementsPerSequence ?? 0) * w.bytesPerKv)) /
+    shards;
+  const chunk = Math.min(B * I > 0 ? B * I : B, w.prefillChunkTokens);
+  const activations =
+    (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / hw.tensorParallel;
+  const total = weights + kv + activations + hw.overheadBytesPerDevice;
+  const d = refDecode(m, w, B);
+  const decode = refPass(m, hw, off, w, B, B, d.flops, d.kvRead, d.context);
+  const none: RefPass = {
+    compute: 0,
+    memory: 0,
+    communication: 0,
+    offload: 0,
+    overhead: 0,
+    total: 0,
+    operators: [],
+  };
+  const single = I > 0 ? refPass(m, hw, off, w, I, 1, refPrefillFlops(m, I, 1), 0, 0) : none;
+  const batch = I > 0 ? refPass(m, hw, off, w, B * I, B, refPrefillFlops(m, I, B), 0, 0) : none;
+  const wall = batch.total + (O > 0 ? O * decode.total : 0);
+  return {
+    weightsBytesPerDevice: weights,
+    kvCacheBytesPerDevice: kv,
+    activationBytesPerDevice: activations,
+    totalBytesPerDevice: total,
+    fits: total <= hw.capacityBytes,
+    decode,
+    prefillSingle: single,
+    prefillBatch: batch,
+    tpotSeconds: decode.total,
+    ttftSeconds: single.total + (O > 0 ? decode.total : 0),
+    outputTokensPerSecond: wall > 0 && O > 0 ? (B * O) / wall : 0,
+  };
+}
+
+function phase(p: PhaseTimes): number[] {
+  return [p.compute, p.memory, p.communication, p.offload, p.overhead, p.total];
+}
+
+function same(actual: KernelResult, expected: ReturnType<typeof refKernel>) {
+  const a = [
+    actual.weightsBytesPerDevice,
+    actual.kvCacheBytesPerDevice,
+    actual.activationBytesPerDevice,
+    actual.totalBytesPerDevice,
+    actual.tpotSeconds,
+    actual.ttftSeconds,
+    actual.outputTokensPerSecond,
+    ...phase(actual.decode),
+    ...phase(actual.prefillSingle),
+    ...phase(actual.prefillBatch),
+  ];
+  const e = [
+    expected.weightsBytesPerDevice,
+    expected.kvCacheBytesPerDevice,
+    expected.activationBytesPerDevice,
+    expected.totalBytesPerDevice,
+    expected.tpotSeconds,
+    expected.ttftSeconds,
+    expected.outputTokensPerSecond,
+    ...phase(expected.decode),
+    ...phase(expected.prefillSingle),
+    ...phase(expected.prefillBatch),
+  ];
+  // toEqual on numbers is Object.is per element: bit-identical, not merely close.
+  expect(a).toEqual(e);
+  expect(actual.fits).toBe(expected.fits);
+}
+
+const catalog = shippedCatalog();
+const weightsList: WeightFormat[] = ['bf16', 'fp8', 'int8', 'int4', 'q4_k_m', 'q8_0', 'fp16'];
+const kvList: KvFormat[] = ['bf16', 'fp8', 'fp16'];
+const engines: Engine[] = ['tuned', 'llamacpp', 'pytorch-eager', 'pytorch-graph', 'sglang', 'vllm', 'trtllm'];
+
+const configArb = fc.record({
+  model: fc.nat(catalog.models.length - 1),
+  device: fc.nat(catalog.devices.length - 1),
+  countLog: fc.nat(4),
+  epLog: fc.nat(4),
+  weights: fc.constantFrom(...weightsList),
+  kv: fc.constantFrom(...kvList),
+  engine: fc.constantFrom(...engines),
+  offload: fc.constantFrom<OffloadSpec | 'cpu'>({ kind: 'none' }, 'cpu', { kind: 'stream', from: 'nvme' }),
+  cpuLayers: fc.nat(200),
+  batch: fc.integer({ min: 1, max: 4096 }),
+  input: fc.integer({ min: 0, max: 16384 }),
+  output: fc.integer({ min: 0, max: 4096 }),
+  effCompute: fc.double({ min: 0.05, max: 1, noNaN: true }),
+  decoders: fc.nat(512),
+  prefillTokens: fc.nat(16384),
+});
+
+type Config = typeof configArb extends fc.Arbitrary<infer T> ? T : never;
+
+function resolve(c: Config) {
+  const model = catalog.models[c.model];
+  const device = catalog.devices[c.device];
+  if (!model || !device) return undefined;
+  const count = 2 ** c.countLog;
+  const ep = model.architecture.moe ? 2 ** Math.min(c.epLog, c.countLog) : 1;
+  const offload: OffloadSpec =
+    c.offload === 'cpu' ? { kind: 'cpu', layers: c.cpuLayers % (model.architecture.layers + 1) } : c.offload;
+  try {
+    return resolveInference(catalog, priorTable, {
+      model: model.id,
+      hardware: device.id,
+      count,
+      expertParallel: ep,
+      weights: c.weights,
+      kv: c.kv,
+      engine: c.engine,
+      offload,
+      inputTokens: c.input,
+      outputTokens: c.output,
+      efficiencyCompute: c.effCompute,
+    });
+  } catch (error) {
+    // Combinations the estimate refuses (context too long, EP not dividing the experts, no peak) are no case.
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
+describe('inference kernel against the plain reference', () => {
+  it('gives bit-identical results on random catalog configurations', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(configArb, (c) => {
+        const r = resolve(c);
+        if (!r) return;
+        const w = { ...r.work, batch: c.batch };
+        same(runInferenceKernel(r.km, r.hw, r.off, w), refKernel(r.km, r.hw, r.off, w));
+        checked++;
+      }),
+      { numRuns: 400, seed: 14 },
+    );
+    // Most random draws must be real configurations, or the property tested little.
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('prices a mixed step and explains operators exactly as the reference does', () => {
+    fc.assert(
+      fc.property(configArb, (c) => {
+        const r = resolve(c);
+        if (!r) return;
+        const { km, hw, off } = r;
+        const w = { ...r.work, batch: c.batch };
+        const promptTokens = Math.max(1, w.inputTokens);
+        const d = refDecode(km, w, c.decoders);
+        const prompts = c.prefillTokens / promptTokens;
+        const expected = refPass(
+          km,
+          hw,
+          off,
+          w,
+          c.decoders + c.prefillTokens,
+          c.decoders + prompts,
+          d.flops + refPrefillFlops(km, promptTokens, prompts),
+          d.kvRead,
+          d.context,
+        ).total;
+        expect(mixedStepSeconds(km, hw, off, w, c.decoders, c.prefillTokens, promptTokens)).toBe(expected);
+
+        const dd = refDecode(km, w, w.batch);
+        const ref = refPass(km, hw, off, w, w.batch, w.batch, dd.flops, dd.kvRead, dd.context).operators;
+        const rows = operatorNames
+          .map((name, i) => ({ name, o: ref[i] as RefOperator }))
+          .filter(({ o }) => Math.max(o.compute, o.memory) + o.fixed + o.communication > 0)
+          .map(({ name, o }) => [name, o.compute, o.memory, o.fixed, o.communication]);
+        expect(
+          decodeOperators(km, hw, off, w).map((o) => [
+            o.operator,
+            o.computeSeconds,
+            o.memorySeconds,
+            o.fixedSeconds,
+            o.communicationSeconds,
+          ]),
+        ).toEqual(rows);
+        if (w.inputTokens > 0) expect(prefillOperators(km, hw, off, w).length).toBeGreaterThan(0);
+      }),
+      { numRuns: 200, seed: 15 },
+    );
+  });
+
+  it('answers the memory fit without a forward pass, as the full kernel does', () => {
+    fc.assert(
+      fc.property(configArb, (c) => {
+        const r = resolve(c);
+        if (!r) return;
+        const w = { ...r.work, batch: c.batch };
+        expect(kernelFits(r.km, r.hw, r.off, w)).toBe(refKernel(r.km, r.hw, r.off, w).fits);
+        // The largest fitting batch: fits itself, and one more does not (unless the engine caps it).
+        const max = maxBatchThatFits(r);
+        const fitsAt = (batch: number) => refKernel(r.km, r.hw, r.off, { ...r.work, batch }).fits;
+        if (max === 0) expect(fitsAt(1)).toBe(false);
+        else {
+          expect(fitsAt(max)).toBe(true);
+          if (max < r.engineClass.limits.maxSequences) expect(fitsAt(max + 1)).toBe(false);
+        }
+      }),
+      { numRuns: 200, seed: 16 },
+    );
+  });
+});
