@@ -1,14 +1,27 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ClearboxError } from '@clearbox/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { reportOptions } from '../packages/cli/src/commands/disclose.ts';
 import { inferenceOptions } from '../packages/cli/src/commands/estimate-infer.ts';
 import { trainingOptions } from '../packages/cli/src/commands/estimate-train.ts';
 import { bufferIo } from '../packages/cli/src/io.ts';
 import { main } from '../packages/cli/src/main.ts';
 import { tinyLlamaQ4_0, writeGguf } from '../packages/core/test/gguf-fixture.ts';
+import {
+  computeDecideView,
+  decideFields,
+  decideOptionsFrom,
+} from '../packages/web/src/decide/decide-view.ts';
+import {
+  compareFields,
+  focusFields,
+  reportFields,
+  reportOptionsFrom,
+} from '../packages/web/src/disclose/disclose-options.ts';
 import {
   type FlagField,
   type FlagValues,
@@ -198,6 +211,167 @@ describe('the page and the CLI, engine call for engine call', () => {
       const outputOnly = new Set(['json', 'explain', 'help', 'out']);
       expect(flags.filter((f) => !outputOnly.has(f) && !page.has(f))).toEqual([]);
     }
+  });
+});
+
+/** The flags `clearbox ARGS --help` lists, less those that only choose where output goes. */
+async function helpFlags(args: string[]): Promise<string[]> {
+  const io = bufferIo();
+  await main([...args, '--help'], io);
+  const flags = [...io.stdout().matchAll(/^\s+--([a-z-]+)/gm)].map((m) => m[1] ?? '');
+  expect(flags.length, args.join(' ')).toBeGreaterThan(0);
+  const outputOnly = new Set(['json', 'explain', 'help', 'out']);
+  return flags.filter((f) => !outputOnly.has(f));
+}
+
+const workloadPath = fileURLToPath(
+  new URL('../packages/core/data/workloads/support-bot.yaml', import.meta.url),
+);
+const disclosurePath = fileURLToPath(
+  new URL('../packages/core/data/disclosures/deepseek-v3-reconstructed.yaml', import.meta.url),
+);
+
+describe('Decide and Disclose: the page’s options are the CLI’s', () => {
+  it('offers a control for every flag of `clearbox decide` and `clearbox disclose report|compare|import-focus`', async () => {
+    const pages: Array<[string[], readonly FlagField[]]> = [
+      [['decide'], decideFields],
+      [['disclose', 'report'], reportFields],
+      // compare takes the report's horizon and seed: the page shows them once, above.
+      [
+        ['disclose', 'compare'],
+        [...compareFields, ...reportFields],
+      ],
+      [['disclose', 'import-focus'], focusFields],
+    ];
+    for (const [args, fields] of pages) {
+      const page = new Set(fields.map((f) => f.flag));
+      expect(
+        (await helpFlags(args)).filter((f) => !page.has(f)),
+        args.join(' '),
+      ).toEqual([]);
+    }
+  });
+
+  const word = fc.constantFrom(
+    '0',
+    '1',
+    '2',
+    '7',
+    '50',
+    '51',
+    '99',
+    '100',
+    '2.5',
+    '-1',
+    '1e3',
+    '2k',
+    '1M',
+    '5e9',
+    'x',
+  );
+
+  it('reads any --years, --seed, --draws as `clearbox disclose report` does', () => {
+    const values = fc.record({ years: word, seed: word, draws: word }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(values, (flags) => {
+        const page = reportOptionsFrom(flags as FlagValues);
+        const cli = cliCall(() => reportOptions(flags));
+        expect(page.errors.length > 0, JSON.stringify({ flags, page: page.errors, cli })).toBe(
+          'refused' in cli,
+        );
+        if ('options' in cli) expect(page.options).toEqual(cli.options);
+        // Numbers out of range: the same words (the shared schema's), at the same field.
+        if ('refused' in cli && !Object.values(flags).includes('x')) {
+          const [flag, ...words] = cli.refused.split(': ');
+          expect(page.errors).toContainEqual({ field: flag?.replace(/^--/, ''), message: words.join(': ') });
+        }
+      }),
+    );
+  });
+
+  it('reads --top as `clearbox decide` does, and lists the same self-hosting plans', async () => {
+    // Refused before any search: the same values, the same words.
+    for (const top of ['0', '-1', '2.5', 'x', '1e999']) {
+      const page = decideOptionsFrom({ top });
+      const io = bufferIo();
+      expect(await main(['decide', workloadPath, '--top', top], io), top).toBe(2);
+      expect(page.errors.length, top).toBe(1);
+      if (['0', '-1', '2.5'].includes(top))
+        expect(io.stderr(), top).toContain(`--top: ${page.errors[0]?.message}`);
+    }
+    expect(decideOptionsFrom({ top: '2k' })).toEqual({ options: { top: 2000 }, errors: [] });
+    expect(decideOptionsFrom({})).toEqual({ options: {}, errors: [] });
+    const io = bufferIo();
+    expect(await main(['decide', workloadPath, '--top', '3', '--json'], io), io.stderr()).toBe(0);
+    const cli = JSON.parse(io.stdout()) as { selfHost: Array<{ id: string }> };
+    const text = readFileSync(workloadPath, 'utf8');
+    const view = computeDecideView(
+      nodeEstimator(),
+      { path: workloadPath, text },
+      decideOptionsFrom({ top: '3' }).options,
+    );
+    expect(view.kind === 'result' && view.result.selfHost.map((p) => p.id)).toEqual(
+      cli.selfHost.map((p) => p.id),
+    );
+  }, 120_000);
+});
+
+describeE2e('Decide and Disclose pages show what the CLI prints for the same options', (e2e) => {
+  it('#/decide?decide=--top 2: two self-hosting plans, the CLI’s cheapest; it survives a reload', async () => {
+    const io = bufferIo();
+    expect(await main(['decide', workloadPath, '--top', '2', '--json'], io)).toBe(0);
+    const cli = JSON.parse(io.stdout()) as { selfHost: Array<{ id: string; monthlyUsd: { value: number } }> };
+    // The two cheapest, and the cheapest rented and bought plan when those are not among them.
+    expect(cli.selfHost.length).toBeGreaterThanOrEqual(2);
+    const ids = cli.selfHost.map((p) => p.id).sort();
+    const { page, errors } = await e2e.open(`#/decide?${new URLSearchParams({ decide: '--top 2' })}`);
+    const rows = page.locator('[data-testid="decide-plans"] tbody tr');
+    const selfHostShown = async () =>
+      await rows
+        .evaluateAll((trs) =>
+          trs.filter((tr) => tr.children[1]?.textContent !== 'api').map((tr) => tr.getAttribute('data-plan')),
+        )
+        .then((shown) => shown.sort());
+    await expect.poll(selfHostShown, { timeout: 20_000 }).toEqual(ids);
+    await expect.poll(() => page.getByTestId('decide-top').inputValue(), settle).toBe('2');
+    // A mistake at the field keeps the last plans on screen, marked as such.
+    await page.getByTestId('decide-top').fill('0');
+    await expect.poll(() => page.getByTestId('stale-note').count(), settle).toBe(1);
+    await expect.poll(selfHostShown, settle).toEqual(ids);
+    await page.getByTestId('decide-top').fill('2');
+    await page.reload();
+    await expect.poll(selfHostShown, { timeout: 20_000 }).toEqual(ids);
+    expect(errors).toEqual([]);
+  });
+
+  it('#/disclose?report=--seed 7 --draws 2000 --years 5: the bases of `clearbox disclose report` with those flags', async () => {
+    const args = ['--seed', '7', '--draws', '2000', '--years', '5'];
+    const io = bufferIo();
+    expect(await main(['disclose', 'report', disclosurePath, ...args, '--json'], io), io.stderr()).toBe(0);
+    const cli = JSON.parse(io.stdout()) as {
+      bases: Array<{ id: string; total: { value: number; low: number; high: number } }>;
+    };
+    const query = new URLSearchParams({
+      disclosure: 'deepseek-v3-reconstructed.yaml',
+      report: args.join(' '),
+    }).toString();
+    const { page, errors } = await e2e.open(`#/disclose?${query}`);
+    for (const basis of cli.bases) {
+      const row = page.locator(`[data-testid="bases-table"] tr[data-basis="${basis.id}"]`);
+      await expect
+        .poll(() => row.getAttribute('data-value'), { timeout: 20_000 })
+        .toBe(String(basis.total.value));
+      await expect
+        .poll(() => row.getAttribute('data-range'), settle)
+        .toBe(`${basis.total.low}–${basis.total.high}`);
+    }
+    await expect.poll(() => page.getByTestId('disclose-seed').inputValue(), settle).toBe('7');
+    await page.getByTestId('disclose-draws').fill('5');
+    await expect
+      .poll(() => page.locator('[data-testid="disclose-draws"] ~ .field-error').textContent(), settle)
+      .toContain('100 to 1,000,000 draws');
+    await expect.poll(() => page.getByTestId('stale-note').count(), settle).toBe(1);
+    expect(errors).toEqual([]);
   });
 });
 

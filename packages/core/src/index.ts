@@ -261,6 +261,8 @@ export type { SelfHostPlan } from './decide/self-host-plan.ts';
 export type { Workload } from './decide/workload.ts';
 export { renderDecideHtml, renderDecideMarkdown } from './decide/report.ts';
 export { parseWorkload, workloadSchema, workloadSchemaFor } from './decide/workload.ts';
+export type { DecideCommandOptions } from './decide/options-schema.ts';
+export { DEFAULT_DECIDE_TOP, decideOptionFlags, decideOptionsSchema } from './decide/options-schema.ts';
 
 /** Pillar: Audit (claims, checks, verdicts) and Watch (signals and threshold rules) */
 export type { AuditReport } from './audit/audit.ts';
@@ -391,6 +393,12 @@ export { resolveDisclosure } from './disclose/resolve.ts';
 export type { Disclosure, DisclosureItem, Stage } from './disclose/schema.ts';
 export { disclosureSchema, STAGES, UNITS } from './disclose/schema.ts';
 export { DISCLOSURE_TEMPLATE } from './disclose/template.ts';
+export {
+  disclosureCompareOptionsSchema,
+  disclosureOptionFlags,
+  disclosureReportOptionsSchema,
+  focusImportOptionsSchema,
+} from './disclose/options-schema.ts';
 export type { Rng } from './random/distributions.ts';
 export { createRng } from './random/distributions.ts';
 export type { Random } from './random/xoshiro128.ts';

@@ -1,6 +1,10 @@
 import {
+  checkOptions,
   createEstimator,
+  DEFAULT_DECIDE_TOP,
   decide,
+  decideOptionFlags,
+  decideOptionsSchema,
   InputError,
   parseWorkload,
   renderDecideHtml,
@@ -26,8 +30,12 @@ export function registerDecide(program: Command, io: Io): void {
     .option('--out <file>', 'also write a report: .html (self-contained, every number expandable) or .md')
     .option('--top <n>', 'self-hosting plans to list, cheapest first (default 5)')
     .action((path: string, flags: Flags) => {
-      const top = flags.top === undefined ? 5 : parseInteger('--top', flags.top);
-      if (top < 1) throw new InputError(`expected at least 1, got ${top}`, '--top');
+      const options = checkOptions(
+        decideOptionsSchema,
+        flags.top === undefined ? {} : { top: parseInteger('--top', flags.top) },
+        decideOptionFlags,
+      );
+      const top = options.top ?? DEFAULT_DECIDE_TOP;
       const format =
         flags.out === undefined
           ? undefined

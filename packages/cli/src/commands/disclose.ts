@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import {
+  checkOptions,
   compareDisclosures,
   createEstimator,
   DISCLOSURE_TEMPLATE,
   type Disclosure,
   type DisclosureReport,
   disclosureJsonSchemaText,
+  disclosureOptionFlags,
+  disclosureReportOptionsSchema,
   evaluateDisclosure,
   InputError,
   parseBasisId,
@@ -26,23 +29,12 @@ export function readDisclosure(path: string): Disclosure {
   return parseDisclosure(readTextFile(path));
 }
 
-function reportOptions(flags: { years?: string; seed?: string; draws?: string }) {
+export function reportOptions(flags: { years?: string; seed?: string; draws?: string }) {
   const options: { years?: number; seed?: number; draws?: number } = {};
-  if (flags.years !== undefined) {
-    options.years = parseInteger('--years', flags.years);
-    if (options.years < 1 || options.years > 50)
-      throw new InputError(`expected 1 to 50 years, got ${options.years}`, '--years');
-  }
-  if (flags.seed !== undefined) {
-    options.seed = parseInteger('--seed', flags.seed);
-    if (options.seed < 0 || options.seed > 0xffffffff)
-      throw new InputError(`expected a seed from 0 to 4294967295, got ${options.seed}`, '--seed');
-  }
-  if (flags.draws !== undefined) {
-    options.draws = parseInteger('--draws', flags.draws);
-    if (options.draws < 100 || options.draws > 1_000_000)
-      throw new InputError(`expected 100 to 1,000,000 draws, got ${options.draws}`, '--draws');
-  }
+  if (flags.years !== undefined) options.years = parseInteger('--years', flags.years);
+  if (flags.seed !== undefined) options.seed = parseInteger('--seed', flags.seed);
+  if (flags.draws !== undefined) options.draws = parseInteger('--draws', flags.draws);
+  checkOptions(disclosureReportOptionsSchema, options, disclosureOptionFlags);
   return options;
 }
 

@@ -18,10 +18,11 @@ export function compareWithReferences(
   current: DisclosureReport | undefined,
   references: readonly TextFile[],
   basis: BasisId | 'all',
+  options: { years?: number; seed?: number } = {},
 ): DisclosureComparison {
   const reports: DisclosureReport[] = current ? [current] : [];
   for (const file of references) {
-    const view = computeDisclosureView(estimator, file);
+    const view = computeDisclosureView(estimator, file, options);
     if (view.kind === 'report' && view.report.disclosure.id !== current?.disclosure.id)
       reports.push(view.report);
   }

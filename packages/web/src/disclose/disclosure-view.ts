@@ -24,7 +24,11 @@ function lineOfWhere(where: string): number | undefined {
   return m?.[1] ? Number(m[1]) : undefined;
 }
 
-export function computeDisclosureView(estimator: Estimator, file: TextFile): DisclosureView {
+export function computeDisclosureView(
+  estimator: Estimator,
+  file: TextFile,
+  options: { years?: number; seed?: number; draws?: number } = {},
+): DisclosureView {
   if (file.text.trim() === '') return { kind: 'empty' };
   let parsed: ReturnType<typeof parseDisclosureData>;
   try {
@@ -46,7 +50,7 @@ export function computeDisclosureView(estimator: Estimator, file: TextFile): Dis
   try {
     return {
       kind: 'report',
-      report: evaluateDisclosure(estimator.catalog, result.disclosure, { estimator }),
+      report: evaluateDisclosure(estimator.catalog, result.disclosure, { ...options, estimator }),
       data: parsed.data,
     };
   } catch (error) {

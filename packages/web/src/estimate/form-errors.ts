@@ -7,13 +7,15 @@ export interface FieldError {
   message: string;
 }
 
-export type NumberCheck = 'positive' | 'nonnegative' | 'integer' | 'fraction';
+export type NumberCheck = 'positive' | 'nonnegative' | 'integer' | 'fraction' | 'whole';
 
 const expected: Record<NumberCheck, string> = {
   positive: 'a positive number',
   nonnegative: 'a number of at least 0',
   integer: 'a whole number of at least 1',
   fraction: 'a fraction above 0 and at most 1',
+  // Any whole number: its range is left to a shared options schema, so the page says what the CLI says.
+  whole: 'a whole number',
 };
 
 /**
@@ -31,11 +33,13 @@ export class FormReader {
       Number.isFinite(value) &&
       (check === 'fraction'
         ? value > 0 && value <= 1
-        : check === 'integer'
-          ? Number.isInteger(value) && value >= 1
-          : check === 'nonnegative'
-            ? value >= 0
-            : value > 0);
+        : check === 'whole'
+          ? Number.isInteger(value)
+          : check === 'integer'
+            ? Number.isInteger(value) && value >= 1
+            : check === 'nonnegative'
+              ? value >= 0
+              : value > 0);
     if (!ok) {
       this.errors.push({ field, message: `expected ${expected[check]}, got "${(text ?? '').trim()}"` });
       return undefined;

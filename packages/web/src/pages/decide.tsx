@@ -1,14 +1,24 @@
 import type { DecideResult, TextFile } from '@clearbox/core';
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useRef } from 'preact/hooks';
 import { DocumentField } from '../components/document-field.tsx';
 import { FigureStat } from '../components/figure-view.tsx';
+import { FlagForm } from '../components/flag-form.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { StaleNote } from '../components/stale-note.tsx';
 import { TableExport } from '../components/table-export.tsx';
+import { useFlagValues } from '../components/use-flag-values.ts';
 import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 import { useSettled } from '../components/use-settled.ts';
-import { computeDecideView, referenceWorkloads } from '../decide/decide-view.ts';
+import {
+  computeDecideView,
+  type DecideView,
+  decideFields,
+  decideOptionsFrom,
+  referenceWorkloads,
+} from '../decide/decide-view.ts';
 import { formatUsd, humanNumber } from '../format.ts';
+import { useHashDocument } from '../url-state.ts';
 
 /** A plan search takes a few hundred ms: recompute when typing pauses. */
 const TYPING_PAUSE_MS = 400;
@@ -17,13 +27,20 @@ export function DecidePage() {
   const priced = usePricedEstimator();
   const estimator = priced.estimator;
   const workloads = referenceWorkloads();
-  const [file, setFile] = useState<TextFile>(
-    () =>
-      workloads.find((w) => w.path.endsWith('support-bot.yaml')) ??
+  const [file, setFile] = useHashDocument(
+    'workload',
+    workloads,
+    workloads.find((w) => w.path.endsWith('support-bot.yaml')) ??
       workloads[0] ?? { path: 'workload.yaml', text: '' },
   );
+  const [values, setValues] = useFlagValues('decide', decideFields, {});
+  const read = useMemo(() => decideOptionsFrom(values), [values]);
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
-  const view = useMemo(() => computeDecideView(estimator, committed), [estimator, committed]);
+  const view = useMemo(
+    () => (read.errors.length ? undefined : computeDecideView(estimator, committed, read.options)),
+    [estimator, committed, read],
+  );
+  const shown = useLastResult(view);
   const pickId = useId();
   const load = (next: TextFile) => {
     setFile(next);
@@ -58,6 +75,15 @@ export function DecidePage() {
         </div>
       </div>
       <DocumentField label="Workload" testId="decide-text" rows={12} file={file} onChange={setFile} />
+      <FlagForm
+        fields={decideFields}
+        values={values}
+        errors={read.errors}
+        onChange={(flag, v) => setValues({ ...values, [flag]: v })}
+        prefix="decide"
+        command={`decide ${file.path.split('/').pop()}`}
+        label="Decide options"
+      />
       {committed !== file && <p class="muted">searching…</p>}
       {priced.loading && <p class="muted">loading the API price table (genai-prices)…</p>}
       {priced.error && <p class="muted">{priced.error}</p>}
@@ -71,17 +97,26 @@ export function DecidePage() {
           load({ path: `${item.name}.yaml`, text: (content as { text: string }).text })
         }
       />
-      {view.kind === 'error' && (
+      {view?.kind === 'error' && (
         <div class="form-error" role="alert" data-testid="decide-problems">
           {view.where && <code>{view.where}</code>} {view.message}
         </div>
       )}
-      {view.kind === 'result' && <DecideResultView result={view.result} />}
+      <StaleNote shown={view?.kind !== 'result' && shown !== undefined} what="field or line" />
+      {shown && <DecideResultView result={shown} stale={view?.kind !== 'result'} />}
     </>
   );
 }
 
-function DecideResultView({ result }: { result: DecideResult }) {
+/** The last plan search that succeeded: a mistake in the workload or an option keeps it on screen. */
+function useLastResult(view: DecideView | undefined): DecideResult | undefined {
+  const last = useRef<DecideResult | undefined>(undefined);
+  if (view?.kind === 'result') last.current = view.result;
+  else if (view?.kind === 'empty') last.current = undefined;
+  return last.current;
+}
+
+function DecideResultView({ result, stale }: { result: DecideResult; stale: boolean }) {
   const best = result.best.overall;
   const plans = [...result.api, ...result.selfHost].sort((a, b) => a.monthlyUsd.value - b.monthlyUsd.value);
   const frontier = result.frontier.map((p) => ({
@@ -103,7 +138,7 @@ function DecideResultView({ result }: { result: DecideResult }) {
       tokens: b.tokensPerMonth?.value ?? 0,
     }));
   return (
-    <div data-testid="decide-result">
+    <div data-testid="decide-result" class={stale ? 'stale' : undefined}>
       <div class="stats">
         {best && <FigureStat label={`Cheapest: ${best.label}`} figure={best.monthlyUsd} />}
         <FigureStat label="Tokens per month" figure={result.traffic.tokensPerMonth} />

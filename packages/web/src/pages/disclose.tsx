@@ -1,21 +1,36 @@
 import {
+  ClearboxError,
   DISCLOSURE_TEMPLATE,
   type DisclosureReport,
+  disclosureToYaml,
+  importFocus,
   renderDisclosureHtml,
   type TextFile,
 } from '@clearbox/core';
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useRef, useState } from 'preact/hooks';
 import { defaultEstimator } from '../catalog-data.ts';
 import { DocumentField, DocumentUpload } from '../components/document-field.tsx';
 import { FigureStat, FigureTree } from '../components/figure-view.tsx';
+import { FlagForm } from '../components/flag-form.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { StaleNote } from '../components/stale-note.tsx';
 import { TableExport } from '../components/table-export.tsx';
+import { useFlagValues } from '../components/use-flag-values.ts';
 import { useSettled } from '../components/use-settled.ts';
 import { BasisCharts } from '../disclose/basis-charts.tsx';
-import { basisChoices, compareWithReferences } from '../disclose/disclosure-compare.ts';
+import {
+  compareFields,
+  compareOptionsFrom,
+  focusFields,
+  focusOptionsFrom,
+  reportFields,
+  reportOptionsFrom,
+} from '../disclose/disclose-options.ts';
+import { compareWithReferences } from '../disclose/disclosure-compare.ts';
 import { computeDisclosureView, type DisclosureView } from '../disclose/disclosure-view.ts';
 import { referenceDisclosures } from '../disclose/reference-disclosures.ts';
 import { formatUsd, usdRange, usdWithRange } from '../format.ts';
+import { useHashDocument } from '../url-state.ts';
 
 /** Evaluating a large disclosure takes tens of ms (10,000 Monte Carlo draws): wait for a pause in typing. */
 const TYPING_PAUSE_MS = 250;
@@ -23,11 +38,17 @@ const TYPING_PAUSE_MS = 250;
 export function DisclosePage() {
   const estimator = defaultEstimator();
   const references = referenceDisclosures();
-  const [file, setFile] = useState<TextFile>(
-    () => references[0] ?? { path: 'template.yaml', text: DISCLOSURE_TEMPLATE },
-  );
+  const template: TextFile = { path: 'template.yaml', text: DISCLOSURE_TEMPLATE };
+  const [file, setFile] = useHashDocument('disclosure', [...references, template], references[0] ?? template);
+  const [reportValues, setReportValues] = useFlagValues('report', reportFields, {});
+  const reportRead = useMemo(() => reportOptionsFrom(reportValues), [reportValues]);
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
-  const view = useMemo(() => computeDisclosureView(estimator, committed), [estimator, committed]);
+  const view = useMemo(
+    () =>
+      reportRead.errors.length ? undefined : computeDisclosureView(estimator, committed, reportRead.options),
+    [estimator, committed, reportRead],
+  );
+  const shown = useLastReport(view);
   const referenceId = useId();
   const [reference, setReference] = useState(references[0]?.path ?? '');
 
@@ -40,8 +61,9 @@ export function DisclosePage() {
       <h1>Disclose</h1>
       <p class="lede">
         Check an AI cost disclosure against the Clearbox format and see every accounting basis side by side,
-        with completeness and cross-checks. Paste or upload YAML or JSON, or start from the template or a
-        reference disclosure. It is checked in your browser; only saving sends it to the server.
+        with completeness and cross-checks. Paste or upload YAML or JSON, start from the template or a
+        reference disclosure, or draft one from a FOCUS cloud bill. It is checked in your browser; only saving
+        sends it to the server.
       </p>
       <div class="form">
         <div class="field">
@@ -66,7 +88,7 @@ export function DisclosePage() {
         </div>
         <div class="field">
           <span class="help">&nbsp;</span>
-          <button type="button" onClick={() => load({ path: 'template.yaml', text: DISCLOSURE_TEMPLATE })}>
+          <button type="button" onClick={() => load(template)}>
             Start from the template
           </button>
         </div>
@@ -74,12 +96,22 @@ export function DisclosePage() {
           <DocumentUpload label="Upload a disclosure (YAML or JSON)" testId="disclose-upload" onLoad={load} />
         </div>
       </div>
+      <FocusImport onImported={load} />
       <DocumentField label="Disclosure" testId="disclose-text" rows={16} file={file} onChange={setFile} />
+      <FlagForm
+        fields={reportFields}
+        values={reportValues}
+        errors={reportRead.errors}
+        onChange={(flag, v) => setReportValues({ ...reportValues, [flag]: v })}
+        prefix="disclose"
+        command={`disclose report ${file.path.split('/').pop()}`}
+        label="Report options"
+      />
       <SavedItems
         collection="disclosures"
         label="disclosure"
         testId="disclose-saved"
-        content={() => (view.kind === 'report' ? view.data : { text: file.text })}
+        content={() => (view?.kind === 'report' ? view.data : { text: file.text })}
         accepts={(c) => typeof c === 'object' && c !== null}
         onLoad={(content, item) =>
           load({
@@ -91,49 +123,144 @@ export function DisclosePage() {
           })
         }
       />
-      <DisclosureResult view={view} text={committed.text} />
-      <DisclosureCompare report={view.kind === 'report' ? view.report : undefined} references={references} />
+      {view && view.kind !== 'report' && <DisclosureResult view={view} text={committed.text} />}
+      <StaleNote shown={view?.kind !== 'report' && shown !== undefined} what="field or line" />
+      {shown && <DisclosureReportView report={shown} stale={view?.kind !== 'report'} />}
+      <DisclosureCompare
+        report={view?.kind === 'report' ? view.report : undefined}
+        references={references}
+        options={reportRead.errors.length ? {} : reportRead.options}
+      />
     </>
   );
+}
+
+/** The last report that computed: a mistake in the disclosure or an option keeps it on screen, marked. */
+function useLastReport(view: DisclosureView | undefined): DisclosureReport | undefined {
+  const last = useRef<DisclosureReport | undefined>(undefined);
+  if (view?.kind === 'report') last.current = view.report;
+  else if (view?.kind === 'empty') last.current = undefined;
+  return last.current;
+}
+
+/** `clearbox disclose import-focus BILL.csv` in the browser: a FOCUS cost export becomes a draft disclosure. */
+function FocusImport({ onImported }: { onImported: (file: TextFile) => void }) {
+  const [values, setValues] = useFlagValues('focus', focusFields, {});
+  const read = useMemo(() => focusOptionsFrom(values), [values]);
+  const [status, setStatus] = useState<{ error: boolean; text: string } | undefined>();
+  const fileId = useId();
+  return (
+    <details class="more-options" data-testid="focus-import">
+      <summary>
+        Draft a disclosure from a FOCUS cloud bill{' '}
+        <span class="muted">(FinOps FOCUS 1.x CSV, read here)</span>
+      </summary>
+      <FlagForm
+        fields={focusFields}
+        values={values}
+        errors={read.errors}
+        onChange={(flag, v) => setValues({ ...values, [flag]: v })}
+        prefix="focus"
+        command="disclose import-focus BILL.csv"
+        label="FOCUS import options"
+      />
+      <div class="field">
+        <label for={fileId}>FOCUS export (.csv)</label>
+        <input
+          id={fileId}
+          type="file"
+          accept=".csv,text/csv"
+          data-testid="focus-upload"
+          aria-describedby={status ? `${fileId}-status` : undefined}
+          onChange={async (e) => {
+            const chosen = (e.currentTarget as HTMLInputElement).files?.[0];
+            if (!chosen) return;
+            const result = draftFromFocus({ path: chosen.name, text: await chosen.text() }, read);
+            setStatus(result.status);
+            if (result.draft) onImported(result.draft);
+          }}
+        />
+        {status && (
+          <small
+            id={`${fileId}-status`}
+            class={status.error ? 'field-error' : 'help'}
+            role={status.error ? 'alert' : 'status'}
+            data-testid="focus-status"
+          >
+            {status.text}
+          </small>
+        )}
+      </div>
+    </details>
+  );
+}
+
+/** The draft the CLI prints for this bill, or the one line it refuses the bill with. */
+function draftFromFocus(
+  bill: TextFile,
+  read: ReturnType<typeof focusOptionsFrom>,
+): { draft?: TextFile; status: { error: boolean; text: string } } {
+  if (read.errors.length) return { status: { error: true, text: 'correct the marked option first' } };
+  if (!/\.csv$/i.test(bill.path))
+    return { status: { error: true, text: `${bill.path}: expected a .csv FOCUS export` } };
+  try {
+    const disclosure = importFocus(bill, read.options);
+    const text = disclosureToYaml(
+      disclosure,
+      `Draft disclosure imported from the FOCUS bill ${bill.path}.\nAdd boundary, quantities and the stages a bill cannot show.`,
+    );
+    return {
+      draft: { path: bill.path.replace(/\.csv$/i, '.yaml'), text },
+      status: {
+        error: false,
+        text: `${disclosure.items.length} items from ${bill.path}, now in the editor below`,
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof ClearboxError)) throw error;
+    return { status: { error: true, text: error.message } };
+  }
 }
 
 /** Like with like: this disclosure beside the reference disclosures, on the same basis. */
 function DisclosureCompare({
   report,
   references,
+  options,
 }: {
   report: DisclosureReport | undefined;
   references: readonly TextFile[];
+  options: { years?: number; seed?: number };
 }) {
   const estimator = defaultEstimator();
-  const basisId = useId();
-  const [basis, setBasis] = useState<(typeof basisChoices)[number]>('final-run-rental');
+  const [values, setValues] = useFlagValues('compare', compareFields, {});
+  const read = useMemo(() => compareOptionsFrom(values), [values]);
+  const basis = read.basis ?? 'all';
+  const { years, seed } = options;
   const comparison = useMemo(
-    () => compareWithReferences(estimator, report, references, basis),
-    [estimator, report, references, basis],
+    () =>
+      compareWithReferences(estimator, report, references, basis, {
+        ...(years === undefined ? {} : { years }),
+        ...(seed === undefined ? {} : { seed }),
+      }),
+    [estimator, report, references, basis, years, seed],
   );
   return (
     <section data-testid="disclose-compare">
       <h2>Compare on the same basis</h2>
       <p class="muted">
-        The disclosure above (when valid) beside the reference disclosures. A basis a disclosure cannot give
-        is shown as missing, never as zero.
+        The disclosure above (when valid) beside the reference disclosures, with the report's horizon and
+        seed. A basis a disclosure cannot give is shown as missing, never as zero.
       </p>
-      <div class="field">
-        <label for={basisId}>Accounting basis</label>
-        <select
-          id={basisId}
-          data-testid="disclose-compare-basis"
-          value={basis}
-          onChange={(e) => setBasis((e.currentTarget as HTMLSelectElement).value as typeof basis)}
-        >
-          {basisChoices.map((b) => (
-            <option key={b} value={b}>
-              {b === 'all' ? 'every basis' : b}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FlagForm
+        fields={compareFields}
+        values={values}
+        errors={read.errors}
+        onChange={(flag, v) => setValues({ ...values, [flag]: v })}
+        prefix="disclose-compare"
+        command="disclose compare FILES..."
+        label="Compare options"
+      />
       <div class="table-wrap">
         <table>
           <thead>
@@ -208,7 +335,7 @@ function DisclosureResult({ view, text }: { view: DisclosureView; text: string }
       </div>
     );
   }
-  return <DisclosureReportView report={view.report} />;
+  return null;
 }
 
 function downloadHtml(report: DisclosureReport): void {
@@ -240,7 +367,12 @@ export function BasesTable({ report }: { report: DisclosureReport }) {
           </thead>
           <tbody>
             {report.bases.map((b) => (
-              <tr key={b.id} data-basis={b.id} data-value={String(b.total.value)}>
+              <tr
+                key={b.id}
+                data-basis={b.id}
+                data-value={String(b.total.value)}
+                data-range={`${b.total.low}–${b.total.high}`}
+              >
                 <th scope="row">{b.label}</th>
                 <td class="num" data-label="Total">
                   {formatUsd(b.total.value)}
@@ -309,10 +441,10 @@ export function BasesTable({ report }: { report: DisclosureReport }) {
   );
 }
 
-function DisclosureReportView({ report }: { report: DisclosureReport }) {
+function DisclosureReportView({ report, stale }: { report: DisclosureReport; stale: boolean }) {
   const c = report.completeness;
   return (
-    <div data-testid="disclose-report">
+    <div data-testid="disclose-report" class={stale ? 'stale' : undefined}>
       <h2>
         {report.disclosure.model} — {report.disclosure.publisher}
       </h2>
