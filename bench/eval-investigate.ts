@@ -2,19 +2,26 @@
  * `npm run eval:investigate`: the generalisation harness of issue 12 (point 4). For each scenario (two
  * independently written traffic generators, adversarial variants of the prose one, benign-only traffic of
  * both), each reference size and each seed, it writes the traffic as JSONL to a temporary folder, runs the
- * real pipeline (DuckDB in the store, then core, as `clearbox investigate logs` does) and scores the
- * flags against the generator's truth:
+ * real pipeline (the log engine's per-account statistics, then core's investigation, as
+ * `clearbox investigate logs` does) and scores the flags against the generator's truth:
  * - recall per campaign: the share of seeds in which at least one of the campaign's accounts, or a
  *   cluster containing one, is flagged;
  * - FDP: flagged units (accounts or clusters) with no campaign account / flagged units (0 when none);
- * - any false flag: the share of runs in which any benign unit is flagged.
+ * - any false flag: the share of runs in which any benign unit is flagged, also without the honest batch
+ *   pipelines (whose kind is named in `falseKinds`);
+ * - calibration: per run, Kolmogorov-Smirnov of the tested accounts drawn from the reference's own
+ *   distribution (kind benign, framework or nat) against the uniform, on the conformal p and on the tail
+ *   p that BH uses, at the effective size n h / (n + h) of a two-sample test against the h held-out
+ *   reference accounts (ks-test.ts); two-sided and one-sided (more small p than uniform). Calibrated
+ *   p-values fail it in about 5% of runs at 0.05;
+ * - the run's power statement: whether a 4-account x 500-request campaign would have been flagged.
  * The pipeline runs once per seed at the largest q; BH-adjusted q values give the flags at each smaller q
  * (a unit is flagged at level q exactly when its adjusted q is at most q).
  *
- * Flags: --seeds N (default 10), --reference 1000[,10000] (default 1000), --volume X (prose generator
- * request counts, default 1), --scenarios a,b (default all), --json FILE (per-run results appended as
- * JSONL as they finish), --summarise FILE,FILE (print the table of earlier --json files; no runs).
- * Not part of `npm test` (minutes, not seconds).
+ * Flags: --seeds N (default 10), --first-seed N (1), --reference 1000[,10000] (default 1000), --volume X
+ * (prose generator request counts, default 1), --scenarios a,b (default all), --json FILE (per-run
+ * results appended as JSONL as they finish), --summarise FILE,FILE (print the table of earlier --json
+ * files; no runs). Not part of `npm test` (minutes, not seconds).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,9 +33,12 @@ import {
   defaultTrafficSpec,
   generateProseTraffic,
   generateTraffic,
+  investigateLogs,
+  type KsUniformResult,
+  ksUniform,
   type ProseTrafficOptions,
 } from '@clearbox/core';
-import { investigateLogFiles } from '@clearbox/logs';
+import { logAccountStats } from '@clearbox/logs';
 
 const QS = [0.01, 0.05] as const;
 
@@ -37,6 +47,8 @@ interface Truth {
   reference: object[];
   /** Campaign id -> its accounts. */
   campaigns: Map<string, Set<string>>;
+  /** Every tested account's kind (benign, batch, nat, framework, or a campaign kind). */
+  kinds: Map<string, string>;
 }
 
 interface Scenario {
@@ -44,6 +56,9 @@ interface Scenario {
   describe: string;
   build: (seed: number, referenceAccounts: number, volume: number) => Truth;
 }
+
+/** Kinds drawn from the reference's own distribution: their p-values must be uniform. */
+const nullKinds = new Set(['benign', 'framework', 'nat']);
 
 function prose(id: string, describe: string, variant: Partial<ProseTrafficOptions>): Scenario {
   return {
@@ -55,6 +70,7 @@ function prose(id: string, describe: string, variant: Partial<ProseTrafficOption
         traffic: t.traffic,
         reference: t.reference,
         campaigns: new Map(t.campaigns.map((c) => [c.id, new Set(c.accounts)])),
+        kinds: new Map(Object.entries(t.labels).map(([a, l]) => [a, l.kind])),
       };
     },
   };
@@ -74,12 +90,14 @@ function original(id: string, describe: string, benignOnly: boolean): Scenario {
         set.add(account);
         campaigns.set(kind, set);
       }
-      if (!benignOnly) return { traffic: t.traffic, reference: t.reference, campaigns };
+      const kinds = new Map<string, string>(Object.entries(t.truth));
+      if (!benignOnly) return { traffic: t.traffic, reference: t.reference, campaigns, kinds };
       const attackers = new Set([...campaigns.values()].flatMap((s) => [...s]));
       return {
         traffic: t.traffic.filter((r) => !attackers.has(r.account)),
         reference: t.reference,
         campaigns: new Map(),
+        kinds,
       };
     },
   };
@@ -92,6 +110,16 @@ const scenarios: Scenario[] = [
   prose('prose-split', 'naive over 24 accounts, pool over 240 accounts and 40 proxies', { split: true }),
   prose('prose-mixed', 'pool requests sent from 80 otherwise benign accounts', { mixed: true }),
   prose('prose-all', 'jitter + paraphrase + split together', { jitter: true, paraphrase: true, split: true }),
+  prose('prose-4x500', "the target's smallest campaigns: naive and pool each 4 accounts x 500 requests", {
+    naiveShape: [4, 500],
+    poolShape: [4, 500],
+  }),
+  prose('prose-4x500-all', '4 x 500 campaigns, jittered and paraphrased', {
+    naiveShape: [4, 500],
+    poolShape: [4, 500],
+    jitter: true,
+    paraphrase: true,
+  }),
   prose('prose-benign', 'prose generator, benign only (batch pipeline kept)', { benignOnly: true }),
   original('original', "the project's own generator (synth-traffic.ts), default campaigns", false),
   original('original-benign', "the project's own generator, attacker accounts removed", true),
@@ -102,16 +130,28 @@ function flag(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
 }
 
+interface QResult {
+  flagged: number;
+  falseFlags: number;
+  detected: Record<string, boolean>;
+  falseUnits?: string[];
+  /** Kind of each false unit (a cluster: its members' kinds joined by '/'). */
+  falseKinds?: Record<string, number>;
+  /** The run's power statement at this q: whether 4 accounts x 500 requests would have been flagged. */
+  powerFourByFiveHundred?: { machinePaced: boolean; humanPaced: boolean };
+}
+
 interface RunResult {
   scenario: string;
   referenceAccounts: number;
   seed: number;
   rows: number;
   seconds: number;
-  byQ: Record<
-    string,
-    { flagged: number; falseFlags: number; detected: Record<string, boolean>; falseUnits?: string[] }
-  >;
+  volume?: number;
+  byQ: Record<string, QResult>;
+  /** KS against the uniform of the tested accounts of the reference's own kinds: conformal p, tail p. */
+  ks?: { conformal: KsUniformResult; tail: KsUniformResult } | undefined;
+  power?: string;
 }
 
 async function runOnce(s: Scenario, seed: number, referenceAccounts: number, volume: number) {
@@ -124,35 +164,65 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
     const jsonl = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
     writeFileSync(traffic, jsonl(truth.traffic));
     writeFileSync(reference, jsonl(truth.reference));
-    const report = await investigateLogFiles(
-      {
-        files: [traffic],
-        referenceFiles: [reference],
-        referenceAccounts: [],
-        map: {},
-        options: { ...defaultLogOptions, q: Math.max(...QS), seed },
-      },
-      new Date(),
-    );
+    const stats = await logAccountStats({
+      files: [traffic],
+      referenceFiles: [reference],
+      referenceAccounts: [],
+      map: {},
+      rareShare: defaultLogOptions.rareShare,
+    });
     const campaignOf = new Map<string, string>();
     for (const [id, accounts] of truth.campaigns) for (const a of accounts) campaignOf.set(a, id);
     const byQ: RunResult['byQ'] = {};
+    let ks: RunResult['ks'];
+    let power = '';
+    // BH flags at each q; the p-values do not depend on q, the power statement does.
     for (const q of QS) {
-      const flagged = report.flagged.filter((f) => f.q <= q);
+      const report = investigateLogs(stats, { ...defaultLogOptions, q, seed });
+      const flagged = report.flagged;
       const detected: Record<string, boolean> = {};
       for (const id of truth.campaigns.keys()) detected[id] = false;
       let falseFlags = 0;
-      // The benign units flagged (account or cluster id), to see which look-alikes fail.
       const falseUnits: string[] = [];
+      const falseKinds: Record<string, number> = {};
       for (const f of flagged) {
         const hit = f.accounts.map((a) => campaignOf.get(a)).filter((c): c is string => c !== undefined);
         if (hit.length === 0) {
           falseFlags++;
           falseUnits.push(f.account ?? `cluster ${f.cluster} (${f.accounts.join(' ')})`);
+          const kind = [...new Set(f.accounts.map((a) => truth.kinds.get(a) ?? '?'))].sort().join('/');
+          falseKinds[kind] = (falseKinds[kind] ?? 0) + 1;
         }
         for (const c of hit) detected[c] = true;
       }
-      byQ[String(q)] = { flagged: flagged.length, falseFlags, detected, falseUnits };
+      const profile = (id: string) =>
+        report.calibration.power.profiles.find((p) => p.profile === id)?.fourByFiveHundred ?? false;
+      byQ[String(q)] = {
+        flagged: flagged.length,
+        falseFlags,
+        detected,
+        falseUnits,
+        falseKinds,
+        powerFourByFiveHundred: {
+          machinePaced: profile('machine-paced'),
+          humanPaced: profile('human-paced'),
+        },
+      };
+      if (q === QS[0]) {
+        const nulls = report.accountPValues.filter((u) => nullKinds.has(truth.kinds.get(u.account) ?? ''));
+        const h = report.calibration.holdoutHalf;
+        ks = {
+          conformal: ksUniform(
+            nulls.map((u) => u.p),
+            h,
+          ),
+          tail: ksUniform(
+            nulls.map((u) => u.pTail),
+            h,
+          ),
+        };
+        power = report.calibration.power.text;
+      }
     }
     return {
       scenario: s.id,
@@ -160,7 +230,10 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
       seed,
       rows: truth.traffic.length + truth.reference.length,
       seconds: (performance.now() - t0) / 1000,
+      volume,
       byQ,
+      ks,
+      power,
     } satisfies RunResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -168,21 +241,31 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+const fmtP = (p: number) => (p >= 0.001 ? p.toFixed(3) : p.toExponential(0));
 
 function printTable(results: RunResult[], note: string): void {
   const seeds = new Set(results.map((r) => r.seed)).size;
   console.log(`\nGeneralisation (${seeds} seeds; ${note})\n`);
   console.log(
-    '| scenario | reference | q | runs | recall per campaign (runs detected) | mean FDP | runs with a false flag | mean flagged units |',
+    '| scenario | reference | q | runs | recall per campaign (runs detected) | mean FDP | runs with a false flag | same, batch pipelines not counted | mean flagged units | KS rejects at 0.05, conformal p (two-sided / more small p; min one-sided p) | same, tail p | power statement: 4 x 500 flagged (machine / human-paced) | s per run |',
   );
-  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const references = [...new Set(results.map((r) => r.referenceAccounts))].sort((a, b) => a - b);
   for (const referenceAccounts of references) {
     for (const s of scenarios) {
       const runs = results.filter((r) => r.scenario === s.id && r.referenceAccounts === referenceAccounts);
       if (runs.length === 0) continue;
+      const ksRuns = (key: 'conformal' | 'tail') => {
+        const tested = runs.filter((r) => r.ks);
+        if (tested.length === 0) return '–';
+        const two = tested.filter((r) => (r.ks?.[key].p ?? 1) < 0.05).length;
+        const one = tested.filter((r) => (r.ks?.[key].pPlus ?? 1) < 0.05).length;
+        const least = Math.min(...tested.map((r) => r.ks?.[key].pPlus ?? 1));
+        return `${two} / ${one} of ${tested.length} (min ${fmtP(least)})`;
+      };
+      const seconds = runs.reduce((sum, r) => sum + r.seconds, 0) / runs.length;
       for (const q of QS) {
-        const cells = runs.map((r) => r.byQ[String(q)] as RunResult['byQ'][string]);
+        const cells = runs.map((r) => r.byQ[String(q)] as QResult);
         const campaigns = Object.keys(cells[0]?.detected ?? {});
         const recall = campaigns.length
           ? campaigns
@@ -192,9 +275,17 @@ function printTable(results: RunResult[], note: string): void {
         const fdp =
           cells.reduce((sum, x) => sum + (x.flagged ? x.falseFlags / x.flagged : 0), 0) / cells.length;
         const anyFalse = cells.filter((x) => x.falseFlags > 0).length / cells.length;
+        const nonBatch = (x: QResult) =>
+          Object.entries(x.falseKinds ?? {}).some(([kind, n]) => n > 0 && !kind.split('/').includes('batch'));
+        const anyFalseNoBatch = cells.every((x) => x.falseKinds)
+          ? pct(cells.filter(nonBatch).length / cells.length)
+          : '–';
         const mean = cells.reduce((sum, x) => sum + x.flagged, 0) / cells.length;
+        const powered = cells.every((x) => x.powerFourByFiveHundred)
+          ? `${cells.filter((x) => x.powerFourByFiveHundred?.machinePaced).length} / ${cells.filter((x) => x.powerFourByFiveHundred?.humanPaced).length} of ${cells.length}`
+          : '–';
         console.log(
-          `| ${s.id} | ${referenceAccounts} | ${q} | ${runs.length} | ${recall} | ${fdp.toFixed(3)} | ${pct(anyFalse)} | ${mean.toFixed(1)} |`,
+          `| ${s.id} | ${referenceAccounts} | ${q} | ${runs.length} | ${recall} | ${fdp.toFixed(3)} | ${pct(anyFalse)} | ${anyFalseNoBatch} | ${mean.toFixed(1)} | ${q === QS[0] ? ksRuns('conformal') : '″'} | ${q === QS[0] ? ksRuns('tail') : '″'} | ${powered} | ${seconds.toFixed(1)} |`,
         );
       }
     }
@@ -214,20 +305,28 @@ async function main(): Promise<void> {
     return;
   }
   const seeds = Number(flag('seeds', '10'));
+  const firstSeed = Number(flag('first-seed', '1'));
   const references = flag('reference', '1000').split(',').map(Number);
   const volume = Number(flag('volume', '1'));
   const chosen = flag('scenarios', scenarios.map((s) => s.id).join(',')).split(',');
+  const unknown = chosen.filter((id) => !scenarios.some((s) => s.id === id));
+  if (unknown.length) {
+    console.error(
+      `--scenarios: unknown ${unknown.join(', ')} (known: ${scenarios.map((s) => s.id).join(', ')})`,
+    );
+    process.exit(2);
+  }
   const out = flag('json', '');
   const results: RunResult[] = [];
   const started = performance.now();
   for (const referenceAccounts of references) {
     for (const s of scenarios.filter((x) => chosen.includes(x.id))) {
-      for (let seed = 1; seed <= seeds; seed++) {
+      for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
         const r = await runOnce(s, seed, referenceAccounts, volume);
         results.push(r);
-        if (out) appendFileSync(out, `${JSON.stringify({ ...r, volume })}\n`);
+        if (out) appendFileSync(out, `${JSON.stringify(r)}\n`);
         process.stderr.write(
-          `${s.id} ref=${referenceAccounts} seed=${seed}: ${r.rows} rows, ${r.seconds.toFixed(1)} s, flagged@0.05 ${r.byQ['0.05']?.flagged}\n`,
+          `${s.id} ref=${referenceAccounts} seed=${seed}: ${r.rows} rows, ${r.seconds.toFixed(1)} s, flagged@0.01 ${r.byQ['0.01']?.flagged} (false ${r.byQ['0.01']?.falseFlags}: ${JSON.stringify(r.byQ['0.01']?.falseKinds)})\n`,
         );
       }
     }

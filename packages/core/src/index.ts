@@ -317,9 +317,14 @@ export { ConformalReference, combinedScore } from './investigate/conformal.ts';
 export type { Cluster, LinkRules } from './investigate/coordination.ts';
 export { DisjointSets, linkAccounts } from './investigate/coordination.ts';
 export { fisherExactGreater } from './investigate/fisher-exact.ts';
+export type { KsUniformResult } from './investigate/ks-test.ts';
+export { ksUniform } from './investigate/ks-test.ts';
+export type { ScoreDriver, ScoredUnit } from './investigate/extraction-score.ts';
+export { extractionScore, scoreDrivers } from './investigate/extraction-score.ts';
 export type {
   AccountStats,
   FeatureDefinition,
+  FeatureFamily,
   FeatureId,
   FeatureVector,
 } from './investigate/log-features.ts';
@@ -333,6 +338,8 @@ export type {
 } from './investigate/log-investigation.ts';
 export { defaultLogOptions, investigateLogs } from './investigate/log-investigation.ts';
 export { benjaminiHochberg, holm } from './investigate/multiple-testing.ts';
+export type { CampaignProfileId, DetectableSize, PowerProfile, PowerStatement } from './investigate/power.ts';
+export { campaignFeatures, powerStatement } from './investigate/power.ts';
 export {
   containment,
   intersectionSize,

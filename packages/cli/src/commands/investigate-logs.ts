@@ -100,13 +100,15 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
       if (flags.out) writeReport(flags.out, report, () => renderLogsReportHtml(report));
       if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
       else {
-        const rows = [['unit', 'accounts', 'p (tail)', 'p (conf.)', 'q (BH)', 'strongest features']];
+        const rows = [['unit', 'accounts', 'p (tail)', 'p (conf.)', 'q (BH)', 'driven by (share of score)']];
         for (const f of report.flagged) {
-          const strongest = Object.entries(f.features)
-            .filter(([, e]) => e !== undefined)
-            .sort((a, b) => (a[1]?.p ?? 1) - (b[1]?.p ?? 1))
+          // The features that drive the score, with their values: why this unit and not a batch pipeline.
+          const strongest = f.drivers
             .slice(0, 3)
-            .map(([id, e]) => `${id}=${formatNumber(e?.value ?? Number.NaN)}`)
+            .map(
+              (d) =>
+                `${d.id}=${formatNumber(f.features[d.id]?.value ?? Number.NaN)} (${Math.round(100 * d.share)}%)`,
+            )
             .join(', ');
           rows.push([
             f.account ?? f.cluster ?? '',
@@ -129,6 +131,7 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
             ? `p (tail): generalized Pareto fit to the top ${tail.exceedances} of ${tail.referenceSize} held-out reference scores (Anderson-Darling bootstrap p ${formatNumber(tail.fitPValue)}); a lone unit is flagged at p ≤ q/m = ${formatNumber(report.calibration.loneUnitThreshold)}\n`
             : `note: no tail fit was accepted for the account scores, so p (tail) is the conformal p, whose floor is ${formatNumber(report.calibration.minimumAccountP)}; BH at q = ${options.q} then flags only when ${report.calibration.minimumFlagsForBh} or more units reach it (a larger reference gives more power)\n`,
         );
+        io.out(`${report.flagged.length === 0 ? 'Nothing flagged. ' : ''}${report.calibration.power.text}\n`);
         if (flags.out) io.out(`report written to ${flags.out}\n`);
       }
       if (report.flagged.length > 0) {

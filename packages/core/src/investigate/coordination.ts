@@ -31,26 +31,26 @@ export class DisjointSets {
 }
 
 export interface LinkRules {
-  /** Accounts sharing at least this many rare templates are linked. */
+  /** Accounts sharing at least this many shared-pool templates are linked. */
   minSharedTemplates: number;
-  /** A template is rare when at most this many benign reference accounts use it. */
-  rareMaxAccounts: number;
 }
 
 export interface Cluster {
   id: string;
   members: number[];
-  /** Why the members are linked: e.g. "ip 10.0.0.1 (6 accounts)", "12 shared rare templates". */
+  /** Why the members are linked: e.g. "ip 10.0.0.1 (6 accounts)", "shares >= 3 pool templates". */
   links: string[];
 }
 
 /**
- * L7 coordination: links accounts that share >= k rare templates, or a rare IP or user agent, and
- * returns the connected components with two or more accounts. Rare is judged against the benign
- * reference: `templateDf` counts reference accounts per template, and `ips`/`userAgents` hold only the
- * values the log engine found rare in the reference. Values popular in the reference (framework
- * prompts, common client libraries, large NATs) link nobody; a template pool or proxy shared by many
- * tested accounts and no reference account links them all, however many they are.
+ * L7 coordination: links accounts that share >= k shared-pool templates, or a rare IP or user agent, and
+ * returns the connected components with two or more accounts. Judged against the benign reference:
+ * a pool template is one that both accounts use twice or more and no reference account uses
+ * (`templateDf` counts reference accounts per template), and `ips`/`userAgents` hold only the values
+ * the log engine found rare in the reference. Values the reference uses (framework prompts, common
+ * client libraries, large NATs) link nobody; a template pool or proxy shared by many tested accounts
+ * and no reference account links them all, however many they are. Templates merely rare in the
+ * reference linked heavy benign users who shared a few common prompt openings by chance.
  */
 export function linkAccounts(
   accounts: readonly AccountStats[],
@@ -86,8 +86,8 @@ export function linkAccounts(
 
   const templateOwners = new Map<string, number[]>();
   accounts.forEach((a, i) => {
-    for (const [key] of a.templates) {
-      if ((templateDf.get(key) ?? 0) > rules.rareMaxAccounts) continue;
+    for (const [key, count] of a.templates) {
+      if (count < 2 || (templateDf.get(key) ?? 0) > 0) continue;
       const list = templateOwners.get(key) ?? [];
       list.push(i);
       templateOwners.set(key, list);
@@ -108,8 +108,8 @@ export function linkAccounts(
     const a = Math.floor(key / n);
     const b = key % n;
     sets.union(a, b);
-    note(a, `shares >= ${rules.minSharedTemplates} rare templates`);
-    note(b, `shares >= ${rules.minSharedTemplates} rare templates`);
+    note(a, `shares >= ${rules.minSharedTemplates} pool templates`);
+    note(b, `shares >= ${rules.minSharedTemplates} pool templates`);
   }
 
   const components = new Map<number, number[]>();

@@ -73,6 +73,16 @@ function unitLabel(u: TestedUnit): string {
   return u.cluster ? `${u.cluster} (${u.accounts.length} accounts)` : (u.account ?? '');
 }
 
+function describeDrivers(u: TestedUnit): string {
+  if (u.drivers.length === 0) return 'no single feature holds 5% of the score';
+  return u.drivers
+    .map(
+      (d) =>
+        `${d.id} (${d.family}, ${Math.round(100 * d.share)}% of the score, p = ${formatNumber(Math.exp(-d.contribution))})`,
+    )
+    .join('; ');
+}
+
 function featureTable(u: TestedUnit): string {
   const rows = Object.entries(u.features).map(([id, e]) => [
     `<code>${escapeHtml(id)}</code>`,
@@ -104,7 +114,7 @@ export function renderLogsReportHtml(r: LogsReportView): string {
     .slice(0, 50)
     .map(
       (f) =>
-        `<details><summary><strong>${escapeHtml(unitLabel(f))}</strong>: p = ${fmt(f.pTail)} (conformal ${fmt(f.p)}), q = ${fmt(f.q)}</summary>${f.links?.length ? `<p>Linked by: ${escapeHtml(f.links.join('; '))}</p>` : ''}${featureTable(f)}${htmlTable(
+        `<details><summary><strong>${escapeHtml(unitLabel(f))}</strong>: p = ${fmt(f.pTail)} (conformal ${fmt(f.p)}), q = ${fmt(f.q)}</summary>${f.links?.length ? `<p>Linked by: ${escapeHtml(f.links.join('; '))}</p>` : ''}<p>Driven by: ${escapeHtml(describeDrivers(f))}</p>${featureTable(f)}${htmlTable(
           ['file', 'line', 'ts', 'account', 'prompt (first 160 chars)', 'in', 'out', 'max'],
           f.sampleRows.map((s) => [
             escapeHtml(s.file),
@@ -124,7 +134,7 @@ export function renderLogsReportHtml(r: LogsReportView): string {
   const sections = [
     {
       title: 'Finding',
-      html: `<p><strong>${escapeHtml(r.statement)}</strong></p><p>Rows: ${fmt(r.rows.total)} read, ${fmt(r.rows.valid)} valid (${fmt(r.rows.reference)} reference, ${fmt(r.rows.traffic)} tested); ${fmt(r.malformedRows.count)} malformed. Tests: ${fmt(r.tested.accounts)} accounts + ${fmt(r.tested.clusters)} clusters = ${fmt(r.tested.total)}, all listed below or counted here.</p>`,
+      html: `<p><strong>${escapeHtml(r.statement)}</strong></p><p>${r.flagged.length === 0 ? 'Nothing flagged. ' : ''}${escapeHtml(r.calibration.power.text)}</p><p>Rows: ${fmt(r.rows.total)} read, ${fmt(r.rows.valid)} valid (${fmt(r.rows.reference)} reference, ${fmt(r.rows.traffic)} tested); ${fmt(r.malformedRows.count)} malformed. Tests: ${fmt(r.tested.accounts)} accounts + ${fmt(r.tested.clusters)} clusters = ${fmt(r.tested.total)}, all listed below or counted here.</p>`,
     },
     {
       title: `Flagged at FDR q (${r.flagged.length})`,
@@ -150,16 +160,35 @@ export function renderLogsReportHtml(r: LogsReportView): string {
     {
       title: 'Calibration against the benign reference',
       html: `<p>${fmt(c.referenceAccounts)} reference accounts, split by seed into ${fmt(c.calibrationHalf)} (feature calibration) and ${fmt(c.holdoutHalf)} (combined-score calibration). ${escapeHtml(c.combination)}. Smallest attainable conformal account p = ${fmt(c.minimumAccountP)}: on conformal p-values alone Benjamini-Hochberg could flag only when at least ${fmt(c.minimumFlagsForBh)} units reach it. ${escapeHtml(c.pValueMethod)}. Account tail: ${escapeHtml(describeTail(c.accountTail))}. A lone unit is flagged only at p ≤ q/m = ${fmt(c.loneUnitThreshold)}. Cluster null: ${escapeHtml(c.clusterNull)}.</p>${htmlTable(
-        ['feature', 'detector', 'meaning', 'median', '95%', '99%'],
+        ['feature', 'detector', 'family', 'meaning', 'median', '95%', '99%'],
         c.features.map((f) => [
           `<code>${escapeHtml(f.id)}</code>`,
           escapeHtml(f.detector),
+          escapeHtml(f.family),
           escapeHtml(f.description),
           fmt(f.referenceQuantiles.p50),
           fmt(f.referenceQuantiles.p95),
           fmt(f.referenceQuantiles.p99),
         ]),
-        [3, 4, 5],
+        [4, 5, 6],
+      )}`,
+    },
+    {
+      title: 'Power: what this run could and could not have flagged',
+      html: `<p>${escapeHtml(c.power.text)}</p><p class="muted">Method: ${escapeHtml(c.power.method)}.</p>${htmlTable(
+        [
+          'profile',
+          ...(c.power.profiles[0]?.detectable.map(
+            (d) => `${d.accounts} account${d.accounts > 1 ? 's' : ''}`,
+          ) ?? []),
+        ],
+        c.power.profiles.map((p) => [
+          escapeHtml(p.profile),
+          ...p.detectable.map((d) =>
+            d.requestsPerAccount === null ? 'not detectable' : `≥ ${fmt(d.requestsPerAccount)} requests each`,
+          ),
+        ]),
+        [],
       )}`,
     },
     {

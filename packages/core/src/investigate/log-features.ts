@@ -45,9 +45,18 @@ export type FeatureId =
   | 'logitBiasSweep'
   | 'coordination';
 
+/**
+ * What a feature is evidence of. Harvest: what extraction needs and ordinary use rarely does (output
+ * volume, reasoning traces, long outputs, topic breadth, logit-bias sweeps, a shared template pool).
+ * Automation: what any script does, extraction or not (request rate, templating, machine timing, round
+ * the clock). An honest batch pipeline is all automation and no harvest; see extraction-score.ts.
+ */
+export type FeatureFamily = 'harvest' | 'automation';
+
 export interface FeatureDefinition {
   id: FeatureId;
   detector: 'L1' | 'L2' | 'L3' | 'L4' | 'L5' | 'L6' | 'L7';
+  family: FeatureFamily;
   description: string;
   /** Only clusters have it (coordination). */
   clusterOnly?: boolean;
@@ -57,48 +66,66 @@ export const featureDefinitions: FeatureDefinition[] = [
   {
     id: 'requestsPerDay',
     detector: 'L1',
+    family: 'automation',
     description: 'requests per active day (clusters: sum over members)',
   },
   {
     id: 'outputTokensPerDay',
     detector: 'L1',
+    family: 'harvest',
     description: 'output tokens per active day (clusters: sum over members)',
   },
   {
     id: 'templating',
     detector: 'L2',
+    family: 'automation',
     description:
       'share of requests on a template used twice or more, weighted by rarity ln(N/(df+1))/ln N over the N reference accounts (df: other reference accounts using it); templates used by more than the rare share of the reference weigh 0',
   },
-  { id: 'topicCoverage', detector: 'L3', description: `entropy of the topic bucket / ln ${TOPIC_BUCKETS}` },
+  {
+    id: 'topicCoverage',
+    detector: 'L3',
+    family: 'harvest',
+    description: `entropy of the topic bucket / ln ${TOPIC_BUCKETS}`,
+  },
   {
     id: 'gapRegularity',
     detector: 'L4',
+    family: 'automation',
     description:
       'minus the burstiness of inter-arrival gaps with the Kim & Jo finite-n correction (1 = perfectly regular)',
   },
   {
     id: 'hourEntropy',
     detector: 'L4',
+    family: 'automation',
     description: 'entropy of the hour of day / ln 24 (1 = round the clock)',
   },
   {
     id: 'reasoningShare',
     detector: 'L5',
+    family: 'harvest',
     description: 'share of prompts eliciting step-by-step reasoning or traces, or high reasoning effort',
   },
-  { id: 'largeMaxTokensShare', detector: 'L5', description: 'share of requests with a large max tokens' },
+  {
+    id: 'largeMaxTokensShare',
+    detector: 'L5',
+    family: 'harvest',
+    description: 'share of requests with a large max tokens',
+  },
   {
     id: 'logitBiasSweep',
     detector: 'L6',
+    family: 'harvest',
     description:
       'largest number of biased token ids summed over requests of one prompt with max tokens <= 1 and logprobs on',
   },
   {
     id: 'coordination',
     detector: 'L7',
+    family: 'harvest',
     description:
-      'rare templates shared by two or more members, counted per sharing member and rarity-weighted, per member',
+      'shared-pool templates (used twice or more by two or more members and by no reference account outside the unit), counted per member using each twice or more, per member',
     clusterOnly: true,
   },
 ];
@@ -260,11 +287,16 @@ export function mergeStats(
 /** Cluster features: the account features of the merged statistics plus coordination (L7). */
 export function clusterFeaturesOf(members: readonly AccountStats[], index: TemplateIndex): FeatureVector {
   const merged = mergeStats(members, 'cluster');
-  const users = new Map<string, number>();
+  // The shared pool: templates that two or more members each use twice or more and that no reference
+  // account outside the unit uses. Merely rare templates are not enough: two heavy benign users share
+  // a few prompt openings seen in a handful of reference accounts by chance, and random groups of
+  // reference accounts (the cluster null) are not selected for that, so rarity-weighted sharing made
+  // chance-linked benign clusters look coordinated.
+  const poolUsers = new Map<string, number>();
   const referenceUsers = new Map<string, number>();
   for (const m of members)
-    for (const [key] of m.templates) {
-      users.set(key, (users.get(key) ?? 0) + 1);
+    for (const [key, count] of m.templates) {
+      if (count >= 2) poolUsers.set(key, (poolUsers.get(key) ?? 0) + 1);
       if (m.reference) referenceUsers.set(key, (referenceUsers.get(key) ?? 0) + 1);
     }
   // Null groups are drawn from the reference: their members' own use is not "other" use.
@@ -272,13 +304,10 @@ export function clusterFeaturesOf(members: readonly AccountStats[], index: Templ
   const out = featuresOf(merged, index, own);
   out.requestsPerDay = merged.perDayRequests;
   out.outputTokensPerDay = merged.perDayOutput;
-  let shared = 0;
-  for (const [key, count] of users) {
-    if (count >= 2)
-      shared +=
-        count *
-        templateRarity(otherReferenceUsers(index, key, own(key)), index.accounts, index.rareMaxAccounts);
+  let pooled = 0;
+  for (const [key, users] of poolUsers) {
+    if (users >= 2 && otherReferenceUsers(index, key, own(key)) === 0) pooled += users;
   }
-  out.coordination = shared / members.length;
+  out.coordination = pooled / members.length;
   return out;
 }

@@ -1,10 +1,12 @@
 import { InputError } from '../errors/clearbox-error.ts';
 import { createRng, type Rng } from '../random/distributions.ts';
-import { ConformalReference, combinedScore } from './conformal.ts';
+import { ConformalReference } from './conformal.ts';
 import { type Cluster, type LinkRules, linkAccounts } from './coordination.ts';
+import { extractionScore, type ScoreDriver, scoreDrivers } from './extraction-score.ts';
 import {
   type AccountStats,
   clusterFeaturesOf,
+  type FeatureFamily,
   type FeatureId,
   type FeatureVector,
   featureDefinitions,
@@ -12,6 +14,7 @@ import {
   type TemplateIndex,
 } from './log-features.ts';
 import { benjaminiHochberg } from './multiple-testing.ts';
+import { type PowerStatement, powerStatement } from './power.ts';
 import { defaultTailOptions, fitTail, type TailModel, tailPValue } from './tail-pvalue.ts';
 
 export interface LogInvestigationOptions {
@@ -56,8 +59,11 @@ export interface TestedUnit {
   pTail: number;
   /** BH-adjusted pTail (the smallest q at which this unit is flagged). */
   q: number;
+  /** The score tested: S = H + A·min(1, H/c_max) over the harvest and automation families (extraction-score.ts). */
   combinedScore: number;
   features: Partial<Record<FeatureId, FeatureEvidence>>;
+  /** The features that drive the score, largest share first (clusters and flagged accounts). */
+  drivers: ScoreDriver[];
   links?: string[];
 }
 
@@ -84,9 +90,12 @@ export interface CalibrationSummary {
   features: Array<{
     id: FeatureId;
     detector: string;
+    family: FeatureFamily;
     description: string;
     referenceQuantiles: { p50: number; p95: number; p99: number };
   }>;
+  /** What this run could and could not have flagged: the smallest detectable campaign per profile. */
+  power: PowerStatement;
 }
 
 export interface TailSummary {
@@ -118,25 +127,31 @@ export interface LogInvestigation {
   flagged: TestedUnit[];
   clusters: TestedUnit[];
   calibration: CalibrationSummary;
-  /** All tested units' p-values in account order (for calibration checks and histograms). */
-  accountPValues: Array<{ account: string; p: number }>;
+  /** Every tested account's conformal p and tail p, in account order (for calibration checks). */
+  accountPValues: Array<{ account: string; p: number; pTail: number }>;
 }
 
 const accountFeatures = featureDefinitions.filter((f) => !f.clusterOnly).map((f) => f.id);
 const clusterFeatureIds = featureDefinitions.map((f) => f.id);
+const familyOf = new Map(featureDefinitions.map((f) => [f.id, f.family]));
 
 class FeatureCalibration {
   readonly refs: Map<FeatureId, ConformalReference>;
+  readonly families: FeatureFamily[];
+  /** The largest contribution -ln p one feature can make: ln(n + 1) for a calibration sample of n. */
+  readonly maxContribution: number;
   constructor(
     readonly ids: FeatureId[],
     vectors: FeatureVector[],
   ) {
+    this.families = ids.map((id) => familyOf.get(id) as FeatureFamily);
     this.refs = new Map(
       ids.map((id) => [
         id,
         new ConformalReference(vectors.map((v) => v[id]).filter((x): x is number => x !== undefined)),
       ]),
     );
+    this.maxContribution = Math.log(vectors.length + 1);
   }
   pValues(v: FeatureVector): number[] {
     // A feature the unit cannot have (gaps of a one-request account) carries no evidence: p = 1.
@@ -145,6 +160,12 @@ class FeatureCalibration {
       const ref = this.refs.get(id) as ConformalReference;
       return x === undefined || ref.size === 0 ? 1 : ref.pValue(x);
     });
+  }
+  score(v: FeatureVector): number {
+    return extractionScore(this.pValues(v), this.families, this.maxContribution).score;
+  }
+  drivers(v: FeatureVector): ScoreDriver[] {
+    return scoreDrivers(this.ids, this.pValues(v), this.families, this.maxContribution);
   }
   evidence(v: FeatureVector): Partial<Record<FeatureId, FeatureEvidence>> {
     const p = this.pValues(v);
@@ -205,14 +226,14 @@ export function investigateLogs(
     accountFeatures,
     calibrationSet.map((s) => featuresOf(s, index)),
   );
-  const holdoutCombined = holdoutSet.map((s) => combinedScore(accountCal.pValues(featuresOf(s, index))));
+  const holdoutCombined = holdoutSet.map((s) => accountCal.score(featuresOf(s, index)));
   const holdoutScores = new ConformalReference(holdoutCombined);
   const accountTail = fitTail(holdoutCombined, { ...defaultTailOptions, seed: options.seed });
   // An account's feature evidence is reported only if it is flagged, so it is filled in after BH.
   const accountVectors = new Map<TestedUnit, FeatureVector>();
   const accountUnits: TestedUnit[] = tested.map((s) => {
     const v = featuresOf(s, index);
-    const score = combinedScore(accountCal.pValues(v));
+    const score = accountCal.score(v);
     const p = holdoutScores.pValue(score);
     const unit: TestedUnit = {
       account: s.account,
@@ -222,13 +243,14 @@ export function investigateLogs(
       q: 1,
       combinedScore: score,
       features: {},
+      drivers: [],
     };
     accountVectors.set(unit, v);
     return unit;
   });
 
   // Clusters: linked among the tested accounts; null = random groups of reference accounts of the same size.
-  const rules: LinkRules = { minSharedTemplates: options.minSharedTemplates, rareMaxAccounts };
+  const rules: LinkRules = { minSharedTemplates: options.minSharedTemplates };
   const clusters: Cluster[] = linkAccounts(tested, df, rules);
   const sizes = [...new Set(clusters.map((c) => c.members.length))].sort((a, b) => a - b);
   const nullBySize = new Map<
@@ -243,7 +265,7 @@ export function investigateLogs(
     );
     const cal = new FeatureCalibration(clusterFeatureIds, a);
     const b = Array.from({ length: draws - a.length }, () =>
-      combinedScore(cal.pValues(clusterFeaturesOf(drawGroup(nullRng, holdoutSet, size), index))),
+      cal.score(clusterFeaturesOf(drawGroup(nullRng, holdoutSet, size), index)),
     );
     const tail = fitTail(b, { ...defaultTailOptions, seed: options.seed * 31 + size });
     nullBySize.set(size, { cal, holdout: new ConformalReference(b), tail });
@@ -256,7 +278,7 @@ export function investigateLogs(
       tail: TailModel | null;
     };
     const v = clusterFeaturesOf(members, index);
-    const score = combinedScore(nul.cal.pValues(v));
+    const score = nul.cal.score(v);
     const p = nul.holdout.pValue(score);
     return {
       cluster: c.id,
@@ -266,6 +288,7 @@ export function investigateLogs(
       q: 1,
       combinedScore: score,
       features: nul.cal.evidence(v),
+      drivers: nul.cal.drivers(v),
       links: c.links,
     };
   });
@@ -280,7 +303,10 @@ export function investigateLogs(
   });
   units.forEach((u, i) => {
     const v = accountVectors.get(u);
-    if (rejected[i] && v) u.features = accountCal.evidence(v);
+    if (rejected[i] && v) {
+      u.features = accountCal.evidence(v);
+      u.drivers = accountCal.drivers(v);
+    }
   });
   const flagged = units
     .filter((_, i) => rejected[i])
@@ -291,6 +317,23 @@ export function investigateLogs(
         (x.account ?? x.cluster ?? '').localeCompare(y.account ?? y.cluster ?? ''),
     );
   const minimumAccountP = 1 / (holdoutSet.length + 1);
+  const median = (xs: number[]) => new ConformalReference(xs).quantile(0.5);
+  const power = powerStatement({
+    referenceAccounts: reference.length,
+    q: options.q,
+    tests: units.length,
+    periodDays: Math.max(...reference.map((s) => s.activeDays)),
+    medianOutputTokens: median(reference.map((s) => (s.requests ? s.outputTokens / s.requests : 0))),
+    referenceMedians: {
+      topicCoverage: (accountCal.refs.get('topicCoverage') as ConformalReference).quantile(0.5),
+      gapRegularity: (accountCal.refs.get('gapRegularity') as ConformalReference).quantile(0.5),
+      hourEntropy: (accountCal.refs.get('hourEntropy') as ConformalReference).quantile(0.5),
+    },
+    accountP: (v) => {
+      const score = accountCal.score(v);
+      return tailPValue(score, holdoutScores.pValue(score), accountTail);
+    },
+  });
   const clusterHoldouts = [...nullBySize.values()].map((n) => n.holdout.size);
   return {
     tested: { accounts: accountUnits.length, clusters: clusterUnits.length, total: units.length },
@@ -316,18 +359,20 @@ export function investigateLogs(
       clusterNull:
         'random groups of reference accounts of the cluster size: one third calibrate the features (drawn from the calibration half), two thirds calibrate the combined score (drawn from the holdout half)',
       combination:
-        'S = sum over features of -ln p_j; p = (1 + #{holdout S >= S}) / (1 + holdout); features are correlated, so no chi-square',
+        'S = H + A·min(1, H/ln(n+1)), with H the sum of -ln p_j over the harvest features, A over the automation features and n the calibration half (automation corroborates extraction evidence but never creates it: a batch pipeline is all automation); p = (1 + #{holdout S >= S}) / (1 + holdout)',
       features: accountFeatures.map((id) => {
         const def = featureDefinitions.find((f) => f.id === id);
         const ref = accountCal.refs.get(id) as ConformalReference;
         return {
           id,
           detector: def?.detector ?? '',
+          family: def?.family ?? 'harvest',
           description: def?.description ?? '',
           referenceQuantiles: { p50: ref.quantile(0.5), p95: ref.quantile(0.95), p99: ref.quantile(0.99) },
         };
       }),
+      power,
     },
-    accountPValues: accountUnits.map((u) => ({ account: u.account as string, p: u.p })),
+    accountPValues: accountUnits.map((u) => ({ account: u.account as string, p: u.p, pTail: u.pTail })),
   };
 }

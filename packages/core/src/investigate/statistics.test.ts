@@ -3,6 +3,7 @@ import { createRng } from '../random/distributions.ts';
 import { binomialUpperTail, clopperPearson } from './binomial.ts';
 import { ConformalReference, combinedScore } from './conformal.ts';
 import { fisherExactGreater } from './fisher-exact.ts';
+import { ksUniform } from './ks-test.ts';
 import { benjaminiHochberg, holm } from './multiple-testing.ts';
 import { logGamma, normalUpperQuantile, normalUpperTail, regularizedBeta } from './special-functions.ts';
 
@@ -124,5 +125,38 @@ describe('conformal p-values', () => {
       expect(Math.abs(share - t)).toBeLessThan(0.01);
     }
     expect(combinedScore([Math.exp(-1), Math.exp(-2)])).toBeCloseTo(3, 14);
+  });
+});
+
+describe('Kolmogorov-Smirnov against the uniform', () => {
+  it('accepts uniform draws, rejects p-values piled near 0, and separates conservative from anti-conservative', () => {
+    const rng = createRng(3);
+    const uniform = Array.from({ length: 2000 }, () => rng.next());
+    const u = ksUniform(uniform);
+    expect(u.p).toBeGreaterThan(0.01);
+    expect(u.pPlus).toBeGreaterThan(0.01);
+    const small = uniform.map((p) => p ** 1.5);
+    expect(ksUniform(small).p).toBeLessThan(1e-6);
+    expect(ksUniform(small).pPlus).toBeLessThan(1e-6);
+    // Super-uniform (conservative) p-values: the two-sided test rejects, the one-sided one does not.
+    const large = uniform.map((p) => p ** 0.7);
+    expect(ksUniform(large).p).toBeLessThan(1e-6);
+    expect(ksUniform(large).pPlus).toBeGreaterThan(0.5);
+  });
+});
+
+describe('Kolmogorov-Smirnov of conformal p-values against one reference', () => {
+  it('accepts exchangeable units at the effective size n h / (n + h), where the plain test rejects too often', () => {
+    let plainRejects = 0;
+    let effectiveRejects = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const rng = createRng(seed);
+      const reference = new ConformalReference(Array.from({ length: 300 }, () => rng.normal()));
+      const p = Array.from({ length: 3000 }, () => reference.pValue(rng.normal()));
+      if (ksUniform(p).pPlus < 0.05) plainRejects++;
+      if (ksUniform(p, 300).pPlus < 0.05) effectiveRejects++;
+    }
+    expect(effectiveRejects).toBeLessThanOrEqual(6);
+    expect(plainRejects).toBeGreaterThan(effectiveRejects);
   });
 });

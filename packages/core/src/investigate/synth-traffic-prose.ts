@@ -53,6 +53,10 @@ export interface ProseTrafficOptions {
   split: boolean;
   /** The pool campaign's requests sent from ordinary benign accounts, beside their own traffic. */
   mixed: boolean;
+  /** Sizes the naive campaign as [accounts, requests per account], not scaled by volume (default 3 x 3,000 x volume). */
+  naiveShape?: [number, number];
+  /** Sizes the pool campaign as [accounts, requests per account], not scaled by volume (default 80 x 120 x volume). */
+  poolShape?: [number, number];
 }
 
 export const defaultProseTrafficOptions: ProseTrafficOptions = {
@@ -366,7 +370,9 @@ function fill(rng: Rng, template: string, n: number): string {
 
 export function generateProseTraffic(options: Partial<ProseTrafficOptions> = {}): ProseTraffic {
   const o: ProseTrafficOptions = { ...defaultProseTrafficOptions, ...options };
-  const campaignAccounts = o.benignOnly ? 0 : o.split ? 24 + 240 : 3 + 80;
+  const naiveAccounts = o.naiveShape?.[0] ?? (o.split ? 24 : 3);
+  const poolAccounts = o.poolShape?.[0] ?? (o.split ? 240 : 80);
+  const campaignAccounts = o.benignOnly ? 0 : naiveAccounts + poolAccounts;
   if (!(o.testedAccounts > campaignAccounts)) {
     throw new InputError(
       `expected more than ${campaignAccounts} tested accounts (campaign accounts and the batch pipeline), got ${o.testedAccounts}`,
@@ -389,8 +395,7 @@ export function generateProseTraffic(options: Partial<ProseTrafficOptions> = {})
 
   if (!o.benignOnly) {
     // (a) Naive extraction: a few accounts, thousands of templated reasoning requests each.
-    const naiveAccounts = o.split ? 24 : 3;
-    const naiveTotal = Math.round(3 * 3000 * o.volume);
+    const naiveTotal = o.naiveShape ? o.naiveShape[0] * o.naiveShape[1] : Math.round(3 * 3000 * o.volume);
     const naive: ProseCampaign = { id: 'naive', kind: 'naive', accounts: [], requests: naiveTotal };
     for (let a = 0; a < naiveAccounts; a++) {
       const account = take();
@@ -412,9 +417,8 @@ export function generateProseTraffic(options: Partial<ProseTrafficOptions> = {})
     campaigns.push(naive);
 
     // (b) Shared pool behind a handful of proxies.
-    const poolAccounts = o.split ? 240 : 80;
     const proxies = Array.from({ length: o.split ? 40 : 5 }, () => ipOf(rng));
-    const poolTotal = Math.round(80 * 120 * o.volume);
+    const poolTotal = o.poolShape ? o.poolShape[0] * o.poolShape[1] : Math.round(80 * 120 * o.volume);
     const pool: ProseCampaign = { id: 'pool', kind: 'pool', accounts: [], requests: poolTotal };
     for (let a = 0; a < poolAccounts; a++) {
       const account = take();
