@@ -9,6 +9,7 @@ import { benchCli } from './cli.ts';
 import { benchDecide } from './decide.ts';
 import { benchDisclose } from './disclose.ts';
 import { benchEstimate } from './estimate.ts';
+import { benchFocus } from './focus.ts';
 import { benchInvestigate } from './investigate.ts';
 import { benchServer } from './server.ts';
 import { benchWeb } from './web.ts';
@@ -18,6 +19,7 @@ const sections: Array<[string, () => string[] | Promise<string[]>]> = [
   ['catalog', benchCatalog],
   ['decide', benchDecide],
   ['disclose', benchDisclose],
+  ['focus', benchFocus],
   ['server', benchServer],
   ['web', benchWeb],
   ['investigate', benchInvestigate],

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from '../src/io.ts';
 import { main } from '../src/main.ts';
@@ -132,13 +133,32 @@ describe('clearbox disclose import-focus', () => {
     expect(experiments.total.value).toBeCloseTo(204.8, 6);
   });
 
-  it('a row with a bad number names the file, line and column', async () => {
+  it('malformed rows: refused in one line naming each reason, its first lines and value; nothing written', async () => {
     const broken = join(tmp, 'broken.csv');
     writeFileSync(broken, readFileSync(bill, 'utf8').replace(',204.8,204.8,USD', ',2O4.8,204.8,USD'));
-    const r = await run('disclose', 'import-focus', broken);
+    const out = join(tmp, 'broken.yaml');
+    const r = await run('disclose', 'import-focus', broken, '--out', out);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
-      /^clearbox: error: .*broken\.csv:5 BilledCost: expected a number, found "2O4\.8"\n$/,
+      /^clearbox: error: .*broken\.csv: 1 of \d+ rows malformed, nothing imported: BilledCost: expected a number \(1 row; line 5; found "2O4\.8"\)\n$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reads .csv.gz as a stream, with no --max-input-size limit; a corrupt gzip is one line', async () => {
+    const csv = join(tmp, 'bill.csv');
+    writeFileSync(csv, readFileSync(bill));
+    writeFileSync(`${csv}.gz`, gzipSync(readFileSync(bill)));
+    const plain = await run('disclose', 'import-focus', csv);
+    const zipped = await run('--max-input-size', '100', 'disclose', 'import-focus', `${csv}.gz`);
+    expect(zipped.code).toBe(0);
+    expect(zipped.out.replace(/\.csv\.gz/g, '.csv')).toBe(plain.out);
+    const corrupt = join(tmp, 'corrupt.csv.gz');
+    writeFileSync(corrupt, 'not gzip at all');
+    const bad = await run('disclose', 'import-focus', corrupt);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(
+      /^clearbox: error: .*corrupt\.csv\.gz: not a readable gzip file \(Z_DATA_ERROR\)\n$/,
     );
   });
 });

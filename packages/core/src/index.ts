@@ -374,14 +374,15 @@ export type {
 export { completenessOf, flagsOf } from './disclose/completeness.ts';
 export type { Finding, Severity as FindingSeverity } from './disclose/cross-checks.ts';
 export { crossCheck } from './disclose/cross-checks.ts';
-export { parseCsv } from './disclose/csv.ts';
+export type { CsvRow } from './disclose/csv.ts';
+export { CsvReader, MAX_CSV_CELLS, MAX_CSV_FIELD_CHARS, parseCsv } from './disclose/csv.ts';
 export {
   ECONOMIC_DEPRECIATION_PER_YEAR,
   economicPerGpuHour,
   straightLinePerGpuHour,
 } from './disclose/depreciation.ts';
-export type { FocusImportOptions } from './disclose/focus.ts';
-export { disclosureToYaml, importFocus } from './disclose/focus.ts';
+export type { FocusImportOptions, FocusImportResult, MalformedRows } from './disclose/focus.ts';
+export { disclosureToYaml, FocusImporter, importFocus } from './disclose/focus.ts';
 export { renderDisclosureHtml, STAGE_COLOURS, stackedBasisChart } from './disclose/html.ts';
 export {
   DISCLOSURE_SCHEMA_ID,

@@ -17,6 +17,8 @@ export {
   storeGenaiLayer,
   storePathFromEnv,
 } from './catalog-files.ts';
+/** Disclose: FOCUS billing exports, read as a stream. */
+export { importFocusFile } from './focus-file.ts';
 /** Prices: genai-prices tables saved by `clearbox prices update` (the store price layer). */
 export { PriceTableStore, type StoredPriceTable } from './prices/price-tables.ts';
 

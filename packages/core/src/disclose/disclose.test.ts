@@ -7,6 +7,7 @@ import { ClearboxError } from '../errors/clearbox-error.ts';
 import { createEstimator } from '../estimate/estimator.ts';
 import type { BasisId } from './bases.ts';
 import { compareDisclosures, parseBasisId } from './compare.ts';
+import { CsvReader, MAX_CSV_CELLS, MAX_CSV_FIELD_CHARS } from './csv.ts';
 import { economicPerGpuHour, HOURS_PER_YEAR, straightLinePerGpuHour } from './depreciation.ts';
 import { importFocus } from './focus.ts';
 import { renderDisclosureHtml } from './html.ts';
@@ -467,14 +468,59 @@ describe('FOCUS import', () => {
     expect(run?.total.value).toBe(1000);
     expect(run?.cash?.value).toBe(1000);
   });
-  it('a bad number or currency names the line and column', () => {
+  it('malformed rows are refused together: counted by reason, first lines and value, nothing imported', () => {
     expect(() => importFocus({ path: 'bill.csv', text: csv })).toThrow(
-      /bill\.csv:5 BilledCost: expected a number/,
+      /^bill\.csv: 1 of 4 rows malformed, nothing imported: BilledCost: expected a number \(1 row; line 5; found "12,5"\)$/,
     );
     expect(() => importFocus({ path: 'b.csv', text: csv.replace(',EUR,', ',GBP,') })).toThrow(
-      /b\.csv:5 BillingCurrency: unknown currency "GBP"/,
+      /BillingCurrency: unknown currency, expected one of USD, CNY, EUR \(1 row; line 5; found "GBP"\)$/,
     );
+    const many = `${csv.split('\n')[0]}\n${Array.from({ length: 5 }, (_, i) => `${i},1,1,1,XXX,2025-01-01,2025-01-02,Usage,Standard,Compute,VM,VM,sku,1,Hours,C`).join('\n')}\n${csv.split('\n')[2]}\n0,1,1,1,USD,2025-02-30,2025-03-01,Usage,Standard,Compute,VM,VM,sku,1,Hours,C\n1e999,1,1,1,USD,2025-01-01,2025-01-02,Usage,Standard,Compute,VM,VM,sku,1,Hours,C\n1,2\n`;
+    expect(() => importFocus({ path: 'm.csv', text: many })).toThrow(
+      'm.csv: 8 of 9 rows malformed, nothing imported: BillingCurrency: unknown currency, expected one of USD, CNY, EUR (5 rows; lines 2, 3, 4, …; found "XXX"); ChargePeriodStart: not a calendar date (1 row; line 8; found "2025-02-30"); BilledCost: not a finite number (1 row; line 9; found "1e999"); expected 16 columns (1 row; line 10; found "2 columns")',
+    );
+    // Fatal errors stay one line: a missing column, an unclosed quote, every row malformed.
     expect(() => importFocus({ path: 'b.csv', text: 'a,b\n1,2\n' })).toThrow(/missing columns BilledCost/);
+    expect(() => importFocus({ path: 'q.csv', text: `${csv}"unclosed,1\n2,3\n` })).toThrow(
+      /^q\.csv:6: a quoted field is not closed by the end of the file/,
+    );
+    expect(() => importFocus({ path: 'all.csv', text: `${csv.split('\n')[0]}\n1,2\n` })).toThrow(
+      /^all\.csv: 1 of 1 rows malformed, nothing imported: expected 16 columns \(1 row; line 2; found "2 columns"\)$/,
+    );
+  });
+});
+
+describe('CsvReader', () => {
+  const rowsOf = (chunks: string[]) => {
+    const rows: Array<{ line: number; cells: string[]; problem?: string }> = [];
+    const reader = new CsvReader('t.csv', (r) => rows.push(r));
+    for (const c of chunks) reader.push(c);
+    reader.end();
+    return rows;
+  };
+  const text = '\ufeffa,"b,""x""\nc",d\r\n\r\n1,2,3\n"4"x,5",6\n7,8,9';
+  it('gives the same rows however the text is cut into chunks (quotes, CRLF, a BOM across boundaries)', () => {
+    const whole = rowsOf([text]);
+    expect(whole).toEqual([
+      { line: 1, cells: ['a', 'b,"x"\nc', 'd'] },
+      { line: 4, cells: ['1', '2', '3'] },
+      { line: 5, cells: ['4x', '5"', '6'], problem: 'text after a closing quote' },
+      { line: 6, cells: ['7', '8', '9'] },
+    ]);
+    for (let cut = 1; cut < text.length; cut++)
+      expect(rowsOf([text.slice(0, cut), text.slice(cut)]), `cut at ${cut}`).toEqual(whole);
+    expect(rowsOf(text.split(''))).toEqual(whole);
+  });
+  it('an over-long field or too many cells marks the row, in bounded memory', () => {
+    const rows = rowsOf([
+      `a,${'x'.repeat(MAX_CSV_FIELD_CHARS + 1)},b\n`,
+      `${','.repeat(MAX_CSV_CELLS + 5)}\nok\n`,
+    ]);
+    expect(rows[0]?.problem).toMatch(/a field longer than 1,048,576 characters/);
+    expect(rows[0]?.cells).toEqual(['a', '', 'b']);
+    expect(rows[1]?.problem).toMatch(/more than 10,000 columns/);
+    expect(rows[1]?.cells).toHaveLength(MAX_CSV_CELLS);
+    expect(rows[2]).toEqual({ line: 3, cells: ['ok'] });
   });
 });
 
