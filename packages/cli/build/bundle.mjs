@@ -11,7 +11,7 @@ export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.ur
 export const devBundleDir = join(repoRoot, 'packages/cli/dist');
 
 /** Native engines and the tsx fallback stay outside the bundle; the store loads them on first use. */
-const external = ['better-sqlite3', '@duckdb/node-api', 'tsx', 'esbuild'];
+const external = ['better-sqlite3', '@duckdb/node-api', 'chdb', '@clickhouse/client', 'tsx', 'esbuild'];
 
 /**
  * Writes `<outdir>/<entryName>.js` and its chunks. Everything is built in a private folder and moved in

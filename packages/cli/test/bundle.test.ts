@@ -111,6 +111,21 @@ describe('npm pack of @clearbox/cli', () => {
     expect(serve.status).toBe(2);
     expect(serve.stderr.trim().split('\n')).toHaveLength(1);
     expect(serve.stderr).toContain('npm install better-sqlite3@12.11.1');
+    const log = join(work, 'log.jsonl');
+    writeFileSync(log, '{"ts":1740787200000,"account":"a","prompt":"x","inputTokens":1,"outputTokens":1}\n');
+    for (const [engine, wanted] of [
+      ['duckdb', 'npm install @duckdb/node-api@1.5.6-r.1'],
+      ['clickhouse', 'npm install chdb@3.4.0'],
+    ] as const) {
+      const logs = viaBin(
+        ['investigate', 'logs', log, '--reference', log, '--engine', engine],
+        {},
+        installedBin,
+      );
+      expect(logs.status, logs.stderr).toBe(2);
+      expect(logs.stderr.trim().split('\n')).toHaveLength(1);
+      expect(logs.stderr).toContain(wanted);
+    }
     // Nothing to fetch: the workspace packages and commander are inside the bundle.
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/@clearbox/cli/package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});

@@ -130,6 +130,36 @@ describe('clearbox investigate logs', () => {
     expect(withoutTime(again.out)).toBe(withoutTime(r.out));
   }, 180_000);
 
+  it('--engine clickhouse (embedded chdb) prints the same flags and rows as DuckDB; a bad engine is one line', async () => {
+    const args = [
+      'investigate',
+      'logs',
+      join(dir, 'traffic.jsonl'),
+      '--reference',
+      join(dir, 'reference.jsonl'),
+      '--q',
+      '0.05',
+      '--json',
+    ];
+    const duck = JSON.parse((await run(...args)).out);
+    const r = await run(...args, '--engine', 'clickhouse');
+    expect(r.code).toBe(1);
+    const click = JSON.parse(r.out);
+    expect(click.engine).toBe('clickhouse');
+    const units = (report: { flagged: Array<{ account?: string; cluster?: string; accounts: string[] }> }) =>
+      report.flagged.map((f) => `${f.account ?? f.cluster}:${f.accounts.join(',')}`).sort();
+    expect(units(click)).toEqual(units(duck));
+    expect(click.rows).toEqual(duck.rows);
+    expect(click.malformedRows.byReason).toEqual(duck.malformedRows.byReason);
+    const bad = await run(...args, '--engine', 'sqlite');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--engine: expected duckdb or clickhouse, got "sqlite"/);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    const url = await run(...args, '--clickhouse-url', 'localhost:8123');
+    expect(url.code).toBe(2);
+    expect(url.err).toMatch(/--clickhouse-url: expected an http\(s\) URL/);
+  }, 180_000);
+
   it('bad input: missing columns name the closest ones; unparseable timestamps; empty file (exit 2, one line)', async () => {
     const renamed = join(tmp, 'renamed.csv');
     writeFileSync(

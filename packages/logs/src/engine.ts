@@ -1,5 +1,12 @@
 import type { AccountStats } from '@clearbox/core';
 import type { LogField, LogFile } from './log-fields.ts';
+import type { TimestampUnit } from './source.ts';
+
+/** What loading settled about one file. */
+export interface LoadedFile {
+  /** How its timestamps were read: epoch seconds are detected (all numeric values below 1e11). */
+  timestamps: TimestampUnit;
+}
 
 /** The log engines `investigate logs --engine` accepts (public contract). */
 export const engineNames = ['duckdb', 'clickhouse'] as const;
@@ -60,11 +67,16 @@ export interface LogEngine {
     files: readonly LogFile[],
     map: Partial<Record<LogField, string>>,
     referenceAccounts: readonly string[],
-  ): Promise<void>;
+  ): Promise<LoadedFile[]>;
   /** Rows per file (by its index), malformed ones included. */
   rowsPerFile(): Promise<Map<number, number>>;
   /** Per-account statistics of the valid rows, reference and tested accounts apart. */
   accountStats(parameters: { largeMaxTokens: number; rareShare: number }): Promise<AccountStats[]>;
+  /**
+   * Exact duplicates among the valid rows, by file: rows equal in every canonical field to an earlier
+   * row of the same file. Call after accountStats.
+   */
+  duplicates(): Promise<Map<number, number>>;
   /** Malformed rows counted by file and reason. */
   defects(): Promise<DefectCount[]>;
   /** The first malformed rows, by file and line. */

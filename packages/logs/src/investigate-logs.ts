@@ -6,9 +6,11 @@ import {
   type LogInvestigationOptions,
 } from '@clearbox/core';
 import { clearboxVersion, fileDigestAsync } from '@clearbox/store';
+import { ClickHouseEngine } from './clickhouse/engine.ts';
 import { DuckDbEngine } from './duckdb/engine.ts';
-import type { EngineName, LogEngine, StatementTiming } from './engine.ts';
+import { type EngineName, engineNames, type LogEngine, type StatementTiming } from './engine.ts';
 import type { LogField, LogFile } from './log-fields.ts';
+import type { TimestampUnit } from './source.ts';
 
 export interface LogsRequest {
   files: string[];
@@ -22,14 +24,31 @@ export interface LogsRequest {
   memoryLimit?: string;
   /** The log engine; DuckDB when not given. */
   engine?: EngineName;
+  /** A ClickHouse server (engine clickhouse): http(s)://user:password@host:8123 */
+  clickhouseUrl?: string;
 }
 
 /** Opens the engine a request names. */
-export async function openEngine(request: Pick<LogsRequest, 'engine' | 'memoryLimit'>): Promise<LogEngine> {
-  const engine = request.engine ?? 'duckdb';
+export async function openEngine(
+  request: Pick<LogsRequest, 'engine' | 'memoryLimit' | 'clickhouseUrl'>,
+): Promise<LogEngine> {
+  const engine = request.engine ?? (request.clickhouseUrl ? 'clickhouse' : 'duckdb');
+  if (request.clickhouseUrl && engine !== 'clickhouse')
+    throw new InputError('--clickhouse-url needs --engine clickhouse', '--clickhouse-url');
   if (engine === 'duckdb')
     return DuckDbEngine.open(request.memoryLimit ? { memoryLimit: request.memoryLimit } : {});
-  throw new InputError(`unknown engine ${JSON.stringify(engine)}: expected duckdb`, '--engine');
+  if (engine === 'clickhouse') {
+    if (request.clickhouseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(request.clickhouseUrl))
+      throw new InputError(
+        `expected an http(s) URL such as http://localhost:8123, got ${JSON.stringify(request.clickhouseUrl)}`,
+        '--clickhouse-url',
+      );
+    return ClickHouseEngine.open(request.clickhouseUrl ? { url: request.clickhouseUrl } : {});
+  }
+  throw new InputError(
+    `unknown engine ${JSON.stringify(engine)}: expected ${engineNames.join(' or ')}`,
+    '--engine',
+  );
 }
 
 export interface SampleRow {
@@ -49,13 +68,27 @@ export interface LogsReport {
   clearboxVersion: string;
   /** The only field that changes between runs on the same inputs. */
   generatedAt: string;
-  inputs: Array<{ path: string; role: 'traffic' | 'reference'; sha256: string; bytes: number }>;
+  /** The log engine that read the files and computed the per-account statistics. */
+  engine: EngineName;
+  inputs: Array<{
+    path: string;
+    role: 'traffic' | 'reference';
+    sha256: string;
+    bytes: number;
+    /** How the timestamps were read: epoch seconds are detected (every numeric value below 1e11). */
+    timestamps: TimestampUnit;
+  }>;
   parameters: LogInvestigationOptions & {
     map: Partial<Record<LogField, string>>;
     referenceAccounts: string[];
     largeMaxTokens: number;
   };
   rows: { total: number; valid: number; reference: number; traffic: number };
+  /**
+   * Valid rows equal in every canonical field to an earlier row of the same file (a log exported or
+   * ingested twice). They are counted here and kept in the statistics.
+   */
+  duplicateRows: { count: number; byFile: Array<{ file: string; rows: number }> };
   malformedRows: {
     count: number;
     byReason: Record<string, number>;
@@ -85,7 +118,14 @@ function logFilesOf(request: Pick<LogsRequest, 'files' | 'referenceFiles'>): Log
 export async function logAccountStats(
   request: Pick<
     LogsRequest,
-    'files' | 'referenceFiles' | 'referenceAccounts' | 'map' | 'largeMaxTokens' | 'memoryLimit' | 'engine'
+    | 'files'
+    | 'referenceFiles'
+    | 'referenceAccounts'
+    | 'map'
+    | 'largeMaxTokens'
+    | 'memoryLimit'
+    | 'engine'
+    | 'clickhouseUrl'
   > & {
     rareShare: number;
   },
@@ -129,7 +169,7 @@ export async function investigateLogFiles(
   const largeMaxTokens = request.largeMaxTokens ?? 4096;
   const engine = await openEngine(request);
   try {
-    await engine.load(files, request.map, request.referenceAccounts);
+    const loaded = await engine.load(files, request.map, request.referenceAccounts);
     const rowsPerFile = await engine.rowsPerFile();
     for (const [index, file] of files.entries()) {
       if (!rowsPerFile.get(index)) throw new InputError('empty file: no request rows', file.path);
@@ -137,6 +177,7 @@ export async function investigateLogFiles(
     const total = [...rowsPerFile.values()].reduce((a, b) => a + b, 0);
     const options = request.options;
     const stats = await engine.accountStats({ largeMaxTokens, rareShare: options.rareShare });
+    const duplicates = await engine.duplicates();
     const valid = stats.reduce((sum, s) => sum + s.requests, 0);
     const reference = stats.reduce((sum, s) => sum + (s.reference ? s.requests : 0), 0);
     // Malformed rows are what the valid ones leave; only then is there a pass for their reasons.
@@ -153,7 +194,7 @@ export async function investigateLogFiles(
         const rows = rowsPerFile.get(index) as number;
         if (bad && bad.rows > rows / 2) {
           throw new InputError(
-            `unparseable timestamps in ${bad.rows} of ${rows} rows (first at line ${bad.firstLine}): expected ISO 8601 (2025-03-01T12:00:00Z) or epoch milliseconds in "${request.map.ts ?? 'ts'}"`,
+            `unparseable timestamps in ${bad.rows} of ${rows} rows (first at line ${bad.firstLine}): expected ISO 8601 (2025-03-01T12:00:00Z), epoch milliseconds or epoch seconds in "${request.map.ts ?? 'ts'}"`,
             file.path,
           );
         }
@@ -185,11 +226,16 @@ export async function investigateLogFiles(
       });
       samples.set(r.account, list);
     }
-    const inputs = (await digests).map((d, i) => ({ role: (files[i] as LogFile).role, ...d }));
+    const inputs = (await digests).map((d, i) => ({
+      role: (files[i] as LogFile).role,
+      ...d,
+      timestamps: loaded[i]?.timestamps ?? 'none',
+    }));
     return {
       kind: 'clearbox.investigate.logs',
       clearboxVersion: clearboxVersion(),
       generatedAt: now.toISOString(),
+      engine: engine.name,
       inputs,
       parameters: {
         ...options,
@@ -198,6 +244,13 @@ export async function investigateLogFiles(
         largeMaxTokens,
       },
       rows: { total, valid, reference, traffic: valid - reference },
+      duplicateRows: {
+        count: [...duplicates.values()].reduce((a, b) => a + b, 0),
+        byFile: [...duplicates.entries()].map(([source, rows]) => ({
+          file: (files[source] as LogFile).path,
+          rows,
+        })),
+      },
       malformedRows: { count: malformedCount, byReason, sample: malformedSample },
       tested: result.tested,
       flagged: result.flagged.map((f) => ({

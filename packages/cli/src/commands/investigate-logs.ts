@@ -3,11 +3,12 @@ import {
   checkOptions,
   defaultLogOptions,
   formatNumber,
+  InputError,
   logOptionFlags,
   logOptionsSchema,
   renderLogsReportHtml,
 } from '@clearbox/core';
-import { investigateLogFiles, parseFieldMap } from '@clearbox/logs';
+import { type EngineName, engineNames, investigateLogFiles, parseFieldMap } from '@clearbox/logs';
 import { readTextFile } from '@clearbox/store';
 import { type Command, CommanderError } from 'commander';
 import type { Io } from '../io.ts';
@@ -25,6 +26,8 @@ interface Flags {
   minSharedTemplates: string;
   largeMaxTokens: string;
   memoryLimit?: string;
+  engine: string;
+  clickhouseUrl?: string;
   json?: boolean;
   out?: string;
 }
@@ -40,6 +43,14 @@ function accountList(text: string | undefined): string[] {
   }
   const raw = isFile ? readTextFile(text).text.split(/\r?\n/) : text.split(',');
   return [...new Set(raw.map((s) => s.trim()).filter(Boolean))];
+}
+
+/** The engine flag; --clickhouse-url alone implies the ClickHouse engine. */
+function engineOf(text: string, clickhouseUrl: string | undefined): EngineName {
+  if (!(engineNames as readonly string[]).includes(text))
+    throw new InputError(`expected ${engineNames.join(' or ')}, got ${JSON.stringify(text)}`, '--engine');
+  if (clickhouseUrl && text === 'duckdb') return 'clickhouse';
+  return text as EngineName;
 }
 
 export function registerInvestigateLogs(investigate: Command, io: Io): void {
@@ -69,6 +80,15 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
     .option('--min-shared-templates <n>', 'accounts sharing this many rare templates are linked', '3')
     .option('--large-max-tokens <n>', 'max tokens at or above this count as large (L5)', '4096')
     .option('--memory-limit <size>', 'DuckDB memory limit', '3GB')
+    .option(
+      '--engine <engine>',
+      `log engine: ${engineNames.join(' or ')} (embedded ClickHouse through chdb, or a server with --clickhouse-url)`,
+      'duckdb',
+    )
+    .option(
+      '--clickhouse-url <url>',
+      'run on a ClickHouse server (http(s)://user:password@host:8123); the files are streamed into a private database',
+    )
     .option('--json', 'print the report as JSON (flagged[], calibration, malformedRows, ...)')
     .option('--out <file>', 'write the evidence report: .html (self-contained) or .json')
     .action(async (files: string[], flags: Flags) => {
@@ -94,6 +114,8 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
           options,
           largeMaxTokens,
           ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
+          engine: engineOf(flags.engine, flags.clickhouseUrl),
+          ...(flags.clickhouseUrl ? { clickhouseUrl: flags.clickhouseUrl } : {}),
         },
         new Date(),
       );
@@ -120,8 +142,20 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
           ]);
         }
         io.out(
-          `${report.rows.total} rows (${report.rows.valid} valid, ${report.malformedRows.count} malformed), ${report.tested.accounts} accounts and ${report.tested.clusters} clusters tested against ${report.calibration.referenceAccounts} reference accounts\n`,
+          `${report.rows.total} rows (${report.rows.valid} valid, ${report.malformedRows.count} malformed), ${report.tested.accounts} accounts and ${report.tested.clusters} clusters tested against ${report.calibration.referenceAccounts} reference accounts (engine: ${report.engine})\n`,
         );
+        if (report.malformedRows.count > 0)
+          io.out(
+            `malformed rows by reason: ${Object.entries(report.malformedRows.byReason)
+              .map(([reason, n]) => `${reason} ${n}`)
+              .join(', ')}\n`,
+          );
+        for (const input of report.inputs.filter((i) => i.timestamps === 'epoch-s'))
+          io.out(`${input.path}: timestamps read as epoch seconds (every numeric value below 1e11)\n`);
+        if (report.duplicateRows.count > 0)
+          io.out(
+            `exact duplicate rows (kept in the statistics): ${report.duplicateRows.byFile.map((d) => `${d.file} ${d.rows}`).join(', ')}\n`,
+          );
         if (report.flagged.length > 0)
           io.out(`${renderTable(rows, ['left', 'right', 'right', 'right', 'right', 'left'])}\n`);
         io.out(`${report.statement}\n`);

@@ -1,11 +1,23 @@
 import { InputError } from '@clearbox/core';
-import type { DefectCount, LogEngine, MalformedRow, RequestSample, StatementTiming } from '../engine.ts';
+import { accountStats } from '../account-stats.ts';
+import type {
+  DefectCount,
+  LoadedFile,
+  LogEngine,
+  MalformedRow,
+  RequestSample,
+  StatementTiming,
+} from '../engine.ts';
+import type { Cell } from '../features/index.ts';
 import type { LogField, LogFile } from '../log-fields.ts';
-import { accountStats } from './account-stats.ts';
 import { loadLogs } from './load.ts';
 import { DuckSession, sqlString } from './session.ts';
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
+
+/** The canonical fields that make two rows exact duplicates. */
+export const duplicateKey =
+  'account, ts_ms, prompt, input_tokens, output_tokens, org, ip, user_agent, model, max_tokens, logprobs, logit_bias_count, reasoning_effort, response_id';
 
 /** The embedded DuckDB engine (the default): files are read where they lie, in memory, with a spill folder. */
 export class DuckDbEngine implements LogEngine {
@@ -31,25 +43,53 @@ export class DuckDbEngine implements LogEngine {
     files: readonly LogFile[],
     map: Partial<Record<LogField, string>>,
     referenceAccounts: readonly string[],
-  ): Promise<void> {
-    this.rowCountSql = (await loadLogs(this.session, files, map, referenceAccounts)).rowCountSql;
+  ): Promise<LoadedFile[]> {
+    const { rowCountSql, loaded } = await loadLogs(this.session, files, map, referenceAccounts);
+    this.rowCountSql = rowCountSql;
+    return loaded;
   }
 
   async rowsPerFile(): Promise<Map<number, number>> {
     const out = new Map<number, number>();
-    for (const [source, n] of await this.session.rows(this.rowCountSql)) out.set(num(source), num(n));
+    for (const [source, n] of await this.session.rows(this.rowCountSql))
+      out.set(num(source), (out.get(num(source)) ?? 0) + num(n));
     return out;
   }
 
   accountStats(parameters: { largeMaxTokens: number; rareShare: number }) {
-    return accountStats(this.session, parameters.largeMaxTokens, parameters.rareShare);
+    const session = this.session;
+    return accountStats(
+      {
+        dialect: 'duckdb',
+        run: (sql) => session.run(sql),
+        rows: (sql) => session.plainRows(sql) as Promise<Cell[][]>,
+      },
+      parameters,
+    );
+  }
+
+  async duplicates(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    // Exact duplicates share an account and a timestamp: only when some account repeats a timestamp is
+    // there a pass over every column.
+    const [[repeats]] = (await this.session.plainRows(
+      'SELECT CAST(count(*) AS DOUBLE) FROM account_aggregates WHERE len(list_distinct(ts_list)) < len(ts_list)',
+    )) as [[Cell]];
+    if (!num(repeats)) return out;
+    for (const [source, n] of await this.session.plainRows(
+      `SELECT CAST(source AS DOUBLE), CAST(count(*) - count(DISTINCT (${duplicateKey})) AS DOUBLE) FROM request_rows WHERE defect IS NULL GROUP BY source`,
+    ))
+      if (num(n) > 0) out.set(num(source), num(n));
+    return out;
   }
 
   async defects(): Promise<DefectCount[]> {
     return (
       await this.session.rows(
-        `SELECT source, defect, CAST(count(*) AS DOUBLE), CAST(min(line) AS DOUBLE)
-FROM request_rows WHERE defect IS NOT NULL GROUP BY ALL ORDER BY ALL`,
+        `SELECT source, defect, CAST(count(*) AS DOUBLE), CAST(min(line) AS DOUBLE) FROM (
+  SELECT source, defect, line FROM request_rows WHERE defect IS NOT NULL
+  UNION ALL SELECT source, defect, line FROM csv_rejects)
+GROUP BY ALL ORDER BY ALL`,
       )
     ).map(([source, reason, rows, firstLine]) => ({
       source: num(source),
@@ -62,7 +102,10 @@ FROM request_rows WHERE defect IS NOT NULL GROUP BY ALL ORDER BY ALL`,
   async malformedSample(limit: number): Promise<MalformedRow[]> {
     return (
       await this.session.rows(
-        `SELECT source, CAST(line AS DOUBLE), defect, coalesce(bad_line, left(prompt, 160)) FROM request_rows WHERE defect IS NOT NULL ORDER BY source, line LIMIT ${Math.floor(limit)}`,
+        `SELECT source, CAST(line AS DOUBLE), defect, text FROM (
+  SELECT source, line, defect, coalesce(bad_line, left(prompt, 160)) AS text FROM request_rows WHERE defect IS NOT NULL
+  UNION ALL SELECT source, line, defect, bad_line FROM csv_rejects)
+ORDER BY source, line LIMIT ${Math.floor(limit)}`,
       )
     ).map(([source, line, reason, text]) => ({
       source: num(source),
@@ -97,8 +140,8 @@ QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <=
   }
 
   /**
-   * DuckDB's readers refuse some files outright (a CSV its sniffer cannot settle, a broken Parquet
-   * footer): that is the file's fault, said in one line, not an internal error with DuckDB's 25-line dump.
+   * DuckDB's readers refuse some files outright (a broken Parquet footer, a file that is not text): that
+   * is the file's fault, said in one line, not an internal error with DuckDB's 25-line dump.
    */
   inputError(error: unknown, files: readonly LogFile[]): unknown {
     const message = error instanceof Error ? error.message : String(error);

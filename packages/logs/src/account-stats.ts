@@ -1,0 +1,82 @@
+import { type AccountStats, TOPIC_BUCKETS } from '@clearbox/core';
+import { type Cell, type Dialect, type FeatureParameters, features } from './features/index.ts';
+
+/** What the per-account pipeline needs from an engine: statements and rows of plain cells. */
+export interface SqlRunner {
+  readonly dialect: Dialect;
+  run(sql: string): Promise<void>;
+  rows(sql: string): Promise<Cell[][]>;
+}
+
+/** The per-row columns every feature derives, for the engine's `request_rows` view. */
+export function featureRowColumns(dialect: Dialect): string[] {
+  return features.flatMap((f) => f.sql[dialect].rowColumns ?? []);
+}
+
+function emptyStats(account: string, reference: boolean): AccountStats {
+  return {
+    account,
+    reference,
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    activeDays: 0,
+    reasoningRequests: 0,
+    largeMaxTokensRequests: 0,
+    gapCount: 0,
+    gapMean: 0,
+    gapSd: 0,
+    hours: new Array<number>(24).fill(0),
+    topics: new Array<number>(TOPIC_BUCKETS).fill(0),
+    templates: [],
+    logitBiasSweep: 0,
+    ips: [],
+    userAgents: [],
+  };
+}
+
+/**
+ * Per-account statistics of the valid rows, in the engine's dialect: every feature's aggregates in one
+ * GROUP BY pass into `account_aggregates`, its outputs read in one query, then each feature's own query.
+ * The order of everything returned is fixed (reference flag, then account), whatever the engine.
+ */
+export async function accountStats(
+  runner: SqlRunner,
+  parameters: FeatureParameters,
+): Promise<AccountStats[]> {
+  const dialect = runner.dialect;
+  const aggregates = features.flatMap((f) => f.sql[dialect].aggregates?.(parameters) ?? []);
+  const create =
+    dialect === 'duckdb'
+      ? 'CREATE TEMP TABLE account_aggregates AS'
+      : 'CREATE TABLE account_aggregates ENGINE = Memory AS';
+  await runner.run(`${create}
+SELECT is_reference, account, ${aggregates.join(',\n  ')}
+FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account`);
+  const withOutputs = features.filter((f) => f.sql[dialect].outputs?.length);
+  const outputs = withOutputs.flatMap((f) => f.sql[dialect].outputs ?? []);
+  const stats = new Map<string, AccountStats>();
+  const key = (reference: Cell | undefined, account: Cell | undefined) =>
+    `${reference ? 'R' : 'T'}\u0000${String(account)}`;
+  for (const row of await runner.rows(
+    `SELECT is_reference, account, ${outputs.join(',\n  ')}\nFROM account_aggregates ORDER BY is_reference, account`,
+  )) {
+    const s = emptyStats(String(row[1]), Boolean(row[0]));
+    let at = 2;
+    for (const feature of withOutputs) {
+      const n = feature.sql[dialect].outputs?.length ?? 0;
+      feature.readOutputs?.(s, row.slice(at, at + n));
+      at += n;
+    }
+    stats.set(key(row[0], row[1]), s);
+  }
+  for (const feature of features) {
+    const query = feature.sql[dialect].query;
+    if (!query) continue;
+    for (const row of await runner.rows(query(parameters))) {
+      const s = stats.get(key(row[0], row[1]));
+      if (s) feature.readQuery?.(s, row.slice(2));
+    }
+  }
+  return [...stats.values()];
+}

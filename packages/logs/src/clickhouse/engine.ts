@@ -1,0 +1,150 @@
+import { InputError } from '@clearbox/core';
+import { accountStats } from '../account-stats.ts';
+import type {
+  DefectCount,
+  LoadedFile,
+  LogEngine,
+  MalformedRow,
+  RequestSample,
+  StatementTiming,
+} from '../engine.ts';
+import type { LogField, LogFile } from '../log-fields.ts';
+import { loadLogs } from './load.ts';
+import { ChdbSession, type ChSession, ClickHouseServerSession, chString } from './session.ts';
+
+const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
+
+/** The canonical fields that make two rows exact duplicates (as in the DuckDB engine). */
+const duplicateKey =
+  'account, ts_ms, prompt, input_tokens, output_tokens, org, ip, user_agent, model, max_tokens, logprobs, logit_bias_count, reasoning_effort, response_id';
+
+/**
+ * ClickHouse: embedded (chdb, files read where they lie) or a server given by URL (files streamed in).
+ * The same features as DuckDB, each in its ClickHouse dialect (features/*.ts).
+ */
+export class ClickHouseEngine implements LogEngine {
+  readonly name = 'clickhouse' as const;
+  private rowCountSql = '';
+  private constructor(private readonly session: ChSession) {}
+
+  static async open(options: { url?: string } = {}): Promise<ClickHouseEngine> {
+    return new ClickHouseEngine(
+      options.url ? await ClickHouseServerSession.open(options.url) : await ChdbSession.open(),
+    );
+  }
+
+  get statements(): string[] {
+    return this.session.statements;
+  }
+
+  get timings(): StatementTiming[] {
+    return this.session.seconds;
+  }
+
+  async load(
+    files: readonly LogFile[],
+    map: Partial<Record<LogField, string>>,
+    referenceAccounts: readonly string[],
+  ): Promise<LoadedFile[]> {
+    const { rowCountSql, loaded } = await loadLogs(this.session, files, map, referenceAccounts);
+    this.rowCountSql = rowCountSql;
+    return loaded;
+  }
+
+  async rowsPerFile(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const [source, n] of await this.session.rows(this.rowCountSql))
+      out.set(num(source), (out.get(num(source)) ?? 0) + num(n));
+    return out;
+  }
+
+  accountStats(parameters: { largeMaxTokens: number; rareShare: number }) {
+    const session = this.session;
+    return accountStats(
+      { dialect: 'clickhouse', run: (sql) => session.run(sql), rows: (sql) => session.rows(sql) },
+      parameters,
+    );
+  }
+
+  async duplicates(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    const [[repeats]] = (await this.session.rows(
+      'SELECT toFloat64(count()) FROM account_aggregates WHERE length(arrayDistinct(ts_list)) < length(ts_list)',
+    )) as [[unknown]];
+    if (!num(repeats)) return out;
+    for (const [source, n] of await this.session.rows(
+      `SELECT toFloat64(source), toFloat64(count() - uniqExact(tuple(${duplicateKey}))) FROM request_rows WHERE defect IS NULL GROUP BY source`,
+    ))
+      if (num(n) > 0) out.set(num(source), num(n));
+    return out;
+  }
+
+  async defects(): Promise<DefectCount[]> {
+    return (
+      await this.session.rows(
+        `SELECT source, defect, toFloat64(count()), toFloat64(min(line)) FROM (
+  SELECT source, defect, line FROM request_rows WHERE defect IS NOT NULL
+  UNION ALL SELECT source, defect, line FROM csv_rejects)
+GROUP BY source, defect ORDER BY source, defect`,
+      )
+    ).map(([source, reason, rows, firstLine]) => ({
+      source: num(source),
+      reason: String(reason),
+      rows: num(rows),
+      firstLine: num(firstLine),
+    }));
+  }
+
+  async malformedSample(limit: number): Promise<MalformedRow[]> {
+    return (
+      await this.session.rows(
+        `SELECT source, toFloat64(line), defect, text FROM (
+  SELECT source, line, defect, coalesce(bad_line, leftUTF8(prompt, 160)) AS text FROM request_rows WHERE defect IS NOT NULL
+  UNION ALL SELECT source, line, defect, bad_line FROM csv_rejects)
+ORDER BY source, line LIMIT ${Math.floor(limit)}`,
+      )
+    ).map(([source, line, reason, text]) => ({
+      source: num(source),
+      line: num(line),
+      reason: String(reason),
+      text: text === null ? null : String(text),
+    }));
+  }
+
+  async requestSamples(accounts: readonly string[], perAccount: number): Promise<RequestSample[]> {
+    if (accounts.length === 0) return [];
+    const rows =
+      await this.session.rows(`SELECT account, source, toFloat64(line), toFloat64(ts_ms), leftUTF8(prompt, 160), toFloat64(input_tokens),
+  toFloat64(output_tokens), toFloat64(max_tokens), ip
+FROM request_rows WHERE defect IS NULL AND NOT is_reference AND account IN (${accounts.map(chString).join(', ')})
+ORDER BY account, ts_ms, source, line LIMIT ${Math.floor(perAccount)} BY account`);
+    return rows.map((r) => ({
+      account: String(r[0]),
+      source: num(r[1]),
+      line: num(r[2]),
+      tsMs: r[3] === null ? null : num(r[3]),
+      prompt: r[4] === null ? null : String(r[4]),
+      inputTokens: r[5] === null ? null : num(r[5]),
+      outputTokens: r[6] === null ? null : num(r[6]),
+      maxTokens: r[7] === null ? null : num(r[7]),
+      ip: r[8] === null ? null : String(r[8]),
+    }));
+  }
+
+  /** A file ClickHouse cannot read (a broken Parquet file, a refused upload): one line naming the files. */
+  inputError(error: unknown, files: readonly LogFile[]): unknown {
+    if (error instanceof InputError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const m =
+      /\b(CANNOT_PARSE\w*|INCORRECT_DATA|CANNOT_READ\w*|FILE_DOESNT_EXIST|UNKNOWN_FORMAT|INCORRECT_NUMBER_OF_COLUMNS|CANNOT_EXTRACT_TABLE_STRUCTURE|a ClickHouse server reads Parquet)\b/.exec(
+        message,
+      );
+    if (!m) return error;
+    const first = message.split('\n')[0]?.slice(0, 200) ?? '';
+    return new InputError(`cannot read the logs (${first})`, files.map((f) => f.path).join(', '));
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
