@@ -13,6 +13,7 @@ import {
   parseYamlOrJson,
   readGgufHeader,
   type WeightFormat,
+  weightFormatFromGguf,
 } from '@clearbox/core';
 import { loadDefaultCatalog, readTextFile } from '@clearbox/store';
 
@@ -40,11 +41,7 @@ function readGgufPrefix(path: string): { model: Model; weightFormat?: WeightForm
       readSync(fd, bytes, 0, length, 0);
       try {
         const parsed = modelFromGguf(readGgufHeader(bytes, path), path, { date: fileDate(path) });
-        const known = ['q4_0', 'q4_k_m', 'q8_0', 'bf16', 'fp16', 'fp32'] as const;
-        const name = parsed.weightFormat.toLowerCase();
-        const format = known.find(
-          (k) => k === name || (k === 'fp16' && name === 'f16') || (k === 'fp32' && name === 'f32'),
-        );
+        const format = weightFormatFromGguf(parsed.weightFormat);
         return format ? { model: parsed.model, weightFormat: format } : { model: parsed.model };
       } catch (error) {
         if (length >= size || !(error instanceof InputError) || !/header is longer than/.test(error.message))

@@ -106,7 +106,17 @@ export {
   recurrentStateElementsPerSequence,
 } from './estimate/attention.ts';
 export { expectedDistinctExperts } from './estimate/experts.ts';
-export { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './estimate/precision.ts';
+export { type FormatPlan, formatPlan } from './estimate/format-plan.ts';
+export {
+  bytesPerWeight,
+  type ComputePath,
+  computePathFor,
+  effectiveComputeDtype,
+  headBytesPerWeight,
+  kvFormatBytes,
+  weightFormatFromGguf,
+  weightFormats,
+} from './estimate/precision.ts';
 export type { InferenceEstimate, InferenceOptions, OffloadSpec } from './estimate/inference.ts';
 export {
   estimateInference,

@@ -28,7 +28,11 @@ export const engineSchema = z.enum([
 /** The values of `engineSchema` that name no stack of their own but stand for one chosen per device. */
 export const engineAliases = ['tuned', 'llamacpp', 'pytorch'] as const;
 
-/** Weight storage formats the estimator understands (GGUF block formats included). */
+/**
+ * Weight storage formats the estimator understands: floating point, block-scaled FP4/FP6 (NVFP4, OCP MX),
+ * group-wise INT4 (AWQ, GPTQ) and llama.cpp's GGUF types. Bits, scales and where each runs natively:
+ * estimate/precision.ts and docs/methodology.md. Public values: extend, never rename.
+ */
 export const weightFormatSchema = z.enum([
   'fp32',
   'bf16',
@@ -39,8 +43,35 @@ export const weightFormatSchema = z.enum([
   'q4_0',
   'q4_k_m',
   'q8_0',
+  'nvfp4',
+  'mxfp4',
+  'fp6',
+  'awq',
+  'gptq',
+  'q2_k',
+  'q2_k_s',
+  'q3_k_s',
+  'q3_k_m',
+  'q3_k_l',
+  'q4_k_s',
+  'q5_k_s',
+  'q5_k_m',
+  'q6_k',
+  'iq1_s',
+  'iq1_m',
+  'iq2_xxs',
+  'iq2_xs',
+  'iq2_s',
+  'iq2_m',
+  'iq3_xxs',
+  'iq3_xs',
+  'iq3_s',
+  'iq3_m',
+  'iq4_xs',
+  'iq4_nl',
 ]);
-export const kvFormatSchema = z.enum(['fp32', 'bf16', 'fp16', 'fp8', 'int8']);
+/** KV-cache formats: 16/32-bit, FP8/INT8, NVFP4 (TensorRT-LLM on Blackwell) and llama.cpp's q8_0/q4_0 caches. */
+export const kvFormatSchema = z.enum(['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'nvfp4', 'q8_0', 'q4_0']);
 
 /**
  * What a published inference measurement measured:

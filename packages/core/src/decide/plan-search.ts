@@ -217,14 +217,19 @@ export function searchPlans(o: SearchOptions): SearchResult {
         const work: KernelWorkload = { ...r.work };
         const work95: KernelWorkload = { ...r.work, inputTokens: I95, outputTokens: O95, batch: 1 };
         const moe = km.moeLayers > 0;
+        const narrowestBytesPerWeight = Math.min(
+          work.bytesPerWeight,
+          work.expertBytesPerWeight ?? work.bytesPerWeight,
+          work.headBytesPerWeight ?? work.bytesPerWeight,
+        );
         for (const count of counts) {
           const link = replicaLink(device, count);
           for (let ep = 1; ep <= (moe ? count : 1); ep *= 2) {
             stats.configurations++;
             const tp = count / ep;
-            // Pruning: the weights alone, spread perfectly, must leave room for the runtime.
+            // Pruning: the weights alone, spread perfectly at their narrowest width, must leave room for the runtime.
             if (
-              (km.totalParams * work.bytesPerWeight) / count + r.hw.overheadBytesPerDevice >
+              (km.totalParams * narrowestBytesPerWeight) / count + r.hw.overheadBytesPerDevice >
               r.hw.capacityBytes
             ) {
               stats.prunedByWeights++;

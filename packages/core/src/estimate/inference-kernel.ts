@@ -1,4 +1,5 @@
 import { expectedDistinctExperts } from './experts.ts';
+import { DEQUANT_TILE_TOKENS } from './precision.ts';
 
 /**
  * The inference roofline as plain numbers: the hot path that `estimateInference` explains with Figures
@@ -77,6 +78,13 @@ export interface KernelHardware {
   moeKernel: number;
   /** 1 when MLA decode attention is written plainly (scores through memory), 0 when fused. */
   mlaPlain: number;
+  /**
+   * Weight-only formats (FP4 on Hopper, INT4 AWQ): vector-unit seconds to unpack one weight element, paid
+   * once per DEQUANT_TILE_TOKENS tokens of a GEMM (estimate/precision.ts); 0 when the format runs natively.
+   */
+  dequantSecondsPerWeight?: number;
+  /** The same for the routed experts when they are in another format (gpt-oss: MXFP4 experts); default: as above. */
+  expertDequantSecondsPerWeight?: number;
 }
 
 export const MOE_FUSED = 0;
@@ -121,7 +129,12 @@ export interface KernelWorkload {
   batch: number;
   inputTokens: number;
   outputTokens: number;
+  /** Bytes per weight of the transformer blocks' linear layers (attention, dense FFN, shared experts, router). */
   bytesPerWeight: number;
+  /** Routed experts (gpt-oss ships them in MXFP4 with the rest in BF16); default: bytesPerWeight. */
+  expertBytesPerWeight?: number;
+  /** Embedding table and LM head (FP4 and INT4 checkpoints keep them in 16 bits); default: bytesPerWeight. */
+  headBytesPerWeight?: number;
   bytesPerKv: number;
   /** Prefill is processed in chunks of at most this many tokens (sets activation memory). */
   prefillChunkTokens: number;
@@ -337,18 +350,22 @@ function forwardPass(
   const ep = hw.expertParallel;
   const L = m.layers;
   const bpw = w.bytesPerWeight;
+  const ebpw = w.expertBytesPerWeight ?? bpw;
+  const hbpw = w.headBytesPerWeight ?? bpw;
   const flopRate = hw.peakFlops * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const ks = hw.kernelSeconds;
   // With expert parallelism attention and dense parts run data-parallel: each EP rank takes 1/ep of the tokens.
   const localTokens = tokens / ep;
+  // Unpacking a weight-only format: per weight, once per tile of the GEMM's tokens (0 when native).
+  const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(localTokens / DEQUANT_TILE_TOKENS);
   const gpuFraction = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
   const layers = L * gpuFraction;
 
   record(
     rec,
     OP_PROJECTION,
-    (gpuFraction * 2 * localTokens * m.projectionParams) / tp / flopRate,
+    (gpuFraction * m.projectionParams * ((2 * localTokens) / flopRate + dq)) / tp,
     (gpuFraction * m.projectionParams * bpw) / tp / byteRate,
     layers * m.projectionKernelsPerLayer * ks,
     0,
@@ -366,7 +383,7 @@ function forwardPass(
   record(
     rec,
     OP_ROUTER,
-    (gpuFraction * 2 * localTokens * m.routerParams) / tp / flopRate,
+    (gpuFraction * m.routerParams * ((2 * localTokens) / flopRate + dq)) / tp,
     (gpuFraction * m.routerParams * bpw) / tp / byteRate,
     m.moeLayers * gpuFraction * 2 * ks,
     0,
@@ -393,7 +410,19 @@ function forwardPass(
     const moeLayers = m.moeLayers * gpuFraction;
     expertCompute =
       (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * perRankTokenShare) / tp / flopRate;
-    expertMemory = (moeLayers * perRankExperts * m.perExpertParams * bpw) / tp / byteRate;
+    const edq = hw.expertDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0;
+    if (edq > 0) {
+      // Each touched expert unpacks its weights once per tile of the tokens routed to it.
+      const tokensPerExpert = (tokens * m.activeExperts * perRankTokenShare) / Math.max(1, perRankExperts);
+      expertCompute +=
+        (moeLayers *
+          perRankExperts *
+          m.perExpertParams *
+          edq *
+          Math.ceil(tokensPerExpert / DEQUANT_TILE_TOKENS)) /
+        tp;
+    }
+    expertMemory = (moeLayers * perRankExperts * m.perExpertParams * ebpw) / tp / byteRate;
     const kernels =
       hw.moeKernel === MOE_FUSED
         ? 2
@@ -409,7 +438,7 @@ function forwardPass(
   record(
     rec,
     OP_SHARED_EXPERTS,
-    (gpuFraction * 2 * localTokens * m.sharedExpertParams) / tp / flopRate,
+    (gpuFraction * m.sharedExpertParams * ((2 * localTokens) / flopRate + dq)) / tp,
     (gpuFraction * m.sharedExpertParams * bpw) / tp / byteRate,
     m.sharedExpertParams > 0 ? m.moeLayers * gpuFraction * 2 * ks : 0,
     0,
@@ -417,7 +446,7 @@ function forwardPass(
   record(
     rec,
     OP_DENSE_FFN,
-    (gpuFraction * 2 * localTokens * m.denseFfnParams) / tp / flopRate,
+    (gpuFraction * m.denseFfnParams * ((2 * localTokens) / flopRate + dq)) / tp,
     (gpuFraction * m.denseFfnParams * bpw) / tp / byteRate,
     m.denseFfnParams > 0 ? m.denseLayers * gpuFraction * 2 * ks : 0,
     0,
@@ -436,7 +465,7 @@ function forwardPass(
     rec,
     OP_LM_HEAD,
     (2 * lmTokens * m.lmHeadMatmulParams) / tp / flopRate,
-    (m.lmHeadMatmulParams * bpw) / tp / byteRate,
+    (m.lmHeadMatmulParams * hbpw) / tp / byteRate,
     m.lmHeadMatmulParams > 0 ? ks : 0,
     0,
   );
@@ -486,7 +515,7 @@ function forwardPass(
   if (off.mode === OFFLOAD_CPU_LAYERS) {
     const f = 1 - gpuFraction;
     const nonExpertBytes = (m.nonExpertParams - m.embeddingParams) * bpw;
-    const expertBytes = m.moeLayers * distinct * m.perExpertParams * bpw;
+    const expertBytes = m.moeLayers * distinct * m.perExpertParams * ebpw;
     const flops = 2 * m.activeParams * tokens + attentionFlops;
     const cpuMemory =
       (f * (nonExpertBytes + expertBytes) + f * kvReadBytes) / (off.hostBandwidth * off.hostEffMemory);
@@ -497,7 +526,7 @@ function forwardPass(
   } else if (off.mode === OFFLOAD_STREAM) {
     // AirLLM loads every block from the tier each pass (embeddings, each layer with all its experts, head),
     // then computes it: loading and computing add.
-    offloadTime = (m.totalParams * bpw) / (off.streamBandwidth * off.streamEfficiency);
+    offloadTime = modelBytes(m, bpw, ebpw, hbpw) / (off.streamBandwidth * off.streamEfficiency);
     total += offloadTime;
   }
   return { compute, memory, communication: comm, offload: offloadTime, overhead: fixed, total };
@@ -599,21 +628,34 @@ function weightsBytesPerDevice(
   off: KernelOffload,
   w: KernelWorkload,
 ): number {
+  const bpw = w.bytesPerWeight;
+  const ebpw = w.expertBytesPerWeight ?? bpw;
+  const hbpw = w.headBytesPerWeight ?? bpw;
+  const routedParams = m.totalParams - m.nonExpertParams;
   if (off.mode === OFFLOAD_STREAM) {
     // AirLLM holds one block on the device at a time (its prefetch reads the next block into host
     // memory): the largest of the embedding table, the LM head and a layer sets the resident weights.
-    const perLayer = (m.totalParams - m.embeddingParams - m.lmHeadParams) / m.layers;
-    const largest = Math.max(perLayer, m.embeddingParams, m.lmHeadParams);
-    return (largest / hw.tensorParallel) * w.bytesPerWeight;
+    const blockParams = m.totalParams - m.embeddingParams - m.lmHeadParams;
+    const perLayerBytes = ((blockParams - routedParams) * bpw + routedParams * ebpw) / m.layers;
+    const largest = Math.max(perLayerBytes, m.embeddingParams * hbpw, m.lmHeadParams * hbpw);
+    return largest / hw.tensorParallel;
   }
-  const routedParams = m.totalParams - m.nonExpertParams;
   const layerParams = m.totalParams - m.embeddingParams;
   const residentFraction = residentShare(m, off);
+  // The LM head sits in layerParams (kept resident with the blocks); it is counted at the head's width.
   return (
-    ((m.embeddingParams + residentFraction * (layerParams - routedParams)) / hw.tensorParallel +
-      (residentFraction * routedParams) / hw.count) *
-    w.bytesPerWeight
+    (m.embeddingParams * hbpw +
+      residentFraction * ((layerParams - routedParams - m.lmHeadParams) * bpw + m.lmHeadParams * hbpw)) /
+      hw.tensorParallel +
+    (residentFraction * routedParams * ebpw) / hw.count
   );
+}
+
+/** Bytes of all weights: block layers, routed experts and embeddings/LM head at their own widths. */
+function modelBytes(m: KernelModel, bpw: number, ebpw: number, hbpw: number): number {
+  const routed = m.totalParams - m.nonExpertParams;
+  const head = m.embeddingParams + m.lmHeadParams;
+  return (m.totalParams - routed - head) * bpw + routed * ebpw + head * hbpw;
 }
 
 /** Share of the layers held on the device (llama.cpp keeps `cpuLayers` in host memory). */

@@ -13,6 +13,7 @@ import {
 } from './attention.ts';
 import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor } from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
+import { type FormatPlan, formatPlan } from './format-plan.ts';
 import {
   type Bound,
   boundNames,
@@ -36,7 +37,7 @@ import {
 } from './inference-kernel.ts';
 import { countParameters } from './parameters.ts';
 import { deviceSource, memoryBandwidthFigure, memoryCapacityFigure, peakFlopsFigure } from './peak.ts';
-import { bytesPerWeight, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
+import { DEQUANT_TILE_TOKENS, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
 import {
   type ServingLimits,
   type ServingPointNumbers,
@@ -294,6 +295,8 @@ interface ResolvedRequest {
   off: KernelOffload;
   work: KernelWorkload;
   computeDtype: ReturnType<typeof effectiveComputeDtype>;
+  /** Which weights are in which format and how their matmuls run (native or unpacked, weight-only). */
+  formats: FormatPlan;
   streamBandwidth: number;
 }
 
@@ -338,8 +341,14 @@ export function resolveInference(
   ] as const) {
     if (!(v > 0 && v <= 1)) throw new InputError(`expected a fraction in (0, 1], got ${v}`, f);
   }
-  const computeDtype = effectiveComputeDtype(weights, device.compute.denseTflops);
-  const peak = (device.compute.denseTflops[computeDtype] ?? 0) * 1e12;
+  const formats = formatPlan(model, device, weights, engine);
+  if (kv === 'nvfp4' && (device.vendor !== 'NVIDIA' || device.compute.denseTflops.fp4 === undefined))
+    throw new InputError(
+      `the NVFP4 KV cache needs FP4 tensor cores (TensorRT-LLM on Blackwell), which ${device.id} lacks: use --kv fp8`,
+      '--kv',
+    );
+  const computeDtype = formats.expertsPath.dtype;
+  const peak = formats.peakFlops;
   const link = replicaLink(device, count);
 
   let host: Device | undefined;
@@ -402,6 +411,8 @@ export function resolveInference(
     collectiveSeconds: engineClass.collectiveSeconds,
     moeKernel: { fused: MOE_FUSED, grouped: MOE_GROUPED, loop: MOE_LOOP }[engineClass.moeKernel],
     mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
+    dequantSecondsPerWeight: formats.dequantSecondsPerWeight,
+    expertDequantSecondsPerWeight: formats.expertDequantSecondsPerWeight,
   };
   const input = o.inputTokens ?? 1024;
   const output = o.outputTokens ?? 256;
@@ -419,7 +430,9 @@ export function resolveInference(
     batch: 1,
     inputTokens: input,
     outputTokens: output,
-    bytesPerWeight: bytesPerWeight(weights),
+    bytesPerWeight: formats.bytesPerWeight,
+    expertBytesPerWeight: formats.expertBytesPerWeight,
+    headBytesPerWeight: formats.headBytesPerWeight,
     bytesPerKv: kvFormatBytes[kv],
     prefillChunkTokens: PREFILL_CHUNK_TOKENS,
   };
@@ -444,6 +457,7 @@ export function resolveInference(
     off,
     work,
     computeDtype,
+    formats,
     streamBandwidth,
   };
 }
@@ -570,12 +584,19 @@ export function estimateInference(
     modelSource,
     'computed from the architecture: weights multiplied per token (input embedding lookup excluded)',
   );
+  const fp = r.formats;
   const bpw = given(
     'bytesPerWeight',
-    work.bytesPerWeight,
+    fp.expertBytesPerWeight,
     'B',
     [weightFormats[r.weights].source],
-    weightFormats[r.weights].note,
+    `${weightFormats[r.weights].note}; ${fp.note}${
+      fp.blocks !== fp.experts
+        ? `; other block weights ${fp.bytesPerWeight} B`
+        : fp.headBytesPerWeight !== fp.bytesPerWeight
+          ? `; embeddings and LM head ${fp.headBytesPerWeight} B`
+          : ''
+    }`,
   );
   const bkv = given('bytesPerKvElement', work.bytesPerKv, 'B', [], r.kv);
   const count = given('devices', hw.count, 'devices');
@@ -604,7 +625,25 @@ export function estimateInference(
     r.efficiency.sources.slice(0, 3),
     o.efficiencyMemory === undefined ? effNote : 'overridden by flag',
   );
-  const peak = peakFlopsFigure(device, r.computeDtype);
+  const expertsPeak = peakFlopsFigure(device, fp.expertsPath.dtype);
+  const peak =
+    fp.blocks === fp.experts
+      ? expertsPeak
+      : figure({
+          name: `peakFlops(${fp.expertsPath.dtype} experts, ${fp.blocksPath.dtype} rest)`,
+          value: hw.peakFlops,
+          unit: 'FLOP/s',
+          formula:
+            'N_active / (expert matmul params / expert peak + other matmul params / their peak): FLOP-weighted harmonic mean',
+          inputs: [expertsPeak, peakFlopsFigure(device, fp.blocksPath.dtype)],
+        });
+  const dequant = given(
+    'dequantSecondsPerWeight',
+    Math.max(hw.dequantSecondsPerWeight ?? 0, hw.expertDequantSecondsPerWeight ?? 0),
+    's',
+    [weightFormats[r.weights].computeSource ?? weightFormats[r.weights].source],
+    `ALU instructions per weight (${Math.max(fp.blocksPath.dequantOpsPerWeight, fp.expertsPath.dequantOpsPerWeight)}) / (FP32 FLOP/s / 2), paid once per ${DEQUANT_TILE_TOKENS} tokens of each GEMM; 0 when the format runs natively`,
+  );
   const bw = memoryBandwidthFigure(device);
   const kvPerToken = figure({
     name: 'kvBytesPerToken',
@@ -675,8 +714,8 @@ export function estimateInference(
       name: 'computeTime',
       value: p.compute,
       unit: 's',
-      formula: `(2 · N_active · ${tokens} + attention FLOPs) / (devices · peak · eff_compute)`,
-      inputs: [nActive, count, peak, effC],
+      formula: `(2 · N_active · ${tokens} + attention FLOPs) / (devices · peak · eff_compute) + weights · ⌈${tokens} / ${DEQUANT_TILE_TOKENS}⌉ · dequant seconds per weight (weight-only formats)`,
+      inputs: [nActive, count, peak, effC, dequant],
     }),
     figure({
       name: 'memoryTime',

@@ -5,6 +5,7 @@ import {
   modelFromHfConfig,
   readGgufHeader,
   type WeightFormat,
+  weightFormatFromGguf,
 } from '@clearbox/core';
 
 /** A model read from the person's own file, with the weight format the file itself declares (GGUF). */
@@ -13,18 +14,6 @@ export interface ModelFromFile {
   fileName: string;
   weightFormat?: WeightFormat;
 }
-
-/** llama.cpp's quantization names that are also Clearbox weight formats (the CLI maps the same ones). */
-const ggufFormats: Record<string, WeightFormat> = {
-  q4_0: 'q4_0',
-  q4_k_m: 'q4_k_m',
-  q8_0: 'q8_0',
-  bf16: 'bf16',
-  f16: 'fp16',
-  fp16: 'fp16',
-  f32: 'fp32',
-  fp32: 'fp32',
-};
 
 /** Core has no clock: the file's modification date stands as the date of the user-supplied source. */
 function fileDate(file: File): string {
@@ -43,7 +32,8 @@ export async function readModelFile(file: File): Promise<ModelFromFile> {
       const bytes = new Uint8Array(await file.slice(0, length).arrayBuffer());
       try {
         const parsed = modelFromGguf(readGgufHeader(bytes, file.name), file.name, { date });
-        const weightFormat = ggufFormats[parsed.weightFormat.toLowerCase()];
+        // llama.cpp's type names that are Clearbox weight formats: the CLI maps them with the same function.
+        const weightFormat = weightFormatFromGguf(parsed.weightFormat);
         return weightFormat
           ? { model: parsed.model, fileName: file.name, weightFormat }
           : { model: parsed.model, fileName: file.name };
