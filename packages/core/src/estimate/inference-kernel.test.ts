@@ -74,14 +74,18 @@ function refPass(
   const { count: g, tensorParallel: tp, expertParallel: ep } = hw;
   const L = m.layers;
   const bpw = w.bytesPerWeight;
+  const ebpw = w.expertBytesPerWeight ?? bpw;
+  const hbpw = w.headBytesPerWeight ?? bpw;
   const flopRate = hw.peakFlops * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const ks = hw.kernelSeconds;
   const local = tokens / ep;
+  // Weight-only formats unpack every weight once per 128 tokens of the GEMM.
+  const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(local / 128);
   const share = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
   const layers = L * share;
   const gemm = (params: number, opLayers: number, kernels: number): RefOperator => ({
-    compute: (share * 2 * local * params) / tp / flopRate,
+    compute: (share * params * ((2 * local) / flopRate + dq)) / tp,
     memory: (share * params * bpw) / tp / byteRate,
     fixed: opLayers * share * kernels * ks,
     communication: 0,
@@ -100,9 +104,15 @@ function refPass(
     const moeLayers = m.moeLayers * share;
     const kernels =
       hw.moeKernel === MOE_FUSED ? 2 : hw.moeKernel === MOE_GROUPED ? 7 : 5 * Math.max(1, perRank);
-    const memory = (moeLayers * perRank * m.perExpertParams * bpw) / tp / byteRate;
+    const memory = (moeLayers * perRank * m.perExpertParams * ebpw) / tp / byteRate;
+    let compute = (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * tokenShare) / tp / flopRate;
+    const edq = hw.expertDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0;
+    if (edq > 0) {
+      const tokensPerExpert = (tokens * m.activeExperts * tokenShare) / Math.max(1, perRank);
+      compute += (moeLayers * perRank * m.perExpertParams * edq * Math.ceil(tokensPerExpert / 128)) / tp;
+    }
     experts = {
-      compute: (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * tokenShare) / tp / flopRate,
+      compute,
       memory: hw.moeKernel === MOE_GROUPED ? memory / 0.8 : memory,
       fixed: moeLayers * kernels * ks,
       communication: 0,
@@ -141,7 +151,7 @@ function refPass(
     },
     {
       compute: (2 * (sequences / ep) * m.lmHeadMatmulParams) / tp / flopRate,
-      memory: (m.lmHeadMatmulParams * bpw) / tp / byteRate,
+      memory: (m.lmHeadMatmulParams * hbpw) / tp / byteRate,
       fixed: m.lmHeadMatmulParams > 0 ? ks : 0,
       communication: 0,
     },
@@ -160,13 +170,16 @@ function refPass(
   if (off.mode === OFFLOAD_CPU_LAYERS) {
     const f = 1 - share;
     const bytes =
-      (m.nonExpertParams - m.embeddingParams) * bpw + m.moeLayers * distinct * m.perExpertParams * bpw;
+      (m.nonExpertParams - m.embeddingParams) * bpw + m.moeLayers * distinct * m.perExpertParams * ebpw;
     const cpuMemory = (f * bytes + f * kvReadBytes) / (off.hostBandwidth * off.hostEffMemory);
     const cpuCompute =
       (f * (2 * m.activeParams * tokens + attentionFlops)) / (off.hostPeakFlops * off.hostEffCompute);
     offload = Math.max(cpuMemory, cpuCompute);
   } else if (off.mode === OFFLOAD_STREAM) {
-    offload = (m.totalParams * bpw) / (off.streamBandwidth * off.streamEfficiency);
+    const routed = m.totalParams - m.nonExpertParams;
+    const head = m.embeddingParams + m.lmHeadParams;
+    const bytes = (m.totalParams - routed - head) * bpw + routed * ebpw + head * hbpw;
+    offload = bytes / (off.streamBandwidth * off.streamEfficiency);
   }
   total += offload;
   return { compute, memory, communication: allReduce + allToAll, offload, overhead, total, operators };
@@ -193,18 +206,23 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
   const { batch: B, inputTokens: I, outputTokens: O } = w;
   const resident = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / m.layers) : 1;
   const routed = m.totalParams - m.nonExpertParams;
+  const bpw = w.bytesPerWeight;
+  const ebpw = w.expertBytesPerWeight ?? bpw;
+  const hbpw = w.headBytesPerWeight ?? bpw;
+  // Block layers, routed experts and embeddings / LM head each at their own width.
+  const blocks = m.totalParams - m.embeddingParams - m.lmHeadParams;
   const weights =
     off.mode === OFFLOAD_STREAM
-      ? (Math.max(
-          (m.totalParams - m.embeddingParams - m.lmHeadParams) / m.layers,
-          m.embeddingParams,
-          m.lmHeadParams,
-        ) /
-          hw.tensorParallel) *
-        w.bytesPerWeight
-      : ((m.embeddingParams + resident * (m.totalParams - m.embeddingParams - routed)) / hw.tensorParallel +
-          (resident * routed) / hw.count) *
-        w.bytesPerWeight;
+      ? Math.max(
+          ((blocks - routed) * bpw + routed * ebpw) / m.layers,
+          m.embeddingParams * hbpw,
+          m.lmHeadParams * hbpw,
+        ) / hw.tensorParallel
+      : (m.embeddingParams * hbpw +
+          resident *
+            ((m.totalParams - m.embeddingParams - routed - m.lmHeadParams) * bpw + m.lmHeadParams * hbpw)) /
+          hw.tensorParallel +
+        (resident * routed * ebpw) / hw.count;
   const shards = hw.expertParallel > 1 ? hw.count : Math.min(hw.tensorParallel, m.kvShardLimit);
   const kv =
     (resident *
@@ -280,8 +298,22 @@ function same(actual: KernelResult, expected: ReturnType<typeof refKernel>) {
 }
 
 const catalog = shippedCatalog();
-const weightsList: WeightFormat[] = ['bf16', 'fp8', 'int8', 'int4', 'q4_k_m', 'q8_0', 'fp16'];
-const kvList: KvFormat[] = ['bf16', 'fp8', 'fp16'];
+const weightsList: WeightFormat[] = [
+  'bf16',
+  'fp8',
+  'int8',
+  'int4',
+  'q4_k_m',
+  'q8_0',
+  'fp16',
+  'nvfp4',
+  'mxfp4',
+  'fp6',
+  'awq',
+  'q6_k',
+  'iq2_xxs',
+];
+const kvList: KvFormat[] = ['bf16', 'fp8', 'fp16', 'nvfp4', 'q8_0'];
 const engines: Engine[] = ['tuned', 'llamacpp', 'pytorch-eager', 'pytorch-graph', 'sglang', 'vllm', 'trtllm'];
 
 const configArb = fc.record({
