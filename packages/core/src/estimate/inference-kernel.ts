@@ -763,6 +763,34 @@ export function runInferenceKernel(
 }
 
 /**
+ * One decode step of `sequences` sequences at the workload's average context: the `decode` phase of
+ * `runInferenceKernel` at that batch, without the memory and prefill work (the serving curve's step).
+ */
+export function decodeStep(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  sequences: number,
+): PhaseTimes {
+  return decodePass(m, hw, off, w, sequences, distinctExperts(m, sequences), null);
+}
+
+/**
+ * One pass prefilling `prompts` prompts of the workload's input length: the `prefillBatch` phase of
+ * `runInferenceKernel` at batch `prompts` (which may be fractional: a budget of tokens in whole prompts).
+ */
+export function prefillStep(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  prompts: number,
+): PhaseTimes {
+  return w.inputTokens > 0 ? prefillPass(m, hw, off, w, prompts, null) : EMPTY_PHASE;
+}
+
+/**
  * One scheduler step that decodes `decoders` sequences and runs `prefillTokens` prompt tokens (prompts of
  * `promptTokens`) in the same forward pass: every operator sees all the step's tokens, weights are read
  * once, decode attention reads the KV of the decoders and prefill attention scores the prompt chunks.

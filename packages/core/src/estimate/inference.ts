@@ -18,6 +18,7 @@ import {
   type Bound,
   boundNames,
   decodeOperators,
+  decodeStep,
   type KernelHardware,
   type KernelModel,
   type KernelOffload,
@@ -32,7 +33,9 @@ import {
   OFFLOAD_NONE,
   OFFLOAD_STREAM,
   type OperatorTime,
+  type PhaseTimes,
   prefillOperators,
+  prefillStep,
   runInferenceKernel,
 } from './inference-kernel.ts';
 import { countParameters } from './parameters.ts';
@@ -492,20 +495,35 @@ export function runResolved(r: ResolvedRequest, batch: number): KernelResult {
   return runInferenceKernel(r.km, r.hw, r.off, { ...r.work, batch });
 }
 
-/** The replica's step functions for the serving curve: the kernel's decode and prefill passes. */
-export function stepTimesFor(r: ResolvedRequest): StepTimes {
-  const promptTokens = Math.max(1, r.work.inputTokens);
-  return {
-    decode: (sequences) => runResolved(r, sequences).decode,
-    // A prefill pass over `tokens` tokens of prompts of I tokens: the kernel's batch of tokens / I prompts.
-    prefill: (tokens) =>
-      runInferenceKernel(r.km, r.hw, r.off, {
-        ...r.work,
-        inputTokens: promptTokens,
-        batch: tokens / promptTokens,
-      }).prefillBatch,
-    mixed: (decoders, tokens) => mixedStepSeconds(r.km, r.hw, r.off, r.work, decoders, tokens, promptTokens),
-  };
+/**
+ * The replica's step functions for the serving curve: the kernel's decode and prefill passes. Each step
+ * runs only the pass it prices (one forward pass, no memory test or batch prefill), with the same numbers
+ * as the whole kernel's decode and prefillBatch phases. A class, so that making one (calibration makes one
+ * per evaluation) creates no closures.
+ */
+class KernelSteps implements StepTimes {
+  private readonly promptTokens: number;
+  private readonly promptWork: KernelWorkload;
+  constructor(private readonly r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work'>) {
+    this.promptTokens = Math.max(1, r.work.inputTokens);
+    this.promptWork =
+      this.promptTokens === r.work.inputTokens ? r.work : { ...r.work, inputTokens: this.promptTokens };
+  }
+  decode(sequences: number): PhaseTimes {
+    return decodeStep(this.r.km, this.r.hw, this.r.off, this.r.work, sequences);
+  }
+  /** A prefill pass over `tokens` tokens of prompts of I tokens: the kernel's batch of tokens / I prompts. */
+  prefill(tokens: number): PhaseTimes {
+    return prefillStep(this.r.km, this.r.hw, this.r.off, this.promptWork, tokens / this.promptTokens);
+  }
+  mixed(decoders: number, tokens: number): number {
+    const { km, hw, off, work } = this.r;
+    return mixedStepSeconds(km, hw, off, work, decoders, tokens, this.promptTokens);
+  }
+}
+
+export function stepTimesFor(r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work'>): StepTimes {
+  return new KernelSteps(r);
 }
 
 /** Engine and memory limits of the running batch for the serving curve. */

@@ -109,9 +109,9 @@ function residual(p: PhaseTimes): number {
  */
 export function mixedStepSeconds(steps: StepTimes, decoders: number, tokens: number): number {
   if (tokens <= 0) return steps.decode(decoders).total;
-  const p = steps.prefill(tokens);
-  if (decoders <= 0) return p.total;
+  if (decoders <= 0) return steps.prefill(tokens).total;
   if (steps.mixed) return steps.mixed(decoders, tokens);
+  const p = steps.prefill(tokens);
   const d = steps.decode(decoders);
   const communication = steps.prefill(decoders + tokens).communication;
   const onDevice = Math.max(d.compute + p.compute, Math.max(d.memory, p.memory));
