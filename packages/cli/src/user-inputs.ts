@@ -15,7 +15,7 @@ import {
   type WeightFormat,
   weightFormatFromGguf,
 } from '@clearbox/core';
-import { loadDefaultCatalog, readTextFile } from '@clearbox/store';
+import { loadCatalogWithoutPrices, readTextFile } from '@clearbox/store';
 
 export function looksLikePath(value: string): boolean {
   return /[\\/]/.test(value) || /\.(json|gguf|ya?ml)$/i.test(value);
@@ -93,12 +93,16 @@ export interface ResolvedInputs {
   weightFormat?: WeightFormat;
 }
 
-/** The default catalog, plus the user's own model or hardware when given as files. */
+/**
+ * The default catalog, plus the user's own model or hardware when given as files. The estimate commands
+ * that call this quote no API price, so the catalog comes without price tables (they took a tenth of
+ * `estimate infer`'s start-up to parse and layer).
+ */
 export function catalogWithUserInputs(
   model: string | undefined,
   hardware: string | undefined,
 ): ResolvedInputs {
-  const base = loadDefaultCatalog();
+  const base = loadCatalogWithoutPrices();
   const out: ResolvedInputs = { catalog: base };
   if (model !== undefined) out.model = model;
   if (hardware !== undefined) out.hardware = hardware;

@@ -21,6 +21,7 @@ import {
   InputError,
   importGenaiPrices,
   layerCatalogPrices,
+  sectionOf,
   type TextFile,
 } from '@clearbox/core';
 import { PriceTableStore, type StoredPriceTable } from './prices/price-tables.ts';
@@ -156,6 +157,20 @@ let cached: Catalog | undefined;
 export function loadShippedCatalog(): Catalog {
   cachedBase ??= buildCatalog(readTextFiles(defaultDataDir));
   return cachedBase;
+}
+
+let cachedWithoutPrices: Catalog | undefined;
+
+/**
+ * The shipped catalog without API prices, exchange rates or hosted-model maps (no price files, no
+ * genai-prices layers), parsed once per process: for commands that quote no API price (`estimate`),
+ * which then skip the price tables' parsing and layering. Device rental prices are hardware data and stay.
+ */
+export function loadCatalogWithoutPrices(): Catalog {
+  cachedWithoutPrices ??= buildCatalog(
+    readTextFiles(defaultDataDir).filter((f) => sectionOf(f.path) !== 'prices'),
+  );
+  return cachedWithoutPrices;
 }
 
 /**

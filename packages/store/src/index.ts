@@ -8,6 +8,7 @@ export {
   fileErrorText,
   getMaxInputBytes,
   layeredCatalog,
+  loadCatalogWithoutPrices,
   loadDefaultCatalog,
   loadShippedCatalog,
   readStoredPriceTable,

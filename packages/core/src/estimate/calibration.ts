@@ -11,6 +11,7 @@ import {
   efficiencyFor,
   efficiencyPriors,
 } from './efficiency.ts';
+import { engineClassIdOf } from './engine-class.ts';
 import {
   maxBatchThatFits,
   resolveInference,
@@ -190,8 +191,15 @@ function fitPrepared(prepared: PreparedPoint[]): EfficiencyTable {
 export function fitEfficiencies(
   catalog: Catalog,
   points: readonly InferencePoint[] = includedPoints(catalog),
+  /** Fit only these engine classes (their entries are the same as in the whole fit: classes fit apart). */
+  engines?: ReadonlySet<EngineClassId>,
 ): EfficiencyTable {
-  return fitPrepared(points.filter((p) => p.excluded === undefined).map((p) => prepare(catalog, p)));
+  const chosen = points.filter(
+    (p) =>
+      p.excluded === undefined &&
+      (!engines || engines.has(engineClassIdOf(catalog, p.engine, findDevice(catalog, p.hardware)))),
+  );
+  return fitPrepared(chosen.map((p) => prepare(catalog, p)));
 }
 
 /** One point predicted with a fitted table: the value of the point's metric and what bounds it. */
