@@ -47,7 +47,9 @@ describeE2e('charts, tables and phones', (e2e) => {
   });
 
   it('decide: break-even pairs are named whole, with tokens as 10B, not 10G', async () => {
-    const { page } = await e2e.open('#/decide');
+    // A workload where self-hosting does break even with the API (support-bot's API is cheaper at every
+    // volume since the calibration of issue 14): the page opens on it from its link.
+    const { page } = await e2e.open('#/decide?workload=batch-summarise.yaml');
     const chart = page.locator('[data-testid="chart-break-even"] svg').first();
     await chart.waitFor({ timeout: 15_000 });
     const all = (await chart.locator('text').allTextContents()).join(' ');
@@ -105,13 +107,14 @@ describeE2e('charts, tables and phones', (e2e) => {
     { path: '#/', name: 'overview', maxPx: 4000 },
     { path: '#/audit', name: 'audit', maxPx: 6000 },
   ]) {
-    it(`${p.name} at 375 px: long tables as cards, under ${p.maxPx} px tall`, async () => {
-      const { page } = await e2e.open(p.path, { width: 375, height: 812 });
+    it(`${p.name} at 390 px: long tables as cards, under ${p.maxPx} px tall`, async () => {
+      const { page } = await e2e.open(p.path, { width: 390, height: 844 });
       await page.locator('table').first().waitFor({ timeout: 15_000 });
       await page.waitForTimeout(500);
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      console.log(`${p.name} at 390 px: ${height} px tall`);
       expect(height).toBeLessThan(p.maxPx);
-      await e2e.screenshot(page, `${p.name}-375px-cards`);
+      await e2e.screenshot(page, `${p.name}-390px-cards`);
     });
   }
 

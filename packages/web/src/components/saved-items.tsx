@@ -7,6 +7,8 @@ import {
   listItems,
   type SavedItemSummary,
 } from '../api/items.ts';
+import { parseSavedItemsFile, savedItemsFile } from '../api/saved-items-file.ts';
+import { download } from '../export.ts';
 
 /**
  * Save what is on screen to the server and load it back. `accepts` picks the items this panel can
@@ -28,6 +30,8 @@ export function SavedItems({
   testId: string;
 }) {
   const nameId = useId();
+  const importId = useId();
+  const [fileStatus, setFileStatus] = useState<{ error: boolean; text: string } | undefined>();
   const [name, setName] = useState('');
   const [items, setItems] = useState<SavedItemSummary[]>([]);
   const [status, setStatus] = useState<{ error: boolean; text: string } | undefined>();
@@ -70,6 +74,47 @@ export function SavedItems({
     }
   };
 
+  /** Every item of the collection this panel can load, as one JSON file. */
+  const exportAll = async () => {
+    try {
+      const all = await Promise.all(items.map((i) => getItem(collection, i.id)));
+      const mine = all.filter((i) => accepts(i.content));
+      if (mine.length === 0) {
+        setFileStatus({ error: true, text: `no saved ${label} to export` });
+        return;
+      }
+      download(
+        `clearbox-${collection}-${label.replace(/\W+/g, '-')}.json`,
+        savedItemsFile(collection, mine),
+        'application/json',
+      );
+      setFileStatus({
+        error: false,
+        text: `exported ${mine.length} ${label}${mine.length === 1 ? '' : 's'}`,
+      });
+    } catch (error) {
+      setFileStatus({ error: true, text: messageOf(error) });
+    }
+  };
+
+  const importFile = async (file: File) => {
+    const parsed = parseSavedItemsFile(file.name, await file.text(), collection, accepts, label);
+    if (!parsed.ok) {
+      setFileStatus({ error: true, text: parsed.message });
+      return;
+    }
+    try {
+      for (const item of parsed.items) await createItem(collection, item.name, item.content);
+      setFileStatus({
+        error: false,
+        text: `imported ${parsed.items.length} ${label}${parsed.items.length === 1 ? '' : 's'} from ${file.name}`,
+      });
+    } catch (error) {
+      setFileStatus({ error: true, text: `${file.name}: ${messageOf(error)}` });
+    }
+    await refresh();
+  };
+
   return (
     <details class="saved" data-testid={testId}>
       <summary class="saved-summary">
@@ -103,6 +148,42 @@ export function SavedItems({
           {status.text}
         </p>
       )}
+      <div class="form saved-file">
+        <div class="field">
+          <span class="help">&nbsp;</span>
+          <button type="button" data-testid={`${testId}-export`} onClick={() => void exportAll()}>
+            Export to a file
+          </button>
+        </div>
+        <div class="field">
+          <label for={importId}>Import from a file (JSON, as exported)</label>
+          <input
+            id={importId}
+            type="file"
+            accept=".json,application/json"
+            data-testid={`${testId}-import`}
+            aria-describedby={fileStatus ? `${importId}-status` : undefined}
+            onChange={(e) => {
+              const input = e.currentTarget as HTMLInputElement;
+              const chosen = input.files?.[0];
+              if (chosen)
+                void importFile(chosen).then(() => {
+                  input.value = '';
+                });
+            }}
+          />
+          {fileStatus && (
+            <small
+              id={`${importId}-status`}
+              class={fileStatus.error ? 'field-error' : 'help'}
+              role={fileStatus.error ? 'alert' : 'status'}
+              data-testid={`${testId}-file-status`}
+            >
+              {fileStatus.text}
+            </small>
+          )}
+        </div>
+      </div>
       {items.length > 0 && (
         <ul class="saved-list">
           {items.map((item) => (

@@ -1,13 +1,15 @@
-import type { AuditReport, TextFile } from '@clearbox/core';
-import { useMemo, useState } from 'preact/hooks';
+import type { AuditReport } from '@clearbox/core';
+import { useMemo, useRef } from 'preact/hooks';
 import { computeAuditView } from '../audit/audit-view.ts';
 import { disclosuresById, referenceClaims } from '../audit/reference-claims.ts';
 import { FocusedDocumentField } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
+import { StaleNote } from '../components/stale-note.tsx';
 import { TableExport } from '../components/table-export.tsx';
 import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 import { useSettled } from '../components/use-settled.ts';
+import { useHashDocument } from '../url-state.ts';
 
 /** A claims file with its own devices refits the calibration: hundreds of ms, so wait for a pause. */
 const TYPING_PAUSE_MS = 400;
@@ -26,12 +28,15 @@ export function AuditPage() {
   // Claims may price-check any hosted API: the full price table loads with the page.
   const { estimator } = usePricedEstimator();
   const disclosures = useMemo(disclosuresById, []);
-  const [file, setFile] = useState<TextFile>(() => referenceClaims()[0] ?? { path: 'claims.yaml', text: '' });
+  const shipped = useMemo(referenceClaims, []);
+  const [file, setFile] = useHashDocument('claims', shipped, shipped[0] ?? { path: 'claims.yaml', text: '' });
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(
     () => computeAuditView(estimator, disclosures, committed),
     [estimator, disclosures, committed],
   );
+  const last = useRef<AuditReport | undefined>(undefined);
+  if (view.kind === 'report') last.current = view.report;
   return (
     <>
       <h1>Audit</h1>
@@ -66,14 +71,17 @@ export function AuditPage() {
           {view.where && <code>{view.where}</code>} {view.message}
         </div>
       )}
-      {view.kind === 'report' && <AuditTable report={view.report} />}
+      <StaleNote shown={view.kind === 'error' && last.current !== undefined} what="line" />
+      {view.kind !== 'empty' && last.current && (
+        <AuditTable report={last.current} stale={view.kind !== 'report'} />
+      )}
     </>
   );
 }
 
-function AuditTable({ report }: { report: AuditReport }) {
+function AuditTable({ report, stale }: { report: AuditReport; stale: boolean }) {
   return (
-    <div data-testid="audit-report">
+    <div data-testid="audit-report" class={stale ? 'stale' : undefined}>
       {report.issues.length > 0 && (
         <div class="form-error" role="alert" data-testid="audit-problems">
           <strong>{report.issues.length} claim(s) could not be checked</strong>

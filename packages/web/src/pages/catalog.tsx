@@ -6,8 +6,10 @@ import {
   type Source,
   tablesAsOf,
 } from '@clearbox/core';
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo } from 'preact/hooks';
+import { TableExport } from '../components/table-export.tsx';
 import { usePricedEstimator } from '../components/use-priced-estimator.ts';
+import { useHashParam } from '../url-state.ts';
 
 type Section = 'hardware' | 'models' | 'prices';
 const sections: Array<{ id: Section; label: string }> = [
@@ -19,9 +21,9 @@ const sections: Array<{ id: Section; label: string }> = [
 /** Catalog sources as parsed by zod (optional fields may be present as undefined). */
 type CatalogSource = { [K in keyof Source]: Source[K] | undefined } & Pick<Source, 'title' | 'date'>;
 
-function SourceCell({ source }: { source: CatalogSource }) {
+function SourceCell({ source, label = 'Source' }: { source: CatalogSource; label?: string }) {
   return (
-    <td>
+    <td data-label={label}>
       {source.url ? (
         <a href={source.url} rel="noreferrer noopener" target="_blank">
           {source.title}
@@ -45,11 +47,14 @@ export function matchesQuery(haystack: string, query: string): boolean {
 }
 
 export function CatalogPage() {
-  const [section, setSection] = useState<Section>('hardware');
+  const [sectionParam, setSectionParam] = useHashParam('section');
+  const section: Section = sections.find((s) => s.id === sectionParam)?.id ?? 'hardware';
+  const setSection = (next: Section) => setSectionParam(next === 'hardware' ? undefined : next);
   // The ~1,500 genai-prices entries load only when the price tab is opened.
   const priced = usePricedEstimator(section === 'prices');
   const catalog = priced.estimator.catalog;
-  const [query, setQuery] = useState('');
+  const [queryParam, setQuery] = useHashParam('q');
+  const query = queryParam ?? '';
   const searchId = useId();
   return (
     <>
@@ -85,7 +90,7 @@ export function CatalogPage() {
           type="search"
           value={query}
           placeholder="id, name, vendor, family…"
-          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value || undefined)}
         />
       </div>
       <AsOf catalog={catalog} table={section} />
@@ -128,70 +133,123 @@ function HardwareTable({ catalog, query }: { catalog: Catalog; query: string }) 
   );
   if (!rows.length) return <Empty what="devices" />;
   return (
-    <table data-testid="catalog-table">
-      <thead>
-        <tr>
-          <th scope="col">Device</th>
-          <th scope="col">Class</th>
-          <th scope="col" class="num">
-            Dense TFLOPS (BF16 unless marked)
-          </th>
-          <th scope="col" class="num">
-            FP8 TFLOPS
-          </th>
-          <th scope="col" class="num">
-            Memory GB
-          </th>
-          <th scope="col" class="num">
-            GB/s
-          </th>
-          <th scope="col" class="num">
-            TDP W
-          </th>
-          <th scope="col" class="num">
-            $/h rental
-          </th>
-          <th scope="col">Compute source</th>
-          <th scope="col">Memory source</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((d) => {
-          const rent = d.prices?.rentalUsdPerHour;
-          return (
-            <tr key={d.id}>
-              <th scope="row">
-                {d.name}
-                <div class="muted">
-                  <code>{d.id}</code>
-                </div>
-              </th>
-              <td>{d.class}</td>
-              <td class="num" data-label="Dense TFLOPS">
-                {denseTflopsText(d.compute.denseTflops)}
-              </td>
-              <td class="num" data-label="FP8 TFLOPS">
-                {d.compute.denseTflops.fp8 ?? '—'}
-              </td>
-              <td class="num">{d.memory.capacityGB}</td>
-              <td class="num">{formatNumber(d.memory.bandwidthGBs)}</td>
-              <td class="num">
-                {d.power.tdpWatts}
-                {d.power.scope === 'system-share' ? (
-                  <div class="muted">system share, not chip power</div>
-                ) : d.power.scope === 'system' ? (
-                  <div class="muted">whole machine</div>
-                ) : null}
-                {d.power.estimated ? <div class="muted">estimate</div> : null}
-              </td>
-              <td class="num">{rent ? `${rent.low}–${rent.high}` : '—'}</td>
-              <SourceCell source={d.compute.source} />
-              <SourceCell source={d.memory.source} />
-            </tr>
-          );
+    <>
+      <TableExport
+        name="catalog-hardware"
+        table={() => ({
+          columns: [
+            'id',
+            'name',
+            'vendor',
+            'class',
+            'denseTflopsBf16',
+            'denseTflopsFp16',
+            'denseTflopsFp32',
+            'denseTflopsFp8',
+            'memoryGB',
+            'bandwidthGBs',
+            'tdpWatts',
+            'powerScope',
+            'rentalUsdPerHourLow',
+            'rentalUsdPerHourHigh',
+            'computeSource',
+            'computeSourceDate',
+            'memorySource',
+            'memorySourceDate',
+          ],
+          rows: rows.map((d) => ({
+            id: d.id,
+            name: d.name,
+            vendor: d.vendor,
+            class: d.class,
+            denseTflopsBf16: d.compute.denseTflops.bf16,
+            denseTflopsFp16: d.compute.denseTflops.fp16,
+            denseTflopsFp32: d.compute.denseTflops.fp32,
+            denseTflopsFp8: d.compute.denseTflops.fp8,
+            memoryGB: d.memory.capacityGB,
+            bandwidthGBs: d.memory.bandwidthGBs,
+            tdpWatts: d.power.tdpWatts,
+            powerScope: d.power.scope,
+            rentalUsdPerHourLow: d.prices?.rentalUsdPerHour?.low,
+            rentalUsdPerHourHigh: d.prices?.rentalUsdPerHour?.high,
+            computeSource: d.compute.source.url ?? d.compute.source.title,
+            computeSourceDate: d.compute.source.date,
+            memorySource: d.memory.source.url ?? d.memory.source.title,
+            memorySourceDate: d.memory.source.date,
+          })),
         })}
-      </tbody>
-    </table>
+      />
+      <table data-testid="catalog-table" class="cards-on-phone">
+        <thead>
+          <tr>
+            <th scope="col">Device</th>
+            <th scope="col">Class</th>
+            <th scope="col" class="num">
+              Dense TFLOPS (BF16 unless marked)
+            </th>
+            <th scope="col" class="num">
+              FP8 TFLOPS
+            </th>
+            <th scope="col" class="num">
+              Memory GB
+            </th>
+            <th scope="col" class="num">
+              GB/s
+            </th>
+            <th scope="col" class="num">
+              TDP W
+            </th>
+            <th scope="col" class="num">
+              $/h rental
+            </th>
+            <th scope="col">Compute source</th>
+            <th scope="col">Memory source</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((d) => {
+            const rent = d.prices?.rentalUsdPerHour;
+            return (
+              <tr key={d.id}>
+                <th scope="row">
+                  {d.name}
+                  <div class="muted">
+                    <code>{d.id}</code>
+                  </div>
+                </th>
+                <td data-label="Class">{d.class}</td>
+                <td class="num" data-label="Dense TFLOPS">
+                  {denseTflopsText(d.compute.denseTflops)}
+                </td>
+                <td class="num" data-label="FP8 TFLOPS">
+                  {d.compute.denseTflops.fp8 ?? '—'}
+                </td>
+                <td class="num" data-label="Memory GB">
+                  {d.memory.capacityGB}
+                </td>
+                <td class="num" data-label="GB/s">
+                  {formatNumber(d.memory.bandwidthGBs)}
+                </td>
+                <td class="num" data-label="TDP W">
+                  {d.power.tdpWatts}
+                  {d.power.scope === 'system-share' ? (
+                    <div class="muted">system share, not chip power</div>
+                  ) : d.power.scope === 'system' ? (
+                    <div class="muted">whole machine</div>
+                  ) : null}
+                  {d.power.estimated ? <div class="muted">estimate</div> : null}
+                </td>
+                <td class="num" data-label="$/h rental">
+                  {rent ? `${rent.low}–${rent.high}` : '—'}
+                </td>
+                <SourceCell source={d.compute.source} label="Compute source" />
+                <SourceCell source={d.memory.source} label="Memory source" />
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -218,56 +276,105 @@ function ModelTable({ catalog, query }: { catalog: Catalog; query: string }) {
   );
   if (!rows.length) return <Empty what="models" />;
   return (
-    <table data-testid="catalog-table">
-      <thead>
-        <tr>
-          <th scope="col">Model</th>
-          <th scope="col">Released</th>
-          <th scope="col" class="num">
-            Total params
-          </th>
-          <th scope="col" class="num">
-            Active params
-          </th>
-          <th scope="col">Attention</th>
-          <th scope="col" class="num">
-            Layers
-          </th>
-          <th scope="col" class="num">
-            Context
-          </th>
-          <th scope="col" class="num">
-            Training tokens
-          </th>
-          <th scope="col">Source</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(({ model: m, params }) => (
-          <tr key={m.id}>
-            <th scope="row">
-              {m.name}
-              <div class="muted">
-                <code>{m.id}</code>
-              </div>
+    <>
+      <TableExport
+        name="catalog-models"
+        table={() => ({
+          columns: [
+            'id',
+            'name',
+            'family',
+            'released',
+            'totalParams',
+            'activeParams',
+            'attention',
+            'routedExperts',
+            'activeExperts',
+            'layers',
+            'contextLength',
+            'trainingTokens',
+            'source',
+            'sourceDate',
+          ],
+          rows: rows.map(({ model: m, params }) => ({
+            id: m.id,
+            name: m.name,
+            family: m.family,
+            released: m.released,
+            totalParams: params.total,
+            activeParams: params.activeMatmul,
+            attention: m.architecture.attention.type,
+            routedExperts: m.architecture.moe?.routedExperts,
+            activeExperts: m.architecture.moe?.activeExperts,
+            layers: m.architecture.layers,
+            contextLength: m.architecture.contextLength,
+            trainingTokens: m.training?.tokens,
+            source: m.source.url ?? m.source.title,
+            sourceDate: m.source.date,
+          })),
+        })}
+      />
+      <table data-testid="catalog-table" class="cards-on-phone">
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">Released</th>
+            <th scope="col" class="num">
+              Total params
             </th>
-            <td>{m.released ?? '—'}</td>
-            <td class="num">{formatNumber(params.total)}</td>
-            <td class="num">{formatNumber(params.activeMatmul)}</td>
-            <td>
-              {m.architecture.attention.type}
-              {m.architecture.moe
-                ? `, MoE ${m.architecture.moe.activeExperts}/${m.architecture.moe.routedExperts}`
-                : ''}
-            </td>
-            <td class="num">{m.architecture.layers}</td>
-            <td class="num">{m.architecture.contextLength.toLocaleString('en-US')}</td>
-            <td class="num">{m.training ? formatNumber(m.training.tokens) : '—'}</td>
-            <SourceCell source={m.source} />
+            <th scope="col" class="num">
+              Active params
+            </th>
+            <th scope="col">Attention</th>
+            <th scope="col" class="num">
+              Layers
+            </th>
+            <th scope="col" class="num">
+              Context
+            </th>
+            <th scope="col" class="num">
+              Training tokens
+            </th>
+            <th scope="col">Source</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(({ model: m, params }) => (
+            <tr key={m.id}>
+              <th scope="row">
+                {m.name}
+                <div class="muted">
+                  <code>{m.id}</code>
+                </div>
+              </th>
+              <td data-label="Released">{m.released ?? '—'}</td>
+              <td class="num" data-label="Total params">
+                {formatNumber(params.total)}
+              </td>
+              <td class="num" data-label="Active params">
+                {formatNumber(params.activeMatmul)}
+              </td>
+              <td data-label="Attention">
+                {m.architecture.attention.type}
+                {m.architecture.moe
+                  ? `, MoE ${m.architecture.moe.activeExperts}/${m.architecture.moe.routedExperts}`
+                  : ''}
+              </td>
+              <td class="num" data-label="Layers">
+                {m.architecture.layers}
+              </td>
+              <td class="num" data-label="Context">
+                {m.architecture.contextLength.toLocaleString('en-US')}
+              </td>
+              <td class="num" data-label="Training tokens">
+                {m.training ? formatNumber(m.training.tokens) : '—'}
+              </td>
+              <SourceCell source={m.source} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -279,54 +386,92 @@ function PriceTable({ catalog, query }: { catalog: Catalog; query: string }) {
   );
   if (!rows.length) return <Empty what="prices" />;
   return (
-    <table data-testid="catalog-table">
-      <thead>
-        <tr>
-          <th scope="col">API model</th>
-          <th scope="col">Provider</th>
-          <th scope="col">Effective</th>
-          <th scope="col" class="num">
-            Input /M
-          </th>
-          <th scope="col" class="num">
-            Cached input /M
-          </th>
-          <th scope="col" class="num">
-            Output /M
-          </th>
-          <th scope="col">Source</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((p) => (
-          <tr key={p.id}>
-            <th scope="row">
-              {p.apiModel}
-              <div class="muted">
-                <code>{p.id}</code>
-              </div>
+    <>
+      <TableExport
+        name="catalog-prices"
+        table={() => ({
+          columns: [
+            'id',
+            'apiModel',
+            'provider',
+            'model',
+            'effective',
+            'effectiveBasis',
+            'until',
+            'currency',
+            'inputPerMillion',
+            'cachedInputPerMillion',
+            'outputPerMillion',
+            'source',
+            'sourceDate',
+          ],
+          rows: rows.map((p) => ({
+            id: p.id,
+            apiModel: p.apiModel,
+            provider: p.provider,
+            model: p.model,
+            effective: p.effective,
+            effectiveBasis: p.effectiveBasis,
+            until: p.until,
+            currency: p.currency,
+            inputPerMillion: p.inputPerMillion,
+            cachedInputPerMillion: p.cachedInputPerMillion,
+            outputPerMillion: p.outputPerMillion,
+            source: p.source.url ?? p.source.title,
+            sourceDate: p.source.date,
+          })),
+        })}
+      />
+      <table data-testid="catalog-table" class="cards-on-phone">
+        <thead>
+          <tr>
+            <th scope="col">API model</th>
+            <th scope="col">Provider</th>
+            <th scope="col">Effective</th>
+            <th scope="col" class="num">
+              Input /M
             </th>
-            <td>{p.provider}</td>
-            <td
-              title={p.effectiveBasis === 'in-force' ? 'in force on this date; start not known' : undefined}
-            >
-              {p.effectiveBasis === 'in-force' ? '≤ ' : ''}
-              {p.effective}
-              {p.until ? ` to ${p.until}` : ''}
-            </td>
-            <td class="num">
-              {p.inputPerMillion} {p.currency}
-            </td>
-            <td class="num">
-              {p.cachedInputPerMillion === undefined ? '—' : `${p.cachedInputPerMillion} ${p.currency}`}
-            </td>
-            <td class="num">
-              {p.outputPerMillion} {p.currency}
-            </td>
-            <SourceCell source={p.source} />
+            <th scope="col" class="num">
+              Cached input /M
+            </th>
+            <th scope="col" class="num">
+              Output /M
+            </th>
+            <th scope="col">Source</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.id}>
+              <th scope="row">
+                {p.apiModel}
+                <div class="muted">
+                  <code>{p.id}</code>
+                </div>
+              </th>
+              <td data-label="Provider">{p.provider}</td>
+              <td
+                data-label="Effective"
+                title={p.effectiveBasis === 'in-force' ? 'in force on this date; start not known' : undefined}
+              >
+                {p.effectiveBasis === 'in-force' ? '≤ ' : ''}
+                {p.effective}
+                {p.until ? ` to ${p.until}` : ''}
+              </td>
+              <td class="num" data-label="Input /M">
+                {p.inputPerMillion} {p.currency}
+              </td>
+              <td class="num" data-label="Cached input /M">
+                {p.cachedInputPerMillion === undefined ? '—' : `${p.cachedInputPerMillion} ${p.currency}`}
+              </td>
+              <td class="num" data-label="Output /M">
+                {p.outputPerMillion} {p.currency}
+              </td>
+              <SourceCell source={p.source} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

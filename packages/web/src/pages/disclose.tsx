@@ -262,7 +262,7 @@ function DisclosureCompare({
         label="Compare options"
       />
       <div class="table-wrap">
-        <table>
+        <table class="cards-on-phone" data-testid="disclose-compare-table">
           <thead>
             <tr>
               <th scope="col">disclosure</th>
@@ -281,12 +281,20 @@ function DisclosureCompare({
             {comparison.rows.map((row) => (
               <tr key={row.id} data-disclosure={row.id}>
                 <th scope="row">{row.id}</th>
-                <td>{row.model}</td>
-                <td class="num">{(row.completeness * 100).toFixed(0)}%</td>
+                <td data-label="model">{row.model}</td>
+                <td class="num" data-label="completeness">
+                  {(row.completeness * 100).toFixed(0)}%
+                </td>
                 {comparison.bases.map((b) => {
                   const total = row.totals[b];
                   return (
-                    <td key={b} class="num" data-basis={b} data-value={total ? String(total.value) : ''}>
+                    <td
+                      key={b}
+                      class="num"
+                      data-label={b}
+                      data-basis={b}
+                      data-value={total ? String(total.value) : ''}
+                    >
                       {total ? usdWithRange(total.value, total.low, total.high) : '—'}
                     </td>
                   );
@@ -296,6 +304,23 @@ function DisclosureCompare({
           </tbody>
         </table>
       </div>
+      <TableExport
+        name="disclose-compare"
+        table={() => ({
+          columns: ['disclosure', 'model', 'completeness', 'basis', 'usd', 'low', 'high'],
+          rows: comparison.rows.flatMap((row) =>
+            comparison.bases.map((b) => ({
+              disclosure: row.id,
+              model: row.model,
+              completeness: row.completeness,
+              basis: b,
+              usd: row.totals[b]?.value,
+              low: row.totals[b]?.low,
+              high: row.totals[b]?.high,
+            })),
+          ),
+        })}
+      />
     </section>
   );
 }
@@ -462,7 +487,7 @@ function DisclosureReportView({ report, stale }: { report: DisclosureReport; sta
           <div class="stats">
             <FigureStat label="Completeness score" figure={c.score} />
           </div>
-          <table data-testid="completeness-table">
+          <table data-testid="completeness-table" class="cards-on-phone">
             <thead>
               <tr>
                 <th scope="col">Stage</th>
@@ -476,18 +501,27 @@ function DisclosureReportView({ report, stale }: { report: DisclosureReport; sta
               {c.stages.map((s) => (
                 <tr key={s.stage}>
                   <th scope="row">{s.stage}</th>
-                  <td>
+                  <td data-label="Status">
                     <span
                       class={`badge ${s.status === 'disclosed' ? 'ok' : s.status === 'estimated' ? 'warn' : s.status === 'missing' ? 'bad' : ''}`}
                     >
                       {s.status}
                     </span>
                   </td>
-                  <td class="num">{s.items}</td>
+                  <td class="num" data-label="Items">
+                    {s.items}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <TableExport
+            name={`${report.disclosure.id}-completeness`}
+            table={() => ({
+              columns: ['stage', 'status', 'items'],
+              rows: c.stages.map((s) => ({ stage: s.stage, status: s.status, items: s.items })),
+            })}
+          />
           {report.flags.length > 0 && (
             <ul class="warnings" data-testid="disclose-flags">
               {report.flags.map((f) => (

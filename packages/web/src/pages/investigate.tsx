@@ -1,14 +1,18 @@
 import { formatNumber, type OverlapTest, type TextFile } from '@clearbox/core';
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useRef, useState } from 'preact/hooks';
 import { DocumentUpload } from '../components/document-field.tsx';
+import { StaleNote } from '../components/stale-note.tsx';
+import { TableExport } from '../components/table-export.tsx';
 import { useSettled } from '../components/use-settled.ts';
 import {
   computeOverlapView,
   type OverlapInputs,
   type OverlapSettings,
+  type OverlapView,
   pageCorporaSpec,
   syntheticInputs,
 } from '../investigate/overlap-view.ts';
+import { useHashParam } from '../url-state.ts';
 
 const TYPING_PAUSE_MS = 400;
 
@@ -48,16 +52,23 @@ function CorpusField({
   );
 }
 
-const initialSeed = 1;
+/** A page setting kept in the URL under `key`; blank or absent is `fallback`. */
+function useSetting(key: string, fallback: string): [string, (v: string) => void] {
+  const [value, set] = useHashParam(key);
+  return [value ?? fallback, (v) => set(v === fallback ? undefined : v)];
+}
 
 export function InvestigatePage() {
-  const first = useMemo(() => syntheticInputs(initialSeed), []);
+  // The corpora are the synthetic set of the URL's seed: a link reproduces them (uploaded corpora are
+  // not put in a link; they are the person's own data).
+  const [urlSeed, setUrlSeed] = useHashParam('seed');
+  const first = useMemo(() => syntheticInputs(Number.parseInt(urlSeed ?? '1', 10) || 0), []);
   const [inputs, setInputs] = useState<OverlapInputs>(first.inputs);
-  const [seed, setSeed] = useState(String(initialSeed));
-  const [names, setNames] = useState(first.teacherNames.join(', '));
-  const [key, setKey] = useState(first.watermarkKey === undefined ? '' : String(first.watermarkKey));
-  const [spanWords, setSpanWords] = useState('12');
-  const [alpha, setAlpha] = useState('0.05');
+  const [seed, setSeed] = useState(urlSeed ?? '1');
+  const [names, setNames] = useSetting('names', first.teacherNames.join(', '));
+  const [key, setKey] = useSetting('key', first.watermarkKey === undefined ? '' : String(first.watermarkKey));
+  const [spanWords, setSpanWords] = useSetting('span', '12');
+  const [alpha, setAlpha] = useSetting('alpha', '0.05');
   const [committed, setCommitted] = useSettled(inputs, TYPING_PAUSE_MS);
   const settings: OverlapSettings = {
     teacherNames: names
@@ -74,6 +85,15 @@ export function InvestigatePage() {
     () => computeOverlapView(committed, JSON.parse(settingsKey) as OverlapSettings),
     [committed, settingsKey],
   );
+  const last = useRef<Extract<OverlapView, { kind: 'report' }> | undefined>(undefined);
+  if (view.kind === 'report') last.current = view;
+  const shown = view.kind === 'empty' ? undefined : last.current;
+  const fieldError = (where: string) =>
+    view.kind === 'error' && view.where === where ? view.message : undefined;
+  const keyError =
+    key.trim() !== '' && !Number.isInteger(Number(key))
+      ? `expected a whole number, got "${key.trim()}"`
+      : undefined;
   const seedId = useId();
   const namesId = useId();
   const keyId = useId();
@@ -81,6 +101,7 @@ export function InvestigatePage() {
   const alphaId = useId();
   const generate = () => {
     const s = syntheticInputs(Number.parseInt(seed, 10) || 0);
+    setUrlSeed(seed === '1' ? undefined : seed);
     setInputs(s.inputs);
     setCommitted(s.inputs);
     setNames(s.teacherNames.join(', '));
@@ -136,6 +157,7 @@ export function InvestigatePage() {
             value={key}
             onInput={(e) => setKey((e.currentTarget as HTMLInputElement).value)}
           />
+          <FieldMessage id={keyId} message={keyError} />
         </div>
         <div class="field">
           <label for={spanId}>O1: minimum span (words)</label>
@@ -147,6 +169,7 @@ export function InvestigatePage() {
             value={spanWords}
             onInput={(e) => setSpanWords((e.currentTarget as HTMLInputElement).value)}
           />
+          <FieldMessage id={spanId} message={fieldError('span words')} />
         </div>
         <div class="field">
           <label for={alphaId}>Alpha (Holm level)</label>
@@ -158,6 +181,7 @@ export function InvestigatePage() {
             value={alpha}
             onInput={(e) => setAlpha((e.currentTarget as HTMLInputElement).value)}
           />
+          <FieldMessage id={alphaId} message={fieldError('alpha')} />
         </div>
       </div>
       <CorpusField
@@ -205,73 +229,129 @@ export function InvestigatePage() {
         onChange={(reference) => setInputs({ ...inputs, reference })}
       />
       {committed !== inputs && <p class="muted">testing…</p>}
-      {view.kind === 'error' && (
+      {view.kind === 'error' && !fieldError('span words') && !fieldError('alpha') && (
         <div class="form-error" role="alert" data-testid="investigate-problems">
           {view.where && <code>{view.where}</code>} {view.message}
         </div>
       )}
-      {view.kind === 'report' && (
-        <div data-testid="investigate-report">
-          <OverlapTable tests={view.result.tests} />
-          <p data-testid="investigate-statement">{view.statement}</p>
+      <StaleNote shown={view.kind === 'error' && shown !== undefined} what="field or corpus" />
+      {shown && (
+        <div data-testid="investigate-report" class={view.kind === 'report' ? undefined : 'stale'}>
+          <OverlapTable tests={shown.result.tests} />
+          <p data-testid="investigate-statement">{shown.statement}</p>
         </div>
       )}
     </>
   );
 }
 
+/** A problem with one setting, under its control. */
+function FieldMessage({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <small class="field-error" id={`${id}-error`} role="alert">
+      {message}
+    </small>
+  );
+}
+
 function OverlapTable({ tests }: { tests: OverlapTest[] }) {
   return (
-    <div class="table-wrap">
-      <table data-testid="investigate-table">
-        <thead>
-          <tr>
-            <th scope="col">test</th>
-            <th scope="col" class="num">
-              n
-            </th>
-            <th scope="col" class="num">
-              statistic
-            </th>
-            <th scope="col" class="num">
-              p
-            </th>
-            <th scope="col" class="num">
-              p (Holm)
-            </th>
-            <th scope="col" class="num">
-              effect
-            </th>
-            <th scope="col">interval</th>
-            <th scope="col" class="num">
-              power
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tests.map((t) => (
-            <tr key={t.id} data-test-id={t.id} data-p={String(t.p)} data-p-holm={String(t.pHolm)}>
-              <td>
-                <strong>{t.id}</strong> {t.name}
-                {t.corroborationOnly ? ' (corroboration)' : ''}
-              </td>
-              <td class="num">{t.n}</td>
-              <td class="num" title={t.statisticName}>
-                {formatNumber(t.statistic)}
-              </td>
-              <td class="num">{formatNumber(t.p)}</td>
-              <td class="num">{t.pHolm === null ? '-' : formatNumber(t.pHolm)}</td>
-              <td class="num" title={t.effectName}>
-                {formatNumber(t.effect)}
-              </td>
-              <td>
-                [{formatNumber(t.interval[0])}, {formatNumber(t.interval[1])}]
-              </td>
-              <td class="num">{t.power ? formatNumber(t.power.value) : '-'}</td>
+    <>
+      <div class="table-wrap">
+        <table data-testid="investigate-table" class="cards-on-phone">
+          <thead>
+            <tr>
+              <th scope="col">test</th>
+              <th scope="col" class="num">
+                n
+              </th>
+              <th scope="col" class="num">
+                statistic
+              </th>
+              <th scope="col" class="num">
+                p
+              </th>
+              <th scope="col" class="num">
+                p (Holm)
+              </th>
+              <th scope="col" class="num">
+                effect
+              </th>
+              <th scope="col">interval</th>
+              <th scope="col" class="num">
+                power
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {tests.map((t) => (
+              <tr key={t.id} data-test-id={t.id} data-p={String(t.p)} data-p-holm={String(t.pHolm)}>
+                <th scope="row">
+                  <strong>{t.id}</strong> {t.name}
+                  {t.corroborationOnly ? ' (corroboration)' : ''}
+                </th>
+                <td class="num" data-label="n">
+                  {t.n}
+                </td>
+                <td class="num" data-label="statistic" title={t.statisticName}>
+                  {formatNumber(t.statistic)}
+                </td>
+                <td class="num" data-label="p">
+                  {formatNumber(t.p)}
+                </td>
+                <td class="num" data-label="p (Holm)">
+                  {t.pHolm === null ? '-' : formatNumber(t.pHolm)}
+                </td>
+                <td class="num" data-label="effect" title={t.effectName}>
+                  {formatNumber(t.effect)}
+                </td>
+                <td data-label="interval">
+                  [{formatNumber(t.interval[0])}, {formatNumber(t.interval[1])}]
+                </td>
+                <td class="num" data-label="power">
+                  {t.power ? formatNumber(t.power.value) : '-'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <TableExport
+        name="investigate-overlap"
+        table={() => ({
+          columns: [
+            'test',
+            'name',
+            'corroborationOnly',
+            'n',
+            'statisticName',
+            'statistic',
+            'p',
+            'pHolm',
+            'effectName',
+            'effect',
+            'intervalLow',
+            'intervalHigh',
+            'power',
+          ],
+          rows: tests.map((t) => ({
+            test: t.id,
+            name: t.name,
+            corroborationOnly: t.corroborationOnly,
+            n: t.n,
+            statisticName: t.statisticName,
+            statistic: t.statistic,
+            p: t.p,
+            pHolm: t.pHolm,
+            effectName: t.effectName,
+            effect: t.effect,
+            intervalLow: t.interval[0],
+            intervalHigh: t.interval[1],
+            power: t.power?.value,
+          })),
+        })}
+      />
+    </>
   );
 }

@@ -1,11 +1,14 @@
 import type { RuleResult, TextFile } from '@clearbox/core';
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useId, useMemo, useRef } from 'preact/hooks';
 import { DocumentField, DocumentUpload } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { PlotChart } from '../components/plot-chart.tsx';
+import { StaleNote } from '../components/stale-note.tsx';
+import { TableExport } from '../components/table-export.tsx';
 import { useSettled } from '../components/use-settled.ts';
 import { humanNumber } from '../format.ts';
-import { type ChartSeries, computeWatchView, referenceSignals } from '../watch/watch-view.ts';
+import { useHashDocument, useHashParam } from '../url-state.ts';
+import { type ChartSeries, computeWatchView, referenceSignals, type WatchView } from '../watch/watch-view.ts';
 
 const TYPING_PAUSE_MS = 300;
 
@@ -16,10 +19,19 @@ function show(value: number, unit: string): string {
 
 export function WatchPage() {
   const shipped = useMemo(referenceSignals, []);
-  const [file, setFile] = useState<TextFile>(() => shipped[0] ?? { path: 'signals.yaml', text: '' });
-  const [since, setSince] = useState('');
+  const [file, setFile] = useHashDocument(
+    'signals',
+    shipped,
+    shipped[0] ?? { path: 'signals.yaml', text: '' },
+  );
+  const [sinceParam, setSince] = useHashParam('since');
+  const since = sinceParam ?? '';
   const [committed, setCommitted] = useSettled(file, TYPING_PAUSE_MS);
   const view = useMemo(() => computeWatchView(committed, since), [committed, since]);
+  const last = useRef<Extract<WatchView, { kind: 'report' }> | undefined>(undefined);
+  if (view.kind === 'report') last.current = view;
+  const sinceError = view.kind === 'error' && view.where === 'since' ? view.message : undefined;
+  const shown = view.kind === 'empty' ? undefined : last.current;
   const sinceId = useId();
   const shippedId = useId();
   const load = (next: TextFile) => {
@@ -69,29 +81,37 @@ export function WatchPage() {
             type="text"
             placeholder="2024-01"
             value={since}
-            onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value.trim())}
+            aria-invalid={sinceError ? 'true' : undefined}
+            aria-describedby={sinceError ? `${sinceId}-error` : undefined}
+            onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value.trim() || undefined)}
           />
+          {sinceError && (
+            <small class="field-error" id={`${sinceId}-error`} role="alert" data-testid="watch-since-error">
+              {sinceError}
+            </small>
+          )}
         </div>
       </div>
       <DocumentField label="Signals" testId="watch-text" rows={12} file={file} onChange={setFile} />
       {committed !== file && <p class="muted">checking…</p>}
-      {view.kind === 'error' && (
+      {view.kind === 'error' && !sinceError && (
         <div class="form-error" role="alert" data-testid="watch-problems">
           {view.where && <code>{view.where}</code>} {view.message}
         </div>
       )}
-      {view.kind === 'report' && (
-        <div data-testid="watch-report">
-          <p data-testid="watch-alerts" data-alerts={view.report.alerts}>
+      <StaleNote shown={view.kind === 'error' && shown !== undefined} what="field or line" />
+      {shown && (
+        <div data-testid="watch-report" class={view.kind === 'report' ? undefined : 'stale'}>
+          <p data-testid="watch-alerts" data-alerts={shown.report.alerts}>
             <strong>
-              {view.report.alerts} alert{view.report.alerts === 1 ? '' : 's'}
+              {shown.report.alerts} alert{shown.report.alerts === 1 ? '' : 's'}
             </strong>{' '}
-            {view.report.since ? `on or after ${view.report.since}` : 'at the latest period'}
+            {shown.report.since ? `on or after ${shown.report.since}` : 'at the latest period'}
           </p>
-          <RulesTable results={view.report.results} />
+          <RulesTable results={shown.report.results} />
           <div class="charts">
-            {view.series.map((s) => (
-              <SeriesChart key={s.id} series={s} results={view.report.results} />
+            {shown.series.map((s) => (
+              <SeriesChart key={s.id} series={s} results={shown.report.results} />
             ))}
           </div>
         </div>
@@ -102,64 +122,97 @@ export function WatchPage() {
 
 function RulesTable({ results }: { results: RuleResult[] }) {
   return (
-    <div class="table-wrap">
-      <table data-testid="watch-table">
-        <thead>
-          <tr>
-            <th scope="col">signal</th>
-            <th scope="col">rule</th>
-            <th scope="col">severity</th>
-            <th scope="col">condition</th>
-            <th scope="col" class="num">
-              latest
-            </th>
-            <th scope="col">fired</th>
-            <th scope="col">alert</th>
-          </tr>
-        </thead>
-        <tbody>
-          {results.map((r) => (
-            <tr
-              key={`${r.signal}/${r.rule}`}
-              data-rule={r.rule}
-              data-fired={r.firings.map((f) => f.date).join(' ')}
-              data-alert={String(r.alert)}
-            >
-              <td>{r.signalName}</td>
-              <td>
-                <code>{r.rule}</code>
-                {r.note && <div class="muted">{r.note}</div>}
-              </td>
-              <td>{r.severity}</td>
-              <td>{r.condition}</td>
-              <td class="num">
-                {show(r.latest.value, r.unit)} ({r.latest.date})
-              </td>
-              <td>
-                {r.firings.length === 0 ? (
-                  'never'
-                ) : (
-                  <details>
-                    <summary>
-                      {r.firings.length}× (last {r.firings.at(-1)?.date})
-                    </summary>
-                    <ul>
-                      {r.firings.map((f) => (
-                        <li key={f.date}>
-                          {f.date}: {show(f.value, r.unit)}, {f.detail}
-                          <FigureTree figure={f.evidence} />
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                )}
-              </td>
-              <td class={r.alert ? 'bad' : ''}>{r.alert ? 'ALERT' : '-'}</td>
+    <>
+      <div class="table-wrap">
+        <table data-testid="watch-table" class="cards-on-phone">
+          <thead>
+            <tr>
+              <th scope="col">signal</th>
+              <th scope="col">rule</th>
+              <th scope="col">severity</th>
+              <th scope="col">condition</th>
+              <th scope="col" class="num">
+                latest
+              </th>
+              <th scope="col">fired</th>
+              <th scope="col">alert</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {results.map((r) => (
+              <tr
+                key={`${r.signal}/${r.rule}`}
+                data-rule={r.rule}
+                data-fired={r.firings.map((f) => f.date).join(' ')}
+                data-alert={String(r.alert)}
+              >
+                <th scope="row">{r.signalName}</th>
+                <td data-label="Rule">
+                  <code>{r.rule}</code>
+                  {r.note && <div class="muted">{r.note}</div>}
+                </td>
+                <td data-label="Severity">{r.severity}</td>
+                <td data-label="Condition">{r.condition}</td>
+                <td class="num" data-label="Latest">
+                  {show(r.latest.value, r.unit)} ({r.latest.date})
+                </td>
+                <td class="wide" data-label="Fired">
+                  {r.firings.length === 0 ? (
+                    'never'
+                  ) : (
+                    <details>
+                      <summary>
+                        {r.firings.length}× (last {r.firings.at(-1)?.date})
+                      </summary>
+                      <ul>
+                        {r.firings.map((f) => (
+                          <li key={f.date}>
+                            {f.date}: {show(f.value, r.unit)}, {f.detail}
+                            <FigureTree figure={f.evidence} />
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
+                </td>
+                <td data-label="Alert" class={r.alert ? 'bad' : ''}>
+                  {r.alert ? 'ALERT' : '-'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <TableExport
+        name="watch-rules"
+        table={() => ({
+          columns: [
+            'signal',
+            'rule',
+            'severity',
+            'condition',
+            'unit',
+            'latestDate',
+            'latestValue',
+            'firings',
+            'lastFired',
+            'alert',
+          ],
+          rows: results.map((r) => ({
+            signal: r.signal,
+            rule: r.rule,
+            severity: r.severity,
+            condition: r.condition,
+            unit: r.unit,
+            latestDate: r.latest.date,
+            latestValue: r.latest.value,
+            firings: r.firings.length,
+            lastFired: r.firings.at(-1)?.date,
+            alert: r.alert,
+          })),
+        })}
+      />
+    </>
   );
 }
 
