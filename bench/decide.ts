@@ -22,12 +22,18 @@ export function benchDecide(): string[] {
     models: catalog.models,
     devices: catalog.devices,
   };
+  // Wall and CPU time of the best run: on a shared machine the wall clock also counts waiting for a
+  // core, so CPU time (user + system) is what "on one core" means.
   let seconds = Number.POSITIVE_INFINITY;
+  let cpuSeconds = Number.POSITIVE_INFINITY;
   let result = searchPlans(options);
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     result = searchPlans(options);
+    const c = process.cpuUsage(c0);
     seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+    cpuSeconds = Math.min(cpuSeconds, (c.user + c.system) / 1e6);
   }
   const s = result.stats;
   const rate = s.plansEvaluated / seconds;
@@ -55,11 +61,11 @@ export function benchDecide(): string[] {
     baseSeconds = Math.min(baseSeconds, (performance.now() - t0) / 1000);
   }
   const baseRate = sample.length / baseSeconds;
-  const verdict = seconds < 1 ? 'PASS' : 'FAIL';
+  const verdict = cpuSeconds < 1 ? 'PASS' : 'FAIL';
   const feasible = result.groups.filter((g) => g.status === 'ok').length;
   return [
     `plan search, ${workload.name} over all ${catalog.models.length} models × ${catalog.devices.length} devices: ${s.configurations.toLocaleString('en-US')} configurations, ${s.prunedByWeights.toLocaleString('en-US')} pruned before evaluation, ${s.plansEvaluated.toLocaleString('en-US')} plans evaluated (${s.kernelRuns.toLocaleString('en-US')} kernel runs), ${result.candidates.length.toLocaleString('en-US')} meet the SLO, ${feasible} model×device pairs feasible`,
-    `  wall time: ${(seconds * 1000).toFixed(0)} ms (best of 3)   target < 1 s on one core: ${verdict}`,
+    `  time: ${(cpuSeconds * 1000).toFixed(0)} ms CPU, ${(seconds * 1000).toFixed(0)} ms wall (best of 3)   target < 1 s on one core (CPU): ${verdict}`,
     `  ${Math.round(rate).toLocaleString('en-US')} plans evaluated/s; baseline ${Math.round(baseRate).toLocaleString('en-US')} plans/s through estimateInference (Figures), ratio ${(rate / baseRate).toFixed(1)}×`,
   ];
 }

@@ -4,9 +4,11 @@ import type { Device, Model } from '../catalog/schema.ts';
 import type { EfficiencyTable } from '../estimate/efficiency.ts';
 import { maxBatchThatFits, replicaLink, resolveInference } from '../estimate/inference.ts';
 import {
+  decodeStep,
   type KernelHardware,
   type KernelWorkload,
-  runInferenceKernel,
+  kernelFits,
+  prefillStep,
 } from '../estimate/inference-kernel.ts';
 import type { CostAssumptions } from './assumptions.ts';
 import { type Acquisition, type DeviceMonthly, deviceMonthlyUsd } from './device-cost.ts';
@@ -243,15 +245,19 @@ export function searchPlans(o: SearchOptions): SearchResult {
               linkBandwidth: link.bandwidth,
               linkLatencySeconds: link.latency,
             };
-            const longest = runInferenceKernel(km, hw, off, work95);
+            // Only the passes a plan reads run: the memory test alone, the p95 prompt's prefill, and per
+            // batch its prefill and decode step (the same numbers as the whole kernel's phases).
             stats.kernelRuns++;
-            if (!longest.fits) continue;
+            if (!kernelFits(km, hw, off, work95)) continue;
             const maxBatch = maxBatchThatFits({ km, hw, off, work, engineClass: r.engineClass });
             if (maxBatch === 0) continue;
-            const prefillP95 = longest.prefillSingle.total;
+            const prefillP95 = prefillStep(km, hw, off, work95, 1).total;
             for (const batch of batchLadder(maxBatch)) {
               work.batch = batch;
-              const k = runInferenceKernel(km, hw, off, work);
+              const k = {
+                prefillBatch: prefillStep(km, hw, off, work, batch),
+                tpotSeconds: decodeStep(km, hw, off, work, batch).total,
+              };
               stats.kernelRuns++;
               stats.plansEvaluated++;
               const cycle = k.prefillBatch.total + O * k.tpotSeconds;
