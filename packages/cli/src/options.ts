@@ -1,4 +1,11 @@
-import { echo, InputError, notFiniteMessage } from '@clearbox/core';
+import {
+  calendarDateProblem,
+  checkOptions,
+  echo,
+  InputError,
+  notFiniteMessage,
+  seedNumber,
+} from '@clearbox/core';
 
 const suffixes: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9, g: 1e9, t: 1e12 };
 
@@ -45,10 +52,27 @@ export function parseByteSize(flag: string, text: string): number {
   const unit = byteUnits[m?.[2]?.toLowerCase() ?? 'x'];
   if (!m?.[1] || unit === undefined)
     throw new InputError(`expected a size such as 64MB, 2GB or a number of bytes, got ${echo(text)}`, flag);
+  if (unit === 1 && !Number.isInteger(Number(m[1])))
+    throw new InputError(`expected a whole number of bytes, got ${echo(text)}`, flag);
   const bytes = Math.round(Number(m[1]) * unit);
   if (!(bytes >= 1 && Number.isSafeInteger(bytes)))
     throw new InputError(`expected a size of at least 1 byte, got ${echo(text)}`, flag);
   return bytes;
+}
+
+/** A calendar date, YYYY-MM-DD (or YYYY-MM where `month` allows): 2025-02-30 is refused, not rolled over. */
+export function parseDate(flag: string, text: string, { month = false } = {}): string {
+  const shape = month ? 'expected a date as YYYY-MM or YYYY-MM-DD' : 'expected a date as YYYY-MM-DD';
+  if (!(month ? /^\d{4}-\d{2}(-\d{2})?$/ : /^\d{4}-\d{2}-\d{2}$/).test(text))
+    throw new InputError(`${shape}, got ${echo(text)}`, flag);
+  const problem = calendarDateProblem(text);
+  if (problem !== undefined) throw new InputError(`${problem}, got ${echo(text)}`, flag);
+  return text;
+}
+
+/** A seed: a whole number from 0 to 4294967295 (the generators take 32 bits), as core's seedNumber. */
+export function parseSeed(flag: string, text: string): number {
+  return checkOptions(seedNumber(), parseNumber(flag, text), { '': flag });
 }
 
 export function parseChoice<T extends string>(flag: string, text: string, choices: readonly T[]): T {

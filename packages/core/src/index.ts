@@ -35,6 +35,7 @@ export {
   positiveNumber,
   pueNumber,
   rate,
+  seedNumber,
   wholeNumber,
 } from './input/numbers.ts';
 export { checkOptions } from './input/check.ts';

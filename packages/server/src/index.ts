@@ -15,6 +15,14 @@ export {
   startServer,
 } from './start.ts';
 
+export {
+  checkServeNumbers,
+  type ServeNumbers,
+  serveNumberEnv,
+  serveNumberFlags,
+  serveNumbersSchema,
+} from './schemas/serve-options.ts';
+
 /** Errors as RFC 9457 problem+json; security headers. */
 export { type Problem, problemSchema } from './http/problem.ts';
 export { contentSecurityPolicy } from './http/security.ts';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEstimator, InputError } from '@clearbox/core';
+import { createEstimator, echo, InputError } from '@clearbox/core';
 import {
   layeredCatalog,
   loadShippedCatalog,
@@ -14,6 +14,7 @@ import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from './app.ts';
 import { type AppDeps, defaultMaxBodyBytes, defaultRequestTimeoutMs } from './deps.ts';
+import { checkServeNumbers, type ServeNumbers, serveNumberEnv } from './schemas/serve-options.ts';
 
 /** Where the web engineer's `npm run build -w @clearbox/web` writes the app. */
 export const defaultWebDist = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)));
@@ -57,24 +58,23 @@ export function isLoopback(host: string): boolean {
 /** Reads HOST, PORT, CLEARBOX_DB, CLEARBOX_TOKEN, CLEARBOX_MAX_BODY, CLEARBOX_TIMEOUT_MS; errors name the variable. */
 export function serverOptionsFromEnv(env: Record<string, string | undefined>): ServerOptions {
   const out: ServerOptions = {};
-  const int = (name: string): number | undefined => {
+  const number = (name: string): number | undefined => {
     const text = env[name];
-    if (text === undefined || text === '') return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 0)
-      throw new InputError(`expected a whole number, got "${text}"`, name);
-    return value;
+    if (text === undefined || text.trim() === '') return undefined;
+    if (!/^\s*\d+\s*$/.test(text)) throw new InputError(`expected a whole number, got ${echo(text)}`, name);
+    return Number(text);
   };
   if (env.HOST) out.host = env.HOST;
-  const port = int('PORT');
-  if (port !== undefined) out.port = port;
   if (env.CLEARBOX_DB) out.dbPath = env.CLEARBOX_DB;
   if (env.CLEARBOX_TOKEN) out.token = env.CLEARBOX_TOKEN;
-  const maxBody = int('CLEARBOX_MAX_BODY');
-  if (maxBody !== undefined) out.maxBodyBytes = maxBody;
-  const timeoutMs = int('CLEARBOX_TIMEOUT_MS');
-  if (timeoutMs !== undefined) out.requestTimeoutMs = timeoutMs;
-  return out;
+  const given: ServeNumbers = {};
+  const port = number(serveNumberEnv.port);
+  if (port !== undefined) given.port = port;
+  const maxBody = number(serveNumberEnv.maxBodyBytes);
+  if (maxBody !== undefined) given.maxBodyBytes = maxBody;
+  const timeoutMs = number(serveNumberEnv.requestTimeoutMs);
+  if (timeoutMs !== undefined) given.requestTimeoutMs = timeoutMs;
+  return { ...out, ...checkServeNumbers(given, serveNumberEnv) };
 }
 
 /**
@@ -84,17 +84,15 @@ export function serverOptionsFromEnv(env: Record<string, string | undefined>): S
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? defaultHost;
   const port = options.port ?? defaultPort;
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new InputError(`expected a port 0-65535, got ${port}`, '--port');
   if (!isLoopback(host) && !options.token)
     throw new InputError(
       `binding to ${host} makes the server reachable from other machines: set CLEARBOX_TOKEN so that writes need a bearer token`,
       '--host',
     );
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
-  if (!(maxBodyBytes > 0))
-    throw new InputError(`expected a positive number of bytes, got ${maxBodyBytes}`, '--max-body');
   const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  // Options built in code (tests, embedders) pass the same schema as flags and the environment.
+  checkServeNumbers({ port, maxBodyBytes, requestTimeoutMs });
 
   const dbPath = options.dbPath ?? defaultDbPath;
   const db = openDatabase(dbPath);

@@ -4,7 +4,6 @@ import {
   deviceFactRanges,
   type FactRange,
   formatNumber,
-  InputError,
   recalledFacts,
   staleEntries,
   tablesAsOf,
@@ -12,7 +11,7 @@ import {
 import { loadDefaultCatalog } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
-import { parseChoice, parseInteger } from '../options.ts';
+import { parseChoice, parseCount, parseDate } from '../options.ts';
 import { renderTable } from '../render/table.ts';
 
 /** A value, with the span of its sources when they disagree: `280 (280-320)`. */
@@ -65,9 +64,7 @@ function today(): string {
 
 function parseAsOf(text: string | undefined): string {
   if (text === undefined) return today();
-  if (!/^\d{4}-\d{2}(-\d{2})?$/.test(text))
-    throw new InputError(`expected YYYY-MM-DD, got "${text}"`, '--as-of');
-  return text;
+  return parseDate('--as-of', text, { month: true });
 }
 
 /** The catalog's freshness: each table's as-of dates, stale entries, facts still flagged as recalled. */
@@ -127,7 +124,7 @@ export function registerCatalog(program: Command, io: Io): void {
       ) => {
         const catalog = loadDefaultCatalog();
         const asOf = parseAsOf(flags.asOf);
-        const months = flags.months === undefined ? 12 : parseInteger('--months', flags.months);
+        const months = flags.months === undefined ? 12 : parseCount('--months', flags.months, 0);
         if (flags.stale) {
           if (flags.json)
             io.out(

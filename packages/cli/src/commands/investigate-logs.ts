@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import {
   checkOptions,
   defaultLogOptions,
+  echo,
   formatNumber,
   InputError,
   logOptionFlags,
@@ -12,7 +13,7 @@ import { type EngineName, engineNames, investigateLogFiles, parseFieldMap } from
 import { readTextFile } from '@clearbox/store';
 import { type Command, CommanderError } from 'commander';
 import type { Io } from '../io.ts';
-import { parseInteger, parseNumber } from '../options.ts';
+import { parseByteSize, parseInteger, parseNumber, parseSeed } from '../options.ts';
 import { renderTable } from '../render/table.ts';
 import { collect, writeReport } from './investigate-output.ts';
 
@@ -25,7 +26,7 @@ interface Flags {
   rareShare: string;
   minSharedTemplates: string;
   largeMaxTokens: string;
-  memoryLimit?: string;
+  memoryLimit: string;
   engine: string;
   clickhouseUrl?: string;
   json?: boolean;
@@ -96,7 +97,7 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
         logOptionsSchema,
         {
           q: parseNumber('--q', flags.q),
-          seed: parseInteger('--seed', flags.seed),
+          seed: parseSeed('--seed', flags.seed),
           rareShare: parseNumber('--rare-share', flags.rareShare),
           minSharedTemplates: parseInteger('--min-shared-templates', flags.minSharedTemplates),
           largeMaxTokens: parseInteger('--large-max-tokens', flags.largeMaxTokens),
@@ -105,6 +106,7 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
       );
       const { largeMaxTokens, ...chosen } = given;
       const options = { ...defaultLogOptions, ...chosen };
+      const limit = memoryLimit(flags.memoryLimit);
       const report = await investigateLogFiles(
         {
           files,
@@ -113,12 +115,17 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
           map: parseFieldMap(flags.map),
           options,
           largeMaxTokens,
-          ...(flags.memoryLimit ? { memoryLimit: flags.memoryLimit } : {}),
+          memoryLimit: limit,
           engine: engineOf(flags.engine, flags.clickhouseUrl),
           ...(flags.clickhouseUrl ? { clickhouseUrl: flags.clickhouseUrl } : {}),
         },
         new Date(),
-      );
+      ).catch((error: unknown) => {
+        // DuckDB out of its memory limit is the user's limit (or data) speaking, not a bug.
+        if (error instanceof Error && /^Out of Memory Error/.test(error.message))
+          throw new InputError(`the logs need more memory than ${limit}: raise it`, '--memory-limit');
+        throw error;
+      });
       if (flags.out) writeReport(flags.out, report, () => renderLogsReportHtml(report));
       if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
       else {
@@ -172,4 +179,14 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
         throw new CommanderError(1, 'clearbox.findings', `${report.flagged.length} flagged`);
       }
     });
+}
+
+/** DuckDB needs room for its buffers: a limit below this fails mid-query, so it is refused up front. */
+const MIN_MEMORY_LIMIT_BYTES = 64 * 2 ** 20;
+
+/** `--memory-limit` as DuckDB takes it (3GB, 512MiB), checked at the edge like every size flag. */
+function memoryLimit(text: string): string {
+  if (parseByteSize('--memory-limit', text) < MIN_MEMORY_LIMIT_BYTES)
+    throw new InputError(`expected at least 64MB, got ${echo(text)}`, '--memory-limit');
+  return text.trim();
 }

@@ -10,7 +10,7 @@ import {
 import { investigateOverlapFiles } from '@clearbox/store';
 import { type Command, CommanderError } from 'commander';
 import type { Io } from '../io.ts';
-import { parseInteger, parseNumber } from '../options.ts';
+import { parseInteger, parseNumber, parseSeed } from '../options.ts';
 import { renderTable } from '../render/table.ts';
 import { collect, writeReport } from './investigate-output.ts';
 
@@ -74,26 +74,28 @@ export function registerInvestigateOverlap(investigate: Command, io: Io): void {
     .option('--json', 'print the report as JSON (tests[] of {id, statistic, p, effect, interval, ...})')
     .option('--out <file>', 'write the evidence report: .html (self-contained) or .json')
     .action((flags: Flags) => {
+      const watermark = {
+        key: flags.watermarkKey === undefined ? undefined : parseSeed('--watermark-key', flags.watermarkKey),
+        gamma: parseNumber('--gamma', flags.gamma),
+        contextWidth: parseInteger('--context-width', flags.contextWidth),
+      };
       const options = {
         ...defaultOverlapOptions,
         spanWords: parseInteger('--span-words', flags.spanWords),
         containmentSizes: range(flags.ngram),
         phraseWords: parseInteger('--phrase-words', flags.phraseWords),
         phraseMinPrompts: parseInteger('--phrase-min-prompts', flags.phraseMinPrompts),
-        seed: parseInteger('--seed', flags.seed),
+        seed: parseSeed('--seed', flags.seed),
         teacherNames: flags.teacherName ?? [],
         alpha: parseNumber('--alpha', flags.alpha),
-        ...(flags.watermarkKey === undefined
-          ? {}
-          : {
-              watermark: {
-                key: parseInteger('--watermark-key', flags.watermarkKey) >>> 0,
-                gamma: parseNumber('--gamma', flags.gamma),
-                contextWidth: parseInteger('--context-width', flags.contextWidth),
-              },
-            }),
+        ...(watermark.key === undefined ? {} : { watermark: { ...watermark, key: watermark.key } }),
       };
-      checkOptions(overlapOptionsSchema, options, overlapOptionFlags);
+      // --gamma and --context-width are checked without a key too: a wrong value is a mistake either way.
+      checkOptions(
+        overlapOptionsSchema,
+        { ...options, watermark: { ...watermark, key: watermark.key ?? 0 } },
+        overlapOptionFlags,
+      );
       const report = investigateOverlapFiles(
         {
           teacher: flags.teacher,

@@ -4,7 +4,7 @@ import { writeSynthTraffic } from '@clearbox/logs';
 import { writeSynthCorpora } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
-import { parseChoice, parseCount, parseInteger, parseNumber } from '../options.ts';
+import { parseChoice, parseCount, parseNumber, parseSeed } from '../options.ts';
 
 interface Flags {
   out: string;
@@ -50,7 +50,7 @@ export function registerInvestigateSynth(investigate: Command, io: Io): void {
       const which = parseChoice('kind', kind, ['traffic', 'corpora'] as const);
       if (existsSync(flags.out) && !statSync(flags.out).isDirectory())
         throw new InputError('is a file; --out takes a folder (created if missing)', flags.out);
-      const seed = parseInteger('--seed', flags.seed);
+      const seed = parseSeed('--seed', flags.seed);
       if (which === 'traffic') {
         const format = parseChoice('--format', flags.format, ['jsonl', 'csv', 'parquet'] as const);
         const scale = parseNumber('--scale', flags.scale);

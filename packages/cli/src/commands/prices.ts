@@ -28,6 +28,7 @@ import {
 } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
+import { parseDate } from '../options.ts';
 import { renderTable } from '../render/table.ts';
 
 const money = (x: number | undefined) => (x === undefined ? '-' : formatNumber(x));
@@ -166,7 +167,6 @@ function layersLine(catalog: Catalog): string {
   return `${formatNumber(catalog.prices.length)} prices from ${new Set(catalog.prices.map((p) => p.provider)).size} providers: ${parts.join('; ')}; ${l.conflicts.length} conflict${l.conflicts.length === 1 ? '' : 's'} (--conflicts)\n`;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FETCH_TIMEOUT_MS = 60_000;
 
 /** A URL is fetched (a table is ~2 MB); a path is read, so updating works offline from a saved file. */
@@ -203,8 +203,7 @@ function registerUpdate(prices: Command, io: Io): void {
     .option('--json', 'print the saved table and the layering (counts, conflicts) as JSON')
     .action(async (source: string, flags: { asOf?: string; db?: string; json?: boolean }) => {
       const json = flags.json === true || prices.opts<{ json?: boolean }>().json === true;
-      if (flags.asOf !== undefined && !DATE.test(flags.asOf))
-        throw new InputError(`expected a date as YYYY-MM-DD, got "${flags.asOf}"`, '--as-of');
+      if (flags.asOf !== undefined) parseDate('--as-of', flags.asOf);
       const { file, fetched } = await readTable(source);
       const asOf = flags.asOf ?? (fetched ? today() : statSync(source).mtime.toISOString().slice(0, 10));
       const dbPath = flags.db ?? storePathFromEnv();

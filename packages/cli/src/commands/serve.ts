@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
-import { parseInteger, parseNumber } from '../options.ts';
+import { parseByteSize, parseInteger } from '../options.ts';
 
 interface Flags {
   host?: string;
@@ -26,16 +26,24 @@ export function registerServe(program: Command, io: Io): void {
     )
     .option(
       '--max-body <bytes>',
-      'largest request body accepted (env CLEARBOX_MAX_BODY; default 5242880 = 5 MiB)',
+      'largest request body accepted, bytes or a size such as 8MB (env CLEARBOX_MAX_BODY; default 5242880 = 5 MiB)',
     )
     .action(async (flags: Flags) => {
       // The server (Hono, SQLite) loads only for this command: the other commands stay quick to start.
-      const { serverOptionsFromEnv, startServer } = await import('@clearbox/server');
+      const { checkServeNumbers, serverOptionsFromEnv, startServer } = await import('@clearbox/server');
       const options = serverOptionsFromEnv(process.env);
       if (flags.host !== undefined) options.host = flags.host;
-      if (flags.port !== undefined) options.port = parseInteger('--port', flags.port);
       if (flags.db !== undefined) options.dbPath = flags.db;
-      if (flags.maxBody !== undefined) options.maxBodyBytes = parseNumber('--max-body', flags.maxBody);
+      // The flags pass the schema the environment passes (server's serve-options), named as flags.
+      Object.assign(
+        options,
+        checkServeNumbers({
+          ...(flags.port === undefined ? {} : { port: parseInteger('--port', flags.port) }),
+          ...(flags.maxBody === undefined
+            ? {}
+            : { maxBodyBytes: parseByteSize('--max-body', flags.maxBody) }),
+        }),
+      );
       const server = await startServer(options);
       io.err(
         `clearbox: serving ${server.url} (store ${server.dbPath}${server.preloaded ? `, ${server.preloaded} reference items preloaded` : ''}); Ctrl-C stops\n`,

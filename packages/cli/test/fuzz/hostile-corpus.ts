@@ -32,7 +32,7 @@ export function hostileDocuments(): HostileDocument[] {
     {
       name: 'deep-yaml-block',
       ext: 'yaml',
-      content: Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n',
+      content: `${Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} 1\n`,
     },
     { name: 'deep-yaml-dashes', ext: 'yaml', content: `${'- '.repeat(5000)}x\n` },
     { name: 'alias-bomb', ext: 'yaml', content: aliasBomb() },

@@ -66,3 +66,10 @@ export const pueNumber = () =>
   finiteNumber().min(1, {
     error: (i: Issue) => `PUE is facility power over IT power, at least 1, got ${shown(i.input)}`,
   });
+
+/** A seed of the 32-bit generators: a whole number from 0 to 4294967295. */
+export const seedNumber = () =>
+  finiteNumber()
+    .int({ error: (i: Issue) => `expected a whole number, got ${shown(i.input)}` })
+    .min(0, { error: (i: Issue) => `expected a seed from 0 to 4294967295, got ${shown(i.input)}` })
+    .max(0xffffffff, { error: (i: Issue) => `expected a seed from 0 to 4294967295, got ${shown(i.input)}` });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { finiteNumber, openProbability, wholeNumber } from '../input/numbers.ts';
+import { openProbability, seedNumber, wholeNumber } from '../input/numbers.ts';
 
 /**
  * Options of the investigate tests as the CLI flags and the HTTP API give them: one schema, so
  * `--alpha 0` and `{"alpha": 0}` are refused with the same words.
  */
 
-const seed = finiteNumber().int({ error: 'expected a whole number' });
+const seed = seedNumber();
 
 /** OverlapOptions; every field defaults as the CLI does. */
 export const overlapOptionsSchema = z.strictObject({
