@@ -56,16 +56,30 @@ export function registerValidate(program: Command, io: Io): void {
       io.out(
         `Training (GPU-hours predicted at the median MFU of the other disclosures)\n${renderTable(trows, ['left', 'left', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
       );
-      const erows = [['engine', 'hardware class', 'eff compute', 'eff memory', 'points']];
+      const erows = [
+        [
+          'engine',
+          'hardware class',
+          'eff compute',
+          'eff memory',
+          'fixed-cost ×',
+          'prefill host ms/layer',
+          'points',
+        ],
+      ];
       for (const e of report.efficiencies.entries)
         erows.push([
           e.engine,
           e.hardwareClass ?? '(all)',
           String(e.compute),
           String(e.memory),
+          e.fixedCostScale === undefined ? '1' : String(e.fixedCostScale),
+          e.prefillHostLayerSeconds ? (e.prefillHostLayerSeconds * 1e3).toPrecision(3) : '-',
           String(e.points.length),
         ]);
-      io.out(`Fitted efficiencies\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right'])}\n\n`);
+      io.out(
+        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
+      );
       const lofo = report.familyHeldOut;
       const frows = [['family', 'classes', 'points', 'median |error|', 'max |error|', '>2x', 'flag']];
       for (const f of lofo.families)

@@ -385,7 +385,9 @@ describe('throughput', () => {
     const p = countParameters(findModel(catalog, 'llama-3.1-8b').architecture);
     const n = p.total - p.embedding;
     expect(ceiling).toBeLessThanOrEqual(3.35e12 / (2 * n));
-    expect(ceiling).toBeGreaterThan(0.8 * (3.35e12 / (2 * n)));
+    // Below the roofline by the engine's fixed costs, as fitted on TensorRT-LLM's published throughput
+    // (calibration: several ms per step at batch 1 for an 8B model), never by more than half.
+    expect(ceiling).toBeGreaterThan(0.5 * (3.35e12 / (2 * n)));
     expect(predicted).toBeLessThan(ceiling);
   });
   it('a speed below the estimate holds; between estimate and ceiling holds on a basis; above the ceiling is implausible', () => {
@@ -409,16 +411,18 @@ describe('throughput', () => {
   });
   it('"N× faster than" compares the same workload on two devices', () => {
     const ratio = 4800 / 3350;
+    // Claimed 1.2×: what TensorRT-LLM's own tables measure for Llama 3.1 8B FP8 on H200 against H100
+    // (1.15-1.26×, trtllm-perf-overview); the bandwidth ratio (1.43×) is the bound, not the expectation.
     const o = check({
       ...base,
       hardware: 'h200',
       versus: { hardware: 'h100-sxm', count: 1 },
-      claimedRatio: ratio,
+      claimedRatio: 1.2,
     });
     // Memory-bound decode scales with bandwidth, less the fixed per-kernel and per-layer costs that do
-    // not (engine classes): the speed-up lies below the bandwidth ratio, not far from it.
+    // not (engine classes, fitted in calibration): the speed-up lies below the bandwidth ratio.
     const speedup = fig(o, 'speedupAtCeilings').value;
-    expect(speedup).toBeGreaterThan(1.25);
+    expect(speedup).toBeGreaterThan(1.1);
     expect(speedup).toBeLessThanOrEqual(ratio + 1e-9);
     expect(['holds', 'holds-on-basis']).toContain(o.verdict);
     expect(

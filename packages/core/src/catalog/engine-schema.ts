@@ -45,6 +45,18 @@ export const engineClassSchema = z.strictObject({
    * and the device, since the host runs ahead of the device asynchronously.
    */
   hostLayerSeconds: nonNegative,
+  /**
+   * Host time per layer to issue a step that carries prompt tokens, for engines whose CUDA graphs cover
+   * decode-only steps (prefill and mixed steps launch eagerly from Python); absent: 0. A prior, refitted
+   * from the class's points (TTFT and prefill-heavy throughput identify it).
+   */
+  prefillHostLayerSeconds: nonNegative.optional(),
+  /**
+   * The serving software a class is a build of (e.g. `sglang` for SGLang on CUDA and on ROCm). Classes of
+   * one software share what the fit learns about the engine (how far it sits from its priors); a class
+   * without points of its own borrows it from its siblings. Absent: the class is its own software.
+   */
+  software: z.string().optional(),
   /** Latency of one collective (all-reduce, all-to-all) on top of its bytes over the link. */
   collectiveSeconds: nonNegative,
   /**

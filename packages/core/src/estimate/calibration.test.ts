@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
-import { predictionMode, predictPoint } from './calibration.ts';
+import { fitEfficiencies, predictionMode, predictPoint } from './calibration.ts';
 import { priorTable } from './efficiency.ts';
 import { resolveInference, runResolved, servingCurveFor } from './inference.ts';
 import { pointMetricValue } from './point-metric.ts';
@@ -73,5 +73,39 @@ describe('calibration predicts each point as it was measured', () => {
     const sat = predictPoint(catalog, priorTable, saturated).value;
     expect(sat).toBeLessThan(curve?.outputTokensPerSecond ?? 0);
     expect(sat).not.toBeCloseTo(predictPoint(catalog, priorTable, staticPoint).value, 3);
+  });
+});
+
+describe('fitted fixed costs and software siblings', () => {
+  it('charges eager host time to passes that carry prompt tokens, never to decode-only steps', () => {
+    const point = sweepPoint('ttftSeconds', 1);
+    const r = resolve({ ...point, model: 'deepseek-r1', hardware: 'h200', count: 8, engine: 'sglang' });
+    r.hw.prefillHostLayerSeconds = 0;
+    const captured = runResolved(r, 1);
+    r.hw.prefillHostLayerSeconds = 0.01;
+    const eager = runResolved(r, 1);
+    expect(eager.decode.total).toBe(captured.decode.total);
+    expect(eager.prefillSingle.total).toBeGreaterThanOrEqual(r.km.layers * 0.01);
+    expect(captured.prefillSingle.total).toBeLessThan(r.km.layers * 0.01);
+  });
+
+  it('gives a class without points its sibling build’s departures from the priors, and the prior otherwise', () => {
+    const rocm = catalog.inferencePoints.filter(
+      (p) => p.family === 'inferencex-issue-890-dsr1-fp8-mi325x-sglang',
+    );
+    expect(rocm.length).toBeGreaterThan(0);
+    const table = fitEfficiencies(catalog, rocm);
+    const own = table.entries.find((e) => e.engine === 'sglang-rocm' && e.hardwareClass === undefined);
+    const borrowed = table.entries.find((e) => e.engine === 'sglang' && e.hardwareClass === undefined);
+    expect(own?.points.length).toBe(rocm.length);
+    // SGLang on CUDA has no points here: it takes the SGLang software fit (made on the ROCm build's points).
+    expect(borrowed?.origin).toBe('fitted');
+    expect(borrowed?.points).toEqual(rocm.map((p) => p.id));
+    expect(borrowed?.note).toContain('no points of its own');
+    // The TTFTs (hundreds of ms where the roofline says tens) move the eager prefill host time, for both.
+    const prior = catalog.engines.find((e) => e.id === 'sglang')?.prefillHostLayerSeconds ?? 0;
+    expect(borrowed?.prefillHostLayerSeconds).toBeGreaterThan(3 * prior);
+    // vLLM (another software) learns nothing from SGLang's points.
+    expect(table.entries.some((e) => e.engine === 'vllm' || e.engine === 'vllm-rocm')).toBe(false);
   });
 });

@@ -30,7 +30,21 @@ interface PreparedPoint {
   /** The class the point's engine value resolves to on its device (`tuned` on an H100 is trtllm). */
   engineClass: EngineClassId;
   mode: 'curve' | 'saturated' | 'batch';
-  run: (eff: Efficiency) => { value: number; bound: string };
+  /** The serving software the class is a build of (its siblings share the fitted departures from priors). */
+  software: string;
+  /** The class's literature priors: efficiencies, fixed costs as written in data/engines. */
+  prior: FitParams;
+  run: (params: FitParams) => { value: number; bound: string };
+}
+
+/**
+ * What the calibration fits per engine class: compute and memory efficiencies, a multiplier on the class's
+ * device fixed costs (per kernel, per layer, per collective) and the host time per layer of an eager
+ * prefill or mixed step.
+ */
+export interface FitParams extends Efficiency {
+  fixedCostScale: number;
+  prefillHostLayerSeconds: number;
 }
 
 function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
@@ -49,6 +63,12 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       ...(point.expertParallel === undefined ? {} : { expertParallel: point.expertParallel }),
     },
   );
+  const engineClass = r.engineClass;
+  const base = {
+    kernelSeconds: r.hw.kernelSeconds,
+    layerSeconds: r.hw.layerSeconds,
+    collectiveSeconds: r.hw.collectiveSeconds,
+  };
   const mode = predictionMode(point);
   const limits = mode === 'batch' ? undefined : servingLimitsFor(r);
   if (limits && mode === 'saturated' && point.batch !== 'max')
@@ -66,10 +86,16 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     point,
     mode,
     hardwareClass: findDevice(catalog, point.hardware).class,
-    engineClass: r.engineClass.id,
+    engineClass: engineClass.id,
+    software: engineClass.software ?? engineClass.id,
+    prior: priorParams(catalog, engineClass.id),
     run: (eff) => {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
+      r.hw.kernelSeconds = base.kernelSeconds * eff.fixedCostScale;
+      r.hw.layerSeconds = base.layerSeconds * eff.fixedCostScale;
+      r.hw.collectiveSeconds = base.collectiveSeconds * eff.fixedCostScale;
+      r.hw.prefillHostLayerSeconds = eff.prefillHostLayerSeconds;
       if (limits) {
         const [p] = servingCurve(stepTimesFor(r), limits, workload, [concurrency]);
         if (!p) throw new Error(`no serving point for ${point.id}`);
@@ -105,44 +131,153 @@ export function predictionMode(point: InferencePoint): 'curve' | 'saturated' | '
   return point.scheduling === 'continuous' ? 'saturated' : 'batch';
 }
 
-/** Pull toward the prior: keeps an efficiency the points cannot identify (e.g. compute from decode points) at its prior. */
-const PRIOR_WEIGHT = 0.02;
+/** The literature priors of an engine class as fit parameters (fixed costs as written: scale 1). */
+function priorParams(catalog: Catalog, engine: EngineClassId): FitParams {
+  const prior = efficiencyPriors[engine];
+  const data = catalog.engines.find((e) => e.id === engine);
+  return {
+    compute: prior.compute,
+    memory: prior.memory,
+    fixedCostScale: 1,
+    prefillHostLayerSeconds: data?.prefillHostLayerSeconds ?? 0,
+  };
+}
 
-function loss(points: PreparedPoint[], eff: Efficiency, prior: Efficiency): number {
-  let sum =
-    PRIOR_WEIGHT * (Math.log(eff.compute / prior.compute) ** 2 + Math.log(eff.memory / prior.memory) ** 2);
+/** The parameters a table entry gives a class (fixed costs and prefill host time default to the prior). */
+function paramsOf(entry: EfficiencyEntry, prior: FitParams): FitParams {
+  return {
+    compute: entry.compute,
+    memory: entry.memory,
+    fixedCostScale: entry.fixedCostScale ?? 1,
+    prefillHostLayerSeconds: entry.prefillHostLayerSeconds ?? prior.prefillHostLayerSeconds,
+  };
+}
+
+/**
+ * The fit works in log offsets from each class's prior: [compute, memory, fixed-cost scale, prefill host
+ * time]. One offset vector means the same departure for every class it applies to ("this engine's kernels
+ * reach 0.8× what the literature says"), which is what siblings of one software share.
+ */
+type Offsets = [number, number, number, number];
+const ZERO: Offsets = [0, 0, 0, 0];
+/**
+ * How far each offset may move from the prior: efficiencies within ×/÷ 3 (large GEMMs and weight streaming
+ * reach 0.3-0.9 of peak on every stack measured; a fit asking for 30× less compute is explaining a missing
+ * fixed cost with the wrong lever), fixed costs and prefill host time within ×/÷ 30 (priors scaled from
+ * one H200 measurement, for engines we have not measured).
+ */
+const MAX_OFFSET: Offsets = [Math.log(3), Math.log(3), Math.log(30), Math.log(30)];
+const COARSE: number[][] = [
+  [0],
+  [0],
+  [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
+  [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
+];
+const clampOffset = (i: number, x: number) =>
+  Math.max(-(MAX_OFFSET[i] ?? 0), Math.min(MAX_OFFSET[i] ?? 0, x));
+
+function applyOffsets(prior: FitParams, d: Offsets): FitParams {
+  return {
+    compute: Math.min(1, prior.compute * Math.exp(d[0])),
+    memory: Math.min(1, prior.memory * Math.exp(d[1])),
+    fixedCostScale: prior.fixedCostScale * Math.exp(d[2]),
+    prefillHostLayerSeconds: prior.prefillHostLayerSeconds * Math.exp(d[3]),
+  };
+}
+
+/**
+ * Pull toward the centre (the prior, or the software's fit for one of its classes), per offset: firm for
+ * the efficiencies (large GEMMs and weight streaming are measured on every stack; the literature puts them
+ * within ~1.5×), weak for fixed costs and prefill host time (priors scaled from one H200 measurement). So
+ * a TTFT the roofline cannot explain moves the launch costs that explain it, not the GEMM efficiency.
+ */
+const PRIOR_WEIGHT: Offsets = [0.5, 0.5, 0.02, 0.02];
+/**
+ * Robust loss on the log error: quadratic within ±40% (ln 1.4), linear beyond (pseudo-Huber), so one
+ * setup we model badly cannot drag a class's constants away from the points it shares physics with.
+ */
+const HUBER = Math.log(1.4);
+
+function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
+  let sum = 0;
+  for (let i = 0; i < 4; i++) sum += (PRIOR_WEIGHT[i] ?? 0) * ((d[i] ?? 0) - (centre[i] ?? 0)) ** 2;
   for (const p of points) {
-    const predicted = p.run(eff).value;
-    sum += Math.log(predicted / p.point.measured) ** 2;
+    const predicted = p.run(applyOffsets(p.prior, d)).value;
+    const r = Math.log(predicted / p.point.measured);
+    sum += Number.isFinite(r) ? 2 * HUBER ** 2 * (Math.sqrt(1 + (r / HUBER) ** 2) - 1) : 1e6;
   }
   return sum;
 }
 
 /**
- * Least squares in log space by a deterministic pattern search from the prior: try each efficiency up and
- * down by a factor, keep any move that lowers the loss, shrink the factor when none does (2× down to 1%).
- * A few dozen evaluations where a grid needs hundreds: every evaluation runs the serving curve.
+ * The offsets these points can identify: the efficiencies always (pulled toward their priors); a fixed
+ * cost only when raising it 9× (the coarse grid's reach) moves some point's prediction by more than 5%
+ * (host time counts only where it exceeds the device's, so a small rise can show nothing). Saturated throughput runs hide
+ * launch and per-layer costs behind large steps, so they leave those at their prior instead of bending
+ * them to absorb whatever else the model misses (which would then distort batch-1 latency).
  */
-function fitGroup(points: PreparedPoint[], prior: Efficiency): Efficiency {
-  const clamp = (x: number) => Math.min(1, Math.max(0.01, x));
-  let best: Efficiency = { compute: clamp(prior.compute), memory: clamp(prior.memory) };
-  let bestLoss = loss(points, best, prior);
-  for (let factor = 2; factor > 1.01; factor = Math.sqrt(factor)) {
-    let moved = true;
-    while (moved) {
-      moved = false;
-      for (const key of ['compute', 'memory'] as const) {
-        for (const f of [factor, 1 / factor]) {
-          const candidate = { ...best, [key]: clamp(best[key] * f) };
-          if (candidate[key] === best[key]) continue;
-          const l = loss(points, candidate, prior);
+function identified(points: PreparedPoint[], centre: Offsets): number[] {
+  const dims = [0, 1];
+  for (const i of [2, 3]) {
+    const moved: Offsets = [...centre];
+    moved[i] = (moved[i] ?? 0) + Math.log(9);
+    const sensitive = points.some((p) => {
+      const base = p.run(applyOffsets(p.prior, centre)).value;
+      const raised = p.run(applyOffsets(p.prior, moved)).value;
+      return Math.abs(Math.log(raised / base)) > Math.log(1.05);
+    });
+    if (sensitive) dims.push(i);
+  }
+  return dims;
+}
+
+/**
+ * Deterministic pattern search from the centre: move each offset up and down by a step, keep any move that
+ * lowers the loss, halve the step when none does (ln 2 down to ~1%). A few dozen evaluations where a grid
+ * needs hundreds: every evaluation runs the serving curve. The prefill-host offset is searched only when
+ * the points identify it (`identified`).
+ */
+function fitOffsets(points: PreparedPoint[], centre: Offsets): Offsets {
+  const dims = identified(points, centre);
+  let best: Offsets = [...centre];
+  let bestLoss = loss(points, best, centre);
+  // Start from the best point of a coarse grid around the centre (fixed costs and host time ×/÷ 3 and 9;
+  // efficiencies at the centre, then searched): the landscape has more than one valley (a TTFT can be bought with slow GEMMs or with
+  // slow launches), and a local search from the prior takes whichever lever is steepest there.
+  const levels = COARSE.map((l, i) => (dims.includes(i) ? l : [0]));
+  const combos = levels.reduce((n, l) => n * l.length, 1);
+  for (let k = 0; k < combos; k++) {
+    const start: Offsets = [...centre];
+    for (let i = 0, code = k; i < levels.length; i++) {
+      const own = levels[i] ?? [0];
+      start[i] = clampOffset(i, (centre[i] ?? 0) + (own[code % own.length] ?? 0));
+      code = Math.floor(code / own.length);
+    }
+    const l = loss(points, start, centre);
+    if (l < bestLoss - 1e-12) {
+      bestLoss = l;
+      best = start;
+    }
+  }
+  for (let step = Math.LN2; step > 0.01; step /= 2) {
+    // Steepest of the 2 × dims moves each round (not the first that helps): a first-improvement search
+    // lets whichever offset comes first absorb what another one explains.
+    for (let guard = 0; guard < 50; guard++) {
+      let move: Offsets | undefined;
+      for (const i of dims) {
+        for (const sign of [1, -1]) {
+          const candidate: Offsets = [...best];
+          candidate[i] = clampOffset(i, (best[i] ?? 0) + sign * step);
+          if (candidate[i] === best[i]) continue;
+          const l = loss(points, candidate, centre);
           if (l < bestLoss - 1e-12) {
             bestLoss = l;
-            best = candidate;
-            moved = true;
+            move = candidate;
           }
         }
       }
+      if (!move) break;
+      best = move;
     }
   }
   return best;
@@ -150,43 +285,87 @@ function fitGroup(points: PreparedPoint[], prior: Efficiency): Efficiency {
 
 function fittedEntry(
   engine: EngineClassId,
-  eff: Efficiency,
+  params: FitParams,
   points: PreparedPoint[],
+  note: string,
   hardwareClass?: HardwareClass,
 ): EfficiencyEntry {
   const entry: EfficiencyEntry = {
     engine,
-    compute: Number(eff.compute.toFixed(3)),
-    memory: Number(eff.memory.toFixed(3)),
+    compute: Number(params.compute.toFixed(3)),
+    memory: Number(params.memory.toFixed(3)),
+    fixedCostScale: Number(params.fixedCostScale.toPrecision(3)),
+    prefillHostLayerSeconds: Number(params.prefillHostLayerSeconds.toPrecision(3)),
     origin: 'fitted',
     points: points.map((p) => p.point.id),
     sources: points.map((p) => p.point.source as Source),
-    note: `fitted to ${points.length} published measurements${hardwareClass ? ` on ${hardwareClass}` : ' (all hardware classes)'}, log least squares with a weak pull to the literature prior`,
+    note,
   };
   if (hardwareClass) entry.hardwareClass = hardwareClass;
   return entry;
 }
 
-function fitPrepared(prepared: PreparedPoint[]): EfficiencyTable {
+/**
+ * Fits per engine class in three levels, each pulled toward the one above: the software (SGLang on CUDA
+ * and on ROCm together, as offsets from each class's prior), the class, and (hardware class, class) where
+ * at least two points exist. A class without points of its own takes its software's offsets on its own
+ * priors; a software without points keeps the priors.
+ */
+function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTable {
   const entries: EfficiencyEntry[] = [];
-  for (const engine of Object.keys(efficiencyPriors) as EngineClassId[]) {
-    const own = prepared.filter((p) => p.engineClass === engine);
+  const softwareOf = (id: EngineClassId) => catalog.engines.find((e) => e.id === id)?.software ?? id;
+  const classes = Object.keys(efficiencyPriors) as EngineClassId[];
+  const softwares = [...new Set(classes.map(softwareOf))];
+  for (const software of softwares) {
+    const own = prepared.filter((p) => p.software === software);
     if (own.length === 0) continue;
-    const engineWide = fitGroup(own, efficiencyPriors[engine]);
-    entries.push(fittedEntry(engine, engineWide, own));
-    for (const hardwareClass of [...new Set(own.map((p) => p.hardwareClass))]) {
-      const group = own.filter((p) => p.hardwareClass === hardwareClass);
-      if (group.length < 2) continue;
-      entries.push(fittedEntry(engine, fitGroup(group, engineWide), group, hardwareClass));
+    const shared = fitOffsets(own, ZERO);
+    for (const engine of classes.filter((c) => softwareOf(c) === software)) {
+      const prior = priorParams(catalog, engine);
+      const mine = own.filter((p) => p.engineClass === engine);
+      if (mine.length === 0) {
+        const siblings = [...new Set(own.map((p) => p.engineClass))].join(', ');
+        entries.push(
+          fittedEntry(
+            engine,
+            applyOffsets(prior, shared),
+            own,
+            `no points of its own: its priors moved as the fit moved its sibling ${software} build(s) (${siblings}, ${own.length} published measurements)`,
+          ),
+        );
+        continue;
+      }
+      const offsets = fitOffsets(mine, shared);
+      entries.push(
+        fittedEntry(
+          engine,
+          applyOffsets(prior, offsets),
+          mine,
+          `fitted to ${mine.length} published measurements (all hardware classes), robust log loss, pulled toward the ${software} software fit over ${own.length} points and the literature prior`,
+        ),
+      );
+      for (const hardwareClass of [...new Set(mine.map((p) => p.hardwareClass))]) {
+        const group = mine.filter((p) => p.hardwareClass === hardwareClass);
+        if (group.length < 2) continue;
+        entries.push(
+          fittedEntry(
+            engine,
+            applyOffsets(prior, fitOffsets(group, offsets)),
+            group,
+            `fitted to ${group.length} published measurements on ${hardwareClass}, pulled toward the class fit`,
+            hardwareClass,
+          ),
+        );
+      }
     }
   }
   return { entries };
 }
 
 /**
- * Fits compute and memory efficiencies per engine class, and per (hardware class, engine class) where
- * at least two measurements exist, from the given published inference measurements (default: all the
- * catalog's). Pass a subset to refit without held-out points (leave-one-family-out validation).
+ * Fits efficiencies and fixed costs per engine class (and per hardware class × engine class where at least
+ * two measurements exist) from the given published inference measurements (default: all the catalog's
+ * included points). Pass a subset to refit without held-out points (leave-one-family-out validation).
  */
 export function fitEfficiencies(
   catalog: Catalog,
@@ -194,12 +373,20 @@ export function fitEfficiencies(
   /** Fit only these engine classes (their entries are the same as in the whole fit: classes fit apart). */
   engines?: ReadonlySet<EngineClassId>,
 ): EfficiencyTable {
+  // Siblings of one software fit together (a class's entries depend on its software's points), so asking
+  // for a class fits every class of its software.
+  const softwareOf = (id: EngineClassId) => catalog.engines.find((e) => e.id === id)?.software ?? id;
+  const softwares = engines ? new Set([...engines].map(softwareOf)) : undefined;
   const chosen = points.filter(
     (p) =>
       p.excluded === undefined &&
-      (!engines || engines.has(engineClassIdOf(catalog, p.engine, findDevice(catalog, p.hardware)))),
+      (!softwares ||
+        softwares.has(softwareOf(engineClassIdOf(catalog, p.engine, findDevice(catalog, p.hardware))))),
   );
-  return fitPrepared(chosen.map((p) => prepare(catalog, p)));
+  return fitPrepared(
+    catalog,
+    chosen.map((p) => prepare(catalog, p)),
+  );
 }
 
 /** One point predicted with a fitted table: the value of the point's metric and what bounds it. */
@@ -209,7 +396,8 @@ export function predictPoint(
   point: InferencePoint,
 ): { value: number; bound: string; engineClass: EngineClassId } {
   const p = prepare(catalog, point);
-  return { ...p.run(efficiencyFor(table, p.hardwareClass, p.engineClass)), engineClass: p.engineClass };
+  const entry = efficiencyFor(table, p.hardwareClass, p.engineClass);
+  return { ...p.run(paramsOf(entry, p.prior)), engineClass: p.engineClass };
 }
 
 export interface CalibrationCheck {
@@ -236,11 +424,14 @@ export interface CalibrationCheck {
 /** Every calibration point with its prediction, in-sample and held out. */
 export function checkCalibration(catalog: Catalog): { checks: CalibrationCheck[]; table: EfficiencyTable } {
   const prepared = includedPoints(catalog).map((p) => prepare(catalog, p));
-  const table = fitPrepared(prepared);
+  const table = fitPrepared(catalog, prepared);
   const checks = prepared.map((p, i) => {
-    const inSample = p.run(efficiencyFor(table, p.hardwareClass, p.engineClass));
-    const heldOutTable = fitPrepared(prepared.filter((_, j) => j !== i));
-    const heldOut = p.run(efficiencyFor(heldOutTable, p.hardwareClass, p.engineClass));
+    const inSample = p.run(paramsOf(efficiencyFor(table, p.hardwareClass, p.engineClass), p.prior));
+    const heldOutTable = fitPrepared(
+      catalog,
+      prepared.filter((_, j) => j !== i),
+    );
+    const heldOut = p.run(paramsOf(efficiencyFor(heldOutTable, p.hardwareClass, p.engineClass), p.prior));
     return {
       id: p.point.id,
       model: p.point.model,

@@ -10,6 +10,13 @@ export interface Efficiency {
 
 export interface EfficiencyEntry extends Efficiency {
   engine: EngineClassId;
+  /**
+   * Fitted multiplier on the engine class's device fixed costs (per kernel, per layer, per collective);
+   * absent: 1 (the class's data as written).
+   */
+  fixedCostScale?: number;
+  /** Fitted host time per layer of a prefill or mixed step (eager launch); absent: the class's prior. */
+  prefillHostLayerSeconds?: number;
   /** Absent for engine-wide values that apply to every hardware class. */
   hardwareClass?: HardwareClass;
   /** How the values were obtained: a literature prior, or a fit over named calibration points. */

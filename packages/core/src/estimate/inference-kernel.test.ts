@@ -70,6 +70,7 @@ function refPass(
   attentionFlops: number,
   kvReadBytes: number,
   kvContext: number,
+  eager: boolean,
 ): RefPass {
   const { count: g, tensorParallel: tp, expertParallel: ep } = hw;
   const L = m.layers;
@@ -163,7 +164,7 @@ function refPass(
   const memory = sum((o) => o.memory);
   let overhead = sum((o) => o.fixed);
   const onDevice = sum((o) => Math.max(o.compute, o.memory) + o.fixed) + (allReduce + allToAll);
-  const host = layers * hw.hostLayerSeconds;
+  const host = layers * Math.max(hw.hostLayerSeconds, eager ? (hw.prefillHostLayerSeconds ?? 0) : 0);
   let total = Math.max(onDevice, host);
   if (host > onDevice) overhead += host - onDevice;
   let offload = 0;
@@ -235,7 +236,7 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
     (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / hw.tensorParallel;
   const total = weights + kv + activations + hw.overheadBytesPerDevice;
   const d = refDecode(m, w, B);
-  const decode = refPass(m, hw, off, w, B, B, d.flops, d.kvRead, d.context);
+  const decode = refPass(m, hw, off, w, B, B, d.flops, d.kvRead, d.context, false);
   const none: RefPass = {
     compute: 0,
     memory: 0,
@@ -245,8 +246,8 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
     total: 0,
     operators: [],
   };
-  const single = I > 0 ? refPass(m, hw, off, w, I, 1, refPrefillFlops(m, I, 1), 0, 0) : none;
-  const batch = I > 0 ? refPass(m, hw, off, w, B * I, B, refPrefillFlops(m, I, B), 0, 0) : none;
+  const single = I > 0 ? refPass(m, hw, off, w, I, 1, refPrefillFlops(m, I, 1), 0, 0, true) : none;
+  const batch = I > 0 ? refPass(m, hw, off, w, B * I, B, refPrefillFlops(m, I, B), 0, 0, true) : none;
   const wall = batch.total + (O > 0 ? O * decode.total : 0);
   return {
     weightsBytesPerDevice: weights,
@@ -402,11 +403,23 @@ describe('inference kernel against the plain reference', () => {
           d.flops + refPrefillFlops(km, promptTokens, prompts),
           d.kvRead,
           d.context,
+          c.prefillTokens > 0,
         ).total;
         expect(mixedStepSeconds(km, hw, off, w, c.decoders, c.prefillTokens, promptTokens)).toBe(expected);
 
         const dd = refDecode(km, w, w.batch);
-        const ref = refPass(km, hw, off, w, w.batch, w.batch, dd.flops, dd.kvRead, dd.context).operators;
+        const ref = refPass(
+          km,
+          hw,
+          off,
+          w,
+          w.batch,
+          w.batch,
+          dd.flops,
+          dd.kvRead,
+          dd.context,
+          false,
+        ).operators;
         const rows = operatorNames
           .map((name, i) => ({ name, o: ref[i] as RefOperator }))
           .filter(({ o }) => Math.max(o.compute, o.memory) + o.fixed + o.communication > 0)

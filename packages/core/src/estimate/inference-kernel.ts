@@ -74,6 +74,12 @@ export interface KernelHardware {
   layerSeconds: number;
   hostLayerSeconds: number;
   collectiveSeconds: number;
+  /**
+   * Host time per layer to issue a pass that carries prompt tokens (prefill or mixed steps), for engines
+   * whose CUDA graphs cover decode-only steps (SGLang, vLLM, TensorRT-LLM's PyTorch backend): those passes
+   * are launched eagerly from Python. 0 or absent: prefill is compiled or captured like decode.
+   */
+  prefillHostLayerSeconds?: number;
   /** How routed experts run: MOE_FUSED, MOE_GROUPED or MOE_LOOP. */
   moeKernel: number;
   /** 1 when MLA decode attention is written plainly (scores through memory), 0 when fused. */
@@ -343,6 +349,7 @@ function forwardPass(
   kvContext: number,
   distinct: number,
   into: Float64Array | null,
+  eager: boolean,
 ): PhaseTimes {
   const rec = into ?? scratch;
   const g = hw.count;
@@ -506,7 +513,9 @@ function forwardPass(
   const comm = allReduce + allToAll;
   // Eager engines issue every kernel from the host, which runs ahead of the device: the step is the
   // longer of the two (H200: eager 8B decode is 18.2 ms at batch 1 and 17.7 ms at batch 64).
-  const host = layers * hw.hostLayerSeconds;
+  // Passes carrying prompt tokens run eagerly in engines whose graphs cover decode-only steps.
+  const eagerPrefill = eager ? (hw.prefillHostLayerSeconds ?? 0) : 0;
+  const host = layers * Math.max(hw.hostLayerSeconds, eagerPrefill);
   const onDevice = device + comm;
   let total = Math.max(onDevice, host);
   if (host > onDevice) fixed += host - onDevice;
@@ -593,6 +602,7 @@ function decodePass(
     context,
     distinct,
     into,
+    false,
   );
 }
 
@@ -618,6 +628,7 @@ function prefillPass(
     0,
     distinctExperts(m, tokens),
     into,
+    true,
   );
 }
 
@@ -803,6 +814,8 @@ export function mixedStepSeconds(
   decoders: number,
   prefillTokens: number,
   promptTokens: number,
+  /** Whether the step carries prompt tokens (eager launch); false for a decode step verifying drafts. */
+  eager = prefillTokens > 0,
 ): number {
   const held = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
   const context = attended(m, held);
@@ -820,6 +833,7 @@ export function mixedStepSeconds(
     context,
     distinctExperts(m, tokens),
     null,
+    eager,
   ).total;
 }
 

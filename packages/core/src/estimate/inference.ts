@@ -135,6 +135,8 @@ export interface InferenceEstimate {
       layerSeconds: number;
       hostLayerSeconds: number;
       collectiveSeconds: number;
+      /** Host time per layer of a step carrying prompt tokens (eager prefill); 0 when captured or compiled. */
+      prefillHostLayerSeconds: number;
     };
   };
   warnings: string[];
@@ -408,10 +410,12 @@ export function resolveInference(
     effCompute,
     effMemory,
     overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
-    kernelSeconds: engineClass.kernelSeconds,
-    layerSeconds: engineClass.layerSeconds,
+    // Fixed costs as fitted for the class (a scale on the data's priors), else as written in data/engines.
+    kernelSeconds: engineClass.kernelSeconds * (efficiency.fixedCostScale ?? 1),
+    layerSeconds: engineClass.layerSeconds * (efficiency.fixedCostScale ?? 1),
     hostLayerSeconds: engineClass.hostLayerSeconds,
-    collectiveSeconds: engineClass.collectiveSeconds,
+    collectiveSeconds: engineClass.collectiveSeconds * (efficiency.fixedCostScale ?? 1),
+    prefillHostLayerSeconds: efficiency.prefillHostLayerSeconds ?? engineClass.prefillHostLayerSeconds ?? 0,
     moeKernel: { fused: MOE_FUSED, grouped: MOE_GROUPED, loop: MOE_LOOP }[engineClass.moeKernel],
     mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
     dequantSecondsPerWeight: formats.dequantSecondsPerWeight,
@@ -516,9 +520,10 @@ class KernelSteps implements StepTimes {
   prefill(tokens: number): PhaseTimes {
     return prefillStep(this.r.km, this.r.hw, this.r.off, this.promptWork, tokens / this.promptTokens);
   }
-  mixed(decoders: number, tokens: number): number {
+  /** `eager`: the step carries prompt tokens (launched from the host), not only draft tokens to verify. */
+  mixed(decoders: number, tokens: number, eager = tokens > 0): number {
     const { km, hw, off, work } = this.r;
-    return mixedStepSeconds(km, hw, off, work, decoders, tokens, this.promptTokens);
+    return mixedStepSeconds(km, hw, off, work, decoders, tokens, this.promptTokens, eager);
   }
 }
 
@@ -889,6 +894,7 @@ export function estimateInference(
         layerSeconds: hw.layerSeconds,
         hostLayerSeconds: hw.hostLayerSeconds,
         collectiveSeconds: hw.collectiveSeconds,
+        prefillHostLayerSeconds: hw.prefillHostLayerSeconds ?? 0,
       },
     },
     warnings,

@@ -18,7 +18,7 @@ export interface StepTimes {
    * operator (each operator's compute adds, its weights are read once); when absent, the aggregate
    * roofline below stands in.
    */
-  mixed?(decoders: number, tokens: number): number;
+  mixed?(decoders: number, tokens: number, eager?: boolean): number;
 }
 
 /** Scheduler limits of the engine and the memory bound of the replica. */
@@ -107,10 +107,17 @@ function residual(p: PhaseTimes): number {
  * and their compute once it does not (roofline); the collectives carry all the step's tokens; fixed
  * per-step costs are paid once.
  */
-export function mixedStepSeconds(steps: StepTimes, decoders: number, tokens: number): number {
+export function mixedStepSeconds(
+  steps: StepTimes,
+  decoders: number,
+  tokens: number,
+  promptTokens = tokens,
+): number {
   if (tokens <= 0) return steps.decode(decoders).total;
   if (decoders <= 0) return steps.prefill(tokens).total;
-  if (steps.mixed) return steps.mixed(decoders, tokens);
+  // Only prompt tokens make a step eager (launched from the host); draft tokens verified by decoding
+  // sequences keep the step in the engine's decode graphs.
+  if (steps.mixed) return steps.mixed(decoders, tokens, promptTokens > 0);
   const p = steps.prefill(tokens);
   const d = steps.decode(decoders);
   const communication = steps.prefill(decoders + tokens).communication;
@@ -127,7 +134,7 @@ function stepSeconds(
 ): number {
   if (!spec) return mixedStepSeconds(steps, decoders, prefillTokens);
   const verify = decoders * spec.draftTokens;
-  const main = mixedStepSeconds(steps, decoders, prefillTokens + verify);
+  const main = mixedStepSeconds(steps, decoders, prefillTokens + verify, prefillTokens);
   // Drafting runs the MTP module once per draft token, for the decoding sequences only.
   const draft = decoders > 0 ? spec.draftTokens * spec.draftCostFraction * steps.decode(decoders).total : 0;
   return main + draft;
