@@ -5,8 +5,7 @@ import { buildCatalog } from '../catalog/catalog.ts';
 import type { ApiPrice } from '../catalog/price-schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { fitEfficiencies } from '../estimate/calibration.ts';
-import { resolveInference } from '../estimate/inference.ts';
-import { runInferenceKernel } from '../estimate/inference-kernel.ts';
+import { resolveInference, servingCurveFor } from '../estimate/inference.ts';
 import { formatNumber } from '../figure/explain.ts';
 import { apiMonthlyUsd, apiPlan, pricesInForce, windowShare } from './api-cost.ts';
 import { costAssumptions, HOURS_PER_MONTH } from './assumptions.ts';
@@ -200,7 +199,7 @@ describe('self-hosting search on a small space', () => {
     expect(cheapest.monthlyUsd).toBeCloseTo(cheapest.replicas * cheapest.count * 0.47 * 730.5, 6);
     // Recompute μ, the utilization cap and the replica count from the kernel, independently.
     const peak = (200_000 / 86400) * 2;
-    const { km, hw, off, work } = resolveInference(catalog, efficiencies, {
+    const resolved = resolveInference(catalog, efficiencies, {
       model: 'llama-3.1-8b',
       hardware: 'rtx-4090',
       weights: 'bf16',
@@ -208,13 +207,19 @@ describe('self-hosting search on a small space', () => {
       inputTokens: 1000,
       outputTokens: 500,
     });
-    const rawKernel = runInferenceKernel(km, hw, off, { ...work, batch: cheapest.batch });
-    const cycle = rawKernel.prefillBatch.total + 500 * rawKernel.tpotSeconds;
-    expect(cheapest.tpotSeconds).toBeCloseTo(cycle / 500, 12);
-    const mu = cheapest.batch / cycle;
-    const slack = 2 - (cheapest.prefillP95Seconds + cycle / 500);
-    const rho = Math.min(0.9, (2 * mu * slack) / (1 + 2 * mu * slack));
-    expect(cheapest.replicas).toBe(Math.ceil(peak / (mu * rho) - 1e-9));
+    // The plan's latency and rate are the serving curve's at its concurrency (Estimate's own curve).
+    const [point] = servingCurveFor(resolved, [cheapest.concurrency]);
+    if (!point) throw new Error('no curve point');
+    expect(cheapest.batch).toBe(point.runningSequences);
+    expect(cheapest.tpotSeconds).toBe(point.tpotSeconds);
+    expect(cheapest.requestsPerSecond).toBe(point.requestsPerSecond);
+    // A p95 prompt of 2000 tokens takes its own chunks of the step budget, after the curve's waits.
+    const prefillP95 = Math.ceil(2000 / point.prefillChunkTokens) * point.mixedStepSeconds;
+    expect(cheapest.ttftSeconds).toBeCloseTo(
+      point.slotWaitSeconds + point.stepAlignSeconds + point.prefillQueueSeconds + prefillP95,
+      12,
+    );
+    expect(cheapest.replicas).toBe(Math.ceil(peak / (point.requestsPerSecond * 0.9) - 1e-9));
     expect(cheapest.ttftSeconds).toBeLessThanOrEqual(2);
     expect(cheapest.tpotSeconds).toBeLessThanOrEqual(0.05);
     expect(cheapest.averageUtilization).toBeCloseTo(cheapest.peakUtilization / 2, 12);

@@ -2,17 +2,18 @@ import type { Engine, KvFormat, WeightFormat } from '../catalog/calibration-sche
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Device, Model } from '../catalog/schema.ts';
 import type { EfficiencyTable } from '../estimate/efficiency.ts';
-import { maxBatchThatFits, replicaLink, resolveInference } from '../estimate/inference.ts';
 import {
-  decodeStep,
-  type KernelHardware,
-  type KernelWorkload,
-  kernelFits,
-  prefillStep,
-} from '../estimate/inference-kernel.ts';
+  maxBatchThatFits,
+  replicaLink,
+  resolveInference,
+  schedulerLimits,
+  stepTimesFor,
+} from '../estimate/inference.ts';
+import { type KernelHardware, type KernelWorkload, kernelFits } from '../estimate/inference-kernel.ts';
+import { type ServingLimits, type ServingWorkload, servingPoint } from '../estimate/serving-curve.ts';
 import type { CostAssumptions } from './assumptions.ts';
 import { type Acquisition, type DeviceMonthly, deviceMonthlyUsd } from './device-cost.ts';
-import { maxUtilizationForWait, meanQueueWaitSeconds, replicasFor } from './queueing.ts';
+import { MAX_PLANNED_UTILIZATION, replicasFor } from './queueing.ts';
 import type { Workload } from './workload.ts';
 
 /**
@@ -31,21 +32,25 @@ export interface Candidate {
   count: number;
   tp: number;
   ep: number;
+  /** Sequences the replica runs at once at this concurrency (the serving curve's running set). */
   batch: number;
+  /** Requests in flight per replica at peak: the serving-curve point the plan's latency is read from. */
+  concurrency: number;
   acquisition: Acquisition;
   replicas: number;
   monthlyUsd: number;
   monthlyLowUsd: number;
   monthlyHighUsd: number;
-  /** p95-prompt prefill + one loaded decode step + mean queue wait at peak. */
+  /** The curve's waits at this concurrency (slot, step in flight, colliding prompts) + the p95 prompt's prefill. */
   ttftSeconds: number;
-  /** Loaded time per output token: the batch cycle / output tokens (prefills of others included). */
+  /** The serving curve's time per output token at this concurrency (others' prefill chunks included). */
   tpotSeconds: number;
   prefillP95Seconds: number;
   decodeStepSeconds: number;
-  prefillBatchSeconds: number;
+  /** A step that decodes and carries prefill chunks (continuous batching with chunked prefill). */
+  mixedStepSeconds: number;
   queueWaitSeconds: number;
-  /** Requests per second one replica completes at this batch (μ). */
+  /** Requests per second one replica completes at this concurrency (μ). */
   requestsPerSecond: number;
   maxUtilization: number;
   peakUtilization: number;
@@ -134,11 +139,14 @@ function countsFor(device: Device, w: Workload): number[] {
   return out;
 }
 
-/** Batches tried: powers of two below the largest that fits, and that largest. */
-function batchLadder(maxBatch: number): number[] {
+/**
+ * Concurrencies tried per replica: powers of two below the largest running set (engine and memory
+ * limits), and that largest; more users than it only queue.
+ */
+function concurrencyLadder(largest: number): number[] {
   const out: number[] = [];
-  for (let b = 1; b < maxBatch; b *= 2) out.push(b);
-  out.push(maxBatch);
+  for (let c = 1; c < largest; c *= 2) out.push(c);
+  out.push(Math.max(1, largest));
   return out;
 }
 
@@ -152,10 +160,10 @@ export function peakToAverageOf(w: Workload): number {
 }
 
 export function candidateLabel(
-  c: Pick<Candidate, 'model' | 'device' | 'count' | 'tp' | 'ep' | 'weights' | 'kv' | 'batch'>,
+  c: Pick<Candidate, 'model' | 'device' | 'count' | 'tp' | 'ep' | 'weights' | 'kv' | 'batch' | 'concurrency'>,
 ): string {
   const split = c.ep > 1 ? `TP${c.tp}×EP${c.ep}` : `TP${c.tp}`;
-  return `${c.model.id} on ${c.count}× ${c.device.id} (${split}, ${c.weights} weights, ${c.kv} KV, batch ${c.batch})`;
+  return `${c.model.id} on ${c.count}× ${c.device.id} (${split}, ${c.weights} weights, ${c.kv} KV, ${c.concurrency} concurrent, batch ${c.batch})`;
 }
 
 export function searchPlans(o: SearchOptions): SearchResult {
@@ -245,44 +253,49 @@ export function searchPlans(o: SearchOptions): SearchResult {
               linkBandwidth: link.bandwidth,
               linkLatencySeconds: link.latency,
             };
-            // Only the passes a plan reads run: the memory test alone, the p95 prompt's prefill, and per
-            // batch its prefill and decode step (the same numbers as the whole kernel's phases).
             stats.kernelRuns++;
+            // A replica must hold one p95 request (memory test alone, no forward pass).
             if (!kernelFits(km, hw, off, work95)) continue;
-            const maxBatch = maxBatchThatFits({ km, hw, off, work, engineClass: r.engineClass });
-            if (maxBatch === 0) continue;
-            const prefillP95 = prefillStep(km, hw, off, work95, 1).total;
-            for (const batch of batchLadder(maxBatch)) {
-              work.batch = batch;
-              const k = {
-                prefillBatch: prefillStep(km, hw, off, work, batch),
-                tpotSeconds: decodeStep(km, hw, off, work, batch).total,
-              };
-              stats.kernelRuns++;
+            const limits: ServingLimits = {
+              ...schedulerLimits(r.engineClass),
+              memorySequences: maxBatchThatFits({ km, hw, off, work, engineClass: r.engineClass }),
+            };
+            if (limits.memorySequences === 0) continue;
+            const steps = stepTimesFor({ km, hw, off, work });
+            const serving: ServingWorkload = { inputTokens: I, outputTokens: O, devices: count };
+            for (const concurrency of concurrencyLadder(
+              Math.min(limits.maxSequences, limits.memorySequences),
+            )) {
+              // The replica's serving curve at this concurrency (continuous batching with chunked prefill):
+              // one decode step and one prefill-carrying step priced by the kernel.
+              const p = servingPoint(steps, limits, serving, concurrency);
+              stats.kernelRuns += 2;
               stats.plansEvaluated++;
-              const cycle = k.prefillBatch.total + O * k.tpotSeconds;
-              const mu = batch / cycle;
-              const tpotLoaded = cycle / O;
-              const ttftUnloaded = prefillP95 + tpotLoaded;
-              const violation = Math.max(ttftUnloaded / sloTtft, tpotLoaded / sloTpot);
-              const rhoMax = tpotLoaded <= sloTpot ? maxUtilizationForWait(mu, sloTtft - ttftUnloaded) : 0;
-              if (rhoMax <= 0) {
+              const mu = p.requestsPerSecond;
+              const tpot = p.tpotSeconds;
+              // A p95 prompt takes its own number of prefill chunks; the waits before it are the curve's.
+              const prefillP95 = Math.ceil(I95 / p.prefillChunkTokens) * p.mixedStepSeconds;
+              const wait = p.slotWaitSeconds + p.stepAlignSeconds + p.prefillQueueSeconds;
+              const ttft = wait + prefillP95;
+              const batch = p.runningSequences;
+              const violation = Math.max(ttft / sloTtft, tpot / sloTpot);
+              if (!(mu > 0) || violation > 1) {
                 if (group.status !== 'ok') group.status = 'slo';
                 if (violation < closestViolation) {
                   closestViolation = violation;
                   group.closest = {
-                    label: candidateLabel({ model, device, count, tp, ep, weights, kv, batch }),
-                    ttftSeconds: ttftUnloaded,
-                    tpotSeconds: tpotLoaded,
+                    label: candidateLabel({ model, device, count, tp, ep, weights, kv, batch, concurrency }),
+                    ttftSeconds: ttft,
+                    tpotSeconds: tpot,
                   };
                 }
-                // A larger batch only lengthens the cycle, so neither latency can recover: stop here.
+                // More users only lengthen the steps and the queues: neither latency can recover.
                 break;
               }
               group.status = 'ok';
               stats.plansMeetingSlo++;
+              const rhoMax = MAX_PLANNED_UTILIZATION;
               const replicas = replicasFor(peakRps, mu, rhoMax);
-              const wait = meanQueueWaitSeconds(peakRps / replicas, mu);
               for (const [acquisition, perDevice] of prices) {
                 const devices = replicas * count;
                 candidates.push({
@@ -295,16 +308,17 @@ export function searchPlans(o: SearchOptions): SearchResult {
                   tp,
                   ep,
                   batch,
+                  concurrency,
                   acquisition,
                   replicas,
                   monthlyUsd: devices * perDevice.mid,
                   monthlyLowUsd: devices * perDevice.low,
                   monthlyHighUsd: devices * perDevice.high,
-                  ttftSeconds: ttftUnloaded + wait,
-                  tpotSeconds: tpotLoaded,
+                  ttftSeconds: ttft,
+                  tpotSeconds: tpot,
                   prefillP95Seconds: prefillP95,
-                  decodeStepSeconds: k.tpotSeconds,
-                  prefillBatchSeconds: k.prefillBatch.total,
+                  decodeStepSeconds: p.decodeStepSeconds,
+                  mixedStepSeconds: p.mixedStepSeconds,
                   queueWaitSeconds: wait,
                   requestsPerSecond: mu,
                   maxUtilization: rhoMax,
@@ -313,7 +327,6 @@ export function searchPlans(o: SearchOptions): SearchResult {
                 });
               }
             }
-            work.batch = 1;
           }
         }
       }

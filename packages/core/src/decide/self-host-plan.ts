@@ -4,7 +4,6 @@ import { type MonthlyTokens, overHorizon, perMillionTokens } from './api-cost.ts
 import type { CostAssumptions } from './assumptions.ts';
 import { type Acquisition, deviceMonthlyFigure } from './device-cost.ts';
 import { type Candidate, candidateLabel } from './plan-search.ts';
-import { MAX_PLANNED_UTILIZATION } from './queueing.ts';
 import type { Workload } from './workload.ts';
 
 /** A reported self-hosting plan: the search's plain numbers, explained as Figures. */
@@ -20,7 +19,10 @@ export interface SelfHostPlan {
   weights: string;
   kv: string;
   engine: string;
+  /** Sequences running at once per replica at `concurrency` (the serving curve's running set). */
   batch: number;
+  /** Requests in flight per replica at peak: the serving-curve point its latency and rate are read from. */
+  concurrency: number;
   replicas: Figure;
   devices: number;
   monthlyUsd: Figure;
@@ -36,13 +38,14 @@ export interface SelfHostPlan {
 }
 
 const queueSource: Source = {
-  title: 'M/D/1 queue, Pollaczek-Khinchine mean wait W = ρ / (2μ(1−ρ)) (docs/decide.md)',
-  date: '2026-11',
-  note: 'one server per replica at its measured request rate: slower than the real multi-slot engine',
+  title:
+    'Serving curve: closed loop of concurrent users on a continuous-batching engine (docs/methodology.md, docs/decide.md)',
+  date: '2026-12',
+  note: 'prompt collisions queue as M/D/1 on the prefill token budget, Pollaczek-Khinchine mean wait',
 };
 
 export function planId(c: Candidate): string {
-  return `${c.acquisition}:${c.model.id}:${c.device.id}:${c.count}:tp${c.tp}:ep${c.ep}:${c.weights}:${c.kv}:b${c.batch}`;
+  return `${c.acquisition}:${c.model.id}:${c.device.id}:${c.count}:tp${c.tp}:ep${c.ep}:${c.weights}:${c.kv}:b${c.batch}:c${c.concurrency}`;
 }
 
 export function selfHostPlan(
@@ -58,13 +61,18 @@ export function selfHostPlan(
     name: 'requestsPerSecondPerReplica',
     value: c.requestsPerSecond,
     unit: 'requests/s',
-    formula: 'batch / (prefill of batch × mean input + mean output × decode step at that batch)',
+    formula:
+      'serving curve at the concurrency: output tokens/s of the replica / mean output tokens (continuous batching, chunked prefill)',
     inputs: [
-      named('batch', c.batch),
-      named('prefillBatchSeconds', c.prefillBatchSeconds, 's'),
+      named('concurrency', c.concurrency),
+      named('runningSequences', c.batch),
       named('decodeStepSeconds', c.decodeStepSeconds, 's'),
+      named('mixedStepSeconds', c.mixedStepSeconds, 's'),
       named('meanOutputTokens', w.outputTokens.mean),
-      named('kernel', 'Estimate engine roofline (estimate/inference-kernel.ts)'),
+      named(
+        'kernel',
+        'Estimate engine serving curve (estimate/serving-curve.ts on estimate/inference-kernel.ts)',
+      ),
     ],
   });
   const tpot = figure({
@@ -72,10 +80,11 @@ export function selfHostPlan(
     value: c.tpotSeconds,
     unit: 's',
     formula:
-      '(prefill of the batch + mean output × decode step) / mean output: decode pauses while others prefill',
+      'serving curve TPOT at the concurrency: decode steps, and the steps that also carry other requests’ prefill chunks',
     inputs: [
+      named('concurrency', c.concurrency),
       named('decodeStepSeconds', c.decodeStepSeconds, 's'),
-      named('prefillBatchSeconds', c.prefillBatchSeconds, 's'),
+      named('mixedStepSeconds', c.mixedStepSeconds, 's'),
     ],
   });
   const peak = given(
@@ -85,19 +94,13 @@ export function selfHostPlan(
     [],
     'requests per day / 86400 × peak-to-average',
   );
-  const maxUtil = figure({
-    name: 'maxUtilization',
-    value: c.maxUtilization,
-    unit: 'fraction',
-    formula: `min(${MAX_PLANNED_UTILIZATION}, 2μs / (1 + 2μs)), s = TTFT target − (p95 prefill + TPOT): the load whose mean M/D/1 wait fits the slack`,
-    inputs: [
-      mu,
-      named('ttftTarget', w.slo.ttftSeconds, 's'),
-      named('prefillP95Seconds', c.prefillP95Seconds, 's'),
-      tpot,
-    ],
-    sources: [queueSource],
-  });
+  const maxUtil = given(
+    'maxUtilization',
+    c.maxUtilization,
+    'fraction',
+    [],
+    'headroom for bursts beyond the stated peak: a replica is planned at most at this share of its rate at the concurrency',
+  );
   const replicas = figure({
     name: 'replicas',
     value: c.replicas,
@@ -109,16 +112,21 @@ export function selfHostPlan(
     name: 'queueWaitSeconds',
     value: c.queueWaitSeconds,
     unit: 's',
-    formula: 'ρ / (2μ(1−ρ)), ρ = peak requests/s / (replicas × μ)',
-    inputs: [peak, replicas, mu],
+    formula:
+      'serving curve at the concurrency: wait for a free slot + for the step in flight + behind colliding prompts (M/D/1 on the prefill budget)',
+    inputs: [named('concurrency', c.concurrency), mu],
     sources: [queueSource],
   });
   const ttft = figure({
     name: 'ttftSeconds',
     value: c.ttftSeconds,
     unit: 's',
-    formula: 'prefill of a p95 prompt + one loaded decode step + mean queue wait at peak',
-    inputs: [named('prefillP95Seconds', c.prefillP95Seconds, 's'), tpot, wait],
+    formula: 'waits at the concurrency + the p95 prompt’s prefill chunks × the prefill-carrying step',
+    inputs: [
+      wait,
+      named('prefillP95Seconds', c.prefillP95Seconds, 's'),
+      named('p95InputTokens', w.inputTokens.p95),
+    ],
   });
   const perDevice = deviceMonthlyFigure(c.device, c.acquisition, w, a, priceScale);
   const devices = given(
@@ -178,6 +186,7 @@ export function selfHostPlan(
     kv: c.kv,
     engine: c.engine,
     batch: c.batch,
+    concurrency: c.concurrency,
     replicas,
     devices: c.replicas * c.count,
     monthlyUsd: monthly,

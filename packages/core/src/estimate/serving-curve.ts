@@ -165,38 +165,50 @@ function runningSet(
   decodeStepsPerRequest: number,
 ): { sequences: number; cap: ServingCap } {
   const byTokens = Math.max(1, Math.floor((limits.maxBatchedTokens - 1) / budgetPerSequence));
-  const caps: Array<[number, ServingCap]> = [
-    [c, 'concurrency'],
-    [limits.maxSequences, 'engine-sequences'],
-    [byTokens, 'engine-tokens'],
-    [Math.max(1, limits.memorySequences), 'memory'],
-  ];
-  let [sequences, cap] = caps[0] as [number, ServingCap];
-  for (const [n, why] of caps) {
-    if (n < sequences) {
-      sequences = n;
-      cap = why;
-    }
+  // The smallest cap binds; on a tie the earlier one in this order is named.
+  let sequences = c;
+  let cap: ServingCap = 'concurrency';
+  if (limits.maxSequences < sequences) {
+    sequences = limits.maxSequences;
+    cap = 'engine-sequences';
+  }
+  if (byTokens < sequences) {
+    sequences = byTokens;
+    cap = 'engine-tokens';
+  }
+  const memory = Math.max(1, limits.memorySequences);
+  if (memory < sequences) {
+    sequences = memory;
+    cap = 'memory';
   }
   if (w.inputTokens <= 0) return { sequences, cap };
   // Prompt tokens wanted per step grow with the set; the budget left for them shrinks. Find the
   // largest whole set whose demand fits (demand/chunk is increasing in S, so bisection is exact).
-  const fits = (s: number) => {
-    const chunk = limits.maxBatchedTokens - budgetPerSequence * s;
-    if (chunk < 1) return false;
-    const promptSteps = Math.ceil(w.inputTokens / chunk);
-    const demand = (s * w.inputTokens) / (decodeStepsPerRequest + promptSteps);
-    return demand <= chunk;
-  };
-  if (fits(sequences)) return { sequences, cap };
+  if (promptDemandFits(sequences, limits, w, budgetPerSequence, decodeStepsPerRequest))
+    return { sequences, cap };
   let lo = 1;
   let hi = sequences;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (fits(mid)) lo = mid;
+    if (promptDemandFits(mid, limits, w, budgetPerSequence, decodeStepsPerRequest)) lo = mid;
     else hi = mid;
   }
   return { sequences: lo, cap: 'prefill-budget' };
+}
+
+/** Whether a running set of `s` finishes its prompts within the prefill budget left beside its decoders. */
+function promptDemandFits(
+  s: number,
+  limits: ServingLimits,
+  w: ServingWorkload,
+  budgetPerSequence: number,
+  decodeStepsPerRequest: number,
+): boolean {
+  const chunk = limits.maxBatchedTokens - budgetPerSequence * s;
+  if (chunk < 1) return false;
+  const promptSteps = Math.ceil(w.inputTokens / chunk);
+  const demand = (s * w.inputTokens) / (decodeStepsPerRequest + promptSteps);
+  return demand <= chunk;
 }
 
 /** One point of the serving curve: steady state of `concurrency` users in a closed loop. */
