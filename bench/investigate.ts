@@ -1,11 +1,12 @@
 /**
  * Investigate benchmark, on generated data:
  * - Logs: N rows (default 10 million, CLEARBOX_BENCH_LOG_ROWS overrides) of Parquet written by DuckDB
- *   itself from range(), through every detector (loading with defect checks, per-account L1-L6
- *   aggregates, templates, IP/UA links, calibration, clusters, BH). Baselines measured in the same run on
- *   the same file: DuckDB's bare count(*) (answered from Parquet metadata) and a scan that reads every
- *   column once. Targets: detectors >= 1,000,000 rows/s and within 10x of the full-column scan; peak
- *   resident memory (DuckDB included) < 4 GB.
+ *   itself from range() into a temp folder, once, then through every detector (loading with defect
+ *   checks, per-account aggregates, templates, IP/UA links, calibration, clusters, BH) with each log
+ *   engine in turn: DuckDB, then embedded ClickHouse (chdb). Baselines measured in the same run on the
+ *   same file: DuckDB's bare count(*) (answered from Parquet metadata) and a scan that reads every column
+ *   once. Targets: DuckDB >= 1,000,000 rows/s and within 10x of the full-column scan; chdb within 2x of
+ *   DuckDB with the same flags; peak resident memory (the engine included) < 4 GiB.
  * - Overlap: word hashing + 8-gram keys + sorted-set build + containment against a teacher set, in MB/s
  *   of text on one core, against a bare character scan of the same text; target >= 50 MB/s.
  */
@@ -22,7 +23,7 @@ import {
   toSortedSet,
   wordIds,
 } from '@clearbox/core';
-import { DuckSession, investigateLogFiles } from '@clearbox/logs';
+import { DuckSession, type EngineName, investigateLogFiles, type StatementTiming } from '@clearbox/logs';
 
 const fmt = (x: number) => Number(x.toPrecision(3)).toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'ok' : 'FAIL');
@@ -31,6 +32,53 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
   const out = await f();
   return [out, (performance.now() - t) / 1000];
+}
+
+/** One engine through every detector on the file, with its statement breakdown and peak RSS. */
+async function runEngine(engine: EngineName, file: string, rows: number) {
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  let sqlSeconds: StatementTiming[] = [];
+  const [report, seconds] = await timed(() =>
+    investigateLogFiles(
+      {
+        files: [file],
+        referenceFiles: [],
+        referenceAccounts: Array.from({ length: 20_000 }, (_, i) => `acct-${i}`),
+        map: {},
+        options: { ...defaultLogOptions, clusterNullDraws: 1000 },
+        engine,
+      },
+      new Date(0),
+      (s) => {
+        sqlSeconds = s;
+      },
+    ),
+  );
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  // Statements may overlap: the engine's busy time is the union of the statement intervals.
+  let sqlTotal = 0;
+  let busyUntil = Number.NEGATIVE_INFINITY;
+  for (const { start, end } of [...sqlSeconds].sort((a, b) => a.start - b.start)) {
+    sqlTotal += Math.max(0, end - Math.max(start, busyUntil)) / 1000;
+    busyUntil = Math.max(busyUntil, end);
+  }
+  const slowest = [...sqlSeconds].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+  const rate = rows / seconds;
+  const name = engine === 'duckdb' ? 'DuckDB' : 'ClickHouse (chdb)';
+  return {
+    seconds,
+    rate,
+    peakRss,
+    flags: report.flagged.map((f) => f.account ?? f.cluster).sort(),
+    lines: [
+      `  ${name}, all detectors: ${fmt(seconds)} s = ${fmt(rate)} rows/s; ${fmt(report.tested.accounts)} accounts + ${fmt(report.tested.clusters)} clusters tested, ${report.flagged.length} flagged`,
+      `    of which ${name} busy ${fmt(sqlTotal)} s (slowest: ${slowest.map((s) => `${fmt(s.seconds)} s "${s.sql.trim().slice(0, 40).replace(/\s+/g, ' ')}…"`).join('; ')}), TypeScript alone ${fmt(seconds - sqlTotal)} s`,
+    ],
+  };
 }
 
 async function benchLogs(rows: number): Promise<string[]> {
@@ -63,48 +111,20 @@ async function benchLogs(rows: number): Promise<string[]> {
       ),
     );
     await session.close();
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 50);
-    let sqlSeconds: Array<{ sql: string; seconds: number; start: number; end: number }> = [];
-    const [report, detectorSeconds] = await timed(() =>
-      investigateLogFiles(
-        {
-          files: [file],
-          referenceFiles: [],
-          referenceAccounts: Array.from({ length: 20_000 }, (_, i) => `acct-${i}`),
-          map: {},
-          options: { ...defaultLogOptions, clusterNullDraws: 1000 },
-        },
-        new Date(0),
-        (s) => {
-          sqlSeconds = s;
-        },
-      ),
-    );
-    clearInterval(sampler);
-    // Statements overlap (follow-up queries run while TypeScript builds the statistics): DuckDB's busy
-    // time is the union of the statement intervals.
-    let sqlTotal = 0;
-    let busyUntil = Number.NEGATIVE_INFINITY;
-    for (const { start, end } of [...sqlSeconds].sort((a, b) => a.start - b.start)) {
-      sqlTotal += Math.max(0, end - Math.max(start, busyUntil)) / 1000;
-      busyUntil = Math.max(busyUntil, end);
-    }
-    const slowest = [...sqlSeconds].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const rate = rows / detectorSeconds;
-    const ratio = detectorSeconds / scanSeconds;
+    const duck = await runEngine('duckdb', file, rows);
+    const click = await runEngine('clickhouse', file, rows);
+    const ratio = duck.seconds / scanSeconds;
+    const chRatio = click.seconds / duck.seconds;
+    const sameFlags = JSON.stringify(duck.flags) === JSON.stringify(click.flags);
     return [
       `logs: ${fmt(rows)} Parquet rows, ${fmt(accounts)} accounts (written by DuckDB in ${fmt(writeSeconds)} s)`,
       `  bare count(*): ${fmt(countSeconds)} s (Parquet metadata: ${fmt(rows / countSeconds)} rows/s)`,
-      `  full-column scan: ${fmt(scanSeconds)} s (${fmt(rows / scanSeconds)} rows/s)`,
-      `  all detectors: ${fmt(detectorSeconds)} s = ${fmt(rate)} rows/s; ${fmt(report.tested.accounts)} accounts + ${fmt(report.tested.clusters)} clusters tested`,
-      `  of which DuckDB busy ${fmt(sqlTotal)} s (slowest: ${slowest.map((s) => `${fmt(s.seconds)} s "${s.sql.trim().slice(0, 40).replace(/\s+/g, ' ')}…"`).join('; ')}), TypeScript alone ${fmt(detectorSeconds - sqlTotal)} s`,
-      `  detectors / full-column scan: ${fmt(ratio)}x (target <= 10x) ${verdict(ratio <= 10)}; detectors / bare count(*): ${fmt(detectorSeconds / countSeconds)}x (count(*) reads only metadata)`,
-      `  rows/s (target >= 1,000,000): ${verdict(rate >= 1e6)}`,
-      `  peak resident memory: ${fmt(peakRss / 2 ** 30)} GiB (target < 4 GiB) ${verdict(peakRss < 4 * 2 ** 30)}`,
+      `  full-column scan (DuckDB): ${fmt(scanSeconds)} s (${fmt(rows / scanSeconds)} rows/s)`,
+      ...duck.lines,
+      `  DuckDB detectors / full-column scan: ${fmt(ratio)}x (target <= 10x) ${verdict(ratio <= 10)}; rows/s (target >= 1,000,000): ${verdict(duck.rate >= 1e6)}`,
+      ...click.lines,
+      `  ClickHouse (chdb) / DuckDB time: ${fmt(chRatio)}x (target <= 2x) ${verdict(chRatio <= 2)}; same flags: ${sameFlags ? 'yes' : 'no'} ${verdict(sameFlags)}`,
+      `  peak resident memory: DuckDB run ${fmt(duck.peakRss / 2 ** 30)} GiB, chdb run ${fmt(click.peakRss / 2 ** 30)} GiB (target < 4 GiB) ${verdict(Math.max(duck.peakRss, click.peakRss) < 4 * 2 ** 30)}`,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

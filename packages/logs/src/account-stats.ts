@@ -50,16 +50,22 @@ export async function accountStats(
     dialect === 'duckdb'
       ? 'CREATE TEMP TABLE account_aggregates AS'
       : 'CREATE TABLE account_aggregates ENGINE = Memory AS';
-  await runner.run(`${create}
-SELECT is_reference, account, ${aggregates.join(',\n  ')}
-FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account`);
   const withOutputs = features.filter((f) => f.sql[dialect].outputs?.length);
   const outputs = withOutputs.flatMap((f) => f.sql[dialect].outputs ?? []);
+  const names = outputs.map((_, i) => `output_${i}`);
+  // The outputs (list work over each account's values) are computed in the aggregate's own statement,
+  // which runs in parallel; a separate statement over the per-account table ran on one thread.
+  const derived = features.flatMap((f) => f.sql[dialect].derived ?? []);
+  await runner.run(`${create}
+SELECT *, ${outputs.map((o, i) => `${o} AS ${names[i]}`).join(',\n  ')}
+FROM (SELECT *, ${derived.length > 0 ? derived.join(',\n  ') : 'true AS no_derived'}
+  FROM (SELECT is_reference, account, ${aggregates.join(',\n  ')}
+    FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account))`);
   const stats = new Map<string, AccountStats>();
   const key = (reference: Cell | undefined, account: Cell | undefined) =>
     `${reference ? 'R' : 'T'}\u0000${String(account)}`;
   for (const row of await runner.rows(
-    `SELECT is_reference, account, ${outputs.join(',\n  ')}\nFROM account_aggregates ORDER BY is_reference, account`,
+    `SELECT is_reference, account, ${names.join(', ')} FROM account_aggregates ORDER BY is_reference, account`,
   )) {
     const s = emptyStats(String(row[1]), Boolean(row[0]));
     let at = 2;

@@ -69,7 +69,7 @@ export class ClickHouseEngine implements LogEngine {
   async duplicates(): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     const [[repeats]] = (await this.session.rows(
-      'SELECT toFloat64(count()) FROM account_aggregates WHERE length(arrayDistinct(ts_list)) < length(ts_list)',
+      'SELECT toFloat64(count()) FROM account_aggregates WHERE repeated_ts > 0',
     )) as [[unknown]];
     if (!num(repeats)) return out;
     for (const [source, n] of await this.session.rows(

@@ -73,7 +73,7 @@ export class DuckDbEngine implements LogEngine {
     // Exact duplicates share an account and a timestamp: only when some account repeats a timestamp is
     // there a pass over every column.
     const [[repeats]] = (await this.session.plainRows(
-      'SELECT CAST(count(*) AS DOUBLE) FROM account_aggregates WHERE len(list_distinct(ts_list)) < len(ts_list)',
+      'SELECT CAST(count(*) AS DOUBLE) FROM account_aggregates WHERE repeated_ts > 0',
     )) as [[Cell]];
     if (!num(repeats)) return out;
     for (const [source, n] of await this.session.plainRows(

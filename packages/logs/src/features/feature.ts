@@ -17,7 +17,8 @@ export interface FeatureParameters {
  * One feature's SQL in one dialect. The pipeline (account-stats.ts) runs three stages:
  * 1. `rowColumns` are derived per request row in the `request_rows` view, from the canonical columns
  *    and `lowered` (the prompt in lower case);
- * 2. `aggregates` are computed in one GROUP BY is_reference, account pass into `account_aggregates`;
+ * 2. `aggregates` are computed in one GROUP BY is_reference, account pass into `account_aggregates`,
+ *    with `derived` columns computed from them in the same statement (parallel);
  * 3. `outputs` are read from `account_aggregates` in one query (one row per account, in the order
  *    is_reference, account), and `query` is a query of the feature's own, over `account_aggregates`
  *    or `request_rows`, whose rows start with is_reference, account.
@@ -26,6 +27,8 @@ export interface FeatureParameters {
 export interface FeatureSql {
   rowColumns?: string[];
   aggregates?: (p: FeatureParameters) => string[];
+  /** Per-account columns computed from the aggregates, that outputs (and engines) may use. */
+  derived?: string[];
   outputs?: string[];
   query?: (p: FeatureParameters) => string;
 }

@@ -12,11 +12,16 @@ export const timing: Feature = {
     duckdb: {
       // One sorted list per account, not an aggregate per row per statistic.
       aggregates: () => ['list_sort(list(ts_ms)) AS ts_list'],
+      derived: [
+        'list_transform(list_slice(ts_list, 2, len(ts_list)), (x, i) -> x - ts_list[i]) AS gaps',
+        // Equal timestamps within an account (zero gaps): exact duplicate rows are possible only then.
+        'len(list_filter(gaps, g -> g = 0)) AS repeated_ts',
+      ],
       outputs: [
         'CAST(len(list_distinct([x // 86400000 FOR x IN ts_list])) AS DOUBLE)',
-        'CAST(len(ts_list) - 1 AS DOUBLE)',
-        'CASE WHEN len(ts_list) > 1 THEN CAST(ts_list[-1] - ts_list[1] AS DOUBLE) / (len(ts_list) - 1) ELSE 0 END',
-        'CASE WHEN len(ts_list) > 1 THEN sqrt(list_sum(list_transform(list_slice(ts_list, 2, len(ts_list)), (x, i) -> pow(CAST(x - ts_list[i] AS DOUBLE) - CAST(ts_list[-1] - ts_list[1] AS DOUBLE) / (len(ts_list) - 1), 2))) / (len(ts_list) - 1)) ELSE 0 END',
+        'CAST(len(gaps) AS DOUBLE)',
+        'CASE WHEN len(gaps) > 0 THEN CAST(ts_list[-1] - ts_list[1] AS DOUBLE) / len(gaps) ELSE 0 END',
+        'CASE WHEN len(gaps) > 0 THEN sqrt(list_sum(list_transform(gaps, g -> pow(g - CAST(ts_list[-1] - ts_list[1] AS DOUBLE) / len(gaps), 2))) / len(gaps)) ELSE 0 END',
         "CAST(map_keys(list_aggregate([x // 3600000 % 24 FOR x IN ts_list], 'histogram')) AS VARCHAR)",
         "CAST(map_values(list_aggregate([x // 3600000 % 24 FOR x IN ts_list], 'histogram')) AS VARCHAR)",
       ],
@@ -26,11 +31,12 @@ export const timing: Feature = {
         'arraySort(groupArray(ts_ms)) AS ts_list',
         'sumMap([toInt64(intDiv(ts_ms, 3600000) % 24)], [toUInt64(1)]) AS hour_histogram',
       ],
+      derived: ['arrayPopFront(arrayDifference(ts_list)) AS gaps', 'countEqual(gaps, 0) AS repeated_ts'],
       outputs: [
         'toFloat64(length(arrayDistinct(arrayMap(x -> intDiv(x, 86400000), ts_list))))',
         'toFloat64(length(ts_list) - 1)',
         'if(length(ts_list) > 1, toFloat64(ts_list[-1] - ts_list[1]) / (length(ts_list) - 1), 0)',
-        'if(length(ts_list) > 1, sqrt(arraySum(arrayMap(g -> pow(toFloat64(g) - toFloat64(ts_list[-1] - ts_list[1]) / (length(ts_list) - 1), 2), arrayPopFront(arrayDifference(ts_list)))) / (length(ts_list) - 1)), 0)',
+        'if(length(gaps) > 0, sqrt(arraySum(arrayMap(g -> pow(toFloat64(g) - toFloat64(ts_list[-1] - ts_list[1]) / length(gaps), 2), gaps)) / length(gaps)), 0)',
         'toString(hour_histogram.1)',
         'toString(hour_histogram.2)',
       ],
