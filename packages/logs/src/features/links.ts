@@ -26,9 +26,11 @@ SELECT is_reference, account, v FROM av JOIN d USING (v)
 WHERE NOT is_reference AND ${rare(p.rareShare, 'count(*)')} ORDER BY account, v`,
       },
       clickhouse: {
+        // Distinct values per account in the one aggregate pass (a DISTINCT of its own re-read every row).
+        aggregates: () => [`groupUniqArray(${column}) AS ${column}_values`],
         query: (
           p,
-        ) => `WITH av AS (SELECT DISTINCT is_reference, account, ${column} AS v FROM request_rows WHERE defect IS NULL AND ${column} IS NOT NULL),
+        ) => `WITH av AS (SELECT is_reference, account, v FROM account_aggregates ARRAY JOIN ${column}_values AS v),
 d AS (SELECT v, countIf(is_reference) AS n_reference, countIf(NOT is_reference) AS n_tested FROM av GROUP BY v)
 SELECT is_reference, account, v FROM av INNER JOIN d USING (v)
 WHERE NOT is_reference AND ${rare(p.rareShare, 'count()')} ORDER BY account, v`,

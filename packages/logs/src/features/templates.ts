@@ -22,9 +22,11 @@ FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 GROUP BY
     },
     clickhouse: {
       rowColumns: ['leftUTF8(lowered, 48) AS template_prefix'],
+      // Prefix counts in the one aggregate pass (a GROUP BY of its own re-read every row).
+      aggregates: () => ['sumMap([template_prefix], [toUInt64(1)]) AS template_prefixes'],
       query: () => `WITH account_templates AS (
   SELECT is_reference, account, substring(lower(hex(MD5(leftUTF8(replaceRegexpAll(prefix, '[0-9]+', '#'), 40)))), 1, 16) AS template, sum(n) AS c
-  FROM (SELECT is_reference, account, template_prefix AS prefix, count() AS n FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account, prefix)
+  FROM (SELECT is_reference, account, prefix, n FROM account_aggregates ARRAY JOIN template_prefixes.1 AS prefix, template_prefixes.2 AS n)
   GROUP BY is_reference, account, template),
 df AS (SELECT template, count() AS df FROM account_templates GROUP BY template)
 SELECT is_reference, account, toJSONString(arraySort(groupArray(template))), toString(arrayMap(x -> x.2, arraySort(groupArray((template, toInt64(c))))))
