@@ -105,16 +105,23 @@ describeE2e('charts, tables and phones', (e2e) => {
 
   for (const p of [
     { path: '#/', name: 'overview', maxPx: 4000 },
-    { path: '#/audit', name: 'audit', maxPx: 6000 },
+    { path: '#/audit', name: 'audit', maxPx: 4000 },
   ]) {
     it(`${p.name} at 390 px: long tables as cards, under ${p.maxPx} px tall`, async () => {
       const { page } = await e2e.open(p.path, { width: 390, height: 844 });
       await page.locator('table').first().waitFor({ timeout: 15_000 });
       await page.waitForTimeout(500);
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
-      console.log(`${p.name} at 390 px: ${height} px tall`);
-      expect(height).toBeLessThan(p.maxPx);
+      // Where the height goes, for whoever must bring it back under budget.
+      const parts = await page.$$eval('main#main > *, tbody tr', (els) =>
+        els.map(
+          (el) =>
+            `${el.tagName.toLowerCase()}${el.getAttribute('data-claim') ? `[${el.getAttribute('data-claim')}]` : ''}: ${Math.round(el.getBoundingClientRect().height)}`,
+        ),
+      );
+      console.log(`${p.name} at 390 px: ${height} px tall (${parts.join(', ')})`);
       await e2e.screenshot(page, `${p.name}-390px-cards`);
+      expect(height).toBeLessThan(p.maxPx);
     });
   }
 

@@ -79,7 +79,11 @@ export function AuditPage() {
   );
 }
 
+/** The width at which tables become cards (styles.css). */
+const PHONE_WIDTH = '(max-width: 600px)';
+
 function AuditTable({ report, stale }: { report: AuditReport; stale: boolean }) {
+  const onPhone = useMemo(() => typeof matchMedia === 'function' && matchMedia(PHONE_WIDTH).matches, []);
   return (
     <div data-testid="audit-report" class={stale ? 'stale' : undefined}>
       {report.issues.length > 0 && (
@@ -142,31 +146,41 @@ function AuditTable({ report, stale }: { report: AuditReport; stale: boolean }) 
                   ))}
                 </td>
                 <td>
-                  <div class="muted" data-about={r.about.subject}>
-                    about: {r.about.text}
-                  </div>
-                  {r.explanation}
-                  {r.qualifiers.length > 0 && (
-                    <ul class="note" data-testid="audit-qualifiers">
-                      {r.qualifiers.map((q) => (
-                        <li key={q.id}>
-                          <strong>{q.id}</strong>: {q.text}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                  {r.sensitivity.length > 0 && (
-                    <ul class="note" data-testid="audit-sensitivity">
-                      {r.sensitivity.map((line) => (
-                        <li key={line}>sensitivity: {line}</li>
-                      ))}
-                    </ul>
-                  )}
-                  {/* Evidence folds away, so a phone shows claim, verdict and reason for each claim in a screen. */}
+                  {/* On a phone the reason folds too: a card is the claim and its verdict, the reason a tap away. */}
+                  <details class="why" open={!onPhone}>
+                    <summary class="muted" data-about={r.about.subject}>
+                      about: {r.about.text}
+                    </summary>
+                    {r.explanation}
+                  </details>
+                  {/* Qualifiers, sensitivity and evidence fold away under the reason, so a phone's cards
+                      stay short (issue 15: the page was 13,000 px tall on a phone). */}
                   <details class="evidence">
                     <summary>
-                      Evidence: {r.figures.length} figure(s), {r.assumptions.length} assumption(s)
+                      {[
+                        r.qualifiers.length ? `${r.qualifiers.length} qualifier(s)` : '',
+                        r.sensitivity.length ? `${r.sensitivity.length} sensitivity line(s)` : '',
+                        `evidence: ${r.figures.length} figure(s), ${r.assumptions.length} assumption(s)`,
+                      ]
+                        .filter(Boolean)
+                        .join(', ')}
                     </summary>
+                    {r.qualifiers.length > 0 && (
+                      <ul class="note" data-testid="audit-qualifiers">
+                        {r.qualifiers.map((q) => (
+                          <li key={q.id}>
+                            <strong>{q.id}</strong>: {q.text}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                    {r.sensitivity.length > 0 && (
+                      <ul class="note" data-testid="audit-sensitivity">
+                        {r.sensitivity.map((line) => (
+                          <li key={line}>sensitivity: {line}</li>
+                        ))}
+                      </ul>
+                    )}
                     {r.figures.map((f, i) => (
                       <FigureTree key={`${f.name}-${i}`} figure={f} />
                     ))}
