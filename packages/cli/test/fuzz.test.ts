@@ -94,7 +94,10 @@ async function fileSlots(): Promise<{ slots: Slot[]; problems: string[] }> {
     });
     for (const option of command.options as Option[]) {
       const placeholder = /<([^>]+)>/.exec(option.flags)?.[1];
-      if (placeholder && option.long && fileOptions.has(placeholder) && !notRead.has(option.long))
+      // A <list> is a file only where the flag says it may be one (--reference-accounts, not --concurrency).
+      const file =
+        placeholder === 'list' ? /\bfile\b/.test(option.description) : fileOptions.has(placeholder ?? '');
+      if (file && option.long && !notRead.has(option.long))
         found.push({ command: name, at: { option: option.long } });
     }
     if (found.length > 0 && !notFuzzed.has(name)) {
@@ -255,6 +258,25 @@ describe('fuzz: hostile files through every file-reading command', () => {
     }
     expect(failures).toEqual([]);
     expect(results.length).toBe(cases.length);
+  });
+});
+
+describe('every document a command reads is bounded by --max-input-size (issue 15: 200 MB ran past 60 s)', () => {
+  it('refused before parsing, exit 2, one line naming the limit, in every document slot', {
+    timeout: 60_000,
+  }, async () => {
+    const { slots } = await fileSlots();
+    const documentSlots = slots.filter((slot) => readsAs(slot.command) === 'document');
+    expect(documentSlots.length).toBeGreaterThan(10);
+    const failures: string[] = [];
+    for (const slot of documentSlots) {
+      const io = bufferIo();
+      const argv = ['--max-input-size', '64', ...argvFor(slot, data('disclosures/granite-3-8b.yaml'))];
+      const code = await main(argv, io);
+      if (code !== 2 || !/^clearbox: error: [^\n]*input limit of 64 bytes[^\n]*\n$/.test(io.stderr()))
+        failures.push(`${argv.join(' ')} → ${code} ${io.stderr().slice(0, 200)}`);
+    }
+    expect(failures).toEqual([]);
   });
 });
 

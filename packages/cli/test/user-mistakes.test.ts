@@ -38,6 +38,16 @@ writeFileSync(
   overflowing,
   granite.replace('amount: 4000000', 'amount: 1e308').replace('amount: 2000000', 'amount: 1e308'),
 );
+const impossibleDate = join(tmp, 'impossible-date.yaml');
+writeFileSync(
+  impossibleDate,
+  readFileSync(signals, 'utf8').replace('        - date: 2022-07-31\n', '        - date: 2025-13-45\n'),
+);
+const logs = join(tmp, 'logs.jsonl');
+writeFileSync(
+  logs,
+  '{"ts":"2025-01-01T00:00:00Z","account":"a","prompt":"hi","inputTokens":1,"outputTokens":2}\n',
+);
 const unknownModel = join(tmp, 'unknown-model.yaml');
 writeFileSync(unknownModel, granite.replace(/^model:\n/m, 'model:\n  catalogId: granite-9-imaginary\n'));
 
@@ -102,6 +112,16 @@ const cases: Array<[name: string, argv: string[], message: RegExp]> = [
     /overflows the range of numbers/,
   ],
   ['100 invalid JSON lines', [...overlap, '--teacher', badLines], /line 1|:1\b/],
+  [
+    '100 invalid JSON lines as logs: the lines were refused, not an "empty file"',
+    ['investigate logs', badLines, '--reference', logs].flatMap((a) => a.split(' ')),
+    /bad\.jsonl: no request rows: all 100 non-blank lines were refused: 100 not valid JSON \(lines 1, 2, 3, …\)/,
+  ],
+  [
+    'a signal point dated 2025-13-45 (it fired an alert)',
+    ['watch', impossibleDate],
+    /is not a calendar date \(month 01-12, day within the month\), got "2025-13-45"/,
+  ],
 ];
 
 describe('user mistakes exit 2 with one line', () => {
@@ -110,6 +130,21 @@ describe('user mistakes exit 2 with one line', () => {
     expect(r.err).toMatch(/^clearbox: error: [^\n]+\n$/);
     expect(r.err).toMatch(message);
     expect(r.code).toBe(2);
+  });
+
+  it('a 2 MB field is not echoed back whole: the error line stays short', async () => {
+    const huge = join(tmp, 'huge-field.yaml');
+    writeFileSync(huge, `version: 1\nid: ${'x'.repeat(2_000_000)}\n`);
+    for (const argv of [
+      ['disclose', 'check', huge],
+      ['audit', huge],
+      ['watch', huge],
+      ['decide', huge],
+    ]) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.length, argv.join(' ')).toBeLessThan(1000);
+    }
   });
 
   it('an unknown model.catalogId is reported, not dropped', async () => {

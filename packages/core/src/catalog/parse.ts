@@ -124,7 +124,17 @@ export function validateWith<S extends z.ZodType>(
       message: issue.message,
     };
   });
-  return { success: false, issues };
+  // A value can fail two checks with one message (a date's shape and its calendar): said once.
+  const seen = new Set<string>();
+  return {
+    success: false,
+    issues: issues.filter((i) => {
+      const key = `${i.where}\u0000${i.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
+  };
 }
 
 /** Parses and validates one document, throwing an InputError that lists every issue. */
