@@ -125,9 +125,19 @@ export function renderOperators(e: InferenceEstimate): string {
           `  ${o.operator.padEnd(22)} ${ms(o.seconds).padStart(9)} ms  (compute ${ms(o.computeSeconds)}, memory ${ms(o.memorySeconds)}, fixed ${ms(o.fixedSeconds)}, comm ${ms(o.communicationSeconds)}; ${o.bound})`,
       ),
     ].join('\n');
+  const perPoint = e.operators.curve.map(
+    (p) =>
+      `  concurrency ${String(p.concurrency).padStart(4)} (batch ${String(p.runningSequences).padStart(4)}): decode ${ms(p.decodeStepSeconds)} ms, ${p.decodeBounding}${p.mixed.length > 0 ? `; with prefill ${ms(p.mixedStepSeconds)} ms, ${p.mixedBounding}` : ''}`,
+  );
   return [
     table('decode step by operator', e.operators.decode, e.operators.decodeBounding),
     table('prefill of one request by operator', e.operators.prefill, e.operators.prefillBounding),
+    ...(perPoint.length > 0
+      ? [
+          'bounding operator per curve point (decode step at the running batch; step also carrying prefill chunks):',
+          ...perPoint,
+        ]
+      : []),
   ].join('\n');
 }
 

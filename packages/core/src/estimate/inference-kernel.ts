@@ -817,6 +817,20 @@ export function mixedStepSeconds(
   /** Whether the step carries prompt tokens (eager launch); false for a decode step verifying drafts. */
   eager = prefillTokens > 0,
 ): number {
+  return mixedPass(m, hw, off, w, decoders, prefillTokens, promptTokens, eager, null).total;
+}
+
+function mixedPass(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  decoders: number,
+  prefillTokens: number,
+  promptTokens: number,
+  eager: boolean,
+  into: Float64Array | null,
+): PhaseTimes {
   const held = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
   const context = attended(m, held);
   const prompts = prefillTokens / Math.max(1, promptTokens);
@@ -832,9 +846,24 @@ export function mixedStepSeconds(
     decodeKvReadBytes(m, w, decoders, held),
     context,
     distinctExperts(m, tokens),
-    null,
+    into,
     eager,
-  ).total;
+  );
+}
+
+/** Per-operator times of a step that decodes `decoders` sequences and carries `prefillTokens` prompt tokens. */
+export function mixedOperators(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  decoders: number,
+  prefillTokens: number,
+  promptTokens: number,
+): OperatorTime[] {
+  const rec = newRecord();
+  mixedPass(m, hw, off, w, decoders, prefillTokens, promptTokens, prefillTokens > 0, rec);
+  return operatorTimes(rec);
 }
 
 /** Per-operator times of one decode step at the workload's batch (a second decode pass, for explanations). */

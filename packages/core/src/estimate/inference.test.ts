@@ -303,3 +303,24 @@ describe('a device that publishes only low-precision peaks', () => {
     expect(estimateInference(catalog, priorTable, { ...request, weights: 'fp8' }).fits).toBeDefined();
   });
 });
+
+describe('operators per serving-curve point', () => {
+  it('prices each point’s decode step and prefill-carrying step operator by operator', () => {
+    const e = estimateInference(shippedCatalog(), priorTable, {
+      model: 'llama-3.1-8b',
+      hardware: 'h100-sxm',
+      concurrency: [1, 16, 64],
+    });
+    expect(e.operators.curve.map((p) => p.concurrency)).toEqual([1, 16, 64]);
+    for (const p of e.operators.curve) {
+      // The operators add up to the step (host issue time, when longer, comes on top).
+      const sum = p.decode.reduce((a, o) => a + o.seconds, 0);
+      expect(sum).toBeLessThanOrEqual(p.decodeStepSeconds * (1 + 1e-12));
+      expect(sum).toBeGreaterThan(0);
+      const longest = [...p.decode].sort((a, b) => b.seconds - a.seconds)[0];
+      expect(p.decodeBounding).toBe(`${longest?.operator} (${longest?.bound})`);
+      if (p.mixed.length > 0) expect(p.mixedStepSeconds).toBeGreaterThan(p.decodeStepSeconds);
+    }
+    expect(e.operators.curve.at(-1)?.mixed.length).toBeGreaterThan(0);
+  });
+});

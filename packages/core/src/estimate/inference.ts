@@ -28,6 +28,7 @@ import {
   MOE_FUSED,
   MOE_GROUPED,
   MOE_LOOP,
+  mixedOperators,
   mixedStepSeconds,
   OFFLOAD_CPU_LAYERS,
   OFFLOAD_NONE,
@@ -129,6 +130,11 @@ export interface InferenceEstimate {
     prefill: OperatorTime[];
     decodeBounding: string;
     prefillBounding: string;
+    /**
+     * Per serving-curve point: the decode step at its running batch and the step that also carries
+     * prefill chunks, operator by operator, and the operator that bounds each ('none' without prefill).
+     */
+    curve: CurveOperators[];
     /** Engine-class fixed costs the operators used (data/engines). */
     fixedCosts: {
       kernelSeconds: number;
@@ -140,6 +146,17 @@ export interface InferenceEstimate {
     };
   };
   warnings: string[];
+}
+
+export interface CurveOperators {
+  concurrency: number;
+  runningSequences: number;
+  decodeStepSeconds: number;
+  decodeBounding: string;
+  mixedStepSeconds: number;
+  mixedBounding: string;
+  decode: OperatorTime[];
+  mixed: OperatorTime[];
 }
 
 function longest(ops: OperatorTime[]): string {
@@ -847,7 +864,7 @@ export function estimateInference(
     inputs: [batch, named('inputTokens', work.inputTokens)],
   });
 
-  const { curve, serving } = estimateServing({
+  const { curve, serving, numbers } = estimateServing({
     steps: stepTimesFor(r),
     limits: { ...schedulerLimits(r.engineClass), memorySequences: maxFit },
     limitSources: r.engineClass.sources.slice(0, 3).map(deviceSource),
@@ -889,6 +906,31 @@ export function estimateInference(
       prefill: prefillOps,
       decodeBounding: longest(decodeOps),
       prefillBounding: longest(prefillOps),
+      curve: numbers.map((p) => {
+        const decode = decodeOperators(km, hw, r.off, { ...work, batch: p.runningSequences });
+        const mixed =
+          p.prefillTokensPerStep > 0 && p.decodersInPrefillStep > 0
+            ? mixedOperators(
+                km,
+                hw,
+                r.off,
+                work,
+                p.decodersInPrefillStep,
+                p.prefillTokensPerStep,
+                Math.max(1, work.inputTokens),
+              )
+            : [];
+        return {
+          concurrency: p.concurrency,
+          runningSequences: p.runningSequences,
+          decodeStepSeconds: p.decodeStepSeconds,
+          decodeBounding: longest(decode),
+          mixedStepSeconds: p.mixedStepSeconds,
+          mixedBounding: longest(mixed),
+          decode,
+          mixed,
+        };
+      }),
       fixedCosts: {
         kernelSeconds: hw.kernelSeconds,
         layerSeconds: hw.layerSeconds,

@@ -210,7 +210,12 @@ export function curvePoint(p: ServingPointNumbers): ServingCurvePoint {
 }
 
 /** The serving curve of one replica: plain numbers for `curve[]` and Figures for the derivations. */
-export function estimateServing(s: ServingInputs): { curve: ServingCurvePoint[]; serving: ServingEstimate } {
+export function estimateServing(s: ServingInputs): {
+  curve: ServingCurvePoint[];
+  serving: ServingEstimate;
+  /** Every number of each point (the step mix the explanations price operator by operator). */
+  numbers: ServingPointNumbers[];
+} {
   const concurrency = checkConcurrency(s.concurrency ?? DEFAULT_CONCURRENCY);
   const acceptance = s.mtpAcceptance === undefined ? 0 : checkMtpAcceptance(s.mtpAcceptance);
   const speculative: SpeculativeDecoding | undefined =
@@ -265,5 +270,5 @@ export function estimateServing(s: ServingInputs): { curve: ServingCurvePoint[];
       }),
     };
   }
-  return { curve: numbers.map(curvePoint), serving };
+  return { curve: numbers.map(curvePoint), serving, numbers };
 }
