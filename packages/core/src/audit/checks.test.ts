@@ -551,6 +551,24 @@ describe('measured-performance', () => {
     expect(fig(o, 'measuredRatio').value).toBeCloseTo(27738.3 / 21805.8, 6);
     expect(o.verdict).toBe('plausible');
   });
+  it('GB200 "over 3x per GPU" of H200 on Llama 3.1 405B: plausible at FP4 against FP8 (the published pair in those formats), well above the FP8 estimate', () => {
+    const claim = {
+      kind: 'measured-performance',
+      a: 'gb200',
+      b: 'h200',
+      model: 'llama-3.1-405b',
+      claimed: { value: 3, hedge: 'over' },
+    } as const;
+    const fp4 = check({ ...claim, weights: 'nvfp4', versusWeights: 'fp8' });
+    // TensorRT-LLM perf overview, 128/2048: 8,151 tok/s over GB200 TP4 (FP4) against 5,348 over H200 TP8 (FP8).
+    expect(fig(fp4, 'measuredRatio').value).toBeCloseTo(8151 / 4 / (5348 / 8), 6);
+    expect(fp4.verdict).toBe('plausible');
+    // At FP8 on both no published pair exists (the GB200 points are FP4): the estimator decides, and at
+    // calibrated efficiencies on both GB200 is well short of a triple (the roofline ceiling sits near 3).
+    const fp8 = check({ ...claim, weights: 'fp8' });
+    expect(fp8.figures.map((f) => f.name)).not.toContain('measuredRatio');
+    expect(fig(fp8, 'estimatedRatio').value).toBeLessThan(2);
+  });
   it('a claim about measured performance cannot be encoded as a spec-sheet ratio', async () => {
     const { parseClaims } = await import('./parse-claims.ts');
     const text = `version: 1

@@ -30,10 +30,16 @@ function publishedPair(ctx: AuditContext, check: CheckOf<'measured-performance'>
   const points = ctx.catalog.inferencePoints.filter(
     (p) => p.model === check.model && measuredPerDevice(p, per) !== undefined,
   );
-  for (const pa of points.filter((p) => p.hardware === check.a)) {
+  // A claim that names its formats (GB200 at FP4 against H200 at FP8) is matched by measurements in them.
+  const weightsA = check.weights;
+  const weightsB = check.versusWeights ?? check.weights;
+  for (const pa of points.filter(
+    (p) => p.hardware === check.a && (weightsA === undefined || p.weights === weightsA),
+  )) {
     const pb = points.find(
       (p) =>
         p.hardware === check.b &&
+        (weightsB === undefined || p.weights === weightsB) &&
         p.inputTokens === pa.inputTokens &&
         p.outputTokens === pa.outputTokens &&
         p.metric === pa.metric,
