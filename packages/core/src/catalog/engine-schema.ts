@@ -35,6 +35,15 @@ export const engineClassSchema = z.strictObject({
   /** Runtime memory per device outside weights, KV and activations (context, workspaces, graph pools). */
   runtimeOverheadGiB: nonNegative,
   /**
+   * How much memory the engine lets its KV cache take, as its default setting says: `free` = that share
+   * of what is free after weights, activation workspaces and the runtime (TensorRT-LLM
+   * free_gpu_memory_fraction); `total` = weights, activations, runtime and KV together within that share
+   * of the device's memory (vLLM gpu_memory_utilization). Absent: all the memory left.
+   */
+  kvMemory: z
+    .strictObject({ basis: z.enum(['free', 'total']), fraction: z.number().gt(0).lte(1) })
+    .optional(),
+  /**
    * Fixed device time per layer and forward pass (kernel launch gaps, ramp-up and tails of the ~10-30
    * kernels a layer runs, synchronisation), added to the operators' roofline times.
    */

@@ -69,6 +69,13 @@ export interface KernelHardware {
   effCompute: number;
   effMemory: number;
   overheadBytesPerDevice: number;
+  /**
+   * The engine's memory reservation (data/engines kvMemory): KV may take this share of the memory free
+   * after weights, activations and runtime (TensorRT-LLM), and everything must fit this share of the
+   * capacity (vLLM). Absent: 1 (all of it).
+   */
+  kvShareOfFree?: number;
+  usableShareOfCapacity?: number;
   /** Engine class fixed costs: per kernel, per layer (device), per layer (host issue, eager), per collective. */
   kernelSeconds: number;
   layerSeconds: number;
@@ -718,12 +725,21 @@ export function kernelFits(
   off: KernelOffload,
   w: KernelWorkload,
 ): boolean {
-  const total =
-    weightsBytesPerDevice(m, hw, off, w) +
-    kvCacheBytesPerDevice(m, hw, off, w) +
-    activationBytesPerDevice(m, hw, w) +
-    hw.overheadBytesPerDevice;
-  return total <= hw.capacityBytes;
+  return memoryFits(
+    hw,
+    weightsBytesPerDevice(m, hw, off, w) + activationBytesPerDevice(m, hw, w) + hw.overheadBytesPerDevice,
+    kvCacheBytesPerDevice(m, hw, off, w),
+  );
+}
+
+/**
+ * Whether the KV cache fits beside the fixed bytes (weights, activations, runtime) in the share of memory
+ * the engine gives it: fixed + KV ≤ u·C, and KV ≤ f·(u·C − fixed).
+ */
+export function memoryFits(hw: KernelHardware, fixedBytes: number, kvBytes: number): boolean {
+  const usable = hw.capacityBytes * (hw.usableShareOfCapacity ?? 1);
+  const free = usable - fixedBytes;
+  return free >= 0 && kvBytes <= free * (hw.kvShareOfFree ?? 1);
 }
 
 export function runInferenceKernel(
@@ -758,7 +774,7 @@ export function runInferenceKernel(
     kvCacheBytesPerDevice: kvCacheBytes,
     activationBytesPerDevice: activationBytes,
     totalBytesPerDevice,
-    fits: totalBytesPerDevice <= hw.capacityBytes,
+    fits: memoryFits(hw, weightsBytes + activationBytes + hw.overheadBytesPerDevice, kvCacheBytes),
     kvTokensPerSequence: kvTokensHeld(m, I + O),
     distinctExpertsDecode: distinctDecode,
     decode,

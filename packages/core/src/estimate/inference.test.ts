@@ -322,5 +322,59 @@ describe('operators per serving-curve point', () => {
       if (p.mixed.length > 0) expect(p.mixedStepSeconds).toBeGreaterThan(p.decodeStepSeconds);
     }
     expect(e.operators.curve.at(-1)?.mixed.length).toBeGreaterThan(0);
+
+describe("the engine's KV memory reservation", () => {
+  const catalog = shippedCatalog();
+  const GiB = 2 ** 30;
+  const bytes = (r: ReturnType<typeof resolveInference>, batch: number) => {
+    const k = runResolved(r, batch);
+    return {
+      fixed: k.weightsBytesPerDevice + k.activationBytesPerDevice + r.hw.overheadBytesPerDevice,
+      kv: k.kvCacheBytesPerDevice,
+    };
+  };
+
+  it('TensorRT-LLM on 8x H100 80GB, Llama 4 Maverick FP8: KV budget = 0.9 x (memory free after weights and workspace)', () => {
+    const r = resolveInference(catalog, priorTable, {
+      model: 'llama-4-maverick',
+      hardware: 'h100-sxm',
+      count: 8,
+      engine: 'trtllm',
+      weights: 'fp8',
+      kv: 'fp8',
+      inputTokens: 128,
+      outputTokens: 2048,
+    });
+    const batch = maxBatchThatFits(r);
+    expect(batch).toBeGreaterThan(1);
+    expect(batch).toBeLessThan(r.engineClass.limits.maxSequences);
+    const at = bytes(r, batch);
+    const over = bytes(r, batch + 1);
+    const budget = 0.9 * (r.hw.capacityBytes - at.fixed);
+    expect(at.kv).toBeLessThanOrEqual(budget);
+    expect(over.kv).toBeGreaterThan(0.9 * (r.hw.capacityBytes - over.fixed));
+    // The 10% the engine keeps back is real memory: the batch falls short of filling the device.
+    expect(at.fixed + over.kv).toBeLessThan(r.hw.capacityBytes - 1 * GiB);
+    const unreserved = maxBatchThatFits({ ...r, hw: { ...r.hw, kvShareOfFree: 1 } });
+    expect(batch / unreserved).toBeGreaterThan(0.85);
+    expect(batch / unreserved).toBeLessThan(0.95);
+  });
+
+  it('vLLM: weights, activations, runtime and KV within 0.9 of the device memory', () => {
+    const r = resolveInference(catalog, priorTable, {
+      model: 'llama-3.1-8b',
+      hardware: 'h100-sxm',
+      engine: 'vllm',
+      weights: 'bf16',
+      kv: 'bf16',
+      inputTokens: 8192,
+      outputTokens: 8192,
+    });
+    const batch = maxBatchThatFits(r);
+    const usable = 0.9 * r.hw.capacityBytes;
+    const at = bytes(r, batch);
+    const over = bytes(r, batch + 1);
+    expect(at.fixed + at.kv).toBeLessThanOrEqual(usable);
+    expect(over.fixed + over.kv).toBeGreaterThan(usable);
   });
 });

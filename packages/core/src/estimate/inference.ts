@@ -182,6 +182,23 @@ export function schedulerLimits(engine: EngineClass): { maxSequences: number; ma
 function runtimeOverheadBytes(engine: EngineClass, device: Device): number {
   return device.class === 'lpu' ? 0 : engine.runtimeOverheadGiB * 2 ** 30;
 }
+/** The engine's default KV memory reservation as kernel shares (none on an LPU: a static program). */
+function kvMemoryShares(
+  engine: EngineClass,
+  device: Device,
+): Pick<KernelHardware, 'kvShareOfFree' | 'usableShareOfCapacity'> {
+  const m = engine.kvMemory;
+  if (!m || device.class === 'lpu') return {};
+  return m.basis === 'free' ? { kvShareOfFree: m.fraction } : { usableShareOfCapacity: m.fraction };
+}
+/** The reservation in words, for the capacity figure (empty when the engine lets KV take all that is left). */
+function kvMemoryFormula(hw: KernelHardware): string {
+  if (hw.kvShareOfFree !== undefined)
+    return `; the engine gives the KV cache ${hw.kvShareOfFree} of what weights, activations and runtime leave free`;
+  if (hw.usableShareOfCapacity !== undefined)
+    return `; the engine uses ${hw.usableShareOfCapacity} of it for weights, activations, runtime and KV cache`;
+  return '';
+}
 const STREAM_EFFICIENCY = 0.5;
 /** macOS lets the GPU wire about 75% of unified memory (Metal recommendedMaxWorkingSetSize). */
 const APPLE_GPU_MEMORY_SHARE = 0.75;
@@ -427,6 +444,7 @@ export function resolveInference(
     effCompute,
     effMemory,
     overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
+    ...kvMemoryShares(engineClass, device),
     // Fixed costs as fitted for the class (a scale on the data's priors), else as written in data/engines.
     kernelSeconds: engineClass.kernelSeconds * (efficiency.fixedCostScale ?? 1),
     layerSeconds: engineClass.layerSeconds * (efficiency.fixedCostScale ?? 1),
@@ -735,10 +753,11 @@ export function estimateInference(
     name: 'capacityBytes',
     value: hw.capacityBytes,
     unit: 'B',
-    formula:
+    formula: `${
       device.class === 'apple-silicon'
         ? 'memory capacity · 0.75 (GPU-wired share of unified memory)'
-        : 'memory capacity per device',
+        : 'memory capacity per device'
+    }${kvMemoryFormula(hw)}`,
     inputs: [memoryCapacityFigure(device)],
   });
   const totalBytes = figure({
