@@ -254,7 +254,10 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
     kvCacheBytesPerDevice: kv,
     activationBytesPerDevice: activations,
     totalBytesPerDevice: total,
-    fits: total <= hw.capacityBytes,
+    // The engine's reservation: everything within u·C, and KV within f of what the rest leaves free.
+    fits:
+      total <= hw.capacityBytes * (hw.usableShareOfCapacity ?? 1) &&
+      kv <= (hw.capacityBytes * (hw.usableShareOfCapacity ?? 1) - (total - kv)) * (hw.kvShareOfFree ?? 1),
     decode,
     prefillSingle: single,
     prefillBatch: batch,
