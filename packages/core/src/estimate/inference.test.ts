@@ -322,6 +322,8 @@ describe('operators per serving-curve point', () => {
       if (p.mixed.length > 0) expect(p.mixedStepSeconds).toBeGreaterThan(p.decodeStepSeconds);
     }
     expect(e.operators.curve.at(-1)?.mixed.length).toBeGreaterThan(0);
+  });
+});
 
 describe("the engine's KV memory reservation", () => {
   const catalog = shippedCatalog();
