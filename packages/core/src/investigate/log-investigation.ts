@@ -127,8 +127,8 @@ export interface LogInvestigation {
   flagged: TestedUnit[];
   clusters: TestedUnit[];
   calibration: CalibrationSummary;
-  /** Every tested account's conformal p and tail p, in account order (for calibration checks). */
-  accountPValues: Array<{ account: string; p: number; pTail: number }>;
+  /** Every tested account's conformal p, tail p and BH-adjusted q, in account order (for calibration checks). */
+  accountPValues: Array<{ account: string; p: number; pTail: number; q: number }>;
 }
 
 const accountFeatures = featureDefinitions.filter((f) => !f.clusterOnly).map((f) => f.id);
@@ -373,6 +373,11 @@ export function investigateLogs(
       }),
       power,
     },
-    accountPValues: accountUnits.map((u) => ({ account: u.account as string, p: u.p, pTail: u.pTail })),
+    accountPValues: accountUnits.map((u) => ({
+      account: u.account as string,
+      p: u.p,
+      pTail: u.pTail,
+      q: u.q,
+    })),
   };
 }
