@@ -123,8 +123,22 @@ describe('clearbox investigate logs', () => {
     expect(json.calibration.referenceAccounts).toBe(3000);
     expect(json.malformedRows.count).toBe(3);
     expect(json.sql.length).toBeGreaterThan(5);
+    // Every flag says which features drive it; every run says what it could have flagged.
+    for (const f of json.flagged) expect(f.drivers.length).toBeGreaterThan(0);
+    expect(json.calibration.power.text).toMatch(
+      /^Power at q = 0\.05 over [\d,]+ tests against 3,000 reference accounts/,
+    );
+    expect(json.calibration.power.profiles.map((p: { profile: string }) => p.profile)).toEqual([
+      'machine-paced',
+      'human-paced',
+    ]);
     const html = readFileSync(join(tmp, 'logs.html'), 'utf8');
     expect(html).toContain('unlike benign traffic at FDR q = 0.05');
+    expect(html).toContain('Power: what this run could and could not have flagged');
+    expect(html).toContain('Driven by: ');
+    const text = await run(...args);
+    expect(text.out).toContain('driven by (share of score)');
+    expect(text.out).toContain(json.calibration.power.text);
     expect(html).not.toContain('<script');
     const again = await run(...args, '--json');
     expect(withoutTime(again.out)).toBe(withoutTime(r.out));
