@@ -252,7 +252,7 @@ function printTable(results: RunResult[], note: string): void {
   const seeds = new Set(results.map((r) => r.seed)).size;
   console.log(`\nGeneralisation (${seeds} seeds; ${note})\n`);
   console.log(
-    '| scenario | reference | q | runs | recall per campaign (runs detected) | mean FDP | runs with a false flag | same, batch pipelines not counted | mean flagged units | KS rejects at 0.05, conformal p (two-sided / more small p; min one-sided p) | same, tail p | power statement: 4 x 500 flagged (machine / human-paced) | s per run |',
+    '| scenario | reference | q | runs | recall per campaign (runs detected) | mean FDP (batch pipelines as true discoveries) | runs with a false flag | same, batch pipelines not counted | mean flagged units | KS rejects at 0.05, conformal p (two-sided / more small p; min one-sided p) | same, tail p | power statement: 4 x 500 flagged (machine / human-paced) | s per run |',
   );
   console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const references = [...new Set(results.map((r) => r.referenceAccounts))].sort((a, b) => a - b);
@@ -280,6 +280,16 @@ function printTable(results: RunResult[], note: string): void {
         const fdp =
           cells.reduce((sum, x) => sum + (x.flagged ? x.falseFlags / x.flagged : 0), 0) / cells.length;
         const anyFalse = cells.filter((x) => x.falseFlags > 0).length / cells.length;
+        // Batch pipelines as true discoveries: they are not exchangeable with the benign reference, which is
+        // the null each unit is tested against (whether they are extraction is another question).
+        const batchUnits = (x: QResult) =>
+          Object.entries(x.falseKinds ?? {})
+            .filter(([kind]) => kind.split('/').includes('batch'))
+            .reduce((sum, [, n]) => sum + n, 0);
+        const fdpNoBatch =
+          cells.reduce((sum, x) => {
+            return sum + (x.flagged > 0 ? (x.falseFlags - batchUnits(x)) / x.flagged : 0);
+          }, 0) / cells.length;
         const nonBatch = (x: QResult) =>
           Object.entries(x.falseKinds ?? {}).some(([kind, n]) => n > 0 && !kind.split('/').includes('batch'));
         const anyFalseNoBatch = cells.every((x) => x.falseKinds)
@@ -290,7 +300,7 @@ function printTable(results: RunResult[], note: string): void {
           ? `${cells.filter((x) => x.powerFourByFiveHundred?.machinePaced).length} / ${cells.filter((x) => x.powerFourByFiveHundred?.humanPaced).length} of ${cells.length}`
           : '–';
         console.log(
-          `| ${s.id} | ${referenceAccounts} | ${q} | ${runs.length} | ${recall} | ${fdp.toFixed(3)} | ${pct(anyFalse)} | ${anyFalseNoBatch} | ${mean.toFixed(1)} | ${q === QS[0] ? ksRuns('conformal') : '″'} | ${q === QS[0] ? ksRuns('tail') : '″'} | ${powered} | ${seconds.toFixed(1)} |`,
+          `| ${s.id} | ${referenceAccounts} | ${q} | ${runs.length} | ${recall} | ${fdp.toFixed(3)} (${fdpNoBatch.toFixed(3)}) | ${pct(anyFalse)} | ${anyFalseNoBatch} | ${mean.toFixed(1)} | ${q === QS[0] ? ksRuns('conformal') : '″'} | ${q === QS[0] ? ksRuns('tail') : '″'} | ${powered} | ${seconds.toFixed(1)} |`,
         );
       }
     }
