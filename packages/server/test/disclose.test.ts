@@ -33,6 +33,18 @@ describe('disclose endpoints', () => {
     expect(await res.json()).toEqual(JSON.parse(fromCli.out));
   });
 
+  it('refuses `draws` as the CLI refuses `--draws`: one schema, the same words', async () => {
+    const res = await app.request(
+      '/api/disclose/report',
+      jsonBody({ disclosure: text, name: path, draws: 5 }),
+    );
+    expect(res.status).toBe(400);
+    const fromCli = await cli('disclose', 'report', path, '--draws', '5');
+    expect(fromCli.code).toBe(2);
+    expect(fromCli.err).toContain('expected 100 to 1,000,000 draws, got 5');
+    expect(JSON.stringify(await res.json())).toContain('expected 100 to 1,000,000 draws, got 5');
+  });
+
   it('gives the self-contained HTML report to download', async () => {
     const res = await app.request(
       '/api/disclose/report',

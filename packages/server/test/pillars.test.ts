@@ -97,4 +97,17 @@ describe('POST /api/decide', () => {
     const problem = (await res.json()) as { detail: string };
     expect(problem.detail).toMatch(/^w\.yaml/);
   });
+
+  it('refuses `top` as the CLI refuses `--top`: one schema, the same words', async () => {
+    const res = await app.request(
+      '/api/decide',
+      jsonBody({ workload: readFileSync(workloadPath, 'utf8'), name: workloadPath, top: 0 }),
+    );
+    expect(res.status).toBe(400);
+    const fromCli = await cli('decide', workloadPath, '--top', '0');
+    expect(fromCli.code).toBe(2);
+    const cliReason = fromCli.err.trim().split(': ').at(-1) ?? '';
+    expect(cliReason).toMatch(/at least 1/);
+    expect(JSON.stringify(await res.json())).toContain(cliReason);
+  });
 });

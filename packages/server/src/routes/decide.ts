@@ -1,4 +1,4 @@
-import { decide, parseWorkload } from '@clearbox/core';
+import { DEFAULT_DECIDE_TOP, decide, decideOptionsSchema, parseWorkload } from '@clearbox/core';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { problemContent } from '../http/problem.ts';
@@ -7,12 +7,8 @@ import { documentFile, documentSchema } from '../schemas/document.ts';
 const decideRequestSchema = z
   .strictObject({
     workload: documentSchema('workload (version 1, as `clearbox decide WORKLOAD` reads)'),
-    top: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({ description: 'self-hosting plans to list (--top, default 5)' }),
+    // core's schema, shared with the CLI and the web page: the same values are refused in the same words
+    ...decideOptionsSchema.shape,
     name: z
       .string()
       .min(1)
@@ -42,6 +38,9 @@ export function decideRoutes(app: OpenAPIHono, deps: AppDeps): void {
   app.openapi(decideRoute, (c) => {
     const body = c.req.valid('json');
     const workload = parseWorkload(documentFile(body.name ?? 'workload', body.workload), catalog);
-    return c.json(decide(catalog, efficiencies, workload, { top: body.top ?? 5 }) as never, 200);
+    return c.json(
+      decide(catalog, efficiencies, workload, { top: body.top ?? DEFAULT_DECIDE_TOP }) as never,
+      200,
+    );
   });
 }

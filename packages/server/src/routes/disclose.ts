@@ -1,5 +1,6 @@
 import {
   disclosureJsonSchema,
+  disclosureReportOptionsSchema,
   evaluateDisclosure,
   InputError,
   parseDisclosure,
@@ -27,15 +28,8 @@ const reportRequestSchema = z
   .strictObject({
     disclosure,
     name,
-    years: z.number().int().min(1).max(50).optional().openapi({ description: '--years' }),
-    seed: z.number().int().min(0).max(0xffffffff).optional().openapi({ description: '--seed (default 1)' }),
-    draws: z
-      .number()
-      .int()
-      .min(100)
-      .max(1_000_000)
-      .optional()
-      .openapi({ description: '--draws (default 10000)' }),
+    // core's schema, shared with the CLI and the web page: the same values are refused in the same words
+    ...disclosureReportOptionsSchema.shape,
     format: z
       .enum(['json', 'html', 'md'])
       .optional()
