@@ -9,10 +9,9 @@ import type {
   StatementTiming,
 } from '../engine.ts';
 import type { LogField, LogFile } from '../log-fields.ts';
+import { num, toDefectCounts, toDuplicateCounts, toMalformedRows, toRequestSamples } from '../result-rows.ts';
 import { loadLogs } from './load.ts';
 import { ChdbSession, type ChSession, ClickHouseServerSession, chString } from './session.ts';
-
-const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
 
 /** The canonical fields that make two rows exact duplicates (as in the DuckDB engine). */
 const duplicateKey =
@@ -67,48 +66,37 @@ export class ClickHouseEngine implements LogEngine {
   }
 
   async duplicates(): Promise<Map<number, number>> {
-    const out = new Map<number, number>();
     const [[repeats]] = (await this.session.rows(
       'SELECT toFloat64(count()) FROM account_aggregates WHERE repeated_ts > 0',
     )) as [[unknown]];
-    if (!num(repeats)) return out;
-    for (const [source, n] of await this.session.rows(
-      `SELECT toFloat64(source), toFloat64(count() - uniqExact(tuple(${duplicateKey}))) FROM request_rows WHERE defect IS NULL GROUP BY source`,
-    ))
-      if (num(n) > 0) out.set(num(source), num(n));
-    return out;
+    if (!num(repeats)) return new Map();
+    return toDuplicateCounts(
+      await this.session.rows(
+        `SELECT toFloat64(source), toFloat64(count() - uniqExact(tuple(${duplicateKey}))) FROM request_rows WHERE defect IS NULL GROUP BY source`,
+      ),
+    );
   }
 
   async defects(): Promise<DefectCount[]> {
-    return (
+    return toDefectCounts(
       await this.session.rows(
         `SELECT source, defect, toFloat64(count()), toFloat64(min(line)) FROM (
   SELECT source, defect, line FROM request_rows WHERE defect IS NOT NULL
   UNION ALL SELECT source, defect, line FROM csv_rejects)
 GROUP BY source, defect ORDER BY source, defect`,
-      )
-    ).map(([source, reason, rows, firstLine]) => ({
-      source: num(source),
-      reason: String(reason),
-      rows: num(rows),
-      firstLine: num(firstLine),
-    }));
+      ),
+    );
   }
 
   async malformedSample(limit: number): Promise<MalformedRow[]> {
-    return (
+    return toMalformedRows(
       await this.session.rows(
         `SELECT source, toFloat64(line), defect, text FROM (
   SELECT source, line, defect, coalesce(bad_line, leftUTF8(prompt, 160)) AS text FROM request_rows WHERE defect IS NOT NULL
   UNION ALL SELECT source, line, defect, bad_line FROM csv_rejects)
 ORDER BY source, line LIMIT ${Math.floor(limit)}`,
-      )
-    ).map(([source, line, reason, text]) => ({
-      source: num(source),
-      line: num(line),
-      reason: String(reason),
-      text: text === null ? null : String(text),
-    }));
+      ),
+    );
   }
 
   async requestSamples(accounts: readonly string[], perAccount: number): Promise<RequestSample[]> {
@@ -118,17 +106,7 @@ ORDER BY source, line LIMIT ${Math.floor(limit)}`,
   toFloat64(output_tokens), toFloat64(max_tokens), ip
 FROM request_rows WHERE defect IS NULL AND NOT is_reference AND account IN (${accounts.map(chString).join(', ')})
 ORDER BY account, ts_ms, source, line LIMIT ${Math.floor(perAccount)} BY account`);
-    return rows.map((r) => ({
-      account: String(r[0]),
-      source: num(r[1]),
-      line: num(r[2]),
-      tsMs: r[3] === null ? null : num(r[3]),
-      prompt: r[4] === null ? null : String(r[4]),
-      inputTokens: r[5] === null ? null : num(r[5]),
-      outputTokens: r[6] === null ? null : num(r[6]),
-      maxTokens: r[7] === null ? null : num(r[7]),
-      ip: r[8] === null ? null : String(r[8]),
-    }));
+    return toRequestSamples(rows);
   }
 
   /** A file ClickHouse cannot read (a broken Parquet file, a refused upload): one line naming the files. */

@@ -10,10 +10,9 @@ import type {
 } from '../engine.ts';
 import type { Cell } from '../features/index.ts';
 import type { LogField, LogFile } from '../log-fields.ts';
+import { num, toDefectCounts, toDuplicateCounts, toMalformedRows, toRequestSamples } from '../result-rows.ts';
 import { loadLogs } from './load.ts';
 import { DuckSession, sqlString } from './session.ts';
-
-const num = (x: unknown): number => (typeof x === 'number' ? x : Number(x));
 
 /** The canonical fields that make two rows exact duplicates. */
 export const duplicateKey =
@@ -69,50 +68,39 @@ export class DuckDbEngine implements LogEngine {
   }
 
   async duplicates(): Promise<Map<number, number>> {
-    const out = new Map<number, number>();
     // Exact duplicates share an account and a timestamp: only when some account repeats a timestamp is
     // there a pass over every column.
     const [[repeats]] = (await this.session.plainRows(
       'SELECT CAST(count(*) AS DOUBLE) FROM account_aggregates WHERE repeated_ts > 0',
     )) as [[Cell]];
-    if (!num(repeats)) return out;
-    for (const [source, n] of await this.session.plainRows(
-      `SELECT CAST(source AS DOUBLE), CAST(count(*) - count(DISTINCT (${duplicateKey})) AS DOUBLE) FROM request_rows WHERE defect IS NULL GROUP BY source`,
-    ))
-      if (num(n) > 0) out.set(num(source), num(n));
-    return out;
+    if (!num(repeats)) return new Map();
+    return toDuplicateCounts(
+      await this.session.plainRows(
+        `SELECT CAST(source AS DOUBLE), CAST(count(*) - count(DISTINCT (${duplicateKey})) AS DOUBLE) FROM request_rows WHERE defect IS NULL GROUP BY source`,
+      ),
+    );
   }
 
   async defects(): Promise<DefectCount[]> {
-    return (
+    return toDefectCounts(
       await this.session.rows(
         `SELECT source, defect, CAST(count(*) AS DOUBLE), CAST(min(line) AS DOUBLE) FROM (
   SELECT source, defect, line FROM request_rows WHERE defect IS NOT NULL
   UNION ALL SELECT source, defect, line FROM csv_rejects)
 GROUP BY ALL ORDER BY ALL`,
-      )
-    ).map(([source, reason, rows, firstLine]) => ({
-      source: num(source),
-      reason: String(reason),
-      rows: num(rows),
-      firstLine: num(firstLine),
-    }));
+      ),
+    );
   }
 
   async malformedSample(limit: number): Promise<MalformedRow[]> {
-    return (
+    return toMalformedRows(
       await this.session.rows(
         `SELECT source, CAST(line AS DOUBLE), defect, text FROM (
   SELECT source, line, defect, coalesce(bad_line, left(prompt, 160)) AS text FROM request_rows WHERE defect IS NOT NULL
   UNION ALL SELECT source, line, defect, bad_line FROM csv_rejects)
 ORDER BY source, line LIMIT ${Math.floor(limit)}`,
-      )
-    ).map(([source, line, reason, text]) => ({
-      source: num(source),
-      line: num(line),
-      reason: String(reason),
-      text: text === null ? null : String(text),
-    }));
+      ),
+    );
   }
 
   async requestSamples(accounts: readonly string[], perAccount: number): Promise<RequestSample[]> {
@@ -126,17 +114,7 @@ ORDER BY source, line LIMIT ${Math.floor(limit)}`,
   CAST(output_tokens AS DOUBLE), CAST(max_tokens AS DOUBLE), ip
 FROM request_rows WHERE defect IS NULL AND NOT is_reference AND account IN (SELECT account FROM flagged_accounts)
 QUALIFY row_number() OVER (PARTITION BY account ORDER BY ts_ms, source, line) <= ${Math.floor(perAccount)} ORDER BY account, ts_ms, source, line`);
-    return rows.map((r) => ({
-      account: String(r[0]),
-      source: num(r[1]),
-      line: num(r[2]),
-      tsMs: r[3] === null ? null : num(r[3]),
-      prompt: r[4] === null ? null : String(r[4]),
-      inputTokens: r[5] === null ? null : num(r[5]),
-      outputTokens: r[6] === null ? null : num(r[6]),
-      maxTokens: r[7] === null ? null : num(r[7]),
-      ip: r[8] === null ? null : String(r[8]),
-    }));
+    return toRequestSamples(rows);
   }
 
   /**
