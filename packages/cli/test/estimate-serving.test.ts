@@ -68,6 +68,8 @@ describe('clearbox estimate infer: the serving curve', () => {
     [['--mtp', 'high'], '--mtp'],
     [['--ep', '3'], '--ep'],
     [['--count', '6', '--ep', '3'], '--ep'],
+    [['--attention-dp', '3'], '--attention-dp'],
+    [['--attention-dp', 'all'], '--attention-dp'],
   ])('bad input %j: exit 2, one line naming %s', async (flags, flag) => {
     const r = await run(...deepseek, ...flags);
     expect(r.code).toBe(2);

@@ -41,6 +41,7 @@ interface Flags {
   host?: string;
   tp?: string;
   ep?: string;
+  attentionDp?: string;
   usdPerHour?: string;
   utilization?: string;
   effCompute?: string;
@@ -71,6 +72,8 @@ export function inferenceOptions(
   if (flags.host !== undefined) o.host = flags.host;
   if (flags.tp !== undefined) o.tensorParallel = parseInteger('--tp', flags.tp);
   if (flags.ep !== undefined) o.expertParallel = parseInteger('--ep', flags.ep);
+  if (flags.attentionDp !== undefined)
+    o.attentionDataParallel = parseInteger('--attention-dp', flags.attentionDp);
   if (flags.usdPerHour !== undefined) o.usdPerHour = parseNumber('--usd-per-hour', flags.usdPerHour);
   if (flags.utilization !== undefined) o.utilization = parseNumber('--utilization', flags.utilization);
   if (flags.effCompute !== undefined) o.efficiencyCompute = parseNumber('--eff-compute', flags.effCompute);
@@ -173,6 +176,10 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
     .option('--host <id>', 'host CPU for --offload cpu:N (default ddr5-desktop)')
     .option('--tp <n>', 'tensor-parallel degree (default count / ep)')
     .option('--ep <n>', 'expert-parallel degree for MoE models (default 1)')
+    .option(
+      '--attention-dp <n>',
+      'attention data-parallel degree for MoE models: groups of count/n devices each run attention and the dense layers on their own sequences (n = count: TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention; default ep)',
+    )
     .option('--usd-per-hour <usd>', 'price of one device-hour (default: catalog rental midpoint)')
     .option('--utilization <u>', 'share of paid hours doing work, 0-1 (default 1)')
     .option('--eff-compute <x>', 'override the calibrated compute efficiency (fraction of dense peak)')

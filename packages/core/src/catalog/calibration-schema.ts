@@ -123,6 +123,12 @@ export const inferencePointSchema = z.strictObject({
   scheduling: z.enum(['static', 'continuous']).optional(),
   /** Expert-parallel degree inside the replica (count = tensor parallel × expert parallel). */
   expertParallel: z.number().int().positive().optional(),
+  /**
+   * Attention data-parallel degree inside the replica, as run: groups of count / this devices each run
+   * attention and the non-expert layers on their own sequences (TensorRT-LLM enable_attention_dp: this =
+   * count). Absent: the expert-parallel degree (the estimate's default layout).
+   */
+  attentionDataParallel: z.number().int().positive().optional(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   metric: inferenceMetricSchema,

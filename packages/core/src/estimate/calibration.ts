@@ -61,6 +61,9 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       inputTokens: point.inputTokens,
       outputTokens: point.outputTokens,
       ...(point.expertParallel === undefined ? {} : { expertParallel: point.expertParallel }),
+      ...(point.attentionDataParallel === undefined
+        ? {}
+        : { attentionDataParallel: point.attentionDataParallel }),
     },
   );
   const engineClass = r.engineClass;

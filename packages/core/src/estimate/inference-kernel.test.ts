@@ -73,6 +73,8 @@ function refPass(
   eager: boolean,
 ): RefPass {
   const { count: g, tensorParallel: tp, expertParallel: ep } = hw;
+  const adp = hw.attentionDataParallel ?? ep;
+  const atp = g / adp;
   const L = m.layers;
   const bpw = w.bytesPerWeight;
   const ebpw = w.expertBytesPerWeight ?? bpw;
@@ -80,14 +82,14 @@ function refPass(
   const flopRate = hw.peakFlops * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const ks = hw.kernelSeconds;
-  const local = tokens / ep;
+  const local = tokens / adp;
   // Weight-only formats unpack every weight once per 128 tokens of the GEMM.
   const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(local / 128);
   const share = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
   const layers = L * share;
   const gemm = (params: number, opLayers: number, kernels: number): RefOperator => ({
-    compute: (share * params * ((2 * local) / flopRate + dq)) / tp,
-    memory: (share * params * bpw) / tp / byteRate,
+    compute: (share * params * ((2 * local) / flopRate + dq)) / atp,
+    memory: (share * params * bpw) / atp / byteRate,
     fixed: opLayers * share * kernels * ks,
     communication: 0,
   });
@@ -125,8 +127,13 @@ function refPass(
   if (g > 1) {
     const message = local * m.hiddenSize * 2;
     const latency = hw.linkLatencySeconds + hw.collectiveSeconds;
-    if (tp > 1) allReduce = 2 * layers * ((((2 * (tp - 1)) / tp) * message) / hw.linkBandwidth + latency);
-    if (ep > 1 && m.moeLayers > 0)
+    if (atp > 1) allReduce = 2 * layers * ((((2 * (atp - 1)) / atp) * message) / hw.linkBandwidth + latency);
+    if (adp > ep && m.moeLayers > 0)
+      allToAll =
+        m.moeLayers *
+        share *
+        ((2 * ((adp - 1) / adp) * tokens * m.hiddenSize * 2) / hw.linkBandwidth + 2 * latency);
+    else if (adp > 1 && ep > 1 && m.moeLayers > 0)
       allToAll =
         m.moeLayers *
         share *
@@ -151,8 +158,8 @@ function refPass(
       communication: 0,
     },
     {
-      compute: (2 * (sequences / ep) * m.lmHeadMatmulParams) / tp / flopRate,
-      memory: (m.lmHeadMatmulParams * hbpw) / tp / byteRate,
+      compute: (2 * (sequences / adp) * m.lmHeadMatmulParams) / atp / flopRate,
+      memory: (m.lmHeadMatmulParams * hbpw) / atp / byteRate,
       fixed: m.lmHeadMatmulParams > 0 ? ks : 0,
       communication: 0,
     },
@@ -205,6 +212,7 @@ function refPrefillFlops(m: KernelModel, promptTokens: number, prompts: number):
 
 function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: KernelWorkload) {
   const { batch: B, inputTokens: I, outputTokens: O } = w;
+  const atp = hw.count / (hw.attentionDataParallel ?? hw.expertParallel);
   const resident = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / m.layers) : 1;
   const routed = m.totalParams - m.nonExpertParams;
   const bpw = w.bytesPerWeight;
@@ -218,13 +226,13 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
           ((blocks - routed) * bpw + routed * ebpw) / m.layers,
           m.embeddingParams * hbpw,
           m.lmHeadParams * hbpw,
-        ) / hw.tensorParallel
+        ) / atp
       : (m.embeddingParams * hbpw +
           resident *
             ((m.totalParams - m.embeddingParams - routed - m.lmHeadParams) * bpw + m.lmHeadParams * hbpw)) /
-          hw.tensorParallel +
+          atp +
         (resident * routed * ebpw) / hw.count;
-  const shards = hw.expertParallel > 1 ? hw.count : Math.min(hw.tensorParallel, m.kvShardLimit);
+  const shards = (hw.count / atp) * Math.min(atp, m.kvShardLimit);
   const kv =
     (resident *
       B *
@@ -232,8 +240,7 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
         (m.stateElementsPerSequence ?? 0) * w.bytesPerKv)) /
     shards;
   const chunk = Math.min(B * I > 0 ? B * I : B, w.prefillChunkTokens);
-  const activations =
-    (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / hw.tensorParallel;
+  const activations = (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / atp;
   const total = weights + kv + activations + hw.overheadBytesPerDevice;
   const d = refDecode(m, w, B);
   const decode = refPass(m, hw, off, w, B, B, d.flops, d.kvRead, d.context, false);
@@ -325,6 +332,8 @@ const configArb = fc.record({
   device: fc.nat(catalog.devices.length - 1),
   countLog: fc.nat(4),
   epLog: fc.nat(4),
+  /** Attention data parallel over every device (TensorRT-LLM enable_attention_dp) instead of the EP default. */
+  attentionDp: fc.boolean(),
   weights: fc.constantFrom(...weightsList),
   kv: fc.constantFrom(...kvList),
   engine: fc.constantFrom(...engines),
@@ -354,6 +363,7 @@ function resolve(c: Config) {
       hardware: device.id,
       count,
       expertParallel: ep,
+      ...(c.attentionDp && model.architecture.moe ? { attentionDataParallel: count } : {}),
       weights: c.weights,
       kv: c.kv,
       engine: c.engine,

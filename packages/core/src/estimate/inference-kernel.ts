@@ -58,8 +58,15 @@ export interface KernelModel {
 
 export interface KernelHardware {
   count: number;
+  /** Tensor-parallel slices of each routed expert (count / expertParallel). */
   tensorParallel: number;
   expertParallel: number;
+  /**
+   * Attention data-parallel degree: groups of count / this devices that each run attention and every
+   * non-expert layer for their own share of the sequences, holding those weights whole within the group
+   * (TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention: this = count). Absent: expertParallel.
+   */
+  attentionDataParallel?: number;
   peakFlops: number;
   memoryBandwidth: number;
   capacityBytes: number;
@@ -362,6 +369,9 @@ function forwardPass(
   const g = hw.count;
   const tp = hw.tensorParallel;
   const ep = hw.expertParallel;
+  // Attention and every non-expert layer run in adp data-parallel groups of atp tensor-parallel devices.
+  const adp = hw.attentionDataParallel ?? ep;
+  const atp = g / adp;
   const L = m.layers;
   const bpw = w.bytesPerWeight;
   const ebpw = w.expertBytesPerWeight ?? bpw;
@@ -369,8 +379,8 @@ function forwardPass(
   const flopRate = hw.peakFlops * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const ks = hw.kernelSeconds;
-  // With expert parallelism attention and dense parts run data-parallel: each EP rank takes 1/ep of the tokens.
-  const localTokens = tokens / ep;
+  // Attention and dense parts run data-parallel: each attention group takes 1/adp of the tokens.
+  const localTokens = tokens / adp;
   // Unpacking a weight-only format: per weight, once per tile of the GEMM's tokens (0 when native).
   const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(localTokens / DEQUANT_TILE_TOKENS);
   const gpuFraction = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
@@ -379,8 +389,8 @@ function forwardPass(
   record(
     rec,
     OP_PROJECTION,
-    (gpuFraction * m.projectionParams * ((2 * localTokens) / flopRate + dq)) / tp,
-    (gpuFraction * m.projectionParams * bpw) / tp / byteRate,
+    (gpuFraction * m.projectionParams * ((2 * localTokens) / flopRate + dq)) / atp,
+    (gpuFraction * m.projectionParams * bpw) / atp / byteRate,
     layers * m.projectionKernelsPerLayer * ks,
     0,
   );
@@ -397,8 +407,8 @@ function forwardPass(
   record(
     rec,
     OP_ROUTER,
-    (gpuFraction * m.routerParams * ((2 * localTokens) / flopRate + dq)) / tp,
-    (gpuFraction * m.routerParams * bpw) / tp / byteRate,
+    (gpuFraction * m.routerParams * ((2 * localTokens) / flopRate + dq)) / atp,
+    (gpuFraction * m.routerParams * bpw) / atp / byteRate,
     m.moeLayers * gpuFraction * 2 * ks,
     0,
   );
@@ -452,16 +462,16 @@ function forwardPass(
   record(
     rec,
     OP_SHARED_EXPERTS,
-    (gpuFraction * m.sharedExpertParams * ((2 * localTokens) / flopRate + dq)) / tp,
-    (gpuFraction * m.sharedExpertParams * bpw) / tp / byteRate,
+    (gpuFraction * m.sharedExpertParams * ((2 * localTokens) / flopRate + dq)) / atp,
+    (gpuFraction * m.sharedExpertParams * bpw) / atp / byteRate,
     m.sharedExpertParams > 0 ? m.moeLayers * gpuFraction * 2 * ks : 0,
     0,
   );
   record(
     rec,
     OP_DENSE_FFN,
-    (gpuFraction * m.denseFfnParams * ((2 * localTokens) / flopRate + dq)) / tp,
-    (gpuFraction * m.denseFfnParams * bpw) / tp / byteRate,
+    (gpuFraction * m.denseFfnParams * ((2 * localTokens) / flopRate + dq)) / atp,
+    (gpuFraction * m.denseFfnParams * bpw) / atp / byteRate,
     m.denseFfnParams > 0 ? m.denseLayers * gpuFraction * 2 * ks : 0,
     0,
   );
@@ -474,12 +484,12 @@ function forwardPass(
     0,
   );
   // Logits only for the last token of each sequence (prefill) or each sequence's new token (decode).
-  const lmTokens = sequences / ep;
+  const lmTokens = sequences / adp;
   record(
     rec,
     OP_LM_HEAD,
-    (2 * lmTokens * m.lmHeadMatmulParams) / tp / flopRate,
-    (m.lmHeadMatmulParams * hbpw) / tp / byteRate,
+    (2 * lmTokens * m.lmHeadMatmulParams) / atp / flopRate,
+    (m.lmHeadMatmulParams * hbpw) / atp / byteRate,
     m.lmHeadMatmulParams > 0 ? ks : 0,
     0,
   );
@@ -489,12 +499,17 @@ function forwardPass(
   if (g > 1) {
     const activationBytes = localTokens * m.hiddenSize * 2;
     const latency = hw.linkLatencySeconds + hw.collectiveSeconds;
-    if (tp > 1) {
-      // Two ring all-reduces per layer (after attention and after the FFN): 2(tp−1)/tp of the message.
-      const one = (((2 * (tp - 1)) / tp) * activationBytes) / hw.linkBandwidth + latency;
+    if (atp > 1) {
+      // Two ring all-reduces per layer (after attention and after the FFN): 2(atp−1)/atp of the message.
+      const one = (((2 * (atp - 1)) / atp) * activationBytes) / hw.linkBandwidth + latency;
       allReduce = 2 * layers * one;
     }
-    if (ep > 1 && m.moeLayers > 0) {
+    if (adp > ep && m.moeLayers > 0) {
+      // Experts sliced across attention groups need every group's tokens: all-gather the hidden states
+      // before each MoE layer and reduce-scatter the outputs after, (adp−1)/adp of all tokens each way.
+      const one = (2 * ((adp - 1) / adp) * tokens * m.hiddenSize * 2) / hw.linkBandwidth + 2 * latency;
+      allToAll = m.moeLayers * gpuFraction * one;
+    } else if (adp > 1 && ep > 1 && m.moeLayers > 0) {
       // Dispatch and combine all-to-all of each token's hidden state to its k experts.
       const one = (2 * ((ep - 1) / ep) * activationBytes * m.activeExperts) / hw.linkBandwidth + 2 * latency;
       allToAll = m.moeLayers * gpuFraction * one;
@@ -656,7 +671,7 @@ function weightsBytesPerDevice(
     const blockParams = m.totalParams - m.embeddingParams - m.lmHeadParams;
     const perLayerBytes = ((blockParams - routedParams) * bpw + routedParams * ebpw) / m.layers;
     const largest = Math.max(perLayerBytes, m.embeddingParams * hbpw, m.lmHeadParams * hbpw);
-    return largest / hw.tensorParallel;
+    return largest / attentionTensorParallel(hw);
   }
   const layerParams = m.totalParams - m.embeddingParams;
   const residentFraction = residentShare(m, off);
@@ -664,7 +679,7 @@ function weightsBytesPerDevice(
   return (
     (m.embeddingParams * hbpw +
       residentFraction * ((layerParams - routedParams - m.lmHeadParams) * bpw + m.lmHeadParams * hbpw)) /
-      hw.tensorParallel +
+      attentionTensorParallel(hw) +
     (residentFraction * routedParams * ebpw) / hw.count
   );
 }
@@ -682,9 +697,16 @@ function residentShare(m: KernelModel, off: KernelOffload): number {
 }
 
 /**
- * KV cache per device at the end of generation. With expert parallelism attention runs data-parallel
- * (each device keeps its own sequences); otherwise tensor parallelism splits KV heads, and MLA's single
- * latent cannot be split. llama.cpp keeps the KV of CPU layers in host memory; streaming keeps every
+ * Devices of one attention group (count / attention data-parallel degree): non-expert weights are split
+ * this many ways and held whole by every group.
+ */
+function attentionTensorParallel(hw: KernelHardware): number {
+  return hw.count / (hw.attentionDataParallel ?? hw.expertParallel);
+}
+
+/**
+ * KV cache per device at the end of generation. Attention groups (data-parallel) each keep their own
+ * sequences; inside a group tensor parallelism splits KV heads, and MLA's single latent cannot be split. llama.cpp keeps the KV of CPU layers in host memory; streaming keeps every
  * layer's KV on the device. A hybrid's linear layers hold a fixed state per sequence instead of KV per token.
  */
 function kvCacheBytesPerDevice(
@@ -694,7 +716,8 @@ function kvCacheBytesPerDevice(
   w: KernelWorkload,
 ): number {
   const kvPerTokenAllLayers = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
-  const kvShards = hw.expertParallel > 1 ? hw.count : Math.min(hw.tensorParallel, m.kvShardLimit);
+  const atp = attentionTensorParallel(hw);
+  const kvShards = (hw.count / atp) * Math.min(atp, m.kvShardLimit);
   const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
   return (
     (residentShare(m, off) *
@@ -712,7 +735,9 @@ function activationBytesPerDevice(m: KernelModel, hw: KernelHardware, w: KernelW
   const B = w.batch;
   const I = w.inputTokens;
   const chunk = Math.min(B * I > 0 ? B * I : B, w.prefillChunkTokens);
-  return (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / hw.tensorParallel;
+  return (
+    (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / attentionTensorParallel(hw)
+  );
 }
 
 /**

@@ -210,6 +210,46 @@ describe('inference on the catalog', () => {
     expect(many.tpotSeconds / 512).toBeLessThan(one.tpotSeconds / 20);
   });
 
+  it('attention data parallel: whole KV heads per device, whole non-expert weights, no attention all-reduce', () => {
+    // Qwen3-235B-A22B has 4 KV heads: tensor parallelism over 8 devices holds each head twice, attention
+    // data parallelism (TensorRT-LLM enable_attention_dp) holds each sequence's KV once, on its own device.
+    const options = {
+      model: 'qwen3-235b-a22b',
+      hardware: 'h200',
+      count: 8,
+      weights: 'fp8' as const,
+      kv: 'fp8' as const,
+      expertParallel: 8,
+      inputTokens: 1000,
+      outputTokens: 1000,
+    };
+    const tp = resolveInference(catalog, priorTable, { ...options, attentionDataParallel: 1 });
+    const dp = resolveInference(catalog, priorTable, { ...options, attentionDataParallel: 8 });
+    const a = runResolved(tp, 256);
+    const b = runResolved(dp, 256);
+    expect(a.kvCacheBytesPerDevice / b.kvCacheBytesPerDevice).toBeCloseTo(2, 10);
+    const nonExpert = tp.km.nonExpertParams * 1; // FP8: 1 byte per weight
+    expect(b.weightsBytesPerDevice - a.weightsBytesPerDevice).toBeGreaterThan(0.8 * nonExpert);
+    const allReduce = (k: ReturnType<typeof runResolved>) => k.decode.communication;
+    // TP8 pays two all-reduces per layer; attention DP only exchanges tokens around the MoE layers.
+    expect(allReduce(b)).toBeLessThan(allReduce(a));
+  });
+
+  it('refuses an attention data-parallel degree that does not divide the devices, or a dense model', () => {
+    const base = { model: 'qwen3-235b-a22b', hardware: 'h200', count: 8, weights: 'fp8' as const };
+    expect(() => resolveInference(catalog, priorTable, { ...base, attentionDataParallel: 3 })).toThrow(
+      /--attention-dp 3 must divide --count 8/,
+    );
+    expect(() =>
+      resolveInference(catalog, priorTable, {
+        model: 'llama-3.1-70b',
+        hardware: 'h200',
+        count: 2,
+        attentionDataParallel: 2,
+      }),
+    ).toThrow(InputError);
+  });
+
   it('Llama-2-70B in BF16 does not fit one H100 and does fit two', () => {
     expect(estimateInference(catalog, priorTable, { model: 'llama-2-70b', hardware: 'h100-sxm' }).fits).toBe(
       false,

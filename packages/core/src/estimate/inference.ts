@@ -71,6 +71,12 @@ export interface InferenceOptions {
   host?: string;
   tensorParallel?: number;
   expertParallel?: number;
+  /**
+   * Attention data-parallel degree (--attention-dp): groups of count / this devices each run attention and
+   * every non-expert layer on their own sequences (TensorRT-LLM enable_attention_dp and SGLang
+   * --enable-dp-attention are this = count). Default: the expert-parallel degree.
+   */
+  attentionDataParallel?: number;
   /** Price of one device-hour in USD (default: middle of the catalog's rental range). */
   usdPerHour?: number;
   /** Share of the hour the replica does useful work (idle time is paid for). */
@@ -326,6 +332,8 @@ interface ResolvedRequest {
   count: number;
   tp: number;
   ep: number;
+  /** Attention data-parallel degree (groups of count / adp devices). */
+  adp: number;
   efficiency: EfficiencyEntry;
   effCompute: number;
   effMemory: number;
@@ -368,6 +376,14 @@ export function resolveInference(
   if (tp * ep !== count) throw new InputError(`--tp ${tp} × --ep ${ep} must equal --count ${count}`, '--tp');
   if (ep > 1 && !model.architecture.moe)
     throw new InputError(`${model.id} has no experts to place with --ep`, '--ep');
+  const adp = positiveInt(o.attentionDataParallel ?? ep, '--attention-dp');
+  if (count % adp !== 0)
+    throw new InputError(`--attention-dp ${adp} must divide --count ${count}`, '--attention-dp');
+  if (adp !== ep && !model.architecture.moe)
+    throw new InputError(
+      `${model.id} is dense: attention data parallelism over its devices is ${adp} replicas (use --count ${count / adp})`,
+      '--attention-dp',
+    );
   const experts = model.architecture.moe?.routedExperts ?? 0;
   if (ep > 1 && experts % ep !== 0)
     throw new InputError(`--ep ${ep} must divide the ${experts} routed experts of ${model.id}`, '--ep');
@@ -436,6 +452,7 @@ export function resolveInference(
     count,
     tensorParallel: tp,
     expertParallel: ep,
+    attentionDataParallel: adp,
     peakFlops: peak,
     memoryBandwidth: device.memory.bandwidthGBs * 1e9,
     capacityBytes: usableCapacityBytes(device),
@@ -491,6 +508,7 @@ export function resolveInference(
     count,
     tp,
     ep,
+    adp,
     efficiency,
     effCompute,
     effMemory,
@@ -793,8 +811,13 @@ export function estimateInference(
       value: p.communication,
       unit: 's',
       formula:
-        'TP: 2 ring all-reduces per layer of tokens · d · 2 B (2(g−1)/g over link bandwidth + latency); EP: all-to-all of tokens · k · d · 2 B per MoE layer',
-      inputs: [named('TP', r.tp), named('EP', r.ep), named('linkBandwidth', hw.linkBandwidth, 'B/s')],
+        "attention groups of g/ADP devices: 2 ring all-reduces per layer of the group's tokens · d · 2 B (2(n−1)/n over link bandwidth + latency); MoE: all-to-all of tokens · k · d · 2 B per MoE layer (EP over the groups), or all-gather + reduce-scatter of all tokens · d · 2 B when experts are sliced across attention groups (ADP > EP)",
+      inputs: [
+        named('TP', r.tp),
+        named('EP', r.ep),
+        named('ADP', r.adp),
+        named('linkBandwidth', hw.linkBandwidth, 'B/s'),
+      ],
     }),
     figure({
       name: 'offloadTime',

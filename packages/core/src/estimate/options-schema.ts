@@ -40,6 +40,9 @@ export const inferenceOptionsSchema = z.strictObject({
   host: z.string().min(1).optional(),
   tensorParallel: wholeNumber().optional().meta({ description: '--tp' }),
   expertParallel: wholeNumber().optional().meta({ description: '--ep' }),
+  attentionDataParallel: wholeNumber()
+    .optional()
+    .meta({ example: 8, description: 'attention data-parallel degree (--attention-dp; default --ep)' }),
   usdPerHour: nonNegativeNumber().optional().meta({ description: '--usd-per-hour' }),
   utilization: fractionOfOne().optional(),
   efficiencyCompute: fractionOfOne().optional().meta({ description: '--eff-compute' }),
@@ -87,6 +90,7 @@ export const inferenceOptionFlags: Record<string, string> = {
   offload: '--offload',
   tensorParallel: '--tp',
   expertParallel: '--ep',
+  attentionDataParallel: '--attention-dp',
   usdPerHour: '--usd-per-hour',
   utilization: '--utilization',
   efficiencyCompute: '--eff-compute',

@@ -53,6 +53,12 @@ export const inferenceFields: FlagField[] = [
   { flag: 'tp', label: 'Tensor parallel', help: 'blank: devices ÷ expert parallel', advanced: true },
   { flag: 'ep', label: 'Expert parallel (MoE)', help: 'blank: 1', advanced: true },
   {
+    flag: 'attention-dp',
+    label: 'Attention data parallel (MoE)',
+    help: 'blank: the expert-parallel degree; = devices for TensorRT-LLM attention DP',
+    advanced: true,
+  },
+  {
     flag: 'concurrency',
     label: 'Concurrent users (serving curve)',
     help: 'comma-separated, e.g. 1,4,16,64; blank: 1,4,16,64,256',
@@ -167,6 +173,8 @@ export function inferenceOptionsFrom(values: FlagValues): {
   if (tp !== undefined) options.tensorParallel = tp;
   const ep = read.number('ep', values.ep, 'integer');
   if (ep !== undefined) options.expertParallel = ep;
+  const adp = read.number('attention-dp', values['attention-dp'], 'integer');
+  if (adp !== undefined) options.attentionDataParallel = adp;
   const concurrency = read.parsed('concurrency', values.concurrency, parseConcurrencyList);
   if (concurrency !== undefined) options.concurrency = concurrency;
   const mtp = read.number('mtp', values.mtp, 'nonnegative');
