@@ -74,10 +74,14 @@ describe('calibration data', () => {
     const hardware = new Set(llamacpp.map((p) => p.hardware));
     expect([...hardware].filter((h) => nvidiaGpus.has(h)).length).toBeGreaterThanOrEqual(4);
     expect([...hardware].filter((h) => appleDevices.has(h)).length).toBeGreaterThanOrEqual(3);
-    // Each device carries both llama-bench numbers: pp512 (prefill) and tg128 (decode).
-    for (const h of hardware) {
-      const metrics = llamacpp.filter((p) => p.hardware === h).map((p) => p.metric);
-      expect(metrics.sort(), h).toEqual(['decodeTokensPerSecond', 'prefillTokensPerSecond']);
+    // Each setup (table, device, model, format) carries both llama-bench numbers: prompt processing
+    // (prefill) and token generation (decode).
+    const setups = new Set(llamacpp.map((p) => `${p.family} ${p.hardware} ${p.model} ${p.weights}`));
+    for (const setup of setups) {
+      const metrics = llamacpp
+        .filter((p) => `${p.family} ${p.hardware} ${p.model} ${p.weights}` === setup)
+        .map((p) => p.metric);
+      expect(metrics.sort(), setup).toEqual(['decodeTokensPerSecond', 'prefillTokensPerSecond']);
     }
   });
 

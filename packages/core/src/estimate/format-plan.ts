@@ -1,7 +1,15 @@
 import type { Engine, WeightFormat } from '../catalog/calibration-schema.ts';
+import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { DenseTflops, Device, Model } from '../catalog/schema.ts';
+import { llamacppComputePath } from './llamacpp-kernels.ts';
 import { countParameters } from './parameters.ts';
-import { type ComputePath, computePathFor, vectorSecondsPerInstruction, weightFormats } from './precision.ts';
+import {
+  type ComputePath,
+  computePathFor,
+  DEQUANT_TILE_TOKENS,
+  vectorSecondsPerInstruction,
+  weightFormats,
+} from './precision.ts';
 
 /**
  * Where each group of weights sits and how its matmuls run, for one model in one `--weights` format on one
@@ -24,19 +32,39 @@ export interface FormatPlan {
   /** Vector-unit seconds per weight element of each group, when dequantized (0 when native). */
   dequantSecondsPerWeight: number;
   expertDequantSecondsPerWeight: number;
+  /** Tokens per unpacking pass over the weights (128 for mixed-input GEMMs; llama.cpp's kernels differ). */
+  dequantTileTokens: number;
   /** One line: which path each group takes (shown with the estimate). */
   note: string;
 }
 
-export function formatPlan(model: Model, device: Device, weights: WeightFormat, engine?: Engine): FormatPlan {
+/** The path a format takes under an engine: the generic one, refined where the engine is llama.cpp. */
+function pathFor(
+  format: WeightFormat,
+  device: Device,
+  engine: Engine | undefined,
+  engineClass: EngineClassId | undefined,
+): ComputePath {
+  const generic = computePathFor(format, device, engine);
+  return llamacppComputePath(format, device, engineClass, generic) ?? generic;
+}
+
+export function formatPlan(
+  model: Model,
+  device: Device,
+  weights: WeightFormat,
+  engine?: Engine,
+  /** The class `engine` resolves to on the device (llama.cpp's backends run their own kernels). */
+  engineClass?: EngineClassId,
+): FormatPlan {
   const native = model.nativeWeights;
   const expertsOnly =
     model.architecture.moe !== undefined && native?.appliesTo === 'experts' && native.format === weights;
   const blocks: WeightFormat = expertsOnly ? 'bf16' : weights;
   const peaks: DenseTflops = device.compute.denseTflops;
-  const expertsPath = computePathFor(weights, device, engine);
-  const blocksPath = expertsOnly ? computePathFor(blocks, device, engine) : expertsPath;
-  const peakOf = (p: ComputePath) => (peaks[p.dtype] ?? 0) * 1e12;
+  const expertsPath = pathFor(weights, device, engine, engineClass);
+  const blocksPath = expertsOnly ? pathFor(blocks, device, engine, engineClass) : expertsPath;
+  const peakOf = (p: ComputePath) => (p.peakTflops ?? peaks[p.dtype] ?? 0) * 1e12;
   let peakFlops = peakOf(expertsPath);
   if (expertsOnly) {
     const p = countParameters(model.architecture);
@@ -49,7 +77,11 @@ export function formatPlan(model: Model, device: Device, weights: WeightFormat, 
   const perOp = vectorSecondsPerInstruction(peaks);
   const head = expertsOnly ? 2 : weightFormats[weights].headBitsPerWeight / 8;
   const describe = (f: WeightFormat, p: ComputePath) =>
-    p.native ? `${f} at the ${p.dtype} peak` : `${f} unpacked to ${p.dtype} (weight-only)`;
+    p.dequantTileTokens !== undefined || p.peakTflops !== undefined
+      ? p.note
+      : p.native
+        ? `${f} at the ${p.dtype} peak`
+        : `${f} unpacked to ${p.dtype} (weight-only)`;
   const note = expertsOnly
     ? `routed experts ${describe(weights, expertsPath)}; attention, router and embeddings bf16 as released`
     : describe(weights, expertsPath);
@@ -64,6 +96,8 @@ export function formatPlan(model: Model, device: Device, weights: WeightFormat, 
     peakFlops,
     dequantSecondsPerWeight: blocksPath.dequantOpsPerWeight * perOp,
     expertDequantSecondsPerWeight: expertsPath.dequantOpsPerWeight * perOp,
+    // One tile for both groups: only gpt-oss splits formats, and it does so outside llama.cpp's paths.
+    dequantTileTokens: expertsPath.dequantTileTokens ?? DEQUANT_TILE_TOKENS,
     note,
   };
 }

@@ -83,8 +83,9 @@ function refPass(
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const ks = hw.kernelSeconds;
   const local = tokens / adp;
-  // Weight-only formats unpack every weight once per 128 tokens of the GEMM.
-  const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(local / 128);
+  // Weight-only formats unpack every weight once per 128 tokens of the GEMM (llama.cpp: its own tile).
+  const tile = hw.dequantTileTokens ?? 128;
+  const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(local / tile);
   const share = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
   const layers = L * share;
   const gemm = (params: number, opLayers: number, kernels: number): RefOperator => ({
@@ -112,7 +113,7 @@ function refPass(
     const edq = hw.expertDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0;
     if (edq > 0) {
       const tokensPerExpert = (tokens * m.activeExperts * tokenShare) / Math.max(1, perRank);
-      compute += (moeLayers * perRank * m.perExpertParams * edq * Math.ceil(tokensPerExpert / 128)) / tp;
+      compute += (moeLayers * perRank * m.perExpertParams * edq * Math.ceil(tokensPerExpert / tile)) / tp;
     }
     experts = {
       compute,

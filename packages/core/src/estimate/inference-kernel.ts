@@ -105,6 +105,11 @@ export interface KernelHardware {
   dequantSecondsPerWeight?: number;
   /** The same for the routed experts when they are in another format (gpt-oss: MXFP4 experts); default: as above. */
   expertDequantSecondsPerWeight?: number;
+  /**
+   * Tokens per unpacking pass; default DEQUANT_TILE_TOKENS. llama.cpp: 1 for CUDA's MMQ (its scale work is
+   * per token), 32 for Metal's kernel_mul_mm (estimate/llamacpp-kernels.ts).
+   */
+  dequantTileTokens?: number;
 }
 
 export const MOE_FUSED = 0;
@@ -382,7 +387,8 @@ function forwardPass(
   // Attention and dense parts run data-parallel: each attention group takes 1/adp of the tokens.
   const localTokens = tokens / adp;
   // Unpacking a weight-only format: per weight, once per tile of the GEMM's tokens (0 when native).
-  const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(localTokens / DEQUANT_TILE_TOKENS);
+  const tile = hw.dequantTileTokens ?? DEQUANT_TILE_TOKENS;
+  const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(localTokens / tile);
   const gpuFraction = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
   const layers = L * gpuFraction;
 
@@ -439,12 +445,7 @@ function forwardPass(
       // Each touched expert unpacks its weights once per tile of the tokens routed to it.
       const tokensPerExpert = (tokens * m.activeExperts * perRankTokenShare) / Math.max(1, perRankExperts);
       expertCompute +=
-        (moeLayers *
-          perRankExperts *
-          m.perExpertParams *
-          edq *
-          Math.ceil(tokensPerExpert / DEQUANT_TILE_TOKENS)) /
-        tp;
+        (moeLayers * perRankExperts * m.perExpertParams * edq * Math.ceil(tokensPerExpert / tile)) / tp;
     }
     expertMemory = (moeLayers * perRankExperts * m.perExpertParams * ebpw) / tp / byteRate;
     const kernels =

@@ -39,9 +39,10 @@ import {
   prefillStep,
   runInferenceKernel,
 } from './inference-kernel.ts';
+import { llamacppKernelSources } from './llamacpp-kernels.ts';
 import { countParameters } from './parameters.ts';
 import { deviceSource, memoryBandwidthFigure, memoryCapacityFigure, peakFlopsFigure } from './peak.ts';
-import { DEQUANT_TILE_TOKENS, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
+import { effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
 import {
   type ServingLimits,
   type ServingPointNumbers,
@@ -396,7 +397,7 @@ export function resolveInference(
   ] as const) {
     if (!(v > 0 && v <= 1)) throw new InputError(`expected a fraction in (0, 1], got ${v}`, f);
   }
-  const formats = formatPlan(model, device, weights, engine);
+  const formats = formatPlan(model, device, weights, engine, engineClass.id);
   if (kv === 'nvfp4' && (device.vendor !== 'NVIDIA' || device.compute.denseTflops.fp4 === undefined))
     throw new InputError(
       `the NVFP4 KV cache needs FP4 tensor cores (TensorRT-LLM on Blackwell), which ${device.id} lacks: use --kv fp8`,
@@ -472,6 +473,7 @@ export function resolveInference(
     mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
     dequantSecondsPerWeight: formats.dequantSecondsPerWeight,
     expertDequantSecondsPerWeight: formats.expertDequantSecondsPerWeight,
+    dequantTileTokens: formats.dequantTileTokens,
   };
   const input = o.inputTokens ?? 1024;
   const output = o.outputTokens ?? 256;
@@ -701,7 +703,19 @@ export function estimateInference(
     r.efficiency.sources.slice(0, 3),
     o.efficiencyMemory === undefined ? effNote : 'overridden by flag',
   );
-  const expertsPeak = peakFlopsFigure(device, fp.expertsPath.dtype);
+  const listedPeak = peakFlopsFigure(device, fp.expertsPath.dtype);
+  // llama.cpp's cuBLAS F16 path accumulates in FP16, a rate the catalog lists only as half the INT8 peak.
+  const expertsPeak =
+    fp.expertsPath.peakTflops === undefined
+      ? listedPeak
+      : figure({
+          name: 'peakFlops(fp16 accumulate, dense)',
+          value: fp.expertsPath.peakTflops * 1e12,
+          unit: 'FLOP/s',
+          formula: `${fp.expertsPath.note}: the device's dense INT8 peak / 2`,
+          inputs: [peakFlopsFigure(device, 'int8')],
+          sources: llamacppKernelSources.slice(1, 2),
+        });
   const peak =
     fp.blocks === fp.experts
       ? expertsPeak
@@ -718,7 +732,7 @@ export function estimateInference(
     Math.max(hw.dequantSecondsPerWeight ?? 0, hw.expertDequantSecondsPerWeight ?? 0),
     's',
     [weightFormats[r.weights].computeSource ?? weightFormats[r.weights].source],
-    `ALU instructions per weight (${Math.max(fp.blocksPath.dequantOpsPerWeight, fp.expertsPath.dequantOpsPerWeight)}) / (FP32 FLOP/s / 2), paid once per ${DEQUANT_TILE_TOKENS} tokens of each GEMM; 0 when the format runs natively`,
+    `ALU instructions per weight (${Math.max(fp.blocksPath.dequantOpsPerWeight, fp.expertsPath.dequantOpsPerWeight)}) / (FP32 FLOP/s / 2), paid once per ${fp.dequantTileTokens} tokens of each GEMM; 0 when the format runs natively`,
   );
   const bw = memoryBandwidthFigure(device);
   const kvPerToken = figure({
@@ -791,7 +805,7 @@ export function estimateInference(
       name: 'computeTime',
       value: p.compute,
       unit: 's',
-      formula: `(2 · N_active · ${tokens} + attention FLOPs) / (devices · peak · eff_compute) + weights · ⌈${tokens} / ${DEQUANT_TILE_TOKENS}⌉ · dequant seconds per weight (weight-only formats)`,
+      formula: `(2 · N_active · ${tokens} + attention FLOPs) / (devices · peak · eff_compute) + weights · ⌈${tokens} / ${r.formats.dequantTileTokens}⌉ · dequant seconds per weight (unpacked formats; llama.cpp MMQ's per-token scale work)`,
       inputs: [nActive, count, peak, effC, dequant],
     }),
     figure({

@@ -29,6 +29,11 @@ export interface WeightFormatInfo {
   computeSource?: Source;
   /** A llama.cpp type: its value is the lower-cased name GGUF files give it (general.file_type). */
   gguf?: true;
+  /**
+   * GGUF: weights per scale group (sub-block) of the dominant block type; llama.cpp's MMQ converts and
+   * scales one int32 sum per group, output row and token (estimate/llamacpp-kernels.ts).
+   */
+  scaleGroupWeights?: number;
 }
 
 const ggmlSource: Source = {
@@ -100,6 +105,7 @@ function gguf(
   note: string,
   source: Source,
   dequantOpsPerWeight = 1.5,
+  scaleGroupWeights = 32,
 ): WeightFormatInfo {
   return {
     bitsPerWeight: bits,
@@ -111,6 +117,7 @@ function gguf(
     source,
     computeSource: mmqSource,
     gguf: true,
+    scaleGroupWeights,
   };
 }
 
@@ -248,14 +255,37 @@ export const weightFormats: Record<WeightFormat, WeightFormatInfo> = {
     'Q2_K (2.625 bits: 84 B per 256) mixed with Q3_K/Q4_K/Q6_K',
     'GGUF Q2_K preset',
     quantizeTable,
+    1.5,
+    16,
   ),
-  q3_k_s: gguf(3.6429, 'Q3_K (3.4375 bits: 110 B per 256), small mix', 'GGUF Q3_K_S preset', quantizeTable),
-  q3_k_m: gguf(3.91, 'Q3_K with Q4_K/Q5_K for attn_v, ffn_down, output', 'GGUF Q3_K_M preset', quantizeTable),
-  q3_k_l: gguf(4.2979, 'Q3_K with Q5_K for attn_v, ffn_down, output', 'GGUF Q3_K_L preset', quantizeTable),
+  q3_k_s: gguf(
+    3.6429,
+    'Q3_K (3.4375 bits: 110 B per 256), small mix',
+    'GGUF Q3_K_S preset',
+    quantizeTable,
+    1.5,
+    16,
+  ),
+  q3_k_m: gguf(
+    3.91,
+    'Q3_K with Q4_K/Q5_K for attn_v, ffn_down, output',
+    'GGUF Q3_K_M preset',
+    quantizeTable,
+    1.5,
+    16,
+  ),
+  q3_k_l: gguf(
+    4.2979,
+    'Q3_K with Q5_K for attn_v, ffn_down, output',
+    'GGUF Q3_K_L preset',
+    quantizeTable,
+    1.5,
+    16,
+  ),
   q4_k_s: gguf(4.6672, 'Q4_K (4.5 bits: 144 B per 256), small mix', 'GGUF Q4_K_S preset', quantizeTable),
   q5_k_s: gguf(5.5704, 'Q5_K (5.5 bits: 176 B per 256), small mix', 'GGUF Q5_K_S preset', quantizeTable),
   q5_k_m: gguf(5.7036, 'Q5_K with Q6_K for half of attn_v/ffn_down', 'GGUF Q5_K_M preset', quantizeTable),
-  q6_k: gguf(6.5633, 'Q6_K (6.5625 bits: 210 B per 256)', 'GGUF Q6_K', quantizeTable),
+  q6_k: gguf(6.5633, 'Q6_K (6.5625 bits: 210 B per 256)', 'GGUF Q6_K', quantizeTable, 1.5, 16),
   iq1_s: gguf(
     2.0042,
     'IQ1_S (1.5625 bits: 50 B per 256) with larger types kept',
@@ -263,7 +293,7 @@ export const weightFormats: Record<WeightFormat, WeightFormatInfo> = {
     quantizeTable,
     2,
   ),
-  q2_k_s: gguf(2.9697, 'Q2_K with fewer larger tensors', 'GGUF Q2_K_S preset', quantizeTable),
+  q2_k_s: gguf(2.9697, 'Q2_K with fewer larger tensors', 'GGUF Q2_K_S preset', quantizeTable, 1.5, 16),
   iq1_m: gguf(
     2.146,
     'IQ1_M (1.75 bits: 56 B per 256) with larger types kept',
@@ -278,15 +308,16 @@ export const weightFormats: Record<WeightFormat, WeightFormatInfo> = {
     quantizeTable,
     2,
   ),
-  iq2_xs: gguf(2.5882, 'IQ2_XS (2.3125 bits: 74 B per 256)', 'GGUF IQ2_XS preset', quantizeTable, 2),
+  iq2_xs: gguf(2.5882, 'IQ2_XS (2.3125 bits: 74 B per 256)', 'GGUF IQ2_XS preset', quantizeTable, 2, 16),
   iq2_m: gguf(
     2.9294,
     'IQ2_S (2.5625 bits: 82 B per 256) with IQ3/IQ4 tensors',
     'GGUF IQ2_M preset',
     quantizeTable,
     2,
+    16,
   ),
-  iq2_s: gguf(2.7403, 'IQ2_S (2.5625 bits: 82 B per 256)', 'GGUF IQ2_S preset', quantizeTable, 2),
+  iq2_s: gguf(2.7403, 'IQ2_S (2.5625 bits: 82 B per 256)', 'GGUF IQ2_S preset', quantizeTable, 2, 16),
   iq3_xxs: gguf(3.2548, 'IQ3_XXS (3.0625 bits: 98 B per 256)', 'GGUF IQ3_XXS preset', quantizeTable, 2),
   iq3_xs: gguf(3.4977, 'IQ3_XXS/IQ3_S mix', 'GGUF IQ3_XS preset', quantizeTable, 2),
   iq3_s: gguf(3.6606, 'IQ3_S (3.4375 bits: 110 B per 256)', 'GGUF IQ3_S preset', quantizeTable, 2),
@@ -350,6 +381,10 @@ export interface ComputePath {
   native: boolean;
   /** ALU instructions per weight element per pass over the weights, when dequantized (0 when native). */
   dequantOpsPerWeight: number;
+  /** Tokens per pass over the weights (default DEQUANT_TILE_TOKENS; llama.cpp: estimate/llamacpp-kernels.ts). */
+  dequantTileTokens?: number;
+  /** The rate the matmuls run at when it is not the device's listed `dtype` peak (TFLOP/s). */
+  peakTflops?: number;
   note: string;
 }
 
