@@ -56,8 +56,11 @@ export async function accountStats(
   // The outputs (list work over each account's values) are computed in the aggregate's own statement,
   // which runs in parallel; a separate statement over the per-account table ran on one thread.
   const derived = features.flatMap((f) => f.sql[dialect].derived ?? []);
+  const scratch = features.flatMap((f) => f.sql[dialect].scratch ?? []);
+  const stored =
+    scratch.length === 0 ? '*' : `* ${dialect === 'duckdb' ? 'EXCLUDE' : 'EXCEPT'} (${scratch.join(', ')})`;
   await runner.run(`${create}
-SELECT *, ${outputs.map((o, i) => `${o} AS ${names[i]}`).join(',\n  ')}
+SELECT ${stored}, ${outputs.map((o, i) => `${o} AS ${names[i]}`).join(',\n  ')}
 FROM (SELECT *, ${derived.length > 0 ? derived.join(',\n  ') : 'true AS no_derived'}
   FROM (SELECT is_reference, account, ${aggregates.join(',\n  ')}
     FROM request_rows WHERE defect IS NULL GROUP BY is_reference, account))`);

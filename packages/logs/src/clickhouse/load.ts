@@ -10,6 +10,7 @@ import {
   optionalLogFields,
   requiredLogFields,
 } from '../log-fields.ts';
+import { num } from '../result-rows.ts';
 import {
   type Column,
   checkReadable,
@@ -79,8 +80,6 @@ function fieldExpressions(format: LogFormat, field: LogField, column: Column | u
       return `${bare(typed) === 'String' ? text : `toString(${c})`} AS ${name}`;
   }
 }
-
-const num = (x: unknown) => (typeof x === 'number' ? x : Number(x));
 
 /**
  * Defines the view `request_rows` (the DuckDB engine's columns and defect reasons) and `csv_rejects`

@@ -130,20 +130,31 @@ export class ClickHouseServerSession extends ChSession {
   static async open(url: string): Promise<ClickHouseServerSession> {
     const id = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
     const database = `clearbox_${id}`;
-    const client = clickhouseClient().createClient({
+    const { createClient, ClickHouseLogLevel } = clickhouseClient();
+    // Errors come back as thrown errors that the CLI prints in one line: the client's own log stays off.
+    const log = { level: ClickHouseLogLevel.OFF };
+    // A long statement sends progress headers so that a load balancer's idle timeout does not cut it.
+    const progress = {
+      send_progress_in_http_headers: 1,
+      http_headers_progress_interval_ms: '60000',
+    } as const;
+    const client = createClient({
       url,
       request_timeout: 3_600_000,
+      log,
       clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
     });
     await client.command({ query: `CREATE DATABASE ${database}` });
     await client.close();
     // Unqualified names resolve in the private database from here on.
     const session = new ClickHouseServerSession(
-      clickhouseClient().createClient({
+      createClient({
         url,
         database,
         request_timeout: 3_600_000,
+        log,
         clickhouse_settings: {
+          ...progress,
           output_format_json_quote_64bit_integers: 0,
           output_format_json_quote_denormals: 0,
           session_timezone: 'UTC',
@@ -191,7 +202,12 @@ export class ClickHouseServerSession extends ChSession {
     const end = performance.now();
     this.statements.push(`INSERT INTO ${table} FORMAT ${format} -- ${path}`);
     this.seconds.push({ sql: `INSERT ${path}`, seconds: (end - start) / 1000, start, end });
-    return { from: table, rowNumber: '(rowNumberInAllBlocks() + 1)' };
+    // Line numbers are taken on one stream, in the order the rows arrived (a parallel read numbers each
+    // stream's blocks in whatever order they come), as Int64 like file()'s _row_number.
+    return {
+      from: `(SELECT *, toInt64(rowNumberInAllBlocks() + 1) AS _line FROM ${table} SETTINGS max_threads = 1)`,
+      rowNumber: '_line',
+    };
   }
 
   errorsPath(index: number): string {

@@ -10,6 +10,7 @@ import {
   optionalLogFields,
   requiredLogFields,
 } from '../log-fields.ts';
+import { num } from '../result-rows.ts';
 import {
   type Column,
   checkReadable,
@@ -90,8 +91,6 @@ function typedExpressions(
       return `${type === 'VARCHAR' ? raw : `CAST(${raw} AS VARCHAR)`} AS ${canonicalColumn[field]}`;
   }
 }
-
-const num = (x: unknown) => (typeof x === 'number' ? x : Number(x));
 
 /**
  * Defines one view `request_rows` over every log file with canonical typed columns, a `defect` reason for

@@ -29,6 +29,11 @@ export interface FeatureSql {
   aggregates?: (p: FeatureParameters) => string[];
   /** Per-account columns computed from the aggregates, that outputs (and engines) may use. */
   derived?: string[];
+  /**
+   * Aggregate or derived columns that only this feature's outputs read: left out of the stored
+   * `account_aggregates` (the per-account timestamp lists hold 8 bytes per row, twice).
+   */
+  scratch?: string[];
   outputs?: string[];
   query?: (p: FeatureParameters) => string;
 }
@@ -46,7 +51,8 @@ export interface Feature {
   readQuery?(stats: AccountStats, cells: Cell[]): void;
 }
 
-export const num = (x: Cell | undefined): number => (typeof x === 'number' ? x : Number(x));
+/** A number cell (the one decoder every engine's rows use). */
+export { num } from '../result-rows.ts';
 
 /** A JSON text of a list (DuckDB to_json / ClickHouse toJSONString, or a numeric list cast to text). */
 export const jsonList = <T>(x: Cell | undefined): T[] =>

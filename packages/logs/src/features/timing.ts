@@ -16,14 +16,17 @@ export const timing: Feature = {
         'list_transform(list_slice(ts_list, 2, len(ts_list)), (x, i) -> x - ts_list[i]) AS gaps',
         // Equal timestamps within an account (zero gaps): exact duplicate rows are possible only then.
         'len(list_filter(gaps, g -> g = 0)) AS repeated_ts',
+        // Once: the keys and the counts are two outputs of one histogram.
+        "list_aggregate([x // 3600000 % 24 FOR x IN ts_list], 'histogram') AS hour_histogram",
       ],
+      scratch: ['ts_list', 'gaps', 'hour_histogram'],
       outputs: [
         'CAST(len(list_distinct([x // 86400000 FOR x IN ts_list])) AS DOUBLE)',
         'CAST(len(gaps) AS DOUBLE)',
         'CASE WHEN len(gaps) > 0 THEN CAST(ts_list[-1] - ts_list[1] AS DOUBLE) / len(gaps) ELSE 0 END',
         'CASE WHEN len(gaps) > 0 THEN sqrt(list_sum(list_transform(gaps, g -> pow(g - CAST(ts_list[-1] - ts_list[1] AS DOUBLE) / len(gaps), 2))) / len(gaps)) ELSE 0 END',
-        "CAST(map_keys(list_aggregate([x // 3600000 % 24 FOR x IN ts_list], 'histogram')) AS VARCHAR)",
-        "CAST(map_values(list_aggregate([x // 3600000 % 24 FOR x IN ts_list], 'histogram')) AS VARCHAR)",
+        'CAST(map_keys(hour_histogram) AS VARCHAR)',
+        'CAST(map_values(hour_histogram) AS VARCHAR)',
       ],
     },
     clickhouse: {
@@ -32,6 +35,7 @@ export const timing: Feature = {
         'sumMap([toInt64(intDiv(ts_ms, 3600000) % 24)], [toUInt64(1)]) AS hour_histogram',
       ],
       derived: ['arrayPopFront(arrayDifference(ts_list)) AS gaps', 'countEqual(gaps, 0) AS repeated_ts'],
+      scratch: ['ts_list', 'gaps', 'hour_histogram'],
       outputs: [
         'toFloat64(length(arrayDistinct(arrayMap(x -> intDiv(x, 86400000), ts_list))))',
         'toFloat64(length(ts_list) - 1)',
