@@ -215,7 +215,8 @@ function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
 /**
  * The offsets these points can identify: the efficiencies always (pulled toward their priors); a fixed
  * cost only when raising it 9× (the coarse grid's reach) moves some point's prediction by more than 5%
- * (host time counts only where it exceeds the device's, so a small rise can show nothing). Saturated throughput runs hide
+ * (a small rise can show nothing: decode host time counts only where it exceeds the device's, and prompt
+ * passes may be rare). Saturated throughput runs hide
  * launch and per-layer costs behind large steps, so they leave those at their prior instead of bending
  * them to absorb whatever else the model misses (which would then distort batch-1 latency).
  */
@@ -309,10 +310,25 @@ function fittedEntry(
 }
 
 /**
+ * What a class takes from its software's fit (SGLang on CUDA from SGLang on ROCm, and back): the
+ * efficiency offsets (how the engine's kernels fare against the literature) and the device fixed-cost
+ * scale (the software's kernels per layer and its fusion, multiplying each class's own per-kernel, per-layer
+ * and per-collective priors, which carry the stack: CUDA vs HIP graphs, NCCL vs RCCL). Not the eager
+ * prefill host time: it is set by the build's host path (host CPU, HIP vs CUDA launch, the ROCm build's
+ * own prefill kernels and flags) and is the largest fitted term (5 ms a layer, 300 ms a prefill step), so
+ * a sibling's fit would set a class's TTFT wholesale from another stack's measurements. A class fits it on
+ * its own points, pulled toward its own sourced prior, and keeps that prior without points. Nothing
+ * crosses software boundaries (vLLM learns nothing from SGLang).
+ */
+function sharedWithSiblings(fitted: Offsets): Offsets {
+  return [fitted[0], fitted[1], fitted[2], 0];
+}
+
+/**
  * Fits per engine class in three levels, each pulled toward the one above: the software (SGLang on CUDA
  * and on ROCm together, as offsets from each class's prior), the class, and (hardware class, class) where
- * at least two points exist. A class without points of its own takes its software's offsets on its own
- * priors; a software without points keeps the priors.
+ * at least two points exist. A class without points of its own takes its software's shared offsets
+ * (`sharedWithSiblings`) on its own priors; a software without points keeps the priors.
  */
 function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTable {
   const entries: EfficiencyEntry[] = [];
@@ -322,7 +338,7 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
   for (const software of softwares) {
     const own = prepared.filter((p) => p.software === software);
     if (own.length === 0) continue;
-    const shared = fitOffsets(own, ZERO);
+    const shared = sharedWithSiblings(fitOffsets(own, ZERO));
     for (const engine of classes.filter((c) => softwareOf(c) === software)) {
       const prior = priorParams(catalog, engine);
       const mine = own.filter((p) => p.engineClass === engine);
@@ -333,7 +349,7 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
             engine,
             applyOffsets(prior, shared),
             own,
-            `no points of its own: its priors moved as the fit moved its sibling ${software} build(s) (${siblings}, ${own.length} published measurements)`,
+            `no points of its own: efficiencies and device fixed costs moved from its priors as the fit moved its sibling ${software} build(s) (${siblings}, ${own.length} published measurements); eager prefill host time is its own prior (data/engines), never a sibling's fit`,
           ),
         );
         continue;

@@ -172,9 +172,13 @@ function refPass(
   const memory = sum((o) => o.memory);
   let overhead = sum((o) => o.fixed);
   const onDevice = sum((o) => Math.max(o.compute, o.memory) + o.fixed) + (allReduce + allToAll);
-  const host = layers * Math.max(hw.hostLayerSeconds, eager ? (hw.prefillHostLayerSeconds ?? 0) : 0);
-  let total = Math.max(onDevice, host);
+  // Decode issued from the host runs ahead of the device (the longer of the two); an eager prompt pass
+  // synchronises host and device, so its host time adds.
+  const host = layers * hw.hostLayerSeconds;
+  const eagerHost = eager ? layers * (hw.prefillHostLayerSeconds ?? 0) : 0;
+  let total = Math.max(onDevice, host) + eagerHost;
   if (host > onDevice) overhead += host - onDevice;
+  overhead += eagerHost;
   let offload = 0;
   if (off.mode === OFFLOAD_CPU_LAYERS) {
     const f = 1 - share;

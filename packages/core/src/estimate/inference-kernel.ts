@@ -181,7 +181,7 @@ export interface PhaseTimes {
   memory: number;
   communication: number;
   offload: number;
-  /** Fixed costs: kernels × per-kernel cost + layers × per-layer cost (+ host time beyond the device's). */
+  /** Fixed costs: kernels × per-kernel cost + layers × per-layer cost (+ decode host time beyond the device's, + eager prompt-pass host time). */
   overhead: number;
   total: number;
 }
@@ -536,12 +536,18 @@ function forwardPass(
   const comm = allReduce + allToAll;
   // Eager engines issue every kernel from the host, which runs ahead of the device: the step is the
   // longer of the two (H200: eager 8B decode is 18.2 ms at batch 1 and 17.7 ms at batch 64).
-  // Passes carrying prompt tokens run eagerly in engines whose graphs cover decode-only steps.
-  const eagerPrefill = eager ? (hw.prefillHostLayerSeconds ?? 0) : 0;
-  const host = layers * Math.max(hw.hostLayerSeconds, eagerPrefill);
+  const host = layers * hw.hostLayerSeconds;
   const onDevice = device + comm;
   let total = Math.max(onDevice, host);
   if (host > onDevice) fixed += host - onDevice;
+  // Passes carrying prompt tokens run eagerly in engines whose graphs cover decode-only steps, and their
+  // host time adds to the device's rather than hiding under it: published TTFTs rise from a floor with the
+  // prompt from the shortest prompts on (SGLang DeepSeek-R1: 180, 200, 264 ms at 128, 4,096, 8,192
+  // tokens, docs/methodology.md), where a host running ahead would keep them flat until the device's time
+  // passed the floor. The pass plans attention and routes experts on the host between launches.
+  const eagerHost = eager ? layers * (hw.prefillHostLayerSeconds ?? 0) : 0;
+  total += eagerHost;
+  fixed += eagerHost;
 
   let offloadTime = 0;
   if (off.mode === OFFLOAD_CPU_LAYERS) {
