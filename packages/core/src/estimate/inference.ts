@@ -704,17 +704,18 @@ export function estimateInference(
     o.efficiencyMemory === undefined ? effNote : 'overridden by flag',
   );
   const listedPeak = peakFlopsFigure(device, fp.expertsPath.dtype);
-  // llama.cpp's cuBLAS F16 path accumulates in FP16, a rate the catalog lists only as half the INT8 peak.
+  // llama.cpp's kernels run at a rate the catalog lists only through the INT8 peak: cuBLAS F16 with FP16
+  // accumulation (half of it), MMQ's mma.sync on parts whose peak needs wgmma (half of it).
   const expertsPeak =
     fp.expertsPath.peakTflops === undefined
       ? listedPeak
       : figure({
-          name: 'peakFlops(fp16 accumulate, dense)',
+          name: `peakFlops(${fp.expertsPath.dtype}, as llama.cpp's kernel runs)`,
           value: fp.expertsPath.peakTflops * 1e12,
           unit: 'FLOP/s',
-          formula: `${fp.expertsPath.note}: the device's dense INT8 peak / 2`,
+          formula: `${fp.expertsPath.note}: half the device's dense INT8 peak`,
           inputs: [peakFlopsFigure(device, 'int8')],
-          sources: llamacppKernelSources.slice(1, 2),
+          sources: llamacppKernelSources,
         });
   const peak =
     fp.blocks === fp.experts

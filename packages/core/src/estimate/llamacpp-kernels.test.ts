@@ -5,7 +5,11 @@ import { findDevice, findModel } from '../catalog/catalog.ts';
 import { efficiencyPriors, priorTable } from './efficiency.ts';
 import { formatPlan } from './format-plan.ts';
 import { resolveInference, runResolved } from './inference.ts';
-import { METAL_MUL_MM_TILE_TOKENS, MMQ_FMA_SLOTS_PER_GROUP_TOKEN } from './llamacpp-kernels.ts';
+import {
+  METAL_MUL_MM_TILE_TOKENS,
+  MMA_SYNC_SHARE_OF_WARPGROUP_PEAK,
+  MMQ_FMA_SLOTS_PER_GROUP_TOKEN,
+} from './llamacpp-kernels.ts';
 import { DEQUANT_TILE_TOKENS, vectorSecondsPerInstruction } from './precision.ts';
 
 const catalog = shippedCatalog();
@@ -25,6 +29,17 @@ describe('llama.cpp kernel paths', () => {
     expect(plan('rtx-4090', 'q6_k', 'llamacpp').fp.dequantSecondsPerWeight).toBe(
       (MMQ_FMA_SLOTS_PER_GROUP_TOKEN / 16) * perOp,
     );
+  });
+
+  it('CUDA MMQ on Hopper: mma.sync reaches half the wgmma-only INT8 peak; A100 and Ada keep theirs', () => {
+    const h100 = plan('h100-sxm', 'q4_0', 'llamacpp');
+    expect(h100.fp.peakFlops).toBe(
+      (h100.device.compute.denseTflops.int8 ?? 0) * MMA_SYNC_SHARE_OF_WARPGROUP_PEAK * 1e12,
+    );
+    for (const id of ['a100-sxm-80gb', 'rtx-4090', 'l40s']) {
+      const { device, fp } = plan(id, 'q4_0', 'llamacpp');
+      expect(fp.peakFlops, id).toBe((device.compute.denseTflops.int8 ?? 0) * 1e12);
+    }
   });
 
   it('CUDA F16: cuBLAS at the FP16-accumulate rate, half the INT8 peak (twice the listed rate on GeForce, equal on A100)', () => {

@@ -1,7 +1,8 @@
 import type { WeightFormat } from '../catalog/calibration-schema.ts';
 import type { EngineClassId } from '../catalog/engine-schema.ts';
+import type { Device } from '../catalog/schema.ts';
 import type { Source } from '../figure/source.ts';
-import type { ComputeDevice, ComputePath } from './precision.ts';
+import type { ComputePath } from './precision.ts';
 import { weightFormats } from './precision.ts';
 
 /**
@@ -36,6 +37,13 @@ const cublasFp16Source: Source = {
   date: '2026-12-05',
   note: 'FP16-accumulate tensor rate = half the dense INT8 rate on NVIDIA parts (catalog notes: RTX 4090 330.3, RTX 5090 419, RTX 3060 50.9 TFLOPS with FP16 accumulate)',
 };
+const wgmmaSource: Source = {
+  title:
+    'Hopper and datacenter Blackwell reach their dense tensor peak only through warpgroup MMA (wgmma / tcgen05); the warp-level mma.sync that llama.cpp issues runs at about half of it',
+  url: 'https://github.com/waynehacking8/blackwell-tensorcore-kernels',
+  date: '2026-12-05',
+  note: 'secondary: that repository measures a WMMA GEMM at 8% of cuBLAS on H100 against 45% on sm_120 "because Hopper\'s Tensor Core ceiling is only reachable through wgmma"; r/CUDA (2026) "WGMMA has 2x throughput of WMMA in H100"; llama.cpp ggml-cuda/mma.cuh issues mma.sync (PTX) only',
+};
 const metalSource: Source = {
   title:
     'llama.cpp ggml/src/ggml-metal/ggml-metal.metal: kernel_mul_mm dequantizes 64×32 weight tiles to half in threadgroup memory, simdgroup_multiply_accumulate',
@@ -53,7 +61,22 @@ export const MMQ_FMA_SLOTS_PER_GROUP_TOKEN = 8;
 /** Tokens `kernel_mul_mm` multiplies per unpacked weight tile (its N tile). */
 export const METAL_MUL_MM_TILE_TOKENS = 32;
 
-export const llamacppKernelSources = [mmqSource, cublasFp16Source, metalSource];
+export const llamacppKernelSources = [mmqSource, cublasFp16Source, metalSource, wgmmaSource];
+
+/**
+ * NVIDIA parts whose listed dense peak needs warpgroup MMA: every NVIDIA part with HBM and an FP8 rate is a
+ * Hopper (sm_90) or datacenter Blackwell (sm_100) part; Ampere (A100) lists no FP8, and the Ada and
+ * GeForce/workstation Blackwell parts with FP8 use GDDR and reach their peak with mma.sync.
+ */
+function peakNeedsWarpgroupMma(device: Device): boolean {
+  return (
+    device.vendor === 'NVIDIA' &&
+    device.compute.denseTflops.fp8 !== undefined &&
+    (device.memory.type ?? '').toUpperCase().startsWith('HBM')
+  );
+}
+/** The share of the dense INT8 peak llama.cpp's mma.sync MMQ reaches where the peak needs wgmma (prior). */
+export const MMA_SYNC_SHARE_OF_WARPGROUP_PEAK = 0.5;
 
 /**
  * The path llama.cpp takes for `format` on `device` under `engineClass`, refining the generic path (the
@@ -62,7 +85,7 @@ export const llamacppKernelSources = [mmqSource, cublasFp16Source, metalSource];
  */
 export function llamacppComputePath(
   format: WeightFormat,
-  device: ComputeDevice,
+  device: Device,
   engineClass: EngineClassId | undefined,
   generic: ComputePath,
 ): ComputePath | undefined {
@@ -78,12 +101,16 @@ export function llamacppComputePath(
     }
     const group = info.scaleGroupWeights;
     if (info.gguf && group !== undefined && generic.native && generic.dtype === 'int8') {
+      const warpgroup = peakNeedsWarpgroupMma(device);
       return {
         dtype: 'int8',
         native: true,
         dequantOpsPerWeight: MMQ_FMA_SLOTS_PER_GROUP_TOKEN / group,
         dequantTileTokens: 1,
-        note: `${format} through MMQ: int8 MMA, then ${MMQ_FMA_SLOTS_PER_GROUP_TOKEN} vector FMA slots per ${group}-weight scale group per token`,
+        ...(warpgroup && peaks.int8 !== undefined
+          ? { peakTflops: peaks.int8 * MMA_SYNC_SHARE_OF_WARPGROUP_PEAK }
+          : {}),
+        note: `${format} through MMQ: int8 MMA${warpgroup ? ` (mma.sync: ${MMA_SYNC_SHARE_OF_WARPGROUP_PEAK} of the wgmma peak)` : ''}, then ${MMQ_FMA_SLOTS_PER_GROUP_TOKEN} vector FMA slots per ${group}-weight scale group per token`,
       };
     }
     return undefined;
