@@ -172,6 +172,32 @@ describe('clearbox investigate logs', () => {
     const url = await run(...args, '--clickhouse-url', 'localhost:8123');
     expect(url.code).toBe(2);
     expect(url.err).toMatch(/--clickhouse-url: expected an http\(s\) URL/);
+    // A table or table function is parsed before anything runs: SQL beyond a name or a call is refused.
+    const table = await run(
+      'investigate',
+      'logs',
+      '--reference-accounts',
+      'a',
+      '--clickhouse-table',
+      'logs; DROP TABLE t',
+    );
+    expect(table.code).toBe(2);
+    expect(table.err.trim().split('\n')).toEqual([
+      expect.stringMatching(/--clickhouse-table: expected a table as name or database\.name/),
+    ]);
+    const source = await run(
+      'investigate',
+      'logs',
+      '--reference-accounts',
+      'a',
+      '--clickhouse-source',
+      "s3('x') UNION ALL SELECT 1",
+    );
+    expect(source.code).toBe(2);
+    expect(source.err).toMatch(/--clickhouse-source: /);
+    const none = await run('investigate', 'logs', '--reference-accounts', 'a');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/give at least one log file \(or --clickhouse-table/);
   }, 180_000);
 
   it('bad input: missing columns name the closest ones; unparseable timestamps; empty file (exit 2, one line)', async () => {

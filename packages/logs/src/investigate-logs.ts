@@ -7,6 +7,7 @@ import {
 } from '@clearbox/core';
 import { clearboxVersion, fileDigestAsync } from '@clearbox/store';
 import { ClickHouseEngine } from './clickhouse/engine.ts';
+import { clickhouseTable, clickhouseTableFunction } from './clickhouse/table-source.ts';
 import { DuckDbEngine } from './duckdb/engine.ts';
 import { type EngineName, engineNames, type LogEngine, type StatementTiming } from './engine.ts';
 import type { LogField, LogFile } from './log-fields.ts';
@@ -26,15 +27,28 @@ export interface LogsRequest {
   engine?: EngineName;
   /** A ClickHouse server (engine clickhouse): http(s)://user:password@host:8123 */
   clickhouseUrl?: string;
+  /** Traffic already in ClickHouse: a table, `db.logs` (e.g. a Distributed table over sharded logs). */
+  clickhouseTable?: string;
+  /** Traffic already in ClickHouse: a table function, `s3Cluster('cluster', 's3://...', 'Parquet')`. */
+  clickhouseSource?: string;
 }
 
 /** Opens the engine a request names. */
 export async function openEngine(
-  request: Pick<LogsRequest, 'engine' | 'memoryLimit' | 'clickhouseUrl'>,
+  request: Pick<
+    LogsRequest,
+    'engine' | 'memoryLimit' | 'clickhouseUrl' | 'clickhouseTable' | 'clickhouseSource'
+  >,
 ): Promise<LogEngine> {
-  const engine = request.engine ?? (request.clickhouseUrl ? 'clickhouse' : 'duckdb');
-  if (request.clickhouseUrl && engine !== 'clickhouse')
-    throw new InputError('--clickhouse-url needs --engine clickhouse', '--clickhouse-url');
+  const inClickHouse = request.clickhouseUrl ?? request.clickhouseTable ?? request.clickhouseSource;
+  const engine = request.engine ?? (inClickHouse !== undefined ? 'clickhouse' : 'duckdb');
+  for (const [value, flag] of [
+    [request.clickhouseUrl, '--clickhouse-url'],
+    [request.clickhouseTable, '--clickhouse-table'],
+    [request.clickhouseSource, '--clickhouse-source'],
+  ] as const)
+    if (value !== undefined && engine !== 'clickhouse')
+      throw new InputError(`${flag} needs --engine clickhouse`, flag);
   if (engine === 'duckdb')
     return DuckDbEngine.open(request.memoryLimit ? { memoryLimit: request.memoryLimit } : {});
   if (engine === 'clickhouse') {
@@ -73,6 +87,7 @@ export interface LogsReport {
   inputs: Array<{
     path: string;
     role: 'traffic' | 'reference';
+    /** Of the file; empty (and bytes 0) for rows read in ClickHouse, where there is no file to hash. */
     sha256: string;
     bytes: number;
     /** How the timestamps were read: epoch seconds are detected (every numeric value below 1e11). */
@@ -103,12 +118,32 @@ export interface LogsReport {
   sql: string[];
 }
 
-/** The traffic files, then the reference files, in the order their `source` numbers follow. */
-function logFilesOf(request: Pick<LogsRequest, 'files' | 'referenceFiles'>): LogFile[] {
+/**
+ * The traffic files, then traffic already in ClickHouse (a table or table function, validated here),
+ * then the reference files, in the order their `source` numbers follow.
+ */
+function logFilesOf(
+  request: Pick<LogsRequest, 'files' | 'referenceFiles' | 'clickhouseTable' | 'clickhouseSource'>,
+): LogFile[] {
+  const tables: LogFile[] = [];
+  if (request.clickhouseTable !== undefined) {
+    const table = clickhouseTable(request.clickhouseTable);
+    tables.push({ path: `clickhouse table ${table}`, role: 'traffic', table });
+  }
+  if (request.clickhouseSource !== undefined) {
+    const table = clickhouseTableFunction(request.clickhouseSource);
+    tables.push({ path: `clickhouse ${table}`, role: 'traffic', table });
+  }
   return [
     ...request.files.map((path) => ({ path, role: 'traffic' as const })),
+    ...tables,
     ...request.referenceFiles.map((path) => ({ path, role: 'reference' as const })),
   ];
+}
+
+/** Chain of custody: a file's SHA-256 and size; rows read in ClickHouse have no file to hash. */
+function digestOf(file: LogFile): Promise<{ path: string; sha256: string; bytes: number }> {
+  return file.table ? Promise.resolve({ path: file.path, sha256: '', bytes: 0 }) : fileDigestAsync(file.path);
 }
 
 /**
@@ -126,6 +161,8 @@ export async function logAccountStats(
     | 'memoryLimit'
     | 'engine'
     | 'clickhouseUrl'
+    | 'clickhouseTable'
+    | 'clickhouseSource'
   > & {
     rareShare: number;
   },
@@ -154,7 +191,15 @@ export async function investigateLogFiles(
   now: Date,
   profile?: (seconds: StatementTiming[]) => void,
 ): Promise<LogsReport> {
-  if (request.files.length === 0) throw new InputError('give at least one log file', 'logs');
+  if (
+    request.files.length === 0 &&
+    request.clickhouseTable === undefined &&
+    request.clickhouseSource === undefined
+  )
+    throw new InputError(
+      'give at least one log file (or --clickhouse-table / --clickhouse-source for logs already in ClickHouse)',
+      'logs',
+    );
   if (request.referenceFiles.length === 0 && request.referenceAccounts.length === 0) {
     throw new InputError(
       'no benign reference: give --reference FILE (accounts in good standing or a pre-period) or --reference-accounts LIST; the statistics are calibrated against it',
@@ -163,7 +208,7 @@ export async function investigateLogFiles(
   }
   const files = logFilesOf(request);
   // The digests are awaited after the queries they overlap (loadLogs names an unreadable file first).
-  const digests = Promise.all(files.map((f) => fileDigestAsync(f.path)));
+  const digests = Promise.all(files.map(digestOf));
   // A rejected digest is reported where it is awaited, not as an unhandled rejection meanwhile.
   digests.catch(() => undefined);
   const largeMaxTokens = request.largeMaxTokens ?? 4096;

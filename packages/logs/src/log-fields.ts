@@ -20,6 +20,11 @@ export type LogFormat = 'jsonl' | 'csv' | 'parquet';
 export interface LogFile {
   path: string;
   role: 'traffic' | 'reference';
+  /**
+   * Rows read in ClickHouse from this table or table function (already validated SQL), where they are,
+   * instead of a file at `path` (which then only names the source in the report).
+   */
+  table?: string;
 }
 
 export function formatOf(path: string): LogFormat {

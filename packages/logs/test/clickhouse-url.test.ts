@@ -109,3 +109,70 @@ describe('ClickHouse over HTTP: what the server keeps and refuses', () => {
     await client.close();
   }, 60_000);
 });
+
+describe('--clickhouse-table: logs already in a ClickHouse table, read where they are', () => {
+  it('gives the statistics and flags DuckDB gives on the same rows from files', async () => {
+    const f = await writeSynthTraffic(
+      join(tmp, 'table'),
+      { ...defaultTrafficSpec, referenceAccounts: 300, seed: 29, scale: 0.08 },
+      'parquet',
+    );
+    const { createClient } = await import('@clickhouse/client');
+    const client = createClient({ url: server.url });
+    await client.command({ query: 'CREATE DATABASE IF NOT EXISTS provider_logs' });
+    // The provider's table: both files' rows in one MergeTree table; the reference is a list of accounts.
+    await client.command({
+      query: `CREATE TABLE provider_logs.requests ENGINE = MergeTree ORDER BY tuple() AS
+SELECT * FROM file('${f.traffic}', 'Parquet') UNION ALL SELECT * FROM file('${f.reference}', 'Parquet')`,
+    });
+    const referenceAccounts = (
+      (await (
+        await client.query({
+          query: `SELECT DISTINCT account FROM file('${f.reference}', 'Parquet') ORDER BY account`,
+          format: 'JSONEachRow',
+        })
+      ).json()) as Array<{ account: string }>
+    ).map((r) => r.account);
+    await client.close();
+    expect(referenceAccounts.length).toBeGreaterThan(10);
+    const options = { ...defaultLogOptions, q: 0.05 };
+    const fromFiles = { files: [f.traffic, f.reference], referenceFiles: [], referenceAccounts, map: {} };
+    const fromTable = {
+      files: [],
+      referenceFiles: [],
+      referenceAccounts,
+      map: {},
+      clickhouseUrl: server.url,
+      clickhouseTable: 'provider_logs.requests',
+    };
+    const rare = { rareShare: defaultLogOptions.rareShare };
+    expect(
+      compareStats(
+        await logAccountStats({ ...fromFiles, ...rare }),
+        await logAccountStats({ ...fromTable, ...rare }),
+      ),
+    ).toEqual([]);
+    const duck = await investigateLogFiles({ ...fromFiles, options }, new Date(0));
+    const table = await investigateLogFiles({ ...fromTable, options }, new Date(0));
+    expect(table.engine).toBe('clickhouse');
+    expect(table.inputs).toEqual([
+      {
+        path: 'clickhouse table `provider_logs`.`requests`',
+        role: 'traffic',
+        sha256: '',
+        bytes: 0,
+        timestamps: 'iso-8601',
+      },
+    ]);
+    expect(flagsOf(duck).length).toBeGreaterThan(0);
+    expect(flagsOf(table)).toEqual(flagsOf(duck));
+    expect(table.rows).toEqual(duck.rows);
+    expect(server.statements.some((s) => s.startsWith('DESCRIBE TABLE `provider_logs`.`requests`'))).toBe(
+      true,
+    );
+    // A table that is not there: one line naming it.
+    await expect(
+      investigateLogFiles({ ...fromTable, clickhouseTable: 'provider_logs.nope', options }, new Date(0)),
+    ).rejects.toThrow(/^clickhouse table `provider_logs`\.`nope`: cannot read the logs \(.*nope/);
+  }, 300_000);
+});

@@ -29,6 +29,8 @@ interface Flags {
   memoryLimit: string;
   engine: string;
   clickhouseUrl?: string;
+  clickhouseTable?: string;
+  clickhouseSource?: string;
   json?: boolean;
   out?: string;
 }
@@ -46,11 +48,12 @@ function accountList(text: string | undefined): string[] {
   return [...new Set(raw.map((s) => s.trim()).filter(Boolean))];
 }
 
-/** The engine flag; --clickhouse-url alone implies the ClickHouse engine. */
-function engineOf(text: string, clickhouseUrl: string | undefined): EngineName {
+/** The engine flag; --clickhouse-url, --clickhouse-table or --clickhouse-source imply ClickHouse. */
+function engineOf(text: string, flags: Flags): EngineName {
   if (!(engineNames as readonly string[]).includes(text))
     throw new InputError(`expected ${engineNames.join(' or ')}, got ${JSON.stringify(text)}`, '--engine');
-  if (clickhouseUrl && text === 'duckdb') return 'clickhouse';
+  const inClickHouse = flags.clickhouseUrl ?? flags.clickhouseTable ?? flags.clickhouseSource;
+  if (inClickHouse !== undefined && text === 'duckdb') return 'clickhouse';
   return text as EngineName;
 }
 
@@ -60,7 +63,10 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
     .description(
       'flag accounts and clusters whose API traffic is unlike a benign reference, at a controlled false discovery rate; exit 1 when any is flagged',
     )
-    .argument('<files...>', 'API logs: JSONL, CSV or Parquet, one request per row')
+    .argument(
+      '[files...]',
+      'API logs: JSONL, CSV or Parquet, one request per row (none with --clickhouse-table/--clickhouse-source)',
+    )
     .option(
       '--reference <file>',
       'benign reference logs (accounts in good standing or a pre-period); repeatable',
@@ -90,6 +96,14 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
       '--clickhouse-url <url>',
       'run on a ClickHouse server (http(s)://user:password@host:8123); the files are streamed into a private database',
     )
+    .option(
+      '--clickhouse-table <table>',
+      'traffic already in ClickHouse, read where it is: a table, e.g. logs.requests (a Distributed table over sharded logs)',
+    )
+    .option(
+      '--clickhouse-source <call>',
+      "traffic already in ClickHouse, read where it is: a table function, e.g. \"s3Cluster('cluster', 's3://bucket/logs/*.parquet', 'Parquet')\"",
+    )
     .option('--json', 'print the report as JSON (flagged[], calibration, malformedRows, ...)')
     .option('--out <file>', 'write the evidence report: .html (self-contained) or .json')
     .action(async (files: string[], flags: Flags) => {
@@ -116,8 +130,10 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
           options,
           largeMaxTokens,
           memoryLimit: limit,
-          engine: engineOf(flags.engine, flags.clickhouseUrl),
+          engine: engineOf(flags.engine, flags),
           ...(flags.clickhouseUrl ? { clickhouseUrl: flags.clickhouseUrl } : {}),
+          ...(flags.clickhouseTable !== undefined ? { clickhouseTable: flags.clickhouseTable } : {}),
+          ...(flags.clickhouseSource !== undefined ? { clickhouseSource: flags.clickhouseSource } : {}),
         },
         new Date(),
       ).catch((error: unknown) => {

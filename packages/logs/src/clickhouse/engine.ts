@@ -113,9 +113,11 @@ ORDER BY account, ts_ms, source, line LIMIT ${Math.floor(perAccount)} BY account
   inputError(error: unknown, files: readonly LogFile[]): unknown {
     if (error instanceof InputError) return error;
     const message = error instanceof Error ? error.message : String(error);
+    // A server's error arrives parsed by the client, its code name in `type`; chdb's in the message.
+    const type = (error as { type?: unknown } | null)?.type;
     const m =
-      /\b(CANNOT_PARSE\w*|INCORRECT_DATA|CANNOT_READ\w*|FILE_DOESNT_EXIST|UNKNOWN_FORMAT|INCORRECT_NUMBER_OF_COLUMNS|CANNOT_EXTRACT_TABLE_STRUCTURE|a ClickHouse server reads Parquet)\b/.exec(
-        message,
+      /\b(CANNOT_PARSE\w*|INCORRECT_DATA|CANNOT_READ\w*|FILE_DOESNT_EXIST|UNKNOWN_FORMAT|INCORRECT_NUMBER_OF_COLUMNS|CANNOT_EXTRACT_TABLE_STRUCTURE|UNKNOWN_TABLE|UNKNOWN_DATABASE|ACCESS_DENIED|NUMBER_OF_ARGUMENTS_DOESNT_MATCH|BAD_ARGUMENTS|CANNOT_STAT|a ClickHouse server reads Parquet)\b/.exec(
+        `${typeof type === 'string' ? type : ''} ${message}`,
       );
     if (!m) return error;
     const first = message.split('\n')[0]?.slice(0, 200) ?? '';

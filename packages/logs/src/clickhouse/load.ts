@@ -96,12 +96,22 @@ export async function loadLogs(
   const rejects: Array<{ index: number; path: string; sql: string }> = [];
   const loaded: LoadedFile[] = [];
   for (const [index, file] of files.entries()) {
-    const format = formatOf(file.path);
-    checkReadable(file.path);
+    // A table holds typed columns, as Parquet does; a table or table function is read where it is.
+    const format = file.table ? 'parquet' : formatOf(file.path);
+    if (!file.table) checkReadable(file.path);
     let columns: Column[];
     let rows: string;
     let select: (fields: string) => string;
-    if (format === 'jsonl') {
+    if (file.table) {
+      const from = file.table;
+      columns = (await session.rows(`DESCRIBE TABLE ${from}`)).map((r) => ({
+        name: String(r[0]),
+        type: String(r[1]),
+      }));
+      // A table has no lines: rows are numbered in the order this read meets them.
+      select = (fields) =>
+        `SELECT toInt64(rowNumberInAllBlocks() + 1) AS line, ${fields}, CAST(NULL AS Nullable(String)) AS bad_line, true AS valid_json FROM ${from}`;
+    } else if (format === 'jsonl') {
       const source = await session.source(file.path, 'LineAsString', 'line String', index);
       // The text column is renamed: ClickHouse aliases (`line` below is the line number) are visible in
       // every expression of their SELECT.

@@ -109,6 +109,7 @@ export async function loadLogs(
   const loaded: LoadedFile[] = [];
   const rejects: string[] = [];
   for (const [index, file] of files.entries()) {
+    if (file.table) throw new InputError('a ClickHouse table is read with --engine clickhouse', file.path);
     const format = formatOf(file.path);
     checkReadable(file.path);
     let columns: Column[];
