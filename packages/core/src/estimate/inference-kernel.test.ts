@@ -67,7 +67,9 @@ function refPass(
   w: KernelWorkload,
   tokens: number,
   sequences: number,
-  attentionFlops: number,
+  /** Prompt tokens among `tokens`, in prompts of `promptTokens`, and the attention FLOPs of each kind. */
+  prefill: { tokens: number; promptTokens: number; flops: number },
+  decodeFlops: number,
   kvReadBytes: number,
   kvContext: number,
   eager: boolean,
@@ -82,7 +84,12 @@ function refPass(
   const flopRate = hw.peakFlops * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const ks = hw.kernelSeconds;
-  const local = tokens / adp;
+  // A prompt's chunk sits on one attention group; decoding sequences spread evenly.
+  const busiest =
+    prefill.tokens > 0
+      ? Math.max(1 / adp, Math.min(prefill.promptTokens, prefill.tokens) / prefill.tokens)
+      : 0;
+  const local = (tokens - prefill.tokens) / adp + busiest * prefill.tokens;
   // Weight-only formats unpack every weight once per 128 tokens of the GEMM (llama.cpp: its own tile).
   const tile = hw.dequantTileTokens ?? 128;
   const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(local / tile);
@@ -108,7 +115,11 @@ function refPass(
     const moeLayers = m.moeLayers * share;
     const kernels =
       hw.moeKernel === MOE_FUSED ? 2 : hw.moeKernel === MOE_GROUPED ? 7 : 5 * Math.max(1, perRank);
-    const memory = (moeLayers * perRank * m.perExpertParams * ebpw) / tp / byteRate;
+    const perAssignment = ((m.routedHiddenElements ?? 0) + (m.routedIntermediateElements ?? 0) / tp) * 2;
+    const memory =
+      (moeLayers *
+        ((perRank * m.perExpertParams * ebpw) / tp + tokens * m.activeExperts * tokenShare * perAssignment)) /
+      byteRate;
     let compute = (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * tokenShare) / tp / flopRate;
     const edq = hw.expertDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0;
     if (edq > 0) {
@@ -143,7 +154,7 @@ function refPass(
   const operators: RefOperator[] = [
     gemm(m.projectionParams, L, m.projectionKernelsPerLayer),
     {
-      compute: (share * attentionFlops) / g / flopRate,
+      compute: (share * (decodeFlops / g + (busiest * prefill.flops) / atp)) / flopRate,
       memory: (share * (kvReadBytes + scoreBytes)) / g / byteRate,
       fixed: layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
       communication: 0,
@@ -186,7 +197,8 @@ function refPass(
       (m.nonExpertParams - m.embeddingParams) * bpw + m.moeLayers * distinct * m.perExpertParams * ebpw;
     const cpuMemory = (f * bytes + f * kvReadBytes) / (off.hostBandwidth * off.hostEffMemory);
     const cpuCompute =
-      (f * (2 * m.activeParams * tokens + attentionFlops)) / (off.hostPeakFlops * off.hostEffCompute);
+      (f * (2 * m.activeParams * tokens + decodeFlops + prefill.flops)) /
+      (off.hostPeakFlops * off.hostEffCompute);
     offload = Math.max(cpuMemory, cpuCompute);
   } else if (off.mode === OFFLOAD_STREAM) {
     const routed = m.totalParams - m.nonExpertParams;
@@ -248,7 +260,8 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
   const activations = (chunk * (6 * m.hiddenSize + 2 * m.ffnWidth) * 2 + B * m.vocabSize * 4) / atp;
   const total = weights + kv + activations + hw.overheadBytesPerDevice;
   const d = refDecode(m, w, B);
-  const decode = refPass(m, hw, off, w, B, B, d.flops, d.kvRead, d.context, false);
+  const noPrefill = { tokens: 0, promptTokens: 0, flops: 0 };
+  const decode = refPass(m, hw, off, w, B, B, noPrefill, d.flops, d.kvRead, d.context, false);
   const none: RefPass = {
     compute: 0,
     memory: 0,
@@ -258,8 +271,9 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
     total: 0,
     operators: [],
   };
-  const single = I > 0 ? refPass(m, hw, off, w, I, 1, refPrefillFlops(m, I, 1), 0, 0, true) : none;
-  const batch = I > 0 ? refPass(m, hw, off, w, B * I, B, refPrefillFlops(m, I, B), 0, 0, true) : none;
+  const prompt = (n: number) => ({ tokens: n * I, promptTokens: I, flops: refPrefillFlops(m, I, n) });
+  const single = I > 0 ? refPass(m, hw, off, w, I, 1, prompt(1), 0, 0, 0, true) : none;
+  const batch = I > 0 ? refPass(m, hw, off, w, B * I, B, prompt(B), 0, 0, 0, true) : none;
   const wall = batch.total + (O > 0 ? O * decode.total : 0);
   return {
     weightsBytesPerDevice: weights,
@@ -418,7 +432,8 @@ describe('inference kernel against the plain reference', () => {
           w,
           c.decoders + c.prefillTokens,
           c.decoders + prompts,
-          d.flops + refPrefillFlops(km, promptTokens, prompts),
+          { tokens: c.prefillTokens, promptTokens, flops: refPrefillFlops(km, promptTokens, prompts) },
+          d.flops,
           d.kvRead,
           d.context,
           c.prefillTokens > 0,
@@ -433,6 +448,7 @@ describe('inference kernel against the plain reference', () => {
           w,
           w.batch,
           w.batch,
+          { tokens: 0, promptTokens: 0, flops: 0 },
           dd.flops,
           dd.kvRead,
           dd.context,

@@ -22,6 +22,14 @@ export interface KernelModel {
   lmHeadParams: number;
   nonExpertParams: number;
   perExpertParams: number;
+  /**
+   * 16-bit activation elements a routed (token, expert) assignment moves through memory per MoE layer:
+   * 4·d of hidden rows (the permute writes the token's row, GEMM1 reads it, GEMM2 writes its output, the
+   * finalize reads it back) and, split by the experts' tensor parallelism, the intermediate (gated:
+   * GEMM1 writes 2·I, the activation reads 2·I and writes I, GEMM2 reads I = 6·I). Absent: 0.
+   */
+  routedHiddenElements?: number;
+  routedIntermediateElements?: number;
   moeLayers: number;
   routedExperts: number;
   activeExperts: number;
@@ -130,6 +138,8 @@ const LOOP_KERNELS_PER_EXPERT = 5;
  * (19 µs at batch 1 × 1k context in the same microbenchmark).
  */
 export const MLA_PLAIN_SCORE_BYTES = 51;
+/** Bytes of one activation element between kernels (BF16/FP16). */
+const ACTIVATION_BYTES = 2;
 /** Norms, residual adds, RoPE and activation read and write ~12 hidden-width vectors per token and layer (2 B each). */
 const ELEMENTWISE_VECTORS_PER_LAYER = 12;
 
@@ -355,6 +365,8 @@ const scratch = newRecord();
  * into that operator's expressions; a new operator gets an OP_ id, a name in `operatorNames` and its own
  * record call. Whatever depends only on the model belongs in `kernelModel` (inference.ts), computed once.
  * `distinct` is the expected number of routed experts the pass touches (`distinctExperts(m, tokens)`).
+ * Of the `tokens`, `prefillTokens` belong to prompts of `promptTokens` tokens; `decodeFlops` and
+ * `prefillFlops` are the attention scores' FLOPs of the decoding and the prompt tokens.
  */
 function forwardPass(
   m: KernelModel,
@@ -363,7 +375,10 @@ function forwardPass(
   w: KernelWorkload,
   tokens: number,
   sequences: number,
-  attentionFlops: number,
+  prefillTokens: number,
+  promptTokens: number,
+  decodeFlops: number,
+  prefillFlops: number,
   kvReadBytes: number,
   kvContext: number,
   distinct: number,
@@ -384,8 +399,12 @@ function forwardPass(
   const flopRate = hw.peakFlops * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const ks = hw.kernelSeconds;
-  // Attention and dense parts run data-parallel: each attention group takes 1/adp of the tokens.
-  const localTokens = tokens / adp;
+  // Attention and dense parts run data-parallel: each attention group takes 1/adp of the decoding
+  // tokens, but a prompt's chunk is prefilled by one group: the busiest group holds the larger of an even
+  // share of the step's prompt tokens and one prompt's chunk, and every group waits for it at the experts.
+  const prefillShare =
+    prefillTokens > 0 ? Math.max(1 / adp, Math.min(promptTokens, prefillTokens) / prefillTokens) : 0;
+  const localTokens = (tokens - prefillTokens) / adp + prefillShare * prefillTokens;
   // Unpacking a weight-only format: per weight, once per tile of the GEMM's tokens (0 when native).
   const tile = hw.dequantTileTokens ?? DEQUANT_TILE_TOKENS;
   const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(localTokens / tile);
@@ -405,7 +424,7 @@ function forwardPass(
   record(
     rec,
     OP_ATTENTION,
-    (gpuFraction * attentionFlops) / g / flopRate,
+    (gpuFraction * (decodeFlops / g + (prefillShare * prefillFlops) / atp)) / flopRate,
     (gpuFraction * (kvReadBytes + scoreBytes)) / g / byteRate,
     layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
     0,
@@ -447,7 +466,15 @@ function forwardPass(
       expertCompute +=
         (moeLayers * perRankExperts * m.perExpertParams * edq * Math.ceil(tokensPerExpert / tile)) / tp;
     }
-    expertMemory = (moeLayers * perRankExperts * m.perExpertParams * ebpw) / tp / byteRate;
+    // Every (token, expert) assignment on the busiest rank is permuted, passed between the two GEMMs and
+    // combined through memory: tokens · k rows, the traffic that grows with k and with small experts.
+    const assignmentBytes =
+      ((m.routedHiddenElements ?? 0) + (m.routedIntermediateElements ?? 0) / tp) * ACTIVATION_BYTES;
+    expertMemory =
+      (moeLayers *
+        ((perRankExperts * m.perExpertParams * ebpw) / tp +
+          tokens * m.activeExperts * perRankTokenShare * assignmentBytes)) /
+      byteRate;
     const kernels =
       hw.moeKernel === MOE_FUSED
         ? 2
@@ -554,7 +581,7 @@ function forwardPass(
     const f = 1 - gpuFraction;
     const nonExpertBytes = (m.nonExpertParams - m.embeddingParams) * bpw;
     const expertBytes = m.moeLayers * distinct * m.perExpertParams * ebpw;
-    const flops = 2 * m.activeParams * tokens + attentionFlops;
+    const flops = 2 * m.activeParams * tokens + decodeFlops + prefillFlops;
     const cpuMemory =
       (f * (nonExpertBytes + expertBytes) + f * kvReadBytes) / (off.hostBandwidth * off.hostEffMemory);
     const cpuCompute = (f * flops) / (off.hostPeakFlops * off.hostEffCompute);
@@ -626,7 +653,10 @@ function decodePass(
     w,
     B,
     B,
+    0,
+    0,
     decodeAttentionFlops(m, B, context),
+    0,
     decodeKvReadBytes(m, w, B, held),
     context,
     distinct,
@@ -652,6 +682,9 @@ function prefillPass(
     w,
     tokens,
     prompts,
+    tokens,
+    w.inputTokens,
+    0,
     prefillAttentionFlops(m, w.inputTokens, prompts),
     0,
     0,
@@ -890,7 +923,10 @@ function mixedPass(
     w,
     tokens,
     decoders + prompts,
-    decodeAttentionFlops(m, decoders, context) + prefillAttentionFlops(m, promptTokens, prompts),
+    prefillTokens,
+    promptTokens,
+    decodeAttentionFlops(m, decoders, context),
+    prefillAttentionFlops(m, promptTokens, prompts),
     decodeKvReadBytes(m, w, decoders, held),
     context,
     distinctExperts(m, tokens),

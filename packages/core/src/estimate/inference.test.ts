@@ -8,6 +8,7 @@ import {
   type KernelHardware,
   type KernelModel,
   OFFLOAD_NONE,
+  prefillOperators,
   runInferenceKernel,
 } from './inference-kernel.ts';
 
@@ -233,6 +234,46 @@ describe('inference on the catalog', () => {
     const allReduce = (k: ReturnType<typeof runResolved>) => k.decode.communication;
     // TP8 pays two all-reduces per layer; attention DP only exchanges tokens around the MoE layers.
     expect(allReduce(b)).toBeLessThan(allReduce(a));
+  });
+
+  it('attention data parallel prefills a prompt on one device: its projections take g times the TP time', () => {
+    const options = {
+      model: 'qwen3-235b-a22b',
+      hardware: 'h200',
+      count: 8,
+      weights: 'fp8' as const,
+      expertParallel: 8,
+      inputTokens: 4096,
+      outputTokens: 16,
+    };
+    const projections = (adp: number) => {
+      const r = resolveInference(catalog, priorTable, { ...options, attentionDataParallel: adp });
+      const op = prefillOperators(r.km, r.hw, r.off, r.work).find(
+        (o) => o.operator === 'attention projections',
+      );
+      return op?.computeSeconds ?? Number.NaN;
+    };
+    // TP8 splits each projection 8 ways over the prompt's tokens; ADP8 runs the whole prompt on one device.
+    expect(projections(8) / projections(1)).toBeCloseTo(8, 10);
+  });
+
+  it('MoE activation traffic: each (token, expert) pair moves 4·d + 6·I 16-bit elements per layer', () => {
+    const r = resolveInference(catalog, priorTable, {
+      model: 'qwen3-30b-a3b',
+      hardware: 'h200',
+      weights: 'fp8',
+      inputTokens: 2048,
+      outputTokens: 16,
+    });
+    // Qwen3-30B-A3B: hidden 2048, expert width 768 (gated), top-8 of 128, 48 layers.
+    expect(r.km.routedHiddenElements).toBe(4 * 2048);
+    expect(r.km.routedIntermediateElements).toBe(6 * 768);
+    const experts = prefillOperators(r.km, r.hw, r.off, r.work).find((o) => o.operator === 'routed experts');
+    const byteRate = r.hw.memoryBandwidth * r.hw.effMemory;
+    const activations = (48 * 2048 * 8 * (4 * 2048 + 6 * 768) * 2) / byteRate;
+    const weights = (48 * 128 * r.km.perExpertParams * 1) / byteRate;
+    // A 2048-token prompt touches every expert (E · (1 − (1 − 8/128)^2048) ≈ 128).
+    expect(experts?.memorySeconds).toBeCloseTo(weights + activations, 6);
   });
 
   it('refuses an attention data-parallel degree that does not divide the devices, or a dense model', () => {
