@@ -10,10 +10,11 @@
  * - Overlap: word hashing + 8-gram keys + sorted-set build + containment against a teacher set, in MB/s
  *   of text on one core, against a bare character scan of the same text; target >= 50 MB/s.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import {
   containment,
   defaultCorporaSpec,
@@ -168,7 +169,106 @@ function benchOverlap(): string[] {
   ];
 }
 
+/** One run of `npm run eval:investigate --json`, as far as the summary reads it. */
+interface EvalRun {
+  scenario: string;
+  referenceAccounts: number;
+  seed: number;
+  volume?: number;
+  byQ: Record<
+    string,
+    {
+      flagged: number;
+      falseFlags: number;
+      detected: Record<string, boolean>;
+      /** False flags by the kinds of their accounts (`batch` = an honest batch pipeline). */
+      falseKinds?: Record<string, number>;
+    }
+  >;
+}
+
+/**
+ * The committed generalisation results (docs/investigate-eval-*.jsonl, written by
+ * `npm run eval:investigate -- --json FILE`), summarised without re-running anything: per scenario and
+ * reference size, recall per campaign, mean false-discovery proportion and the share of runs with any
+ * false flag at each q. Where several files hold the same scenario and reference size, the newest file
+ * (by the date in its name) is read for it. Targets (issue 12, 1,000-account reference): mean FDP <= q,
+ * and on benign-only traffic a false flag in at most q of runs; recall is printed, not judged here (the
+ * campaign sizes are the eval's, not in the results).
+ */
+export function summariseEval(folder = fileURLToPath(new URL('../docs/', import.meta.url))): string[] {
+  const files = readdirSync(folder)
+    .filter((f) => /^investigate-eval-.*\.jsonl$/.test(f))
+    .sort();
+  if (files.length === 0) return ['eval: no committed results (docs/investigate-eval-*.jsonl)'];
+  const groups = new Map<string, { file: string; runs: EvalRun[] }>();
+  for (const file of files) {
+    const runs = readFileSync(join(folder, file), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as EvalRun);
+    const fresh = new Map<string, EvalRun[]>();
+    for (const r of runs) {
+      const key = `${r.scenario}\u0000${r.referenceAccounts}`;
+      fresh.set(key, [...(fresh.get(key) ?? []), r]);
+    }
+    // Files sort by date: a later file's runs replace an earlier file's for the same group.
+    for (const [key, list] of fresh) groups.set(key, { file, runs: list });
+  }
+  const lines = [
+    `eval (committed results, not re-run): ${files.join(', ')}; per scenario and reference size at q 0.01 | 0.05: recall per campaign (runs detected), mean FDP, runs with any false flag`,
+  ];
+  const keys = [...groups.keys()].sort((a, b) => {
+    const [sa, ra] = a.split('\u0000');
+    const [sb, rb] = b.split('\u0000');
+    return Number(ra) - Number(rb) || String(sa).localeCompare(String(sb));
+  });
+  for (const key of keys) {
+    const { file, runs } = groups.get(key) as { file: string; runs: EvalRun[] };
+    const [scenario, reference] = key.split('\u0000');
+    const benignOnly = /-benign$/.test(String(scenario));
+    const perQ = Object.keys(runs[0]?.byQ ?? {})
+      .sort((a, b) => Number(a) - Number(b))
+      .map((q) => {
+        const cells = runs.map((r) => r.byQ[q]).filter((c) => c !== undefined);
+        const campaigns = Object.keys(cells[0]?.detected ?? {});
+        const recall = campaigns.length
+          ? campaigns
+              .map((c) => `${c} ${cells.filter((x) => x.detected[c]).length}/${cells.length}`)
+              .join(', ')
+          : 'no campaigns';
+        const fdp =
+          cells.reduce((sum, x) => sum + (x.flagged ? x.falseFlags / x.flagged : 0), 0) / cells.length;
+        const anyFalse = cells.filter((x) => x.falseFlags > 0).length / cells.length;
+        // The eval's second reading: batch pipelines (not exchangeable with the benign reference) as true.
+        const batch = (x: (typeof cells)[number]) =>
+          Object.entries(x.falseKinds ?? {})
+            .filter(([kind]) => kind.split('/').includes('batch'))
+            .reduce((sum, [, n]) => sum + n, 0);
+        const hasBatch = cells.some((x) => batch(x) > 0);
+        const fdpNoBatch =
+          cells.reduce((sum, x) => sum + (x.flagged ? (x.falseFlags - batch(x)) / x.flagged : 0), 0) /
+          cells.length;
+        const anyNoBatch = cells.filter((x) => x.falseFlags - batch(x) > 0).length / cells.length;
+        const noBatch = (text: string) => (hasBatch ? ` (${text} without batch pipelines)` : '');
+        // The issue's detection targets are stated for the 1,000-account reference.
+        const judged = Number(reference) === 1000;
+        const fdpVerdict = judged && campaigns.length ? ` ${verdict(fdp <= Number(q))}` : '';
+        const anyVerdict = judged && benignOnly ? ` ${verdict(anyFalse <= Number(q))}` : '';
+        const fdpText = campaigns.length
+          ? `; FDP ${fdp.toFixed(3)}${fdpVerdict}${noBatch(fdpNoBatch.toFixed(3))}`
+          : '';
+        return `${recall}${fdpText}; any false ${(100 * anyFalse).toFixed(0)}%${anyVerdict}${noBatch(`${(100 * anyNoBatch).toFixed(0)}%`)}`;
+      });
+    const volume = runs[0]?.volume;
+    lines.push(
+      `  ${scenario}, ${fmt(Number(reference))} reference, ${runs.length} run${runs.length === 1 ? '' : 's'}${volume !== undefined ? `, volume ${volume}` : ''}${files.length > 1 ? ` (${file})` : ''}: ${perQ.join(' | ')}`,
+    );
+  }
+  return lines;
+}
+
 export async function benchInvestigate(): Promise<string[]> {
   const rows = Number(process.env.CLEARBOX_BENCH_LOG_ROWS ?? 10_000_000);
-  return [...benchOverlap(), ...(await benchLogs(rows))];
+  return [...benchOverlap(), ...(await benchLogs(rows)), ...summariseEval()];
 }

@@ -36,12 +36,14 @@ const name = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** One part of a table name: a plain name, or a backquoted one without backquotes or backslashes inside. */
 function namePart(part: string): string | undefined {
   if (name.test(part)) return part;
-  const quoted = /^`([^`\\\u0000]+)`$/.exec(part);
+  const quoted = /^`([^`\\]+)`$/.exec(part);
   return quoted?.[1];
 }
 
 /** `[db.]table` as quoted ClickHouse identifiers. */
 export function clickhouseTable(text: string, flag = '--clickhouse-table'): string {
+  // A NUL byte would end the text at the C boundary of a driver.
+  if (text.includes('\0')) throw new InputError('a table name cannot contain a NUL byte', flag);
   const parts = /^\s*((?:`[^`]*`|[^.`\s]+))(?:\.((?:`[^`]*`|[^.`\s]+)))?\s*$/.exec(text);
   const names = parts ? [parts[1], parts[2]].filter((p): p is string => p !== undefined).map(namePart) : [];
   if (!parts || names.some((n) => n === undefined))
@@ -58,8 +60,7 @@ type Token = { kind: 'name' | 'string' | 'number'; text: string };
 function argumentTokens(text: string, flag: string): Token[] {
   const tokens: Token[] = [];
   if (text.trim() === '') return tokens;
-  const token =
-    /\s*(?:('(?:[^'\\\u0000]|\\[^\u0000])*')|([A-Za-z_][A-Za-z0-9_]*)|(-?[0-9]+(?:\.[0-9]+)?))\s*/y;
+  const token = /\s*(?:('(?:[^'\\]|\\.)*')|([A-Za-z_][A-Za-z0-9_]*)|(-?[0-9]+(?:\.[0-9]+)?))\s*/y;
   const refuse = (at: number) =>
     new InputError(
       `a table function's arguments must be 'strings', names or numbers separated by commas; cannot read ${echo(text.slice(at, at + 40))}`,
@@ -82,6 +83,7 @@ function argumentTokens(text: string, flag: string): Token[] {
 
 /** A table function call from the allowed list, written back from its tokens. */
 export function clickhouseTableFunction(text: string, flag = '--clickhouse-source'): string {
+  if (text.includes('\0')) throw new InputError('a table function cannot contain a NUL byte', flag);
   const call = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(([\s\S]*)\)\s*$/.exec(text);
   const fn = tableFunctions.find((f) => f.toLowerCase() === call?.[1]?.toLowerCase());
   if (!call || !fn)
