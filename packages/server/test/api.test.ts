@@ -163,7 +163,8 @@ describe('catalog and validate endpoints', () => {
   it('GET /api/validate is the same report as `clearbox validate --json`', async () => {
     const res = await app.request('/api/validate');
     expect(await res.json()).toEqual(JSON.parse((await cli('validate', '--json')).out));
-  });
+    // Two full leave-one-family-out validations (one refit per family, each over every calibration point).
+  }, 120_000);
 });
 
 describe('saved items', () => {
