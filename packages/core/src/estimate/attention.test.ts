@@ -4,6 +4,8 @@ import { findModel } from '../catalog/catalog.ts';
 import {
   attendedTokens,
   attentionFlopsPerToken,
+  attentionWidthPerHead,
+  decodeAttentionWidthPerHead,
   kvElementsPerToken,
   kvTokensHeldPerLayer,
   recurrentStateElementsPerSequence,
@@ -69,5 +71,13 @@ describe('KV cache per token', () => {
     const ratio = attentionFlopsPerToken(v32, 131_072) / attentionFlopsPerToken(v31, 131_072);
     expect(ratio).toBeCloseTo(2048 / 131_072 + (64 * 128) / (128 * 320), 6);
     expect(attentionFlopsPerToken(v32, 1000)).toBeGreaterThan(attentionFlopsPerToken(v31, 1000));
+  });
+
+  it('MLA decodes absorbed: 2 · 512 + 64 = 1,088 per head against 192 + 128 = 320 for prefill; GQA alike', () => {
+    const v3 = findModel(catalog, 'deepseek-v3').architecture;
+    expect(attentionWidthPerHead(v3)).toBe(320);
+    expect(decodeAttentionWidthPerHead(v3)).toBe(1088);
+    const llama = findModel(catalog, 'llama-3.1-8b').architecture;
+    expect(decodeAttentionWidthPerHead(llama)).toBe(attentionWidthPerHead(llama));
   });
 });

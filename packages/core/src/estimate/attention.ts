@@ -65,6 +65,22 @@ export function attentionWidthPerHead(arch: Architecture): number {
 }
 
 /**
+ * Query-key plus value-output width per head of one decode step. MLA decodes in the absorbed form
+ * (DeepSeek-V2 §2.1.2: W_UK folds into the query, W_UV into the output): each head scores the cached
+ * latent and RoPE key (d_c + d_r) and reads its values from the latent (d_c), so 2·d_c + d_r = 1,088 per
+ * head for DeepSeek-V3 against 320 non-absorbed. FlashMLA, FlashInfer's MLA and AITER's MLA decode all
+ * run this form, and so does our plainly written H200 MLA decode (shared reference h200-measurements.md).
+ * Prefill keeps the non-absorbed form (SGLang and vLLM expand the latent with kv_b_proj for prompt
+ * tokens): `attentionWidthPerHead`.
+ */
+export function decodeAttentionWidthPerHead(arch: Architecture): number {
+  const a = arch.attention;
+  if (a.type !== 'mla') return attentionWidthPerHead(arch);
+  const latent = a.kvLoraRank ?? 512;
+  return 2 * latent + (a.ropeHeadDim ?? 64);
+}
+
+/**
  * Forward attention-score FLOPs (QKᵀ and AV) for one token attending to `contextTokens` earlier tokens:
  * 2 · L · h · (d_qk + d_v) · context. Training over sequences of length s uses an average context of s/2
  * (causal) and three passes (forward + backward), giving 3 · L · h · (d_qk + d_v) · s per token.

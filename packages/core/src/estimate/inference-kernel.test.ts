@@ -155,7 +155,9 @@ function refPass(
     gemm(m.projectionParams, L, m.projectionKernelsPerLayer),
     {
       compute: (share * (decodeFlops / g + (busiest * prefill.flops) / atp)) / flopRate,
-      memory: (share * (kvReadBytes + scoreBytes)) / g / byteRate,
+      // Each device reads the cache it holds: KV heads split over at most their number of ranks.
+      memory:
+        (share * (kvReadBytes / ((g / atp) * Math.min(atp, m.kvShardLimit)) + scoreBytes / g)) / byteRate,
       fixed: layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
       communication: 0,
     },
@@ -217,7 +219,9 @@ function refDecode(m: KernelModel, w: KernelWorkload, B: number) {
   const indexerPerToken = m.layers * (m.indexerElementsPerTokenPerLayer ?? 0) * w.bytesPerKv;
   const state = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
   const kvRead = B * (context * (kvPerToken - indexerPerToken) + held * indexerPerToken + state);
-  const flops = 2 * (m.attentionLayers ?? m.layers) * m.heads * m.attentionWidth * context * B;
+  // MLA decodes absorbed: each head scores and reads the latent (2·d_c + d_r); others d_qk + d_v.
+  const width = m.decodeAttentionWidth ?? m.attentionWidth;
+  const flops = 2 * (m.attentionLayers ?? m.layers) * m.heads * width * context * B;
   return { flops, kvRead, context };
 }
 

@@ -15,6 +15,8 @@ export interface KernelModel {
   heads: number;
   /** d_qk + d_v per head. */
   attentionWidth: number;
+  /** The same for a decode step: MLA decodes absorbed (2·d_c + d_r per head); default: attentionWidth. */
+  decodeAttentionWidth?: number;
   totalParams: number;
   activeParams: number;
   embeddingParams: number;
@@ -421,11 +423,14 @@ function forwardPass(
   );
   // Plain MLA writes and reads a score per head and cached token through memory (fused kernels keep it on chip).
   const scoreBytes = hw.mlaPlain * m.mlaHeads * MLA_PLAIN_SCORE_BYTES * sequences * kvContext * L;
+  // Heads split over the attention group, so FLOPs and scores divide by g; the cache is read by every
+  // device that holds it: a KV head shared by several tensor-parallel ranks (MLA's one latent, GQA with
+  // fewer KV heads than ranks) is read by each of them, as it is stored on each (kvCacheBytesPerDevice).
   record(
     rec,
     OP_ATTENTION,
     (gpuFraction * (decodeFlops / g + (prefillShare * prefillFlops) / atp)) / flopRate,
-    (gpuFraction * (kvReadBytes + scoreBytes)) / g / byteRate,
+    (gpuFraction * (kvReadBytes / kvShardsOf(m, hw) + scoreBytes / g)) / byteRate,
     layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
     0,
   );
@@ -607,7 +612,7 @@ const GROUPED_BANDWIDTH_SHARE = 0.8;
 /** FLOPs of the attention scores of one decode step at batch B over `context` attended tokens. */
 function decodeAttentionFlops(m: KernelModel, B: number, context: number): number {
   const attentionLayers = m.attentionLayers ?? m.layers;
-  return 2 * attentionLayers * m.heads * m.attentionWidth * context * B;
+  return 2 * attentionLayers * m.heads * (m.decodeAttentionWidth ?? m.attentionWidth) * context * B;
 }
 
 /** FLOPs of causal attention over prompts of `promptTokens` tokens, for `prompts` prompts. */
@@ -756,15 +761,22 @@ function kvCacheBytesPerDevice(
   w: KernelWorkload,
 ): number {
   const kvPerTokenAllLayers = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
-  const atp = attentionTensorParallel(hw);
-  const kvShards = (hw.count / atp) * Math.min(atp, m.kvShardLimit);
   const stateBytesPerSequence = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
   return (
     (residentShare(m, off) *
       w.batch *
       (kvTokensHeld(m, w.inputTokens + w.outputTokens) * kvPerTokenAllLayers + stateBytesPerSequence)) /
-    kvShards
+    kvShardsOf(m, hw)
   );
+}
+
+/**
+ * Ways the KV cache is split over the replica's devices: each attention group (data-parallel) keeps its
+ * own sequences, and inside a group tensor parallelism splits KV heads up to their number (MLA: one).
+ */
+function kvShardsOf(m: KernelModel, hw: KernelHardware): number {
+  const atp = attentionTensorParallel(hw);
+  return (hw.count / atp) * Math.min(atp, m.kvShardLimit);
 }
 
 /**

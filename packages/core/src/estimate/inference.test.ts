@@ -5,6 +5,7 @@ import { InputError } from '../errors/clearbox-error.ts';
 import { priorTable } from './efficiency.ts';
 import { estimateInference, maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
 import {
+  decodeOperators,
   type KernelHardware,
   type KernelModel,
   OFFLOAD_NONE,
@@ -209,6 +210,31 @@ describe('inference on the catalog', () => {
     expect(many.distinctExpertsDecode).toBeGreaterThan(250);
     // Per token, large batches are far cheaper: the reason MoE is cheap only at scale.
     expect(many.tpotSeconds / 512).toBeLessThan(one.tpotSeconds / 20);
+  });
+
+  it('MLA under TP8 without DP attention: every rank reads the whole latent cache for its 16 of 128 heads', () => {
+    // SGLang's DeepSeek-R1 runs (InferenceX issue 870): --tensor-parallel-size 8 --data-parallel-size 1.
+    const options = {
+      model: 'deepseek-r1',
+      hardware: 'h200',
+      weights: 'fp8' as const,
+      inputTokens: 4096,
+      outputTokens: 1024,
+    };
+    const one = resolveInference(catalog, priorTable, { ...options, count: 1 });
+    const tp8 = resolveInference(catalog, priorTable, { ...options, count: 8 });
+    const attention = (r: typeof one) =>
+      decodeOperators(r.km, r.hw, r.off, { ...r.work, batch: 64 }).find(
+        (o) => o.operator === 'attention over KV',
+      );
+    const a1 = attention(one);
+    const a8 = attention(tp8);
+    // The latent is replicated: the bytes each device reads do not shrink with TP; the FLOPs (heads) do.
+    expect(a8?.memorySeconds).toBeCloseTo(a1?.memorySeconds ?? 0, 12);
+    expect((a8?.computeSeconds ?? 0) * 8).toBeCloseTo(a1?.computeSeconds ?? 0, 12);
+    // Attention DP over the 8 devices: each keeps and reads only its own sequences' latent.
+    const dp = resolveInference(catalog, priorTable, { ...options, count: 8, attentionDataParallel: 8 });
+    expect((attention(dp)?.memorySeconds ?? 0) * 8).toBeCloseTo(a1?.memorySeconds ?? 0, 12);
   });
 
   it('attention data parallel: whole KV heads per device, whole non-expert weights, no attention all-reduce', () => {

@@ -8,6 +8,7 @@ import type { Source } from '../figure/source.ts';
 import {
   attentionLayerCount,
   attentionWidthPerHead,
+  decodeAttentionWidthPerHead,
   kvElementsPerToken,
   recurrentStateElementsPerSequence,
 } from './attention.ts';
@@ -261,6 +262,7 @@ export function kernelModel(model: Model): KernelModel {
     ),
     heads: a.heads,
     attentionWidth: attentionWidthPerHead(arch),
+    decodeAttentionWidth: decodeAttentionWidthPerHead(arch),
     totalParams: p.total,
     activeParams: p.activeMatmul,
     embeddingParams: p.embedding,
