@@ -50,11 +50,38 @@ describe('POST /api/estimate/infer: the serving curve', () => {
     expect(json.curve.map((p) => p.concurrency)).toEqual([1, 4, 16, 64]);
   });
 
+  it('takes attentionDataParallel as the CLI takes --attention-dp', async () => {
+    const body = { model: 'qwen3-235b-a22b', hardware: 'h200', count: 8, weights: 'fp8', expertParallel: 8 };
+    const res = await app.request('/api/estimate/infer', jsonBody({ ...body, attentionDataParallel: 8 }));
+    expect(res.status).toBe(200);
+    const fromCli = await cli(
+      'estimate',
+      'infer',
+      '--model',
+      'qwen3-235b-a22b',
+      '--hardware',
+      'h200',
+      '--count',
+      '8',
+      '--weights',
+      'fp8',
+      '--ep',
+      '8',
+      '--attention-dp',
+      '8',
+      '--json',
+    );
+    expect(fromCli.code).toBe(0);
+    expect(await res.json()).toEqual(JSON.parse(fromCli.out));
+  });
+
   it.each([
     [{ concurrency: [0] }, 'concurrency'],
     [{ concurrency: [1.5] }, 'concurrency'],
     [{ mtpAcceptance: 1.5 }, 'mtpAcceptance'],
     [{ expertParallel: 3 }, '--ep'],
+    [{ attentionDataParallel: 3 }, '--attention-dp'],
+    [{ attentionDataParallel: 0 }, 'attentionDataParallel'],
   ])('rejects %j naming the field', async (extra, field) => {
     const res = await app.request(
       '/api/estimate/infer',

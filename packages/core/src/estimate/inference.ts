@@ -104,6 +104,11 @@ export interface InferenceEstimate {
   weights: WeightFormat;
   kv: KvFormat;
   offload: string;
+  /**
+   * How the replica's devices split the model: experts over EP ranks, each sliced TP ways (TP · EP = count);
+   * attention and the non-expert layers in ADP data-parallel groups of count / ADP devices.
+   */
+  layout: { tensorParallel: number; expertParallel: number; attentionDataParallel: number };
   fits: boolean;
   batch: Figure;
   bound: Bound;
@@ -949,6 +954,7 @@ export function estimateInference(
     weights: r.weights,
     kv: r.kv,
     offload: formatOffload(r.offload),
+    layout: { tensorParallel: r.tp, expertParallel: r.ep, attentionDataParallel: r.adp },
     fits: k.fits,
     batch,
     bound: boundNames[k.bound] ?? 'memory',
