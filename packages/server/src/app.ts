@@ -18,6 +18,7 @@ import { decideRoutes } from './routes/decide.ts';
 import { discloseRoutes } from './routes/disclose.ts';
 import { estimateRoutes } from './routes/estimate.ts';
 import { investigateRoutes } from './routes/investigate.ts';
+import { investigateLogsRoutes } from './routes/investigate-logs.ts';
 import { savedItemRoutes } from './routes/saved-items.ts';
 import { watchRoutes } from './routes/watch.ts';
 
@@ -36,6 +37,7 @@ export const computePaths: ReadonlySet<string> = new Set([
   '/api/disclose/report',
   '/api/watch',
   '/api/investigate/overlap',
+  '/api/investigate/logs',
 ]);
 
 const healthRoute = createRoute({
@@ -132,6 +134,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   discloseRoutes(app, deps);
   watchRoutes(app);
   investigateRoutes(app);
+  investigateLogsRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { bufferIo, main } from '@clearbox/cli';
+import { defaultTrafficSpec } from '@clearbox/core';
+import { writeSynthTraffic } from '@clearbox/logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonBody, tempDir, testApp } from './helpers.ts';
+
+async function cli(...argv: string[]) {
+  const io = bufferIo();
+  const code = await main(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('POST /api/investigate/logs', () => {
+  const { app } = testApp({ maxBodyBytes: 8 * 1024 * 1024, requestTimeoutMs: 120_000 });
+  let files: { traffic: string; reference: string };
+  const text = (path: string) => readFileSync(path, 'utf8');
+  beforeAll(async () => {
+    files = await writeSynthTraffic(
+      tempDir('clearbox-api-logs-test-'),
+      { ...defaultTrafficSpec, referenceAccounts: 300, seed: 29, scale: 0.08 },
+      'jsonl',
+    );
+  }, 120_000);
+
+  it('answers the report `clearbox investigate logs --json` prints for the same logs and options', async () => {
+    const res = await app.request(
+      '/api/investigate/logs',
+      jsonBody({ traffic: text(files.traffic), reference: text(files.reference), options: { q: 0.05 } }),
+    );
+    const body = await res.text();
+    expect(res.status, body).toBe(200);
+    const report = JSON.parse(body);
+    const fromCli = await cli(
+      'investigate',
+      'logs',
+      files.traffic,
+      '--reference',
+      files.reference,
+      '--q',
+      '0.05',
+      '--json',
+    );
+    expect(fromCli.code).toBe(1);
+    const cliReport = JSON.parse(fromCli.out);
+    const units = (r: { flagged: Array<{ account?: string; cluster?: string; accounts: string[] }> }) =>
+      r.flagged.map((f) => `${f.account ?? f.cluster}:${f.accounts.join(',')}`).sort();
+    expect(units(report).length).toBeGreaterThan(0);
+    expect(units(report)).toEqual(units(cliReport));
+    expect(report.rows).toEqual(cliReport.rows);
+    expect(report.malformedRows.byReason).toEqual(cliReport.malformedRows.byReason);
+    expect(report.calibration).toEqual(cliReport.calibration);
+    // The inputs are named as sent, with the SHA-256 of the text; no temporary path leaks out.
+    const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    expect(report.inputs.map((i: { path: string; sha256: string }) => [i.path, i.sha256])).toEqual([
+      ['traffic.jsonl', sha(files.traffic)],
+      ['reference.jsonl', sha(files.reference)],
+    ]);
+    expect(body).not.toContain('clearbox-api-logs-');
+    expect(report.malformedRows.sample[0]?.file).toBe('traffic.jsonl');
+  }, 180_000);
+
+  it('refuses bad input in one line naming the input as sent (400 problem+json)', async () => {
+    const ask = async (payload: object) => {
+      const res = await app.request('/api/investigate/logs', jsonBody(payload));
+      const problem = (await res.json()) as { detail: string };
+      return { status: res.status, type: res.headers.get('content-type'), detail: problem.detail };
+    };
+    const noReference = await ask({ traffic: text(files.traffic) });
+    expect(noReference.status).toBe(400);
+    expect(noReference.type).toContain('application/problem+json');
+    expect(noReference.detail).toMatch(/^--reference: no benign reference/);
+    const renamed = await ask({
+      traffic: 'created_at,user_id,prompt,inputTokens,outputTokens\n2025-03-01T00:00:00Z,a,hi,1,2\n',
+      format: 'csv',
+      referenceAccounts: ['a'],
+    });
+    expect(renamed.status).toBe(400);
+    expect(renamed.detail).toMatch(/^traffic\.csv: /);
+    expect(renamed.detail.split('\n')).toHaveLength(1);
+    const badQ = await ask({
+      traffic: text(files.traffic),
+      reference: text(files.reference),
+      options: { q: 2 },
+    });
+    expect(badQ.status).toBe(400);
+    expect(badQ.detail).toMatch(/options\.q/);
+  }, 120_000);
+});
