@@ -10,8 +10,11 @@ import {
   type EfficiencyTable,
   efficiencyFor,
   efficiencyPriors,
+  type PathFactor,
+  pathFactorPriors,
 } from './efficiency.ts';
 import { engineClassIdOf } from './engine-class.ts';
+import { operatorRates } from './format-plan.ts';
 import {
   maxBatchThatFits,
   resolveInference,
@@ -21,6 +24,7 @@ import {
 } from './inference.ts';
 import { boundNames } from './inference-kernel.ts';
 import { pointMetricValue, servingPointMetricValue } from './point-metric.ts';
+import { type ComputePathId, computePathIds, computePathOf } from './precision.ts';
 import { type ServingWorkload, servingCurve } from './serving-curve.ts';
 
 /** A calibration point made ready to predict: resolved once, re-run for each candidate efficiency. */
@@ -34,6 +38,8 @@ interface PreparedPoint {
   software: string;
   /** The class's literature priors: efficiencies, fixed costs as written in data/engines. */
   prior: FitParams;
+  /** The compute path of the point's weight matmuls (its routed experts' where they differ). */
+  path: ComputePathId;
   run: (params: FitParams) => { value: number; bound: string };
 }
 
@@ -45,6 +51,8 @@ interface PreparedPoint {
 export interface FitParams extends Efficiency {
   fixedCostScale: number;
   prefillHostLayerSeconds: number;
+  /** Factors per compute path on the efficiencies (16-bit: 1), efficiency.ts `pathFactorPriors`. */
+  paths: Record<ComputePathId, PathFactor>;
 }
 
 function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
@@ -92,9 +100,14 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     engineClass: engineClass.id,
     software: engineClass.software ?? engineClass.id,
     prior: priorParams(catalog, engineClass.id),
+    path: computePathOf(r.formats.expertsPath.dtype),
     run: (eff) => {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
+      Object.assign(
+        r.hw,
+        operatorRates(r.formats, r.attentionDtype, r.device.compute.denseTflops, (path) => eff.paths[path]),
+      );
       r.hw.kernelSeconds = base.kernelSeconds * eff.fixedCostScale;
       r.hw.layerSeconds = base.layerSeconds * eff.fixedCostScale;
       r.hw.collectiveSeconds = base.collectiveSeconds * eff.fixedCostScale;
@@ -143,7 +156,15 @@ function priorParams(catalog: Catalog, engine: EngineClassId): FitParams {
     memory: prior.memory,
     fixedCostScale: 1,
     prefillHostLayerSeconds: data?.prefillHostLayerSeconds ?? 0,
+    paths: pathPriors(),
   };
+}
+
+function pathPriors(): Record<ComputePathId, PathFactor> {
+  const out = {} as Record<ComputePathId, PathFactor>;
+  for (const p of computePathIds)
+    out[p] = { compute: pathFactorPriors[p].compute, memory: pathFactorPriors[p].memory };
+  return out;
 }
 
 /** The parameters a table entry gives a class (fixed costs and prefill host time default to the prior). */
@@ -153,38 +174,62 @@ function paramsOf(entry: EfficiencyEntry, prior: FitParams): FitParams {
     memory: entry.memory,
     fixedCostScale: entry.fixedCostScale ?? 1,
     prefillHostLayerSeconds: entry.prefillHostLayerSeconds ?? prior.prefillHostLayerSeconds,
+    paths: { ...prior.paths, ...entry.paths },
   };
 }
 
 /**
  * The fit works in log offsets from each class's prior: [compute, memory, fixed-cost scale, prefill host
- * time]. One offset vector means the same departure for every class it applies to ("this engine's kernels
- * reach 0.8× what the literature says"), which is what siblings of one software share.
+ * time, then the compute and memory factors of the FP8, FP4 and INT8 paths]. One offset vector means the
+ * same departure for every class it applies to ("this engine's kernels reach 0.8× what the literature
+ * says"), which is what siblings of one software share.
  */
-type Offsets = [number, number, number, number];
-const ZERO: Offsets = [0, 0, 0, 0];
+type Offsets = number[];
+/** The non-reference paths, each with a compute offset at 4 + i and a memory offset at 4 + PATHS.length + i. */
+const PATHS: readonly ComputePathId[] = computePathIds.filter((p) => p !== 'bf16');
+const DIMS = 4 + 2 * PATHS.length;
+const ZERO: Offsets = new Array<number>(DIMS).fill(0);
 /**
  * How far each offset may move from the prior: efficiencies within ×/÷ 3 (large GEMMs and weight streaming
  * reach 0.3-0.9 of peak on every stack measured; a fit asking for 30× less compute is explaining a missing
  * fixed cost with the wrong lever), fixed costs and prefill host time within ×/÷ 30 (priors scaled from
  * one H200 measurement, for engines we have not measured).
  */
-const MAX_OFFSET: Offsets = [Math.log(3), Math.log(3), Math.log(30), Math.log(30)];
+const MAX_OFFSET: Offsets = [
+  Math.log(3),
+  Math.log(3),
+  Math.log(30),
+  Math.log(30),
+  // Path factors within ×/÷ 3 of their priors, like the efficiencies they scale.
+  ...new Array<number>(2 * PATHS.length).fill(Math.log(3)),
+];
 const COARSE: number[][] = [
   [0],
   [0],
   [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
   [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
+  ...PATHS.flatMap(() => [[0], [0]]),
 ];
 const clampOffset = (i: number, x: number) =>
   Math.max(-(MAX_OFFSET[i] ?? 0), Math.min(MAX_OFFSET[i] ?? 0, x));
 
 function applyOffsets(prior: FitParams, d: Offsets): FitParams {
+  const compute = Math.min(1, prior.compute * Math.exp(d[0] ?? 0));
+  const memory = Math.min(1, prior.memory * Math.exp(d[1] ?? 0));
+  const paths = { ...prior.paths };
+  PATHS.forEach((p, i) => {
+    // A path may not take a class past its peak or its bandwidth.
+    paths[p] = {
+      compute: Math.min(1 / compute, prior.paths[p].compute * Math.exp(d[4 + i] ?? 0)),
+      memory: Math.min(1 / memory, prior.paths[p].memory * Math.exp(d[4 + PATHS.length + i] ?? 0)),
+    };
+  });
   return {
-    compute: Math.min(1, prior.compute * Math.exp(d[0])),
-    memory: Math.min(1, prior.memory * Math.exp(d[1])),
-    fixedCostScale: prior.fixedCostScale * Math.exp(d[2]),
-    prefillHostLayerSeconds: prior.prefillHostLayerSeconds * Math.exp(d[3]),
+    compute,
+    memory,
+    fixedCostScale: prior.fixedCostScale * Math.exp(d[2] ?? 0),
+    prefillHostLayerSeconds: prior.prefillHostLayerSeconds * Math.exp(d[3] ?? 0),
+    paths,
   };
 }
 
@@ -194,7 +239,7 @@ function applyOffsets(prior: FitParams, d: Offsets): FitParams {
  * within ~1.5×), weak for fixed costs and prefill host time (priors scaled from one H200 measurement). So
  * a TTFT the roofline cannot explain moves the launch costs that explain it, not the GEMM efficiency.
  */
-const PRIOR_WEIGHT: Offsets = [0.5, 0.5, 0.02, 0.02];
+const PRIOR_WEIGHT: Offsets = [0.5, 0.5, 0.02, 0.02, ...new Array<number>(2 * PATHS.length).fill(0.5)];
 /**
  * Robust loss on the log error: quadratic within ±40% (ln 1.4), linear beyond (pseudo-Huber), so one
  * setup we model badly cannot drag a class's constants away from the points it shares physics with.
@@ -203,7 +248,7 @@ const HUBER = Math.log(1.4);
 
 function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
   let sum = 0;
-  for (let i = 0; i < 4; i++) sum += (PRIOR_WEIGHT[i] ?? 0) * ((d[i] ?? 0) - (centre[i] ?? 0)) ** 2;
+  for (let i = 0; i < DIMS; i++) sum += (PRIOR_WEIGHT[i] ?? 0) * ((d[i] ?? 0) - (centre[i] ?? 0)) ** 2;
   for (const p of points) {
     const predicted = p.run(applyOffsets(p.prior, d)).value;
     const r = Math.log(predicted / p.point.measured);
@@ -222,6 +267,13 @@ function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
  */
 function identified(points: PreparedPoint[], centre: Offsets): number[] {
   const dims = [0, 1];
+  // A path's factors only where the points span it and another path: alone, a path factor and the class
+  // efficiency explain the same points (an FP8-only class keeps the FP4 prior).
+  const paths = new Set(points.map((p) => p.path));
+  if (paths.size > 1)
+    PATHS.forEach((p, i) => {
+      if (paths.has(p)) dims.push(4 + i, 4 + PATHS.length + i);
+    });
   for (const i of [2, 3]) {
     const moved: Offsets = [...centre];
     moved[i] = (moved[i] ?? 0) + Math.log(9);
@@ -294,10 +346,17 @@ function fittedEntry(
   note: string,
   hardwareClass?: HardwareClass,
 ): EfficiencyEntry {
+  const paths: Partial<Record<ComputePathId, PathFactor>> = {};
+  for (const p of PATHS)
+    paths[p] = {
+      compute: Number(params.paths[p].compute.toFixed(3)),
+      memory: Number(params.paths[p].memory.toFixed(3)),
+    };
   const entry: EfficiencyEntry = {
     engine,
     compute: Number(params.compute.toFixed(3)),
     memory: Number(params.memory.toFixed(3)),
+    paths,
     fixedCostScale: Number(params.fixedCostScale.toPrecision(3)),
     prefillHostLayerSeconds: Number(params.prefillHostLayerSeconds.toPrecision(3)),
     origin: 'fitted',
@@ -321,7 +380,8 @@ function fittedEntry(
  * crosses software boundaries (vLLM learns nothing from SGLang).
  */
 function sharedWithSiblings(fitted: Offsets): Offsets {
-  return [fitted[0], fitted[1], fitted[2], 0];
+  // The compute-path factors (offsets 4 on) are the software's kernels: shared like the efficiencies.
+  return [fitted[0] ?? 0, fitted[1] ?? 0, fitted[2] ?? 0, 0, ...fitted.slice(4)];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { HardwareClass } from '../catalog/schema.ts';
 import type { Source } from '../figure/source.ts';
+import type { ComputePathId } from './precision.ts';
 
 /** Fractions of the dense peak (compute) and of the memory bandwidth (memory) an engine reaches. */
 export interface Efficiency {
@@ -17,6 +18,11 @@ export interface EfficiencyEntry extends Efficiency {
   fixedCostScale?: number;
   /** Fitted host time per layer of a prefill or mixed step (eager launch); absent: the class's prior. */
   prefillHostLayerSeconds?: number;
+  /**
+   * Fitted factors per compute path on the class efficiencies (docs/methodology.md "Efficiency by compute
+   * path"); a path absent here takes its prior (`pathFactorPriors`).
+   */
+  paths?: Partial<Record<ComputePathId, PathFactor>>;
   /** Absent for engine-wide values that apply to every hardware class. */
   hardwareClass?: HardwareClass;
   /** How the values were obtained: a literature prior, or a fit over named calibration points. */
@@ -214,3 +220,96 @@ export function efficiencyFor(
 }
 
 export const priorTable: EfficiencyTable = { entries: Object.values(efficiencyPriors) };
+
+/**
+ * A compute path's efficiency relative to the class efficiencies, which are those of the 16-bit path:
+ * `compute` scales the share of the path's own dense peak that large GEMMs reach, `memory` the share of
+ * bandwidth at which skinny (decode) GEMMs stream weights stored in that format.
+ */
+export interface PathFactor {
+  compute: number;
+  memory: number;
+}
+
+export interface PathPrior extends PathFactor {
+  sources: Source[];
+  note: string;
+}
+
+const h200Paths: Source = {
+  title:
+    'Clearbox H200 measurements (shared reference h200-measurements.md): FP8 torch._scaled_mm vs BF16 torch.matmul',
+  date: '2026-12-04',
+  note: 'large M (1024, 8192), three shapes: FP8 reaches 1212-1293 of 1979 TFLOP/s (61-65%), BF16 676-757 of 989.5 (68-77%): ratios 0.85-0.94, median 0.905. Skinny GEMMs (M 16, 64): FP8 streams weights at 1560-3605 GB/s against BF16 2199-3955: ratios 0.69-1.07, median 0.83',
+};
+const vllmSm100Fp8: Source = {
+  title: 'vLLM PR #19566 "[Perf] Further tunings for SM100 FP8 CUTLASS kernel" (B200, bench_fp8_gemm.py)',
+  url: 'https://github.com/vllm-project/vllm/pull/19566',
+  date: '2026-12-05',
+  note: 'cross-check of the FP8 prior on Blackwell: batch 16384, torch-bf16 1512.8 TFLOP/s (0.67 of 2250) vs fp8-tensor-w-tensor-a-noquant 2544.7 (0.57 of 4500): ratio 0.84',
+};
+const aoNvfp4: Source = {
+  title:
+    'pytorch/ao PR #2427 (benchmarks/float8/bench_matmul.py --recipe nvfp4 on NVIDIA B200; peaks bf16 2.25e15, fp4 9.00e15)',
+  url: 'https://github.com/pytorch/ao/pull/2427',
+  date: '2026-12-05',
+  note: 'square M=K=N, NVFP4 torch._scaled_mm vs BF16: 3072: pct_peak 0.390 vs 0.672 (0.58); 4096: 0.495 vs 0.627 (0.79); 6144: 0.611 vs 0.646 (0.95); 8192: 5.37e15 of 9e15 = 0.597 vs 0.631 (0.95). Prior 0.80 = geometric mean of the four ratios',
+};
+const flashinferFp4: Source = {
+  title:
+    'flashinfer issue #1732 "[Perf] FP4 GEMM on B200" (1xB200 SXM, flashinfer 0.3.1 mm_fp4, CUTLASS backend)',
+  url: 'https://github.com/flashinfer-ai/flashinfer/issues/1732',
+  date: '2026-12-05',
+  note: 'M=1, N=K=8192: "achieves 1.78 Tb/s compared to 8 Tb/s theoretical. For fp16 matmul of the same size we could achieve 5-6 Tb/s": 0.30-0.36 of the 16-bit rate',
+};
+const cutlassFp4Grouped: Source = {
+  title:
+    'NVIDIA/cutlass issue #2266 "[QST] Memory-bound nvfp4 grouped gemm" (B200, example 75, m=16, 32 groups)',
+  url: 'https://github.com/NVIDIA/cutlass/issues/2266',
+  date: '2026-12-05',
+  note: '"not getting much higher than 3 TB/sec" (near 4 after retiling) where "with mxfp8, memory b/w is much closer to my desired 6 TB/sec": 0.5-0.67 of FP8, 0.42-0.55 of 16-bit with the FP8 memory prior 0.83. Prior 0.40 = geometric mean of the two reports\' ranges (0.30, 0.36, 0.42, 0.55)',
+};
+
+/**
+ * Priors for the compute-path factors, relative to the 16-bit path (factor 1). The calibration refits them
+ * per serving software where its points span more than one path (bounded ×/÷ 3, pulled toward these), so a
+ * class fitted on FP8 points alone keeps the FP4 prior: these numbers decide FP4 predictions held out.
+ */
+export const pathFactorPriors: Record<ComputePathId, PathPrior> = {
+  bf16: {
+    compute: 1,
+    memory: 1,
+    sources: [h200Own],
+    note: 'the reference: class efficiencies are those of 16-bit GEMMs',
+  },
+  fp8: {
+    compute: 0.9,
+    memory: 0.83,
+    sources: [h200Paths, vllmSm100Fp8],
+    note: 'FP8 GEMMs reach ~0.9× the share of their (2× higher) peak that BF16 GEMMs reach of theirs; skinny FP8 GEMMs stream weights at ~0.83× the BF16 rate (H200, cuBLASLt)',
+  },
+  fp4: {
+    compute: 0.8,
+    memory: 0.4,
+    sources: [aoNvfp4, flashinferFp4, cutlassFp4Grouped],
+    note: "NVFP4 GEMMs reach 0.58-0.95× BF16's share of peak on B200 (lower at moderate sizes, where the 4× faster MMA leaves fixed work exposed); skinny FP4 GEMMs stream weights at 0.3-0.55× the 16-bit rate in the public kernels measured",
+  },
+  int8: {
+    compute: 1,
+    memory: 1,
+    sources: [
+      assumptionSource(
+        'no INT8-vs-BF16 comparison read; the only INT8-path points are llama.cpp MMQ runs, whose class efficiencies absorb it',
+      ),
+    ],
+    note: 'neutral prior: the class efficiency as fitted',
+  },
+};
+
+/** The factors an entry gives a path: fitted where the entry has them, else the prior. */
+export function pathFactorFor(entry: EfficiencyEntry, path: ComputePathId): PathFactor {
+  const fitted = entry.paths?.[path];
+  if (fitted) return fitted;
+  const prior = pathFactorPriors[path];
+  return { compute: prior.compute, memory: prior.memory };
+}

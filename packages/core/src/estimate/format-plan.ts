@@ -1,12 +1,16 @@
 import type { Engine, WeightFormat } from '../catalog/calibration-schema.ts';
 import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { DenseTflops, Device, Model } from '../catalog/schema.ts';
+import type { PathFactor } from './efficiency.ts';
 import { llamacppComputePath } from './llamacpp-kernels.ts';
 import { countParameters } from './parameters.ts';
 import {
   type ComputePath,
+  type ComputePathId,
   computePathFor,
+  computePathOf,
   DEQUANT_TILE_TOKENS,
+  sixteenBitDtype,
   vectorSecondsPerInstruction,
   weightFormats,
 } from './precision.ts';
@@ -27,6 +31,13 @@ export interface FormatPlan {
   headBytesPerWeight: number;
   blocksPath: ComputePath;
   expertsPath: ComputePath;
+  /**
+   * The LM head's matmul path: 16-bit where the checkpoint keeps the head unquantized (ModelOpt FP8/NVFP4,
+   * AWQ/GPTQ, DeepSeek FP8, gpt-oss), the blocks' path where the head is stored like them (GGUF, 16-bit).
+   */
+  headPath: ComputePath;
+  /** MoE routers stay 16-bit in every recipe read (ModelOpt disables `*router*`, `*mlp.gate.*`). */
+  routerDtype: keyof DenseTflops;
   /** Dense FLOP/s the matmuls run at: the FLOP-weighted harmonic mean of both paths' peaks. */
   peakFlops: number;
   /** Vector-unit seconds per weight element of each group, when dequantized (0 when native). */
@@ -76,6 +87,11 @@ export function formatPlan(
   }
   const perOp = vectorSecondsPerInstruction(peaks);
   const head = expertsOnly ? 2 : weightFormats[weights].headBitsPerWeight / 8;
+  const sixteen = sixteenBitDtype(peaks);
+  const headPath: ComputePath =
+    head === weightFormats[blocks].bitsPerWeight / 8
+      ? blocksPath
+      : { dtype: sixteen, native: true, dequantOpsPerWeight: 0, note: `LM head at ${sixteen}` };
   const describe = (f: WeightFormat, p: ComputePath) =>
     p.dequantTileTokens !== undefined || p.peakTflops !== undefined
       ? p.note
@@ -93,11 +109,52 @@ export function formatPlan(
     headBytesPerWeight: head,
     blocksPath,
     expertsPath,
+    headPath,
+    routerDtype: sixteen,
     peakFlops,
     dequantSecondsPerWeight: blocksPath.dequantOpsPerWeight * perOp,
     expertDequantSecondsPerWeight: expertsPath.dequantOpsPerWeight * perOp,
     // One tile for both groups: only gpt-oss splits formats, and it does so outside llama.cpp's paths.
     dequantTileTokens: expertsPath.dequantTileTokens ?? DEQUANT_TILE_TOKENS,
     note,
+  };
+}
+
+/**
+ * What each operator group runs at, for the kernel: dense peak FLOP/s of its dtype × its path's compute
+ * factor, and its path's memory factor on the weight stream (docs/methodology.md "Efficiency by compute
+ * path"). Blocks = attention projections, dense FFN and shared experts; attention math at `attentionDtype`.
+ */
+export interface OperatorRates {
+  peakFlops: number;
+  expertPeakFlops: number;
+  attentionPeakFlops: number;
+  headPeakFlops: number;
+  routerPeakFlops: number;
+  weightMemoryScale: number;
+  expertMemoryScale: number;
+  headMemoryScale: number;
+}
+
+export function operatorRates(
+  plan: Pick<FormatPlan, 'blocksPath' | 'expertsPath' | 'headPath' | 'routerDtype'>,
+  attentionDtype: keyof DenseTflops,
+  peaks: DenseTflops,
+  factor: (path: ComputePathId) => PathFactor,
+): OperatorRates {
+  // A path may carry its own peak (llama.cpp's F16 through cuBLAS at the FP16-accumulate rate).
+  const rate = (p: Pick<ComputePath, 'dtype' | 'peakTflops'>) =>
+    (p.peakTflops ?? peaks[p.dtype] ?? 0) * 1e12 * factor(computePathOf(p.dtype)).compute;
+  // A weight-only format streams packed weights through a 16-bit GEMM: its kernel is the 16-bit one.
+  const stream = (p: ComputePath) => factor(computePathOf(p.dtype)).memory;
+  return {
+    peakFlops: rate(plan.blocksPath),
+    expertPeakFlops: rate(plan.expertsPath),
+    attentionPeakFlops: rate({ dtype: attentionDtype }),
+    headPeakFlops: rate(plan.headPath),
+    routerPeakFlops: rate({ dtype: plan.routerDtype }),
+    weightMemoryScale: stream(plan.blocksPath),
+    expertMemoryScale: stream(plan.expertsPath),
+    headMemoryScale: stream(plan.headPath),
   };
 }

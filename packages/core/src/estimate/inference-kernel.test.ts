@@ -81,8 +81,11 @@ function refPass(
   const bpw = w.bytesPerWeight;
   const ebpw = w.expertBytesPerWeight ?? bpw;
   const hbpw = w.headBytesPerWeight ?? bpw;
+  // Each operator group at its own path: dtype peak × path factor (compute), class bandwidth × path factor (weights).
   const flopRate = hw.peakFlops * hw.effCompute;
+  const rateOf = (peak: number | undefined) => (peak ?? hw.peakFlops) * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
+  const streamOf = (scale: number | undefined) => byteRate * (scale ?? 1);
   const ks = hw.kernelSeconds;
   // A prompt's chunk sits on one attention group; decoding sequences spread evenly.
   const busiest =
@@ -97,7 +100,7 @@ function refPass(
   const layers = L * share;
   const gemm = (params: number, opLayers: number, kernels: number): RefOperator => ({
     compute: (share * params * ((2 * local) / flopRate + dq)) / atp,
-    memory: (share * params * bpw) / atp / byteRate,
+    memory: (share * params * bpw) / atp / streamOf(hw.weightMemoryScale),
     fixed: opLayers * share * kernels * ks,
     communication: 0,
   });
@@ -116,11 +119,16 @@ function refPass(
     const kernels =
       hw.moeKernel === MOE_FUSED ? 2 : hw.moeKernel === MOE_GROUPED ? 7 : 5 * Math.max(1, perRank);
     const perAssignment = ((m.routedHiddenElements ?? 0) + (m.routedIntermediateElements ?? 0) / tp) * 2;
+    // Expert weights stream at their path's rate; the assignments' activations at the class rate.
     const memory =
       (moeLayers *
-        ((perRank * m.perExpertParams * ebpw) / tp + tokens * m.activeExperts * tokenShare * perAssignment)) /
+        ((perRank * m.perExpertParams * ebpw) / tp / (hw.expertMemoryScale ?? 1) +
+          tokens * m.activeExperts * tokenShare * perAssignment)) /
       byteRate;
-    let compute = (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * tokenShare) / tp / flopRate;
+    let compute =
+      (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * tokenShare) /
+      tp /
+      rateOf(hw.expertPeakFlops);
     const edq = hw.expertDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0;
     if (edq > 0) {
       const tokensPerExpert = (tokens * m.activeExperts * tokenShare) / Math.max(1, perRank);
@@ -154,14 +162,20 @@ function refPass(
   const operators: RefOperator[] = [
     gemm(m.projectionParams, L, m.projectionKernelsPerLayer),
     {
-      compute: (share * (decodeFlops / g + (busiest * prefill.flops) / atp)) / flopRate,
+      compute: (share * (decodeFlops / g + (busiest * prefill.flops) / atp)) / rateOf(hw.attentionPeakFlops),
       // Each device reads the cache it holds: KV heads split over at most their number of ranks.
       memory:
         (share * (kvReadBytes / ((g / atp) * Math.min(atp, m.kvShardLimit)) + scoreBytes / g)) / byteRate,
       fixed: layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
       communication: 0,
     },
-    gemm(m.routerParams, m.moeLayers, 2),
+    {
+      // The router is 16-bit (no unpacking), its weights streamed at the blocks' width and the class rate.
+      compute: (share * m.routerParams * 2 * local) / rateOf(hw.routerPeakFlops) / atp,
+      memory: (share * m.routerParams * bpw) / atp / byteRate,
+      fixed: m.moeLayers * share * 2 * ks,
+      communication: 0,
+    },
     experts,
     gemm(m.sharedExpertParams, m.moeLayers, m.sharedExpertParams > 0 ? 2 : 0),
     gemm(m.denseFfnParams, m.denseLayers, m.denseFfnParams > 0 ? 2 : 0),
@@ -172,8 +186,8 @@ function refPass(
       communication: 0,
     },
     {
-      compute: (2 * (sequences / adp) * m.lmHeadMatmulParams) / atp / flopRate,
-      memory: (m.lmHeadMatmulParams * hbpw) / atp / byteRate,
+      compute: (2 * (sequences / adp) * m.lmHeadMatmulParams) / atp / rateOf(hw.headPeakFlops),
+      memory: (m.lmHeadMatmulParams * hbpw) / atp / streamOf(hw.headMemoryScale),
       fixed: m.lmHeadMatmulParams > 0 ? ks : 0,
       communication: 0,
     },

@@ -77,7 +77,27 @@ export interface KernelHardware {
    * (TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention: this = count). Absent: expertParallel.
    */
   attentionDataParallel?: number;
+  /**
+   * Dense FLOP/s of the blocks' matmuls (attention projections, dense FFN, shared experts): the peak of
+   * their dtype × their compute path's factor (format-plan.ts `operatorRates`). The other operators' rates
+   * below default to it when absent.
+   */
   peakFlops: number;
+  /** Routed experts' rate (gpt-oss: MXFP4 experts beside BF16 blocks). */
+  expertPeakFlops?: number;
+  /** Attention math (QK^T, PV) at the KV cache's precision. */
+  attentionPeakFlops?: number;
+  /** LM head: 16-bit where the checkpoint keeps it unquantized. */
+  headPeakFlops?: number;
+  /** MoE router: 16-bit in every recipe. */
+  routerPeakFlops?: number;
+  /**
+   * The compute path's memory factor on each weight stream (skinny GEMMs of FP8/FP4 kernels stream weights
+   * below the 16-bit rate); KV, activations and elementwise traffic move at the class rate. Absent: 1.
+   */
+  weightMemoryScale?: number;
+  expertMemoryScale?: number;
+  headMemoryScale?: number;
   memoryBandwidth: number;
   capacityBytes: number;
   /** Bandwidth one direction between the devices of a replica, and the per-message latency. */
@@ -399,7 +419,13 @@ function forwardPass(
   const ebpw = w.expertBytesPerWeight ?? bpw;
   const hbpw = w.headBytesPerWeight ?? bpw;
   const flopRate = hw.peakFlops * hw.effCompute;
+  const expertFlopRate = (hw.expertPeakFlops ?? hw.peakFlops) * hw.effCompute;
+  const attentionFlopRate = (hw.attentionPeakFlops ?? hw.peakFlops) * hw.effCompute;
+  const headFlopRate = (hw.headPeakFlops ?? hw.peakFlops) * hw.effCompute;
+  const routerFlopRate = (hw.routerPeakFlops ?? hw.peakFlops) * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
+  const weightByteRate = byteRate * (hw.weightMemoryScale ?? 1);
+  const headByteRate = byteRate * (hw.headMemoryScale ?? 1);
   const ks = hw.kernelSeconds;
   // Attention and dense parts run data-parallel: each attention group takes 1/adp of the decoding
   // tokens, but a prompt's chunk is prefilled by one group: the busiest group holds the larger of an even
@@ -417,7 +443,7 @@ function forwardPass(
     rec,
     OP_PROJECTION,
     (gpuFraction * m.projectionParams * ((2 * localTokens) / flopRate + dq)) / atp,
-    (gpuFraction * m.projectionParams * bpw) / atp / byteRate,
+    (gpuFraction * m.projectionParams * bpw) / atp / weightByteRate,
     layers * m.projectionKernelsPerLayer * ks,
     0,
   );
@@ -429,7 +455,7 @@ function forwardPass(
   record(
     rec,
     OP_ATTENTION,
-    (gpuFraction * (decodeFlops / g + (prefillShare * prefillFlops) / atp)) / flopRate,
+    (gpuFraction * (decodeFlops / g + (prefillShare * prefillFlops) / atp)) / attentionFlopRate,
     (gpuFraction * (kvReadBytes / kvShardsOf(m, hw) + scoreBytes / g)) / byteRate,
     layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
     0,
@@ -437,7 +463,8 @@ function forwardPass(
   record(
     rec,
     OP_ROUTER,
-    (gpuFraction * m.routerParams * ((2 * localTokens) / flopRate + dq)) / atp,
+    // Routers stay 16-bit (no unpacking); their few weights are counted at the blocks' width.
+    (gpuFraction * m.routerParams * 2 * localTokens) / routerFlopRate / atp,
     (gpuFraction * m.routerParams * bpw) / atp / byteRate,
     m.moeLayers * gpuFraction * 2 * ks,
     0,
@@ -463,7 +490,9 @@ function forwardPass(
     }
     const moeLayers = m.moeLayers * gpuFraction;
     expertCompute =
-      (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * perRankTokenShare) / tp / flopRate;
+      (moeLayers * 2 * tokens * m.activeExperts * m.perExpertParams * perRankTokenShare) /
+      tp /
+      expertFlopRate;
     const edq = hw.expertDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0;
     if (edq > 0) {
       // Each touched expert unpacks its weights once per tile of the tokens routed to it.
@@ -472,12 +501,13 @@ function forwardPass(
         (moeLayers * perRankExperts * m.perExpertParams * edq * Math.ceil(tokensPerExpert / tile)) / tp;
     }
     // Every (token, expert) assignment on the busiest rank is permuted, passed between the two GEMMs and
-    // combined through memory: tokens · k rows, the traffic that grows with k and with small experts.
+    // combined through memory: tokens · k rows, the traffic that grows with k and with small experts. The
+    // expert weights stream at their compute path's rate, those activations at the class rate.
     const assignmentBytes =
       ((m.routedHiddenElements ?? 0) + (m.routedIntermediateElements ?? 0) / tp) * ACTIVATION_BYTES;
     expertMemory =
       (moeLayers *
-        ((perRankExperts * m.perExpertParams * ebpw) / tp +
+        ((perRankExperts * m.perExpertParams * ebpw) / tp / (hw.expertMemoryScale ?? 1) +
           tokens * m.activeExperts * perRankTokenShare * assignmentBytes)) /
       byteRate;
     const kernels =
@@ -496,7 +526,7 @@ function forwardPass(
     rec,
     OP_SHARED_EXPERTS,
     (gpuFraction * m.sharedExpertParams * ((2 * localTokens) / flopRate + dq)) / atp,
-    (gpuFraction * m.sharedExpertParams * bpw) / atp / byteRate,
+    (gpuFraction * m.sharedExpertParams * bpw) / atp / weightByteRate,
     m.sharedExpertParams > 0 ? m.moeLayers * gpuFraction * 2 * ks : 0,
     0,
   );
@@ -504,7 +534,7 @@ function forwardPass(
     rec,
     OP_DENSE_FFN,
     (gpuFraction * m.denseFfnParams * ((2 * localTokens) / flopRate + dq)) / atp,
-    (gpuFraction * m.denseFfnParams * bpw) / atp / byteRate,
+    (gpuFraction * m.denseFfnParams * bpw) / atp / weightByteRate,
     m.denseFfnParams > 0 ? m.denseLayers * gpuFraction * 2 * ks : 0,
     0,
   );
@@ -521,8 +551,8 @@ function forwardPass(
   record(
     rec,
     OP_LM_HEAD,
-    (2 * lmTokens * m.lmHeadMatmulParams) / atp / flopRate,
-    (m.lmHeadMatmulParams * hbpw) / atp / byteRate,
+    (2 * lmTokens * m.lmHeadMatmulParams) / atp / headFlopRate,
+    (m.lmHeadMatmulParams * hbpw) / atp / headByteRate,
     m.lmHeadMatmulParams > 0 ? ks : 0,
     0,
   );

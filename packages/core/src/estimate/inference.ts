@@ -12,9 +12,9 @@ import {
   kvElementsPerToken,
   recurrentStateElementsPerSequence,
 } from './attention.ts';
-import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor } from './efficiency.ts';
+import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor, pathFactorFor } from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
-import { type FormatPlan, formatPlan } from './format-plan.ts';
+import { type FormatPlan, formatPlan, operatorRates } from './format-plan.ts';
 import {
   type Bound,
   boundNames,
@@ -43,7 +43,7 @@ import {
 import { llamacppKernelSources } from './llamacpp-kernels.ts';
 import { countParameters } from './parameters.ts';
 import { deviceSource, memoryBandwidthFigure, memoryCapacityFigure, peakFlopsFigure } from './peak.ts';
-import { effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
+import { attentionDtypeFor, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
 import {
   type ServingLimits,
   type ServingPointNumbers,
@@ -62,6 +62,7 @@ export interface InferenceOptions {
   model: string;
   hardware: string;
   count?: number;
+  /** Absent: the checkpoint's own format (catalog `nativeWeights`: FP8 for DeepSeek-V3/R1, MXFP4 experts for gpt-oss), else bf16. */
   weights?: WeightFormat;
   kv?: KvFormat;
   batch?: number | 'max';
@@ -355,6 +356,10 @@ interface ResolvedRequest {
   off: KernelOffload;
   work: KernelWorkload;
   computeDtype: ReturnType<typeof effectiveComputeDtype>;
+  /** The dtype attention math runs at (the KV cache's precision where the device has it). */
+  attentionDtype: ReturnType<typeof effectiveComputeDtype>;
+  /** `--weights` was not given: the checkpoint's own format (or bf16) was taken. */
+  weightsDefaulted: boolean;
   /** Which weights are in which format and how their matmuls run (native or unpacked, weight-only). */
   formats: FormatPlan;
   streamBandwidth: number;
@@ -379,7 +384,7 @@ export function resolveInference(
   const device = findDevice(catalog, o.hardware);
   const engine = o.engine ?? 'tuned';
   const engineClass = resolveEngineClass(catalog, engine, device);
-  const weights = o.weights ?? 'bf16';
+  const weights = o.weights ?? defaultWeights(model);
   const kv = o.kv ?? (engineClass.id.startsWith('llamacpp') ? 'fp16' : 'bf16');
   const offload = o.offload ?? { kind: 'none' };
   const count = positiveInt(o.count ?? 1, '--count');
@@ -416,7 +421,11 @@ export function resolveInference(
       '--kv',
     );
   const computeDtype = formats.expertsPath.dtype;
-  const peak = formats.peakFlops;
+  const attentionDtype = attentionDtypeFor(kv, device.compute.denseTflops);
+  // Each operator group at its own compute path, scaled by the entry's (or the prior's) path factors.
+  const rates = operatorRates(formats, attentionDtype, device.compute.denseTflops, (path) =>
+    pathFactorFor(efficiency, path),
+  );
   const link = replicaLink(device, count);
 
   let host: Device | undefined;
@@ -466,7 +475,7 @@ export function resolveInference(
     tensorParallel: tp,
     expertParallel: ep,
     attentionDataParallel: adp,
-    peakFlops: peak,
+    ...rates,
     memoryBandwidth: device.memory.bandwidthGBs * 1e9,
     capacityBytes: usableCapacityBytes(device),
     linkBandwidth: link.bandwidth,
@@ -531,9 +540,20 @@ export function resolveInference(
     off,
     work,
     computeDtype,
+    attentionDtype,
+    weightsDefaulted: o.weights === undefined,
     formats,
     streamBandwidth,
   };
+}
+
+/**
+ * The `--weights` default: the format the released checkpoint ships (catalog `nativeWeights`, sourced per
+ * model), so DeepSeek-V3/R1 are estimated in FP8 and gpt-oss with MXFP4 experts as released; 16-bit
+ * checkpoints (no `nativeWeights`) in bf16.
+ */
+export function defaultWeights(model: Model): WeightFormat {
+  return model.nativeWeights?.format ?? 'bf16';
 }
 
 /** Largest batch that fits, up to the engine's scheduler limit; 0 when not even one sequence fits. */
@@ -623,6 +643,15 @@ export function servingCurveFor(
   return servingCurve(stepTimesFor(r), servingLimitsFor(r), workload, concurrencies);
 }
 
+/** How the weight format was chosen, said in the derivation when it was not given. */
+function weightsChoice(r: ResolvedRequest, model: Model): string {
+  if (!r.weightsDefaulted) return '';
+  const native = model.nativeWeights;
+  if (!native) return 'default --weights bf16 (the checkpoint is 16-bit); ';
+  const scope = native.appliesTo === 'experts' ? ' experts' : '';
+  return `default --weights ${r.weights}: the checkpoint ships ${native.format}${scope} (${native.source.title}); `;
+}
+
 /** The device-hour price: the user's, else the catalog rental range (midpoint, with its low and high). */
 function hourlyPriceFigure(device: Device, usdPerHour: number | undefined): Figure {
   if (usdPerHour !== undefined) return given('usdPerDeviceHour', usdPerHour, 'USD/h', [], 'given');
@@ -679,8 +708,11 @@ export function estimateInference(
     'bytesPerWeight',
     fp.expertBytesPerWeight,
     'B',
-    [weightFormats[r.weights].source],
-    `${weightFormats[r.weights].note}; ${fp.note}${
+    [
+      weightFormats[r.weights].source,
+      ...(r.weightsDefaulted && model.nativeWeights ? [deviceSource(model.nativeWeights.source)] : []),
+    ],
+    `${weightsChoice(r, model)}${weightFormats[r.weights].note}; ${fp.note}${
       fp.blocks !== fp.experts
         ? `; other block weights ${fp.bytesPerWeight} B`
         : fp.headBytesPerWeight !== fp.bytesPerWeight
@@ -734,7 +766,7 @@ export function estimateInference(
       ? expertsPeak
       : figure({
           name: `peakFlops(${fp.expertsPath.dtype} experts, ${fp.blocksPath.dtype} rest)`,
-          value: hw.peakFlops,
+          value: fp.peakFlops,
           unit: 'FLOP/s',
           formula:
             'N_active / (expert matmul params / expert peak + other matmul params / their peak): FLOP-weighted harmonic mean',

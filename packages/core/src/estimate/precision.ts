@@ -63,6 +63,19 @@ const mmqSource: Source = {
   date: '2024-06',
 };
 const ieee: Source = { title: 'IEEE 754 / OCP 8-bit floating point (FP8 E4M3) formats', date: '2023-12' };
+/**
+ * ModelOpt's quantization recipes leave the LM head and MoE routers unquantized: every default config
+ * (INT8_DEFAULT_CFG, INT8_SMOOTHQUANT_CFG, FP8_DEFAULT_CFG, NVFP4_DEFAULT_CFG, ...) spreads
+ * `_default_disabled_quantizer_cfg`, which sets `"*lm_head*": {"enable": False}` and disables `*router*`,
+ * `*mlp.gate.*` and `*block_sparse_moe.gate*` ("Skip the MOE router").
+ */
+export const modelOptExclusions: Source = {
+  title:
+    'NVIDIA TensorRT Model Optimizer, modelopt/torch/quantization/config.py: _default_disabled_quantizer_cfg',
+  url: 'https://github.com/NVIDIA/TensorRT-Model-Optimizer/blob/09914046803993961dfefe763ba04fffed76aaec/modelopt/torch/quantization/config.py',
+  date: '2026-12-05',
+  note: '"*lm_head*": {"enable": False}; "*router*": {"enable": False}, "*mlp.gate.*": {"enable": False}  # Skip the MOE router; spread into FP8_DEFAULT_CFG, INT8_SMOOTHQUANT_CFG and the NVFP4 configs',
+};
 const awqSource: Source = {
   title: 'AWQ / GPTQ group-wise INT4 (group size 128, one FP16 scale per group)',
   url: 'https://arxiv.org/abs/2306.00978',
@@ -151,21 +164,23 @@ export const weightFormats: Record<WeightFormat, WeightFormatInfo> = {
   },
   fp8: {
     bitsPerWeight: 8,
-    headBitsPerWeight: 8,
+    headBitsPerWeight: 16,
     computeDtype: 'fp8',
     dequantOpsPerWeight: 0.5,
     layout: 'E4M3, per-tensor or per-channel FP32 scale',
-    note: 'FP8 E4M3 weights and activations (W8A8)',
+    note: 'FP8 E4M3 weights and activations (W8A8); embeddings and LM head stay BF16 (ModelOpt, DeepSeek and llm-compressor FP8 checkpoints)',
     source: ieee,
+    computeSource: modelOptExclusions,
   },
   int8: {
     bitsPerWeight: 8,
-    headBitsPerWeight: 8,
+    headBitsPerWeight: 16,
     computeDtype: 'int8',
     dequantOpsPerWeight: 0.5,
     layout: 'INT8, per-channel FP16 scale',
-    note: 'INT8 weights and activations (W8A8 SmoothQuant-style)',
+    note: 'INT8 weights and activations (W8A8 SmoothQuant-style); embeddings and LM head stay 16-bit',
     source: ieee,
+    computeSource: modelOptExclusions,
   },
   int4: {
     bitsPerWeight: 4.125,
@@ -472,4 +487,47 @@ export function weightFormatFromGguf(name: string): WeightFormat | undefined {
   if (n === 'bf16') return 'bf16';
   const known = Object.keys(weightFormats) as WeightFormat[];
   return known.find((k) => k === n && weightFormats[k].gguf === true);
+}
+
+/**
+ * The tensor-core paths whose achieved share of their own dense peak differs (docs/methodology.md,
+ * "Efficiency by compute path"): 16-bit (BF16/FP16, and the FP32/TF32 rates, the reference), FP8 (FP6 runs
+ * at the FP8 rate on Blackwell and MI355X), FP4 and INT8.
+ */
+export const computePathIds = ['bf16', 'fp8', 'fp4', 'int8'] as const;
+export type ComputePathId = (typeof computePathIds)[number];
+
+/** The path a dtype's matmuls take. */
+export function computePathOf(dtype: keyof DenseTflops): ComputePathId {
+  if (dtype === 'fp4') return 'fp4';
+  if (dtype === 'fp8' || dtype === 'fp6') return 'fp8';
+  if (dtype === 'int8') return 'int8';
+  return 'bf16';
+}
+
+/**
+ * The dtype attention math (QK^T, PV) runs at: the KV cache's precision where the device has that path
+ * (FP8 KV: FP8 attention kernels, TensorRT-LLM's FP8 context FMHA and XQA, FlashAttention-3 FP8), the NVFP4
+ * cache dequantized to FP8 for the MMA, llama.cpp's q8_0/q4_0 caches and INT8 caches to 16 bits; a device
+ * without the path runs it at 16 bits.
+ */
+export function attentionDtypeFor(kv: KvFormat, peaks: DenseTflops): keyof DenseTflops {
+  const own: Record<KvFormat, keyof DenseTflops> = {
+    fp32: 'fp32',
+    bf16: 'bf16',
+    fp16: 'fp16',
+    fp8: 'fp8',
+    int8: 'bf16',
+    nvfp4: 'fp8',
+    q8_0: 'fp16',
+    q4_0: 'fp16',
+  };
+  const order: Array<keyof DenseTflops> = [own[kv], 'bf16', 'fp16', 'fp32', 'fp8', 'fp4'];
+  return order.find((d) => peaks[d] !== undefined) ?? own[kv];
+}
+
+/** The dtype of 16-bit matmuls on a device (LM head and router kept unquantized): BF16, else FP16, else FP32. */
+export function sixteenBitDtype(peaks: DenseTflops): keyof DenseTflops {
+  const order: Array<keyof DenseTflops> = ['bf16', 'fp16', 'fp32', 'fp8', 'fp4'];
+  return order.find((d) => peaks[d] !== undefined) ?? 'bf16';
 }
