@@ -182,7 +182,14 @@ export {
 export type { TrainingMfuEntry, TrainingMfuTable } from './estimate/training-mfu.ts';
 export { fitTrainingMfu, median, trainingMfuFor } from './estimate/training-mfu.ts';
 export type { Efficiency, EfficiencyEntry, EfficiencyTable } from './estimate/efficiency.ts';
-export { efficiencyFor, efficiencyPriors, priorTable } from './estimate/efficiency.ts';
+export {
+  efficiencyFor,
+  efficiencyPriors,
+  type PathFactor,
+  pathFactorFor,
+  pathFactorPriors,
+  priorTable,
+} from './estimate/efficiency.ts';
 export type { CalibrationCheck } from './estimate/calibration.ts';
 export { checkCalibration, fitEfficiencies, predictPoint } from './estimate/calibration.ts';
 export { engineClassIdOf, resolveEngineClass } from './estimate/engine-class.ts';

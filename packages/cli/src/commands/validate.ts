@@ -1,4 +1,4 @@
-import { formatNumber, validateCalibration } from '@clearbox/core';
+import { formatNumber, pathFactorFor, validateCalibration } from '@clearbox/core';
 import { loadDefaultCatalog } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
@@ -64,6 +64,7 @@ export function registerValidate(program: Command, io: Io): void {
           'eff memory',
           'fixed-cost ×',
           'prefill host ms/layer',
+          'fp8 · fp4 factors (compute/memory)',
           'points',
         ],
       ];
@@ -75,10 +76,16 @@ export function registerValidate(program: Command, io: Io): void {
           String(e.memory),
           e.fixedCostScale === undefined ? '1' : String(e.fixedCostScale),
           e.prefillHostLayerSeconds ? (e.prefillHostLayerSeconds * 1e3).toPrecision(3) : '-',
+          (['fp8', 'fp4'] as const)
+            .map((p) => {
+              const f = pathFactorFor(e, p);
+              return `${f.compute}/${f.memory}`;
+            })
+            .join(' · '),
           String(e.points.length),
         ]);
       io.out(
-        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
+        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
       );
       const lofo = report.familyHeldOut;
       const frows = [['family', 'classes', 'points', 'median |error|', 'max |error|', '>2x', 'flag']];
