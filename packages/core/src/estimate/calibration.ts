@@ -210,6 +210,13 @@ const COARSE: number[][] = [
   [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
   ...PATHS.flatMap(() => [[0], [0]]),
 ];
+/**
+ * Upper bound of a path factor: on one device a narrower format's GEMMs reach at most about the share of
+ * their own peak, and of bandwidth, that 16-bit GEMMs reach (every comparison read: 0.58-0.95 of it in
+ * compute, 0.30-1.07 in weight streaming; efficiency.ts `pathFactorPriors`). Without it the fit reads a
+ * hardware generation as a format: the only 16-bit TensorRT-LLM points are A100 runs, the FP8 ones Hopper.
+ */
+const PATH_FACTOR_MAX = 1.1;
 const clampOffset = (i: number, x: number) =>
   Math.max(-(MAX_OFFSET[i] ?? 0), Math.min(MAX_OFFSET[i] ?? 0, x));
 
@@ -218,10 +225,14 @@ function applyOffsets(prior: FitParams, d: Offsets): FitParams {
   const memory = Math.min(1, prior.memory * Math.exp(d[1] ?? 0));
   const paths = { ...prior.paths };
   PATHS.forEach((p, i) => {
-    // A path may not take a class past its peak or its bandwidth.
+    // A path may not take a class past its peak or its bandwidth, nor past PATH_FACTOR_MAX.
     paths[p] = {
-      compute: Math.min(1 / compute, prior.paths[p].compute * Math.exp(d[4 + i] ?? 0)),
-      memory: Math.min(1 / memory, prior.paths[p].memory * Math.exp(d[4 + PATHS.length + i] ?? 0)),
+      compute: Math.min(PATH_FACTOR_MAX, 1 / compute, prior.paths[p].compute * Math.exp(d[4 + i] ?? 0)),
+      memory: Math.min(
+        PATH_FACTOR_MAX,
+        1 / memory,
+        prior.paths[p].memory * Math.exp(d[4 + PATHS.length + i] ?? 0),
+      ),
     };
   });
   return {
@@ -267,13 +278,19 @@ function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
  */
 function identified(points: PreparedPoint[], centre: Offsets): number[] {
   const dims = [0, 1];
-  // A path's factors only where the points span it and another path: alone, a path factor and the class
-  // efficiency explain the same points (an FP8-only class keeps the FP4 prior).
-  const paths = new Set(points.map((p) => p.path));
-  if (paths.size > 1)
+  // Points on k paths identify k - 1 path factors: the class efficiency and one path's factor explain the
+  // same points. The anchor keeps its prior: the 16-bit path (factor 1 by definition) where points use
+  // it, else the path with the most points (TensorRT-LLM's perf-overview v1.0 alone: FP8 anchors, FP4 is
+  // fitted against it). A single-path class keeps every prior.
+  const counts = new Map<ComputePathId, number>();
+  for (const p of points) counts.set(p.path, (counts.get(p.path) ?? 0) + 1);
+  if (counts.size > 1) {
+    const [first] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const anchor = counts.has('bf16') ? 'bf16' : first?.[0];
     PATHS.forEach((p, i) => {
-      if (paths.has(p)) dims.push(4 + i, 4 + PATHS.length + i);
+      if (counts.has(p) && p !== anchor) dims.push(4 + i, 4 + PATHS.length + i);
     });
+  }
   for (const i of [2, 3]) {
     const moved: Offsets = [...centre];
     moved[i] = (moved[i] ?? 0) + Math.log(9);

@@ -267,7 +267,21 @@ const cutlassFp4Grouped: Source = {
     'NVIDIA/cutlass issue #2266 "[QST] Memory-bound nvfp4 grouped gemm" (B200, example 75, m=16, 32 groups)',
   url: 'https://github.com/NVIDIA/cutlass/issues/2266',
   date: '2026-12-05',
-  note: '"not getting much higher than 3 TB/sec" (near 4 after retiling) where "with mxfp8, memory b/w is much closer to my desired 6 TB/sec": 0.5-0.67 of FP8, 0.42-0.55 of 16-bit with the FP8 memory prior 0.83. Prior 0.40 = geometric mean of the two reports\' ranges (0.30, 0.36, 0.42, 0.55)',
+  note: '"not getting much higher than 3 TB/sec" (near 4 after retiling) where "with mxfp8, memory b/w is much closer to my desired 6 TB/sec": 0.5-0.67 of FP8, 0.42-0.55 of 16-bit with the FP8 memory prior 0.83',
+};
+const trtllmFp4Decode: Source = {
+  title:
+    'TensorRT-LLM issue #4412 "Slow Decode speed of FP4 LLM" (RTX 5090, TensorRT-LLM 0.20.0rc2, ModelOpt nvfp4)',
+  url: 'https://github.com/NVIDIA/TensorRT-LLM/issues/4412',
+  date: '2026-12-05',
+  note: '"At prefill stage, FP4 shows faster(almost doubled) inference compared to FP8 / But at decode stage, FP4 is slightly slower than FP8": with 0.56× the bytes, FP4 streams at ≤ 0.56× the FP8 rate, ≤ 0.47 of 16-bit',
+};
+const trtllmFp4B200: Source = {
+  title:
+    'TensorRT-LLM issue #5929 "DS-R1 FP4 on B200 vs DS-R1 FP8 on H200" (8 GPUs, v0.21.0rc2, trtllm-serve, batch 1)',
+  url: 'https://github.com/NVIDIA/TensorRT-LLM/issues/5929',
+  date: '2026-12-05',
+  note: 'ITL p50 at TP8, 1600/600 tokens: FP8 on H200 0.01378 s, FP4 on B200 0.00678 s (2.03×); bandwidth 7.7/4.8 TB/s and bytes 0.56× would give 2.85× at equal stream efficiency, so FP4 streams at ≥ 0.71× FP8 (fixed costs in the step make it a lower bound), ≥ 0.59 of 16-bit',
 };
 
 /**
@@ -290,9 +304,9 @@ export const pathFactorPriors: Record<ComputePathId, PathPrior> = {
   },
   fp4: {
     compute: 0.8,
-    memory: 0.4,
-    sources: [aoNvfp4, flashinferFp4, cutlassFp4Grouped],
-    note: "NVFP4 GEMMs reach 0.58-0.95× BF16's share of peak on B200 (lower at moderate sizes, where the 4× faster MMA leaves fixed work exposed); skinny FP4 GEMMs stream weights at 0.3-0.55× the 16-bit rate in the public kernels measured",
+    memory: 0.44,
+    sources: [aoNvfp4, flashinferFp4, cutlassFp4Grouped, trtllmFp4Decode, trtllmFp4B200],
+    note: "NVFP4 GEMMs reach 0.58-0.95× BF16's share of peak on B200 (lower at moderate sizes, where the 4× faster MMA leaves fixed work exposed); skinny FP4 GEMMs stream weights at 0.30-0.59× the 16-bit rate in the kernels and TensorRT-LLM runs read (prior 0.44: geometric mean of the six estimates 0.30, 0.36, 0.42, 0.55, 0.47, 0.59)",
   },
   int8: {
     compute: 1,
