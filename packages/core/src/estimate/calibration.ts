@@ -14,7 +14,7 @@ import {
   pathFactorPriors,
 } from './efficiency.ts';
 import { engineClassIdOf } from './engine-class.ts';
-import { operatorRates } from './format-plan.ts';
+import { applyPathFactors, type OperatorRates, operatorPeaks } from './format-plan.ts';
 import {
   maxBatchThatFits,
   resolveInference,
@@ -81,6 +81,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     collectiveSeconds: r.hw.collectiveSeconds,
   };
   const mode = predictionMode(point);
+  const peaks = operatorPeaks(r.formats, r.attentionDtype, r.device.compute.denseTflops);
   const limits = mode === 'batch' ? undefined : servingLimitsFor(r);
   if (limits && mode === 'saturated' && point.batch !== 'max')
     limits.maxSequences = Math.min(limits.maxSequences, point.batch);
@@ -104,10 +105,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     run: (eff) => {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
-      Object.assign(
-        r.hw,
-        operatorRates(r.formats, r.attentionDtype, r.device.compute.denseTflops, (path) => eff.paths[path]),
-      );
+      applyPathFactors(r.hw as OperatorRates, peaks, eff.paths);
       r.hw.kernelSeconds = base.kernelSeconds * eff.fixedCostScale;
       r.hw.layerSeconds = base.layerSeconds * eff.fixedCostScale;
       r.hw.collectiveSeconds = base.collectiveSeconds * eff.fixedCostScale;
@@ -185,8 +183,12 @@ function paramsOf(entry: EfficiencyEntry, prior: FitParams): FitParams {
  * says"), which is what siblings of one software share.
  */
 type Offsets = number[];
-/** The non-reference paths, each with a compute offset at 4 + i and a memory offset at 4 + PATHS.length + i. */
-const PATHS: readonly ComputePathId[] = computePathIds.filter((p) => p !== 'bf16');
+/**
+ * The fitted paths, each with a compute offset at 4 + i and a memory offset at 4 + PATHS.length + i. INT8
+ * keeps its neutral prior: its only engine is llama.cpp, whose MMQ and F16 kernels llamacpp-kernels.ts
+ * models per format (a fitted INT8 factor would count the same effect twice).
+ */
+const PATHS: readonly ComputePathId[] = ['fp8', 'fp4'];
 const DIMS = 4 + 2 * PATHS.length;
 const ZERO: Offsets = new Array<number>(DIMS).fill(0);
 /**
@@ -276,7 +278,7 @@ function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
  * launch and per-layer costs behind large steps, so they leave those at their prior instead of bending
  * them to absorb whatever else the model misses (which would then distort batch-1 latency).
  */
-function identified(points: PreparedPoint[], centre: Offsets): number[] {
+function identified(points: PreparedPoint[], centre: Offsets, withPaths: boolean): number[] {
   const dims = [0, 1];
   // Points on k paths identify k - 1 path factors: the class efficiency and one path's factor explain the
   // same points. The anchor keeps its prior: the 16-bit path (factor 1 by definition) where points use
@@ -284,7 +286,7 @@ function identified(points: PreparedPoint[], centre: Offsets): number[] {
   // fitted against it). A single-path class keeps every prior.
   const counts = new Map<ComputePathId, number>();
   for (const p of points) counts.set(p.path, (counts.get(p.path) ?? 0) + 1);
-  if (counts.size > 1) {
+  if (withPaths && counts.size > 1) {
     const [first] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const anchor = counts.has('bf16') ? 'bf16' : first?.[0];
     PATHS.forEach((p, i) => {
@@ -310,8 +312,8 @@ function identified(points: PreparedPoint[], centre: Offsets): number[] {
  * needs hundreds: every evaluation runs the serving curve. The prefill-host offset is searched only when
  * the points identify it (`identified`).
  */
-function fitOffsets(points: PreparedPoint[], centre: Offsets): Offsets {
-  const dims = identified(points, centre);
+function fitOffsets(points: PreparedPoint[], centre: Offsets, withPaths = false): Offsets {
+  const dims = identified(points, centre, withPaths);
   let best: Offsets = [...centre];
   let bestLoss = loss(points, best, centre);
   // Start from the best point of a coarse grid around the centre (fixed costs and host time ×/÷ 3 and 9;
@@ -415,7 +417,9 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
   for (const software of softwares) {
     const own = prepared.filter((p) => p.software === software);
     if (own.length === 0) continue;
-    const shared = sharedWithSiblings(fitOffsets(own, ZERO));
+    // Path factors belong to the software's kernels (TensorRT-LLM's FP4 GEMMs): fitted at this level only,
+    // then carried by its classes and hardware classes as fitted here (a third of the fitting time).
+    const shared = sharedWithSiblings(fitOffsets(own, ZERO, true));
     for (const engine of classes.filter((c) => softwareOf(c) === software)) {
       const prior = priorParams(catalog, engine);
       const mine = own.filter((p) => p.engineClass === engine);

@@ -48,8 +48,7 @@ describe('which operators run on which compute path', () => {
   it('each operator group runs at its own peak times its path factor (NVFP4 on B200: blocks at FP4, head at BF16, attention at FP8)', () => {
     const b200 = device('b200');
     const plan = formatPlan(model('llama-3.3-70b'), b200, 'nvfp4');
-    const factor = (p: keyof typeof pathFactorPriors) => pathFactorPriors[p];
-    const rates = operatorRates(plan, 'fp8', b200.compute.denseTflops, factor);
+    const rates = operatorRates(plan, 'fp8', b200.compute.denseTflops, pathFactorPriors);
     const peaks = b200.compute.denseTflops;
     expect(rates.peakFlops).toBeCloseTo((peaks.fp4 ?? 0) * 1e12 * pathFactorPriors.fp4.compute, -6);
     expect(rates.attentionPeakFlops).toBeCloseTo((peaks.fp8 ?? 0) * 1e12 * pathFactorPriors.fp8.compute, -6);

@@ -1,7 +1,7 @@
 import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { HardwareClass } from '../catalog/schema.ts';
 import type { Source } from '../figure/source.ts';
-import type { ComputePathId } from './precision.ts';
+import { type ComputePathId, computePathIds } from './precision.ts';
 
 /** Fractions of the dense peak (compute) and of the memory bandwidth (memory) an engine reaches. */
 export interface Efficiency {
@@ -313,7 +313,7 @@ export const pathFactorPriors: Record<ComputePathId, PathPrior> = {
     memory: 1,
     sources: [
       assumptionSource(
-        'no INT8-vs-BF16 comparison read; the only INT8-path points are llama.cpp MMQ runs, whose class efficiencies absorb it',
+        'no INT8-vs-BF16 comparison read; the only INT8-path engine is llama.cpp, whose MMQ kernels llamacpp-kernels.ts models per format: kept at 1, not fitted',
       ),
     ],
     note: 'neutral prior: the class efficiency as fitted',
@@ -326,4 +326,11 @@ export function pathFactorFor(entry: EfficiencyEntry, path: ComputePathId): Path
   if (fitted) return fitted;
   const prior = pathFactorPriors[path];
   return { compute: prior.compute, memory: prior.memory };
+}
+
+/** Every path's factors for an entry (fitted where it has them, else the priors). */
+export function pathFactorsOf(entry: EfficiencyEntry): Record<ComputePathId, PathFactor> {
+  const out = {} as Record<ComputePathId, PathFactor>;
+  for (const p of computePathIds) out[p] = pathFactorFor(entry, p);
+  return out;
 }

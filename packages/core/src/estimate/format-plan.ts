@@ -136,25 +136,78 @@ export interface OperatorRates {
   headMemoryScale: number;
 }
 
+/** Each operator group's dense peak (FLOP/s) and compute path, before path factors. */
+export interface OperatorPeaks {
+  blocks: number;
+  experts: number;
+  attention: number;
+  head: number;
+  router: number;
+  blocksPath: ComputePathId;
+  expertsPath: ComputePathId;
+  attentionPath: ComputePathId;
+  headPath: ComputePathId;
+  routerPath: ComputePathId;
+}
+
+export function operatorPeaks(
+  plan: Pick<FormatPlan, 'blocksPath' | 'expertsPath' | 'headPath' | 'routerDtype'>,
+  attentionDtype: keyof DenseTflops,
+  peaks: DenseTflops,
+): OperatorPeaks {
+  // A path may carry its own peak (llama.cpp's F16 through cuBLAS at the FP16-accumulate rate).
+  const peakOf = (p: Pick<ComputePath, 'dtype' | 'peakTflops'>) =>
+    (p.peakTflops ?? peaks[p.dtype] ?? 0) * 1e12;
+  return {
+    blocks: peakOf(plan.blocksPath),
+    experts: peakOf(plan.expertsPath),
+    attention: peakOf({ dtype: attentionDtype }),
+    head: peakOf(plan.headPath),
+    router: peakOf({ dtype: plan.routerDtype }),
+    blocksPath: computePathOf(plan.blocksPath.dtype),
+    expertsPath: computePathOf(plan.expertsPath.dtype),
+    attentionPath: computePathOf(attentionDtype),
+    headPath: computePathOf(plan.headPath.dtype),
+    routerPath: computePathOf(plan.routerDtype),
+  };
+}
+
+/**
+ * Writes the operator rates into `into` (the kernel's hardware record): no allocation, as the calibration
+ * calls it for every candidate of every point. A weight-only format streams packed weights through a 16-bit
+ * GEMM, so its stream takes the 16-bit path's factor.
+ */
+export function applyPathFactors(
+  into: OperatorRates,
+  p: OperatorPeaks,
+  factors: Readonly<Record<ComputePathId, PathFactor>>,
+): void {
+  into.peakFlops = p.blocks * factors[p.blocksPath].compute;
+  into.expertPeakFlops = p.experts * factors[p.expertsPath].compute;
+  into.attentionPeakFlops = p.attention * factors[p.attentionPath].compute;
+  into.headPeakFlops = p.head * factors[p.headPath].compute;
+  into.routerPeakFlops = p.router * factors[p.routerPath].compute;
+  into.weightMemoryScale = factors[p.blocksPath].memory;
+  into.expertMemoryScale = factors[p.expertsPath].memory;
+  into.headMemoryScale = factors[p.headPath].memory;
+}
+
 export function operatorRates(
   plan: Pick<FormatPlan, 'blocksPath' | 'expertsPath' | 'headPath' | 'routerDtype'>,
   attentionDtype: keyof DenseTflops,
   peaks: DenseTflops,
-  factor: (path: ComputePathId) => PathFactor,
+  factors: Readonly<Record<ComputePathId, PathFactor>>,
 ): OperatorRates {
-  // A path may carry its own peak (llama.cpp's F16 through cuBLAS at the FP16-accumulate rate).
-  const rate = (p: Pick<ComputePath, 'dtype' | 'peakTflops'>) =>
-    (p.peakTflops ?? peaks[p.dtype] ?? 0) * 1e12 * factor(computePathOf(p.dtype)).compute;
-  // A weight-only format streams packed weights through a 16-bit GEMM: its kernel is the 16-bit one.
-  const stream = (p: ComputePath) => factor(computePathOf(p.dtype)).memory;
-  return {
-    peakFlops: rate(plan.blocksPath),
-    expertPeakFlops: rate(plan.expertsPath),
-    attentionPeakFlops: rate({ dtype: attentionDtype }),
-    headPeakFlops: rate(plan.headPath),
-    routerPeakFlops: rate({ dtype: plan.routerDtype }),
-    weightMemoryScale: stream(plan.blocksPath),
-    expertMemoryScale: stream(plan.expertsPath),
-    headMemoryScale: stream(plan.headPath),
+  const out: OperatorRates = {
+    peakFlops: 0,
+    expertPeakFlops: 0,
+    attentionPeakFlops: 0,
+    headPeakFlops: 0,
+    routerPeakFlops: 0,
+    weightMemoryScale: 1,
+    expertMemoryScale: 1,
+    headMemoryScale: 1,
   };
+  applyPathFactors(out, operatorPeaks(plan, attentionDtype, peaks), factors);
+  return out;
 }

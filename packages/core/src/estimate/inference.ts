@@ -12,7 +12,7 @@ import {
   kvElementsPerToken,
   recurrentStateElementsPerSequence,
 } from './attention.ts';
-import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor, pathFactorFor } from './efficiency.ts';
+import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor, pathFactorsOf } from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
 import { type FormatPlan, formatPlan, operatorRates } from './format-plan.ts';
 import {
@@ -423,9 +423,8 @@ export function resolveInference(
   const computeDtype = formats.expertsPath.dtype;
   const attentionDtype = attentionDtypeFor(kv, device.compute.denseTflops);
   // Each operator group at its own compute path, scaled by the entry's (or the prior's) path factors.
-  const rates = operatorRates(formats, attentionDtype, device.compute.denseTflops, (path) =>
-    pathFactorFor(efficiency, path),
-  );
+  const rates = operatorRates(formats, attentionDtype, device.compute.denseTflops, pathFactorsOf(efficiency));
+
   const link = replicaLink(device, count);
 
   let host: Device | undefined;
