@@ -33,7 +33,11 @@ export const inferenceFields: FlagField[] = [
   { flag: 'model', label: 'Model', required: true },
   { flag: 'hardware', label: 'Hardware', required: true },
   { flag: 'count', label: 'Devices per replica', help: 'blank: 1' },
-  { flag: 'weights', label: 'Weight format', choices: withDefault('default (bf16)', weightChoices) },
+  {
+    flag: 'weights',
+    label: 'Weight format',
+    choices: withDefault('default (the checkpoint format, else bf16)', weightChoices),
+  },
   {
     flag: 'kv',
     label: 'KV-cache format',
