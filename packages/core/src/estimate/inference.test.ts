@@ -297,7 +297,8 @@ describe('inference on the catalog', () => {
     const experts = prefillOperators(r.km, r.hw, r.off, r.work).find((o) => o.operator === 'routed experts');
     const byteRate = r.hw.memoryBandwidth * r.hw.effMemory;
     const activations = (48 * 2048 * 8 * (4 * 2048 + 6 * 768) * 2) / byteRate;
-    const weights = (48 * 128 * r.km.perExpertParams * 1) / byteRate;
+    // FP8 expert weights stream at the FP8 path's share of the class rate (efficiency.ts pathFactorPriors).
+    const weights = (48 * 128 * r.km.perExpertParams * 1) / (byteRate * (r.hw.expertMemoryScale ?? 1));
     // A 2048-token prompt touches every expert (E · (1 − (1 − 8/128)^2048) ≈ 128).
     expect(experts?.memorySeconds).toBeCloseTo(weights + activations, 6);
   });
