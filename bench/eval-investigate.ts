@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   attackerKinds,
+  benjaminiHochberg,
   defaultLogOptions,
   defaultTrafficSpec,
   generateProseTraffic,
@@ -148,7 +149,11 @@ interface RunResult {
   rows: number;
   seconds: number;
   volume?: number;
+  /** How the flags of byQ were chosen: 'hierarchical' (clusters first, then members); absent: flat BH. */
+  testing?: string;
   byQ: Record<string, QResult>;
+  /** The same run's p-values under flat BH over all accounts and clusters (hierarchical runs only). */
+  byQFlat?: Record<string, QResult>;
   /** KS against the uniform of the tested accounts of the reference's own kinds: conformal p, tail p. */
   ks?: { conformal: KsUniformResult; tail: KsUniformResult } | undefined;
   power?: string;
@@ -183,14 +188,40 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
         cluster: undefined,
         accounts: [u.account],
         q: u.q,
+        pTail: u.pTail,
       })),
       ...report.clusters.map((c) => ({
         account: undefined,
         cluster: c.cluster,
         accounts: c.accounts,
         q: c.q,
+        pTail: c.pTail,
       })),
     ];
+    // The same p-values under flat BH over every account and cluster (the method before hierarchical
+    // testing), to compare the two on the same runs.
+    const flat = benjaminiHochberg(
+      units.map((u) => u.pTail),
+      1,
+    ).adjusted;
+    const byQFlat: RunResult['byQ'] = {};
+    for (const q of QS) {
+      const flagged = units.filter((_, i) => (flat[i] as number) <= q);
+      const detected: Record<string, boolean> = {};
+      for (const id of truth.campaigns.keys()) detected[id] = false;
+      let falseFlags = 0;
+      const falseKinds: Record<string, number> = {};
+      for (const f of flagged) {
+        const hit = f.accounts.map((a) => campaignOf.get(a)).filter((c): c is string => c !== undefined);
+        if (hit.length === 0) {
+          falseFlags++;
+          const kind = [...new Set(f.accounts.map((a) => truth.kinds.get(a) ?? '?'))].sort().join('/');
+          falseKinds[kind] = (falseKinds[kind] ?? 0) + 1;
+        }
+        for (const c of hit) detected[c] = true;
+      }
+      byQFlat[String(q)] = { flagged: flagged.length, falseFlags, detected, falseKinds };
+    }
     for (const q of QS) {
       const flagged = units.filter((u) => u.q <= q);
       const detected: Record<string, boolean> = {};
@@ -236,7 +267,9 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
       rows: truth.traffic.length + truth.reference.length,
       seconds: (performance.now() - t0) / 1000,
       volume,
+      testing: 'hierarchical',
       byQ,
+      byQFlat,
       ks,
       power,
     } satisfies RunResult;
@@ -248,7 +281,7 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const fmtP = (p: number) => (p >= 0.001 ? p.toFixed(3) : p.toExponential(0));
 
-function printTable(results: RunResult[], note: string): void {
+function printTable(results: RunResult[], note: string, which: 'byQ' | 'byQFlat' = 'byQ'): void {
   const seeds = new Set(results.map((r) => r.seed)).size;
   console.log(`\nGeneralisation (${seeds} seeds; ${note})\n`);
   console.log(
@@ -270,7 +303,7 @@ function printTable(results: RunResult[], note: string): void {
       };
       const seconds = runs.reduce((sum, r) => sum + r.seconds, 0) / runs.length;
       for (const q of QS) {
-        const cells = runs.map((r) => r.byQ[String(q)] as QResult);
+        const cells = runs.map((r) => r[which]?.[String(q)] as QResult);
         const campaigns = Object.keys(cells[0]?.detected ?? {});
         const recall = campaigns.length
           ? campaigns
@@ -305,8 +338,22 @@ function printTable(results: RunResult[], note: string): void {
       }
     }
   }
+  if (which === 'byQFlat') return;
   console.log('\nScenarios:');
   for (const s of scenarios) console.log(`- ${s.id}: ${s.describe}`);
+}
+
+/** Both tables: the flags as run, then (for hierarchical runs) flat BH on the same p-values. */
+function printTables(results: RunResult[], note: string): void {
+  const methods = [...new Set(results.map((r) => r.testing ?? 'flat BH'))].join(', ');
+  printTable(results, `${note}; flags by ${methods}`);
+  const withFlat = results.filter((r) => r.byQFlat);
+  if (withFlat.length > 0)
+    printTable(
+      withFlat,
+      `${note}; the same runs' p-values under flat BH over every account and cluster`,
+      'byQFlat',
+    );
 }
 
 async function main(): Promise<void> {
@@ -316,7 +363,7 @@ async function main(): Promise<void> {
       .split(',')
       .flatMap((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean))
       .map((line) => JSON.parse(line) as RunResult);
-    printTable(results, `from ${summarise}`);
+    printTables(results, `from ${summarise}`);
     return;
   }
   const seeds = Number(flag('seeds', '10'));
@@ -346,7 +393,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  printTable(results, `volume ${volume}; ${((performance.now() - started) / 60000).toFixed(1)} min`);
+  printTables(results, `volume ${volume}; ${((performance.now() - started) / 60000).toFixed(1)} min`);
 }
 
 await main();

@@ -346,7 +346,14 @@ export type {
   FeatureId,
   FeatureVector,
 } from './investigate/log-features.ts';
-export { burstiness, featureDefinitions, featuresOf, TOPIC_BUCKETS } from './investigate/log-features.ts';
+export {
+  burstiness,
+  featureDefinitions,
+  featuresOf,
+  TEMPLATE_BAND_ROWS,
+  TEMPLATE_BANDS,
+  TOPIC_BUCKETS,
+} from './investigate/log-features.ts';
 export type {
   CalibrationSummary,
   FeatureEvidence,
@@ -355,7 +362,14 @@ export type {
   TestedUnit,
 } from './investigate/log-investigation.ts';
 export { defaultLogOptions, investigateLogs } from './investigate/log-investigation.ts';
-export { benjaminiHochberg, holm } from './investigate/multiple-testing.ts';
+export {
+  benjaminiHochberg,
+  type HierarchicalTest,
+  hierarchicalBh,
+  holm,
+  simes,
+  type TestFamily,
+} from './investigate/multiple-testing.ts';
 export type { CampaignProfileId, DetectableSize, PowerProfile, PowerStatement } from './investigate/power.ts';
 export { campaignFeatures, powerStatement } from './investigate/power.ts';
 export {

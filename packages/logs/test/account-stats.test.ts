@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AccountStats, createRng } from '@clearbox/core';
+import { type AccountStats, createRng, TEMPLATE_BANDS } from '@clearbox/core';
 import { describe, expect, it } from 'vitest';
 import { logAccountStats } from '../src/index.ts';
 
 // The per-account SQL (ordered timestamps, squared-gap sums, hour histograms, keyword-prefiltered
-// reasoning checks, digit-masked templates) checked against a direct computation on the same rows.
+// reasoning checks, template keys) checked against a direct computation on the same rows.
 const phrases = [
   'Think step by step.',
   'SHOW YOUR WORK',
@@ -121,9 +121,13 @@ describe('per-account log statistics in SQL', () => {
         expect(s.hours, `${s.account} hours`).toEqual(w.hours);
         // The topic is read on a hash sample of about one row in four; every sampled row has one bucket.
         expect(s.topics.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(s.requests);
-        // "Question <n> for account <a>: ..." differs only in digits within an account: one template.
-        if (s.requests >= 2) expect(s.templates.length, `${s.account} templates`).toBe(1);
-        if (s.requests >= 2) expect(s.templates[0]?.[1]).toBe(s.requests);
+        // "Question <n> for account <a>: ..." differs only in digits and a few closing words: a reference
+        // account keeps every key (all are shared with other accounts), one per band per request; a tested
+        // account those it repeats.
+        const total = s.templates.reduce((sum, [, c]) => sum + c, 0);
+        if (s.reference) expect(total, `${s.account} templates`).toBe(TEMPLATE_BANDS * s.requests);
+        else expect(s.templates.every(([, c]) => c >= 2)).toBe(true);
+        if (s.requests >= 20) expect(total, `${s.account} templates`).toBeGreaterThan(s.requests);
       }
       // A perfectly regular account: sd 0 up to the documented rounding (1e-8 of the mean gap).
       const regular = stats.find((s) => s.account === 'acct-5') as AccountStats;

@@ -30,8 +30,19 @@ export class DisjointSets {
   }
 }
 
+/**
+ * The least share of the smaller account's pool keys that a linked pair must share (a stated prior).
+ * Template keys are LSH buckets of word sets, and a bucket can be met by chance through two common words
+ * (a payload word and an instruction word): on the prose generator such chance sharing covered 3-4% of an
+ * account's pool keys, and pairs drawing on one shared pool shared 14-58% (10th percentile to maximum).
+ */
+export const MIN_POOL_OVERLAP = 0.1;
+
 export interface LinkRules {
-  /** Accounts sharing at least this many shared-pool templates are linked. */
+  /**
+   * Accounts sharing at least this many shared-pool template keys (LSH buckets), and at least
+   * MIN_POOL_OVERLAP of the smaller one's, are linked.
+   */
   minSharedTemplates: number;
 }
 
@@ -43,7 +54,8 @@ export interface Cluster {
 }
 
 /**
- * L7 coordination: links accounts that share >= k shared-pool templates, or a rare IP or user agent, and
+ * L7 coordination: links accounts that share >= k shared-pool templates (and at least MIN_POOL_OVERLAP of
+ * the smaller one's pool templates), or a rare IP or user agent, and
  * returns the connected components with two or more accounts. Judged against the benign reference:
  * a pool template is one that both accounts use twice or more and no reference account uses
  * (`templateDf` counts reference accounts per template), and `ips`/`userAgents` hold only the values
@@ -93,6 +105,8 @@ export function linkAccounts(
       templateOwners.set(key, list);
     }
   });
+  const poolKeys = new Int32Array(accounts.length);
+  for (const list of templateOwners.values()) for (const i of list) poolKeys[i] = (poolKeys[i] as number) + 1;
   const pairCounts = new Map<number, number>();
   const n = accounts.length;
   for (const list of templateOwners.values()) {
@@ -104,9 +118,10 @@ export function linkAccounts(
     }
   }
   for (const [key, count] of pairCounts) {
-    if (count < rules.minSharedTemplates) continue;
     const a = Math.floor(key / n);
     const b = key % n;
+    const smaller = Math.min(poolKeys[a] as number, poolKeys[b] as number);
+    if (count < rules.minSharedTemplates || count < MIN_POOL_OVERLAP * smaller) continue;
     sets.union(a, b);
     note(a, `shares >= ${rules.minSharedTemplates} pool templates`);
     note(b, `shares >= ${rules.minSharedTemplates} pool templates`);

@@ -4,6 +4,15 @@
  * one-sided conformal p-value applies to each.
  */
 export const TOPIC_BUCKETS = 64;
+/**
+ * Template keys are MinHash LSH buckets (the log engine's features/templates.ts): every request falls
+ * in one bucket per band, so an account's template counts sum to TEMPLATE_BANDS x its requests. 16 bands
+ * of 2 rows put the S-curve's threshold near (1/16)^(1/2) = 0.25 Jaccard similarity: a pair of
+ * paraphrases with a varying payload (J about 0.3-0.4 on the hand-written cases of the logs tests) meets
+ * in some band with probability 0.8-0.9, two prompts sharing one or two common words rarely.
+ */
+export const TEMPLATE_BANDS = 16;
+export const TEMPLATE_BAND_ROWS = 2;
 
 export interface AccountStats {
   account: string;
@@ -25,7 +34,10 @@ export interface AccountStats {
   hours: number[];
   /** Requests per topic bucket, TOPIC_BUCKETS counts. */
   topics: number[];
-  /** Templates the account used twice or more, or that another account also used: [key, count]. */
+  /**
+   * Template keys (one per band per request, TEMPLATE_BANDS in all) the account used twice or more, and
+   * for a reference account also those another account uses: [key, count].
+   */
   templates: Array<[string, number]>;
   /** Largest sum of biased token ids over requests of one prompt with max tokens <= 1 and logprobs on. */
   logitBiasSweep: number;
@@ -80,7 +92,7 @@ export const featureDefinitions: FeatureDefinition[] = [
     detector: 'L2',
     family: 'automation',
     description:
-      'share of requests on a template used twice or more, weighted by rarity ln(N/(df+1))/ln N over the N reference accounts (df: other reference accounts using it); templates used by more than the rare share of the reference weigh 0',
+      'share of requests on a template used twice or more (a MinHash LSH bucket of the word set, averaged over the bands), weighted by rarity ln(N/(df+1))/ln N over the N reference accounts (df: other reference accounts using it); templates used by more than the rare share of the reference weigh 0',
   },
   {
     id: 'topicCoverage',
@@ -125,7 +137,7 @@ export const featureDefinitions: FeatureDefinition[] = [
     detector: 'L7',
     family: 'harvest',
     description:
-      'shared-pool templates (used twice or more by two or more members and by no reference account outside the unit), counted per member using each twice or more, per member',
+      'shared-pool templates (LSH buckets used twice or more by two or more members and by no reference account outside the unit), counted per member using each twice or more, per member and band',
     clusterOnly: true,
   },
 ];
@@ -208,7 +220,7 @@ export function featuresOf(
   const out: FeatureVector = {
     requestsPerDay: s.requests / days,
     outputTokensPerDay: s.outputTokens / days,
-    templating: s.requests ? templated / s.requests : 0,
+    templating: s.requests ? templated / (s.requests * TEMPLATE_BANDS) : 0,
     topicCoverage: normalisedEntropy(s.topics, TOPIC_BUCKETS),
     hourEntropy: normalisedEntropy(s.hours, 24),
     reasoningShare: s.requests ? s.reasoningRequests / s.requests : 0,
@@ -219,10 +231,23 @@ export function featuresOf(
   return out;
 }
 
+const repeatedCache = new WeakMap<AccountStats, Array<[string, number]>>();
+/** The templates an account used twice or more (cached: cluster nulls merge the same accounts many times). */
+function repeatedTemplates(s: AccountStats): Array<[string, number]> {
+  let out = repeatedCache.get(s);
+  if (!out) {
+    out = s.templates.filter(([, count]) => count >= 2);
+    repeatedCache.set(s, out);
+  }
+  return out;
+}
+
 /**
  * A cluster's statistics from its members': counts add; gaps are pooled over the members' own gaps
  * (the regularity of each member's stream, not of the merged stream); rates add, as if the members
- * ran concurrently, which is what a spread-out campaign does.
+ * ran concurrently, which is what a spread-out campaign does. Templates: each member's repeated ones
+ * (used twice or more by that member; with 16 LSH keys per request, merging every key of every member
+ * made the cluster null, thousands of random groups, the slowest step by far).
  */
 export function mergeStats(
   members: readonly AccountStats[],
@@ -258,7 +283,7 @@ export function mergeStats(
     activeDays = Math.max(activeDays, m.activeDays);
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] ?? 0);
     for (let t = 0; t < TOPIC_BUCKETS; t++) topics[t] = (topics[t] as number) + (m.topics[t] ?? 0);
-    for (const [key, count] of m.templates) templates.set(key, (templates.get(key) ?? 0) + count);
+    for (const [key, count] of repeatedTemplates(m)) templates.set(key, (templates.get(key) ?? 0) + count);
   }
   const gapMean = gapCount ? gapSum / gapCount : 0;
   return {
@@ -295,11 +320,12 @@ export function clusterFeaturesOf(members: readonly AccountStats[], index: Templ
   const poolUsers = new Map<string, number>();
   const referenceUsers = new Map<string, number>();
   for (const m of members)
-    for (const [key, count] of m.templates) {
-      if (count >= 2) poolUsers.set(key, (poolUsers.get(key) ?? 0) + 1);
+    for (const [key] of repeatedTemplates(m)) {
+      poolUsers.set(key, (poolUsers.get(key) ?? 0) + 1);
       if (m.reference) referenceUsers.set(key, (referenceUsers.get(key) ?? 0) + 1);
     }
-  // Null groups are drawn from the reference: their members' own use is not "other" use.
+  // Null groups are drawn from the reference: their members' own use is not "other" use (counted over
+  // the members' repeated templates, the ones the features read).
   const own = (key: string) => referenceUsers.get(key) ?? 0;
   const out = featuresOf(merged, index, own);
   out.requestsPerDay = merged.perDayRequests;
@@ -308,6 +334,6 @@ export function clusterFeaturesOf(members: readonly AccountStats[], index: Templ
   for (const [key, users] of poolUsers) {
     if (users >= 2 && otherReferenceUsers(index, key, own(key)) === 0) pooled += users;
   }
-  out.coordination = pooled / members.length;
+  out.coordination = pooled / (members.length * TEMPLATE_BANDS);
   return out;
 }

@@ -13,7 +13,7 @@ import {
   featuresOf,
   type TemplateIndex,
 } from './log-features.ts';
-import { benjaminiHochberg } from './multiple-testing.ts';
+import { benjaminiHochberg, hierarchicalBh, type TestFamily } from './multiple-testing.ts';
 import { type PowerStatement, powerStatement } from './power.ts';
 import { defaultTailOptions, fitTail, type TailModel, tailPValue } from './tail-pvalue.ts';
 
@@ -27,6 +27,12 @@ export interface LogInvestigationOptions {
   minSharedTemplates: number;
   /** Pseudo-clusters drawn per distinct cluster size for the cluster null (split between the halves). */
   clusterNullDraws: number;
+  /**
+   * How flags are chosen from the tail p-values: 'hierarchical' (clusters first, then their members;
+   * multiple-testing.ts) or 'flat' (one BH over every account and cluster). Not a user option: the
+   * evaluation compares the two on the same p-values.
+   */
+  testing?: 'hierarchical' | 'flat';
 }
 
 export const defaultLogOptions: LogInvestigationOptions = {
@@ -57,7 +63,7 @@ export interface TestedUnit {
    * score lies beyond its threshold and the fit holds, else equal to `p`. It can go below 1/(n+1).
    */
   pTail: number;
-  /** BH-adjusted pTail (the smallest q at which this unit is flagged). */
+  /** Adjusted pTail: the smallest q at which the hierarchical procedure flags this unit. */
   q: number;
   /** The score tested: S = H + A·min(1, H/c_max) over the harvest and automation families (extraction-score.ts). */
   combinedScore: number;
@@ -74,14 +80,14 @@ export interface CalibrationSummary {
   /** The smallest p an account can get, 1/(holdout + 1); BH flags nothing unless k q / m reaches it. */
   minimumAccountP: number;
   minimumClusterP: number | null;
-  /** The fewest units that must share the minimum conformal p before BH at q could flag any of them. */
+  /** The fewest families that must share the minimum conformal p before BH at q could select any of them. */
   minimumFlagsForBh: number;
   /** How BH's p-values were obtained, in words, and the tail fits behind them. */
   pValueMethod: string;
   accountTail: TailSummary | null;
   /** Per cluster size: the tail fit of that size's null, or null where the conformal p is kept. */
   clusterTails: Array<{ size: number; tail: TailSummary | null }>;
-  /** BH flags a lone unit only at pTail ≤ q/m: the smallest evidence any one unit needs here. */
+  /** A lone account is flagged only at pTail ≤ q/F (F families): the smallest evidence any one unit needs here. */
   loneUnitThreshold: number;
   /** Tested accounts' p-values in 10 bins of width 0.1: flat where the traffic is like the reference. */
   pValueHistogram: number[];
@@ -123,7 +129,8 @@ function tailSummary(t: TailModel | null): TailSummary | null {
 }
 
 export interface LogInvestigation {
-  tested: { accounts: number; clusters: number; total: number };
+  /** Units tested (accounts and clusters) and the families of the first stage (clusters with their members, lone accounts). */
+  tested: { accounts: number; clusters: number; total: number; families: number };
   flagged: TestedUnit[];
   clusters: TestedUnit[];
   calibration: CalibrationSummary;
@@ -294,10 +301,28 @@ export function investigateLogs(
   });
 
   const units = [...accountUnits, ...clusterUnits];
-  const { adjusted, rejected } = benjaminiHochberg(
-    units.map((u) => u.pTail),
-    options.q,
-  );
+  // Families: each cluster with its member accounts, and each account outside every cluster on its own
+  // (clusters are connected components, so no account is in two).
+  const clustered = new Set<number>();
+  const families: TestFamily[] = clusters.map((c, k) => {
+    for (const i of c.members) clustered.add(i);
+    return { heads: [accountUnits.length + k], members: c.members };
+  });
+  accountUnits.forEach((_, i) => {
+    if (!clustered.has(i)) families.push({ heads: [i], members: [] });
+  });
+  const { adjusted, rejected } =
+    options.testing === 'flat'
+      ? benjaminiHochberg(
+          units.map((u) => u.pTail),
+          options.q,
+        )
+      : hierarchicalBh(
+          units.map((u) => u.pTail),
+          families,
+          options.q,
+        );
+  const firstStageTests = options.testing === 'flat' ? units.length : families.length;
   units.forEach((u, i) => {
     u.q = adjusted[i] as number;
   });
@@ -321,7 +346,7 @@ export function investigateLogs(
   const power = powerStatement({
     referenceAccounts: reference.length,
     q: options.q,
-    tests: units.length,
+    tests: firstStageTests,
     periodDays: Math.max(...reference.map((s) => s.activeDays)),
     medianOutputTokens: median(reference.map((s) => (s.requests ? s.outputTokens / s.requests : 0))),
     referenceMedians: {
@@ -336,7 +361,12 @@ export function investigateLogs(
   });
   const clusterHoldouts = [...nullBySize.values()].map((n) => n.holdout.size);
   return {
-    tested: { accounts: accountUnits.length, clusters: clusterUnits.length, total: units.length },
+    tested: {
+      accounts: accountUnits.length,
+      clusters: clusterUnits.length,
+      total: units.length,
+      families: families.length,
+    },
     flagged,
     clusters: clusterUnits,
     calibration: {
@@ -345,12 +375,11 @@ export function investigateLogs(
       holdoutHalf: holdoutSet.length,
       minimumAccountP,
       minimumClusterP: clusterHoldouts.length ? 1 / (Math.min(...clusterHoldouts) + 1) : null,
-      minimumFlagsForBh: Math.ceil((minimumAccountP * units.length) / options.q),
-      pValueMethod:
-        'BH runs on tail-extrapolated p-values: beyond a high threshold of the held-out reference scores, p = (N_exc/n)·(1 − F_GPD(S − t)) with a generalized Pareto fit (Zhang-Stephens; negative shapes clamped to the exponential tail) accepted by a bootstrap Anderson-Darling test at 0.05, starting at 250 exceedances and lowering by 10 (Knijnenburg et al. 2009); below the threshold, or where no fit is accepted, the conformal p',
+      minimumFlagsForBh: Math.ceil((minimumAccountP * firstStageTests) / options.q),
+      pValueMethod: `${options.testing === 'flat' ? `One BH at q over every account and cluster (${units.length} tests)` : `Hierarchical testing on tail-extrapolated p-values (Benjamini & Bogomolov 2014): families first (each cluster with its member accounts, each unclustered account alone; ${families.length} families); a family's p is its own p for a lone account, and for a cluster twice the smaller of the cluster's p and its members' Simes p; BH at q over the families selects R of them, and a selected family's cluster or lone account is flagged; within each selected cluster, BH over its members at q·R/${families.length}`}. Tail-extrapolated p: beyond a high threshold of the held-out reference scores, p = (N_exc/n)·(1 − F_GPD(S − t)) with a generalized Pareto fit (Zhang-Stephens; negative shapes clamped to the exponential tail) accepted by a bootstrap Anderson-Darling test at 0.05, starting at 250 exceedances and lowering by 10 (Knijnenburg et al. 2009); below the threshold, or where no fit is accepted, the conformal p`,
       accountTail: tailSummary(accountTail),
       clusterTails: sizes.map((size) => ({ size, tail: tailSummary(nullBySize.get(size)?.tail ?? null) })),
-      loneUnitThreshold: options.q / units.length,
+      loneUnitThreshold: options.q / firstStageTests,
       pValueHistogram: accountUnits.reduce((bins, u) => {
         const i = Math.min(9, Math.floor(u.p * 10 - 1e-12));
         bins[Math.max(0, i)] = (bins[Math.max(0, i)] as number) + 1;

@@ -1,36 +1,163 @@
+import { createHash } from 'node:crypto';
+import { TEMPLATE_BAND_ROWS, TEMPLATE_BANDS } from '@clearbox/core';
 import { type Feature, jsonList } from './feature.ts';
 
-// A template is the first 48 characters of the prompt in lower case; on distinct prefixes only, each run
-// of digits becomes one '#' and the key is the first 16 hex digits of the MD5 of the first 40 masked
-// characters, so "Question 7: ..." and "Question 1234: ..." are one template. An account keeps the
-// templates it used twice or more, or that another account also used.
+// Template keys that survive light paraphrase (word order, a few synonyms, changed numbers): MinHash over
+// a normalised word set, banded for locality-sensitive hashing (Broder 1997; Leskovec, Rajaraman &
+// Ullman, Mining of Massive Datasets, ch. 3).
+// - The text: the first TEMPLATE_WINDOW characters of the prompt in lower case with ASCII digits removed
+//   (per row, so "Problem 7" and "Problem 1234" are one text); counted per account in the one aggregate
+//   pass. Everything below runs on distinct texts only.
+// - The word set: runs of a-z of 3 letters or more, minus a short stop list, without the window's final
+//   run (the window may cut it). Order does not matter.
+// - The signature: for each of TEMPLATE_BANDS x TEMPLATE_BAND_ROWS seeds (a_i, b_i), the minimum over
+//   the words of (a_i h(w) + b_i) mod (2^31 - 1), with h(w) the first 32 bits of the word's MD5: integer
+//   arithmetic below 2^62, so DuckDB and ClickHouse compute the same bits.
+// - The keys: one per band, the first 16 hex digits of the MD5 of "band:min,min" (or of "band:text:" and
+//   the text when it has fewer than 2 words, so short or non-Latin prompts keep an exact-text key, or
+//   when the band's minima come from one word). Two
+//   prompts share a band's key when their signatures agree on that band: for word sets of Jaccard
+//   similarity J, with probability 1 - (1 - J^r)^b over b bands of r rows (a threshold near
+//   (1/b)^(1/r) = 0.25 for 16 x 2). Each key is a template cluster: the prompts in one LSH bucket.
+// An account keeps the keys it used twice or more; a reference account also those used once that another
+// account uses (rarity counts reference users). Every request counts once in each band.
 
-/** Per-account templates (L3 templating, shared-template clusters). */
+/** Characters of the prompt that the template key reads (a stated prior: the instruction part of a templated prompt). */
+export const TEMPLATE_WINDOW = 128;
+/** Function words that carry no template identity (a short English stop list). */
+export const TEMPLATE_STOP_WORDS = [
+  'the',
+  'and',
+  'for',
+  'with',
+  'you',
+  'your',
+  'this',
+  'that',
+  'are',
+  'from',
+  'can',
+  'please',
+  'its',
+  'our',
+  'then',
+  'each',
+  'into',
+  'any',
+  'all',
+  'not',
+  'but',
+  'has',
+  'have',
+  'was',
+  'will',
+  'what',
+  'how',
+] as const;
+
+const PRIME = 2147483647;
+/**
+ * The MinHash seeds (a_i in [1, p-1], b_i in [0, p-1]), fixed for every engine: the first 32 bits of the
+ * MD5 of "clearbox-minhash-a-i" and "...-b-i". (Consecutive outputs of one Lehmer generator made b_i a
+ * fixed multiple of a_i and the a_i a geometric sequence, and one word won a third of the minima.)
+ */
+export const MINHASH_SEEDS: ReadonlyArray<readonly [number, number]> = Array.from(
+  { length: TEMPLATE_BANDS * TEMPLATE_BAND_ROWS },
+  (_, i) => {
+    const bits = (s: string) => createHash('md5').update(s).digest().readUInt32BE(0);
+    return [
+      1 + (bits(`clearbox-minhash-a-${i}`) % (PRIME - 1)),
+      bits(`clearbox-minhash-b-${i}`) % PRIME,
+    ] as const;
+  },
+);
+
+const stopList = `[${TEMPLATE_STOP_WORDS.map((w) => `'${w}'`).join(', ')}]`;
+
+const modInverse = (a: number): number => {
+  let result = 1n;
+  let base = BigInt(a);
+  let e = BigInt(PRIME - 2);
+  const p = BigInt(PRIME);
+  for (; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * base) % p;
+    base = (base * base) % p;
+  }
+  return Number(result);
+};
+
+/** The signature: one minimum per seed, in a list `m` (1-based in both dialects). */
+function minsSql(dialect: 'duckdb' | 'clickhouse'): string {
+  return MINHASH_SEEDS.map(([a, b]) =>
+    dialect === 'duckdb'
+      ? `list_min(list_transform(hs, h -> (${a} * h + ${b}) % ${PRIME}))`
+      : `arrayMin(arrayMap(h -> (${a} * h + ${b}) % ${PRIME}, hs))`,
+  ).join(', ');
+}
+
+/**
+ * One key per band. The word behind each minimum is recovered by inverting its seed's map; a band whose
+ * minima all come from one word keys on the exact text instead, so two prompts never meet through a
+ * single shared word (short unrelated prompts sharing "explain" did).
+ */
+function bandsSql(dialect: 'duckdb' | 'clickhouse'): string {
+  const keys: string[] = [];
+  for (let band = 0; band < TEMPLATE_BANDS; band++) {
+    const rows = Array.from({ length: TEMPLATE_BAND_ROWS }, (_, r) => band * TEMPLATE_BAND_ROWS + r);
+    const word = (i: number) => {
+      const [a, b] = MINHASH_SEEDS[i] as readonly [number, number];
+      return `((m[${i + 1}] - ${b} + ${PRIME}) % ${PRIME}) * ${modInverse(a)} % ${PRIME}`;
+    };
+    const distinct = rows.flatMap((i, x) => rows.slice(x + 1).map((j) => `${word(i)} <> ${word(j)}`));
+    const condition = [dialect === 'duckdb' ? 'len(hs) >= 2' : 'length(hs) >= 2', ...distinct].join(' AND ');
+    keys.push(
+      dialect === 'duckdb'
+        ? `left(md5('${band}:' || CASE WHEN ${condition} THEN ${rows.map((i) => `CAST(m[${i + 1}] AS VARCHAR)`).join(" || ',' || ")} ELSE 'text:' || text END), 16)`
+        : `substring(lower(hex(MD5(concat('${band}:', if(${condition}, concat(${rows.map((i) => `toString(m[${i + 1}])`).join(", ',', ")}), concat('text:', text)))))), 1, 16)`,
+    );
+  }
+  return keys.join(',\n    ');
+}
+
+/** Per-account template keys (L2 templating, shared-pool clusters). */
 export const templates: Feature = {
   id: 'templates',
   sql: {
     duckdb: {
-      rowColumns: ['left(lowered, 48) AS template_prefix'],
-      aggregates: () => ['histogram(template_prefix) AS template_prefixes'],
-      query: () => `WITH account_templates AS (
-  SELECT is_reference, account, left(md5(left(regexp_replace(prefix, '[0-9]+', '#', 'g'), 40)), 16) AS template, sum(n) AS c
-  FROM (SELECT is_reference, account, unnest(map_keys(template_prefixes)) AS prefix, unnest(map_values(template_prefixes)) AS n FROM account_aggregates)
-  GROUP BY ALL),
+      rowColumns: [`translate(left(lowered, ${TEMPLATE_WINDOW}), '0123456789', '') AS template_text`],
+      aggregates: () => ['histogram(template_text) AS template_texts'],
+      query: () => `WITH account_texts AS (
+  SELECT is_reference, account, unnest(map_keys(template_texts)) AS text, unnest(map_values(template_texts)) AS n FROM account_aggregates),
+hashed AS (
+  SELECT text, list_transform(list_distinct(list_filter(regexp_extract_all(regexp_replace(text, '[a-z]+$', ''), '[a-z]+'),
+    w -> length(w) >= 3 AND NOT list_contains(${stopList}, w))), w -> CAST(('0x' || left(md5(w), 8)) AS BIGINT) % ${PRIME}) AS hs
+  FROM (SELECT DISTINCT text FROM account_texts)),
+text_keys AS (SELECT text, unnest([
+    ${bandsSql('duckdb')}]) AS template FROM (SELECT text, hs, [${minsSql('duckdb')}] AS m FROM hashed)),
+account_templates AS (
+  SELECT is_reference, account, template, sum(n) AS c FROM account_texts JOIN text_keys USING (text) GROUP BY ALL),
 df AS (SELECT template, count(*) AS df FROM account_templates GROUP BY template)
 SELECT is_reference, account, CAST(to_json(list(template ORDER BY template)) AS VARCHAR), CAST(list(c ORDER BY template) AS VARCHAR)
-FROM account_templates JOIN df USING (template) WHERE c >= 2 OR df >= 2 GROUP BY is_reference, account`,
+FROM account_templates JOIN df USING (template) WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
     },
     clickhouse: {
-      rowColumns: ['leftUTF8(lowered, 48) AS template_prefix'],
-      // Prefix counts in the one aggregate pass (a GROUP BY of its own re-read every row).
-      aggregates: () => ['sumMap([template_prefix], [toUInt64(1)]) AS template_prefixes'],
-      query: () => `WITH account_templates AS (
-  SELECT is_reference, account, substring(lower(hex(MD5(leftUTF8(replaceRegexpAll(prefix, '[0-9]+', '#'), 40)))), 1, 16) AS template, sum(n) AS c
-  FROM (SELECT is_reference, account, prefix, n FROM account_aggregates ARRAY JOIN template_prefixes.1 AS prefix, template_prefixes.2 AS n)
+      rowColumns: [`replaceRegexpAll(leftUTF8(lowered, ${TEMPLATE_WINDOW}), '[0-9]', '') AS template_text`],
+      // Text counts in the one aggregate pass (a GROUP BY of its own re-read every row).
+      aggregates: () => ['sumMap([template_text], [toUInt64(1)]) AS template_texts'],
+      query: () => `WITH account_texts AS (
+  SELECT is_reference, account, text, n FROM account_aggregates ARRAY JOIN template_texts.1 AS text, template_texts.2 AS n),
+hashed AS (
+  SELECT text, arrayMap(w -> toInt64(reinterpretAsUInt32(reverse(unhex(substring(lower(hex(MD5(w))), 1, 8))))) % ${PRIME},
+    arrayDistinct(arrayFilter(w -> length(w) >= 3 AND NOT has(${stopList}, w), extractAll(replaceRegexpOne(text, '[a-z]+$', ''), '[a-z]+')))) AS hs
+  FROM (SELECT DISTINCT text FROM account_texts)),
+text_keys AS (SELECT text, template FROM (SELECT text, hs, [${minsSql('clickhouse')}] AS m FROM hashed) ARRAY JOIN [
+    ${bandsSql('clickhouse')}] AS template),
+account_templates AS (
+  SELECT is_reference, account, template, sum(n) AS c FROM account_texts INNER JOIN text_keys USING (text)
   GROUP BY is_reference, account, template),
 df AS (SELECT template, count() AS df FROM account_templates GROUP BY template)
 SELECT is_reference, account, toJSONString(arraySort(groupArray(template))), toString(arrayMap(x -> x.2, arraySort(groupArray((template, toInt64(c))))))
-FROM account_templates INNER JOIN df USING (template) WHERE c >= 2 OR df >= 2 GROUP BY is_reference, account`,
+FROM account_templates INNER JOIN df USING (template) WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
     },
   },
   readQuery(stats, [keys, counts]) {
