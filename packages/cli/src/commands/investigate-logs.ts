@@ -185,8 +185,8 @@ export function registerInvestigateLogs(investigate: Command, io: Io): void {
         const tail = report.calibration.accountTail;
         io.out(
           tail
-            ? `p (tail): generalized Pareto fit to the top ${tail.exceedances} of ${tail.referenceSize} held-out reference scores (Anderson-Darling bootstrap p ${formatNumber(tail.fitPValue)}); a lone unit is flagged at p ≤ q/m = ${formatNumber(report.calibration.loneUnitThreshold)}\n`
-            : `note: no tail fit was accepted for the account scores, so p (tail) is the conformal p, whose floor is ${formatNumber(report.calibration.minimumAccountP)}; BH at q = ${options.q} then flags only when ${report.calibration.minimumFlagsForBh} or more units reach it (a larger reference gives more power)\n`,
+            ? `p (tail): generalized Pareto fit to the top ${tail.exceedances} of ${tail.referenceSize} held-out reference scores (Anderson-Darling bootstrap p ${formatNumber(tail.fitPValue)}); a lone account is flagged at p ≤ q/F (F first-stage tests) = ${formatNumber(report.calibration.loneUnitThreshold)}\n`
+            : `note: no tail fit was accepted for the account scores, so p (tail) is the conformal p, whose floor is ${formatNumber(report.calibration.minimumAccountP)}; BH at q = ${options.q} then flags only when ${report.calibration.minimumFlagsForBh} or more first-stage tests reach it (a larger reference gives more power)\n`,
         );
         io.out(`${report.flagged.length === 0 ? 'Nothing flagged. ' : ''}${report.calibration.power.text}\n`);
         if (flags.out) io.out(`report written to ${flags.out}\n`);

@@ -159,7 +159,7 @@ export function renderLogsReportHtml(r: LogsReportView): string {
     },
     {
       title: 'Calibration against the benign reference',
-      html: `<p>${fmt(c.referenceAccounts)} reference accounts, split by seed into ${fmt(c.calibrationHalf)} (feature calibration) and ${fmt(c.holdoutHalf)} (combined-score calibration). ${escapeHtml(c.combination)}. Smallest attainable conformal account p = ${fmt(c.minimumAccountP)}: on conformal p-values alone Benjamini-Hochberg could flag only when at least ${fmt(c.minimumFlagsForBh)} units reach it. ${escapeHtml(c.pValueMethod)}. Account tail: ${escapeHtml(describeTail(c.accountTail))}. A lone unit is flagged only at p ≤ q/m = ${fmt(c.loneUnitThreshold)}. Cluster null: ${escapeHtml(c.clusterNull)}.</p>${htmlTable(
+      html: `<p>${fmt(c.referenceAccounts)} reference accounts, split by seed into ${fmt(c.calibrationHalf)} (feature calibration) and ${fmt(c.holdoutHalf)} (combined-score calibration). ${escapeHtml(c.combination)}. Smallest attainable conformal account p = ${fmt(c.minimumAccountP)}: on conformal p-values alone Benjamini-Hochberg could flag only when at least ${fmt(c.minimumFlagsForBh)} first-stage tests reach it. ${escapeHtml(c.pValueMethod)}. Account tail: ${escapeHtml(describeTail(c.accountTail))}. A lone account is flagged only at p ≤ q/F (F first-stage tests) = ${fmt(c.loneUnitThreshold)}. Cluster null: ${escapeHtml(c.clusterNull)}.</p>${htmlTable(
         ['feature', 'detector', 'family', 'meaning', 'median', '95%', '99%'],
         c.features.map((f) => [
           `<code>${escapeHtml(f.id)}</code>`,
