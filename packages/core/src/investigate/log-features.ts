@@ -252,6 +252,7 @@ function repeatedTemplates(s: AccountStats): Array<[string, number]> {
 export function mergeStats(
   members: readonly AccountStats[],
   label: string,
+  withTemplates = true,
 ): AccountStats & { perDayRequests: number; perDayOutput: number } {
   const hours = new Array<number>(24).fill(0);
   const topics = new Array<number>(TOPIC_BUCKETS).fill(0);
@@ -283,7 +284,8 @@ export function mergeStats(
     activeDays = Math.max(activeDays, m.activeDays);
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] ?? 0);
     for (let t = 0; t < TOPIC_BUCKETS; t++) topics[t] = (topics[t] as number) + (m.topics[t] ?? 0);
-    for (const [key, count] of repeatedTemplates(m)) templates.set(key, (templates.get(key) ?? 0) + count);
+    if (withTemplates)
+      for (const [key, count] of repeatedTemplates(m)) templates.set(key, (templates.get(key) ?? 0) + count);
   }
   const gapMean = gapCount ? gapSum / gapCount : 0;
   return {
@@ -309,31 +311,111 @@ export function mergeStats(
   };
 }
 
+/**
+ * Template keys as integer ids, with scratch counters stamped per call, for the cluster null: thousands
+ * of random groups each merge their members' repeated templates (16 LSH keys per request), and string
+ * maps made that the slowest step of an investigation.
+ */
+interface InternedTemplates {
+  ids: Map<string, number>;
+  df: number[];
+  perAccount: WeakMap<AccountStats, { ids: Int32Array; counts: Float64Array }>;
+  count: Float64Array;
+  users: Int32Array;
+  referenceUsers: Int32Array;
+  stamp: Int32Array;
+  generation: number;
+}
+const internedByIndex = new WeakMap<TemplateIndex, InternedTemplates>();
+
+function internedOf(index: TemplateIndex): InternedTemplates {
+  let t = internedByIndex.get(index);
+  if (!t) {
+    t = {
+      ids: new Map(),
+      df: [],
+      perAccount: new WeakMap(),
+      count: new Float64Array(0),
+      users: new Int32Array(0),
+      referenceUsers: new Int32Array(0),
+      stamp: new Int32Array(0),
+      generation: 0,
+    };
+    internedByIndex.set(index, t);
+  }
+  return t;
+}
+
+function accountTemplateIds(t: InternedTemplates, index: TemplateIndex, s: AccountStats) {
+  let out = t.perAccount.get(s);
+  if (!out) {
+    const repeated = repeatedTemplates(s);
+    out = { ids: new Int32Array(repeated.length), counts: new Float64Array(repeated.length) };
+    repeated.forEach(([key, count], i) => {
+      let id = t.ids.get(key);
+      if (id === undefined) {
+        id = t.ids.size;
+        t.ids.set(key, id);
+        t.df.push(index.df.get(key) ?? 0);
+      }
+      (out as { ids: Int32Array }).ids[i] = id;
+      (out as { counts: Float64Array }).counts[i] = count;
+    });
+    t.perAccount.set(s, out);
+  }
+  if (t.stamp.length < t.ids.size) {
+    const size = Math.max(1024, 2 * t.ids.size);
+    t.count = new Float64Array(size);
+    t.users = new Int32Array(size);
+    t.referenceUsers = new Int32Array(size);
+    t.stamp = new Int32Array(size);
+  }
+  return out;
+}
+
 /** Cluster features: the account features of the merged statistics plus coordination (L7). */
 export function clusterFeaturesOf(members: readonly AccountStats[], index: TemplateIndex): FeatureVector {
-  const merged = mergeStats(members, 'cluster');
+  const merged = mergeStats(members, 'cluster', false);
   // The shared pool: templates that two or more members each use twice or more and that no reference
   // account outside the unit uses. Merely rare templates are not enough: two heavy benign users share
   // a few prompt openings seen in a handful of reference accounts by chance, and random groups of
   // reference accounts (the cluster null) are not selected for that, so rarity-weighted sharing made
   // chance-linked benign clusters look coordinated.
-  const poolUsers = new Map<string, number>();
-  const referenceUsers = new Map<string, number>();
-  for (const m of members)
-    for (const [key] of repeatedTemplates(m)) {
-      poolUsers.set(key, (poolUsers.get(key) ?? 0) + 1);
-      if (m.reference) referenceUsers.set(key, (referenceUsers.get(key) ?? 0) + 1);
+  const t = internedOf(index);
+  const lists = members.map((m) => accountTemplateIds(t, index, m));
+  const generation = ++t.generation;
+  const touched: number[] = [];
+  lists.forEach((list, j) => {
+    const reference = (members[j] as AccountStats).reference;
+    for (let i = 0; i < list.ids.length; i++) {
+      const id = list.ids[i] as number;
+      if (t.stamp[id] !== generation) {
+        t.stamp[id] = generation;
+        t.count[id] = 0;
+        t.users[id] = 0;
+        t.referenceUsers[id] = 0;
+        touched.push(id);
+      }
+      t.count[id] = (t.count[id] as number) + (list.counts[i] as number);
+      t.users[id] = (t.users[id] as number) + 1;
+      // Null groups are drawn from the reference: their members' own use is not "other" use (counted
+      // over the members' repeated templates, the ones the features read).
+      if (reference) t.referenceUsers[id] = (t.referenceUsers[id] as number) + 1;
     }
-  // Null groups are drawn from the reference: their members' own use is not "other" use (counted over
-  // the members' repeated templates, the ones the features read).
-  const own = (key: string) => referenceUsers.get(key) ?? 0;
-  const out = featuresOf(merged, index, own);
+  });
+  const out = featuresOf(merged, index);
   out.requestsPerDay = merged.perDayRequests;
   out.outputTokensPerDay = merged.perDayOutput;
+  // Templating of the merged statistics: every merged repeated template counts, rarity against the
+  // reference accounts outside the unit.
+  let templated = 0;
   let pooled = 0;
-  for (const [key, users] of poolUsers) {
-    if (users >= 2 && otherReferenceUsers(index, key, own(key)) === 0) pooled += users;
+  for (const id of touched) {
+    const others = Math.max(0, (t.df[id] as number) - (t.referenceUsers[id] as number));
+    templated += (t.count[id] as number) * templateRarity(others, index.accounts, index.rareMaxAccounts);
+    if ((t.users[id] as number) >= 2 && others === 0) pooled += t.users[id] as number;
   }
+  out.templating = merged.requests ? templated / (merged.requests * TEMPLATE_BANDS) : 0;
   out.coordination = pooled / (members.length * TEMPLATE_BANDS);
   return out;
 }
