@@ -13,36 +13,41 @@ export const devBundleDir = join(repoRoot, 'packages/cli/dist');
 /** Native engines and the tsx fallback stay outside the bundle; the store loads them on first use. */
 const external = ['better-sqlite3', '@duckdb/node-api', 'chdb', '@clickhouse/client', 'tsx', 'esbuild'];
 
+/** esbuild's options for the CLI bundle (also read by the test that checks the source key covers them). */
+export function bundleOptions({ outdir, entryName, chunkPrefix }) {
+  const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
+  return {
+    entryPoints: { [entryName]: join(repoRoot, 'packages/cli/src/main.ts') },
+    outdir,
+    chunkNames: `${chunkPrefix}[hash]`,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external,
+    define: { __CLEARBOX_VERSION__: JSON.stringify(version) },
+    // CommonJS dependencies inside ES module chunks need a require of their own.
+    banner: {
+      js: "import { createRequire as __clearboxCreateRequire } from 'node:module'; const require = __clearboxCreateRequire(import.meta.url);",
+    },
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'error',
+  };
+}
+
 /**
  * Writes `<outdir>/<entryName>.js` and its chunks. Everything is built in a private folder and moved in
  * chunks first, entry last: a CLI starting meanwhile finds either no entry or a complete bundle.
  */
 export async function bundleCli({ outdir, entryName, chunkPrefix }) {
   const { build } = await import('esbuild');
-  const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
   const temporary = join(outdir, `.build-${process.pid}`);
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });
   try {
-    await build({
-      entryPoints: { [entryName]: join(repoRoot, 'packages/cli/src/main.ts') },
-      outdir: temporary,
-      chunkNames: `${chunkPrefix}[hash]`,
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external,
-      define: { __CLEARBOX_VERSION__: JSON.stringify(version) },
-      // CommonJS dependencies inside ES module chunks need a require of their own.
-      banner: {
-        js: "import { createRequire as __clearboxCreateRequire } from 'node:module'; const require = __clearboxCreateRequire(import.meta.url);",
-      },
-      minify: true,
-      legalComments: 'none',
-      logLevel: 'error',
-    });
+    await build(bundleOptions({ outdir: temporary, entryName, chunkPrefix }));
     const entry = `${entryName}.js`;
     const files = readdirSync(temporary);
     for (const name of files.filter((f) => f !== entry))

@@ -3,10 +3,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What the bundle is built from: the packages it inlines, and the lockfile for their dependencies. */
-const bundledSources = [
+/**
+ * What the bundle is built from: the packages it inlines, and the lockfile for their dependencies. A test
+ * builds the bundle and checks that every inlined file lies under one of these (a package missing here
+ * would leave a stale bundle running after its sources changed).
+ */
+export const bundledSources = [
   'packages/core/src',
   'packages/store/src',
+  'packages/logs/src',
   'packages/cli/src',
   'packages/server/src',
   'packages/web/src/index.ts',

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../src/io.ts';
 import { main } from '../src/main.ts';
@@ -130,4 +131,37 @@ describe('npm pack of @clearbox/cli', () => {
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/@clearbox/cli/package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
   }, 120_000);
+});
+
+describe('the development bundle key', () => {
+  it('covers every source file the bundle inlines, so an edited source never runs a stale bundle', async () => {
+    const { build } = await import('esbuild');
+    // Plain JavaScript build scripts without type declarations: imported by URL and typed here.
+    const { bundleOptions } = (await import(new URL('../build/bundle.mjs', import.meta.url).href)) as {
+      bundleOptions: (o: { outdir: string; entryName: string; chunkPrefix: string }) => BuildOptions;
+    };
+    const { bundledSources } = (await import(new URL('../build/source-key.mjs', import.meta.url).href)) as {
+      bundledSources: string[];
+    };
+    const outdir = mkdtempSync(join(tmpdir(), 'clearbox-bundle-key-'));
+    try {
+      const result = await build({
+        ...bundleOptions({ outdir, entryName: 'probe', chunkPrefix: 'chunk-' }),
+        write: false,
+        metafile: true,
+        minify: false,
+      });
+      const ours = Object.keys(result.metafile?.inputs ?? {}).filter(
+        (file) => !file.includes('node_modules/'),
+      );
+      // The bundle inlines several workspace packages; the count guards against a metafile read wrongly.
+      expect(ours.filter((f) => f.startsWith('packages/logs/')).length).toBeGreaterThan(0);
+      const uncovered = ours.filter(
+        (file) => !bundledSources.some((source) => file === source || file.startsWith(`${source}/`)),
+      );
+      expect(uncovered).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
