@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { shippedCatalog } from '../../test/load-catalog.ts';
+
+const catalog = shippedCatalog();
+const inference = catalog.inferencePoints;
+
+/** The families whose points enter fits and validation, per engine class. */
+function familiesByEngine(): Map<string, Set<string>> {
+  const byEngine = new Map<string, Set<string>>();
+  for (const p of inference) {
+    if (p.excluded !== undefined || p.family === undefined) continue;
+    const set = byEngine.get(p.engine) ?? new Set<string>();
+    set.add(p.family);
+    byEngine.set(p.engine, set);
+  }
+  return byEngine;
+}
+
+describe('shipped calibration families', () => {
+  it('names a family on every serving measurement, so validation can hold whole tables out', () => {
+    const serving = inference.filter((p) => p.concurrency !== undefined || p.scheduling === 'continuous');
+    expect(serving.length).toBeGreaterThan(0);
+    expect(serving.filter((p) => p.family === undefined).map((p) => p.id)).toEqual([]);
+  });
+
+  it('gives each CUDA and ROCm serving stack with data a second family, so holding one out leaves it data', () => {
+    // vllm-rocm has one family in use (dstack's DeepSeek-R1 sweep): its Llama 3.1 405B rows ran with
+    // --enforce-eager and are excluded, and no other vLLM-on-ROCm table with a full setup was found.
+    const byEngine = familiesByEngine();
+    for (const engine of ['trtllm', 'sglang', 'sglang-rocm', 'vllm'] as const) {
+      expect(byEngine.get(engine)?.size ?? 0, engine).toBeGreaterThanOrEqual(2);
+    }
+    expect(byEngine.get('vllm-rocm')?.size ?? 0).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps every excluded point with its reason and the family it came from', () => {
+    const excluded = inference.filter((p) => p.excluded !== undefined);
+    expect(excluded.length).toBeGreaterThan(0);
+    for (const p of excluded) {
+      expect(p.excluded?.length ?? 0, p.id).toBeGreaterThan(20);
+      expect(p.family, p.id).toBeDefined();
+    }
+  });
+});
