@@ -1,13 +1,17 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { AuditPage } from './pages/audit.tsx';
-import { CatalogPage } from './pages/catalog.tsx';
-import { DecidePage } from './pages/decide.tsx';
+import { LazyPage } from './components/lazy-page.tsx';
 import { DisclosePage } from './pages/disclose.tsx';
-import { EstimatePage } from './pages/estimate.tsx';
-import { InvestigatePage } from './pages/investigate.tsx';
 import { OverviewPage } from './pages/overview.tsx';
-import { WatchPage } from './pages/watch.tsx';
 import { pages, useRoute } from './router.ts';
+
+// The overview (and the disclose page, whose tables it shows) ship with the first page; the others load
+// when first opened.
+const loadEstimate = () => import('./pages/estimate.tsx').then((m) => m.EstimatePage);
+const loadAudit = () => import('./pages/audit.tsx').then((m) => m.AuditPage);
+const loadDecide = () => import('./pages/decide.tsx').then((m) => m.DecidePage);
+const loadWatch = () => import('./pages/watch.tsx').then((m) => m.WatchPage);
+const loadInvestigate = () => import('./pages/investigate.tsx').then((m) => m.InvestigatePage);
+const loadCatalog = () => import('./pages/catalog.tsx').then((m) => m.CatalogPage);
 
 export function App() {
   const path = useRoute();
@@ -44,13 +48,13 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1} data-page={path}>
         {path === '/' && <OverviewPage />}
-        {path === '/estimate' && <EstimatePage />}
+        {path === '/estimate' && <LazyPage load={loadEstimate} />}
         {path === '/disclose' && <DisclosePage />}
-        {path === '/audit' && <AuditPage />}
-        {path === '/decide' && <DecidePage />}
-        {path === '/watch' && <WatchPage />}
-        {path === '/investigate' && <InvestigatePage />}
-        {path === '/catalog' && <CatalogPage />}
+        {path === '/audit' && <LazyPage load={loadAudit} />}
+        {path === '/decide' && <LazyPage load={loadDecide} />}
+        {path === '/watch' && <LazyPage load={loadWatch} />}
+        {path === '/investigate' && <LazyPage load={loadInvestigate} />}
+        {path === '/catalog' && <LazyPage load={loadCatalog} />}
       </main>
       <footer class="foot">
         Computed in your browser by @clearbox/core from the bundled catalog; nothing you type leaves this page
