@@ -57,6 +57,9 @@ const kindOfPlaceholder: Record<string, Kind> = {
   address: 'text',
   pairs: 'text',
   list: 'text',
+  // ClickHouse table names and table-function calls: checked by the logs package's tokenizer (its own tests).
+  table: 'text',
+  call: 'text',
 };
 
 /** Flags whose placeholder says less than their meaning. */
