@@ -304,13 +304,13 @@ export async function investigateLogFiles(
       })),
       clusters: result.clusters,
       calibration: result.calibration,
-      statement: `${result.flagged.length} of ${result.tested.total} tested accounts and clusters are unlike benign traffic at FDR q = ${options.q} (Benjamini-Hochberg over p-values against ${result.calibration.referenceAccounts} reference accounts, extrapolated into the tail by a generalized Pareto fit where it holds). This is a statistical statement about the traffic, not a finding that anyone violated the terms of service.`,
+      statement: `${result.flagged.length} of ${result.tested.total} tested accounts and clusters are unlike benign traffic at FDR q = ${options.q} (hierarchical Benjamini-Hochberg, clusters with their members first, then the members of selected clusters, over p-values against ${result.calibration.referenceAccounts} reference accounts, extrapolated into the tail by a generalized Pareto fit where it holds). This is a statistical statement about the traffic, not a finding that anyone violated the terms of service.`,
       explanationsChecked: [
         'Popular framework prompts: templates used by more than the rare share of the benign reference accounts weigh 0 in templating and link no accounts.',
         'Shared networks (NAT, corporate proxies): a shared IP links accounts into a cluster, but the cluster is flagged only if its behaviour is unlike random groups of benign accounts of the same size.',
         'Batch evaluation and labelling pipelines: high-volume, regular, templated traffic is unlike the benign reference and will be flagged; the report says "unlike benign traffic", not "violated the terms" — check the account owner and purpose.',
         'Heavy but legitimate users: volume alone is one of nine features; the combined score is calibrated on held-out reference accounts, so heavy benign users in the reference set the bar.',
-        `Multiple testing: Benjamini-Hochberg across all ${result.tested.total} accounts and clusters at q = ${options.q}.`,
+        `Multiple testing: hierarchical Benjamini-Hochberg (Benjamini & Bogomolov 2014) at q = ${options.q}: BH over families (each cluster with its members, each unclustered account alone), then BH within each selected cluster at the adjusted level; calibration.pValueMethod gives the counts.`,
       ],
       sql: engine.statements,
     };
