@@ -241,6 +241,24 @@ describe('self-hosting search on a small space', () => {
     expect(r.groups[0]?.status).toBe('memory');
   });
 
+  it('places experts whole: no plan splits 160 experts 64 ways, and every plan is one estimate accepts', () => {
+    const v2 = catalog.models.filter((m) => m.id === 'deepseek-v2');
+    const h200 = catalog.devices.filter((d) => d.id === 'h200');
+    const r = searchPlans({
+      catalog,
+      efficiencies,
+      workload: workload({ selfHost: { ...small, maxDevicesPerReplica: 64 } }),
+      assumptions: costAssumptions(),
+      models: v2,
+      devices: h200,
+    });
+    expect(r.candidates.length).toBeGreaterThan(0);
+    const experts = v2[0]?.architecture.moe?.routedExperts ?? 0;
+    expect(experts).toBe(160);
+    for (const c of r.candidates) expect(experts % c.ep).toBe(0);
+    expect(r.candidates.some((c) => c.ep > 1)).toBe(true);
+  });
+
   it('says slo when plans fit but none is fast enough', () => {
     const r = run(workload({ selfHost: small, slo: { ttftSeconds: 0.001, tpotSeconds: 0.05 } }));
     expect(r.candidates).toHaveLength(0);

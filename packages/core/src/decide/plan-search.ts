@@ -235,6 +235,8 @@ export function searchPlans(o: SearchOptions): SearchResult {
         for (const count of counts) {
           const link = replicaLink(device, count);
           for (let ep = 1; ep <= (moe ? count : 1); ep *= 2) {
+            // Experts are placed whole: a degree that does not divide them is no layout (estimate refuses it too).
+            if (ep > 1 && (model.architecture.moe?.routedExperts ?? 0) % ep !== 0) continue;
             stats.configurations++;
             const tp = count / ep;
             // Pruning: the weights alone, spread perfectly at their narrowest width, must leave room for the runtime.
