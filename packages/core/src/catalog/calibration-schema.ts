@@ -107,6 +107,12 @@ export const inferencePointSchema = z.strictObject({
   /** Identical replicas measured together (MLPerf: 8 GPUs as 4 TP2 engines); the measurement is their sum. */
   replicas: z.number().int().positive().optional(),
   engine: engineSchema,
+  /**
+   * The engine's own version string as run (e.g. "0.4.3.post2", "0.7.3.dev138", "1.0"), quoted from the
+   * source. The step model predicts the point with that release's kernel paths (data/engine-releases.yaml);
+   * absent where the source gives no version (its notes say so): the class's reference release is assumed.
+   */
+  engineRelease: z.string().min(1).max(64).optional(),
   weights: weightFormatSchema,
   kv: kvFormatSchema,
   /** Sequences decoded together; for a point measured at a client concurrency, that concurrency. */

@@ -33,6 +33,13 @@ describe('shipped calibration families', () => {
     expect(byEngine.get('vllm-rocm')?.size ?? 0).toBeGreaterThanOrEqual(1);
   });
 
+  it('names the engine release every inference point ran, or says in its notes that the source gives none', () => {
+    const silent = inference.filter(
+      (p) => p.engineRelease === undefined && !(p.notes ?? '').includes('engineRelease absent'),
+    );
+    expect(silent.map((p) => p.id)).toEqual([]);
+  });
+
   it('keeps every excluded point with its reason and the family it came from', () => {
     const excluded = inference.filter((p) => p.excluded !== undefined);
     expect(excluded.length).toBeGreaterThan(0);
