@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bufferIo, main } from '@clearbox/cli';
 import { defaultTrafficSpec } from '@clearbox/core';
 import { writeSynthTraffic } from '@clearbox/logs';
@@ -86,5 +88,87 @@ describe('POST /api/investigate/logs', () => {
     });
     expect(badQ.status).toBe(400);
     expect(badQ.detail).toMatch(/options\.q/);
+  }, 120_000);
+
+  it('reads Parquet sent as base64, as the CLI reads the same files', async () => {
+    const parquet = await writeSynthTraffic(
+      tempDir('clearbox-api-logs-parquet-'),
+      { ...defaultTrafficSpec, referenceAccounts: 300, seed: 29, scale: 0.08 },
+      'parquet',
+    );
+    const base64 = (path: string) => readFileSync(path).toString('base64');
+    const res = await app.request(
+      '/api/investigate/logs',
+      jsonBody({
+        traffic: base64(parquet.traffic),
+        reference: base64(parquet.reference),
+        format: 'parquet',
+        options: { q: 0.05 },
+      }),
+    );
+    const body = await res.text();
+    expect(res.status, body).toBe(200);
+    const report = JSON.parse(body);
+    const fromCli = await cli(
+      'investigate',
+      'logs',
+      parquet.traffic,
+      '--reference',
+      parquet.reference,
+      '--q',
+      '0.05',
+      '--json',
+    );
+    const cliReport = JSON.parse(fromCli.out);
+    const units = (r: { flagged: Array<{ account?: string; cluster?: string; accounts: string[] }> }) =>
+      r.flagged.map((f) => `${f.account ?? f.cluster}:${f.accounts.join(',')}`).sort();
+    expect(units(report).length).toBeGreaterThan(0);
+    expect(units(report)).toEqual(units(cliReport));
+    expect(report.rows).toEqual(cliReport.rows);
+    // The digest is of the file's bytes, not of the base64 that carried them.
+    const sha = createHash('sha256').update(readFileSync(parquet.traffic)).digest('hex');
+    expect(report.inputs[0]).toMatchObject({ path: 'traffic.parquet', sha256: sha });
+  }, 180_000);
+
+  it('refuses a body over the limit with one 413 line, and leaves no temporary files after any refusal', async () => {
+    const small = testApp({ maxBodyBytes: 4096, requestTimeoutMs: 60_000 }).app;
+    const tooLarge = await small.request(
+      '/api/investigate/logs',
+      jsonBody({ traffic: 'x'.repeat(5000), referenceAccounts: ['a'] }),
+    );
+    expect(tooLarge.status).toBe(413);
+    const problem = (await tooLarge.json()) as { detail: string };
+    expect(problem.detail).toBe('request body is larger than the limit of 4096 bytes');
+
+    // os.tmpdir() reads TMPDIR on each call: this worker's requests write under a folder of their own.
+    const before = process.env.TMPDIR;
+    const own = mkdtempSync(join(tmpdir(), 'clearbox-api-logs-tmp-'));
+    process.env.TMPDIR = own;
+    try {
+      const refusals = [
+        { traffic: 'not base64!', reference: 'AAAA', format: 'parquet' },
+        { traffic: 'AAAA', reference: 'AAAA', format: 'parquet' },
+        { traffic: '{"ts": 1, "account": "a"}\n', referenceAccounts: ['a'] },
+        { traffic: 'ts,account\n31/02/2025,a\n', format: 'csv', referenceAccounts: ['a'] },
+      ];
+      for (const payload of refusals) {
+        const res = await app.request('/api/investigate/logs', jsonBody(payload));
+        const detail = ((await res.json()) as { detail: string }).detail;
+        expect(res.status, detail).toBe(400);
+        expect(detail.split('\n'), detail).toHaveLength(1);
+        expect(detail).not.toContain(own);
+      }
+      const notBase64 = await app.request(
+        '/api/investigate/logs',
+        jsonBody({ traffic: 'not base64!', referenceAccounts: ['a'], format: 'parquet' }),
+      );
+      expect(((await notBase64.json()) as { detail: string }).detail).toBe(
+        'traffic: expected the Parquet file as base64 (format parquet)',
+      );
+      expect(readdirSync(own)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
   }, 120_000);
 });

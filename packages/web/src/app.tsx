@@ -58,7 +58,8 @@ export function App() {
       </main>
       <footer class="foot">
         Computed in your browser by @clearbox/core from the bundled catalog; nothing you type leaves this page
-        unless you save it. Every number opens to its formula, inputs and sources.
+        unless you save it or send logs to investigate (to the Clearbox server, which reads them with DuckDB).
+        Every number opens to its formula, inputs and sources.
       </footer>
     </>
   );

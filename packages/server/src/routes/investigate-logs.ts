@@ -17,16 +17,16 @@ const logsText = (role: string) =>
     .string()
     .min(1)
     .openapi({
-      description: `the ${role} logs as text in \`format\`: JSONL (one JSON object per line) or CSV with a header row`,
+      description: `the ${role} logs in \`format\`: JSONL (one JSON object per line) or CSV with a header row as text; a Parquet file as the base64 of its bytes`,
     });
 
 const logsRequestSchema = z
   .strictObject({
     traffic: logsText('tested traffic'),
     format: z
-      .enum(['jsonl', 'csv'])
+      .enum(['jsonl', 'csv', 'parquet'])
       .optional()
-      .openapi({ description: 'format of traffic and reference (default jsonl)' }),
+      .openapi({ description: 'format of traffic and reference (default jsonl); parquet is sent as base64' }),
     reference: logsText('benign reference (accounts in good standing or a pre-period)').optional(),
     referenceAccounts: z
       .array(z.string().min(1).max(500))
@@ -49,7 +49,7 @@ const logsRoute = createRoute({
   summary:
     'Accounts and clusters whose API traffic is unlike a benign reference, at a controlled FDR (clearbox investigate logs --json)',
   description:
-    'The logs are read by the embedded DuckDB engine, as the CLI does; inputs are named traffic.<format> and reference.<format> in the report and its errors, and their SHA-256 is of the text sent. A flagged unit is not an error: the answer is 200, where the CLI exits 1.',
+    'The logs are read by the embedded DuckDB engine, as the CLI does; inputs are named traffic.<format> and reference.<format> in the report and its errors, and their SHA-256 is of the text sent (of the decoded bytes for Parquet). A flagged unit is not an error: the answer is 200, where the CLI exits 1.',
   request: { body: { required: true, content: { 'application/json': { schema: logsRequestSchema } } } },
   responses: {
     200: {
@@ -78,6 +78,14 @@ const logsRoute = createRoute({
   },
 });
 
+/** A Parquet file arrives as base64 (a JSON body carries text): its bytes, or a line naming the field. */
+function parquetBytes(base64: string, field: 'traffic' | 'reference'): Buffer {
+  const compact = base64.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0)
+    throw new InputError('expected the Parquet file as base64 (format parquet)', field);
+  return Buffer.from(compact, 'base64');
+}
+
 /** Every mention of the request's temporary folder, as the names the report gives the inputs. */
 const renamed = (text: string, folder: string) => text.split(`${folder}/`).join('');
 
@@ -96,11 +104,13 @@ export function investigateLogsRoutes(app: OpenAPIHono): void {
     const folder = mkdtempSync(join(tmpdir(), 'clearbox-api-logs-'));
     try {
       const traffic = join(folder, `traffic.${format}`);
-      writeFileSync(traffic, body.traffic);
+      const content = (text: string, field: 'traffic' | 'reference') =>
+        format === 'parquet' ? parquetBytes(text, field) : text;
+      writeFileSync(traffic, content(body.traffic, 'traffic'));
       const referenceFiles: string[] = [];
       if (body.reference !== undefined) {
         const reference = join(folder, `reference.${format}`);
-        writeFileSync(reference, body.reference);
+        writeFileSync(reference, content(body.reference, 'reference'));
         referenceFiles.push(reference);
       }
       const report = await investigateLogFiles(

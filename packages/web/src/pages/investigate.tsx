@@ -4,6 +4,7 @@ import { DocumentUpload } from '../components/document-field.tsx';
 import { StaleNote } from '../components/stale-note.tsx';
 import { TableExport } from '../components/table-export.tsx';
 import { useSettled } from '../components/use-settled.ts';
+import { LogsSection } from '../investigate/logs-section.tsx';
 import {
   computeOverlapView,
   type OverlapInputs,
@@ -58,7 +59,44 @@ function useSetting(key: string, fallback: string): [string, (v: string) => void
   return [value ?? fallback, (v) => set(v === fallback ? undefined : v)];
 }
 
+type Section = 'overlap' | 'logs';
+
+const sections: Array<{ id: Section; label: string }> = [
+  { id: 'overlap', label: 'Overlap: teacher vs suspect' },
+  { id: 'logs', label: 'Logs: API traffic' },
+];
+
+/** The two halves of distillation forensics, one tab each: output overlap (in the browser) and logs (on the server). */
 export function InvestigatePage() {
+  const [sectionParam, setSectionParam] = useHashParam('section');
+  const section: Section = sectionParam === 'logs' ? 'logs' : 'overlap';
+  return (
+    <>
+      <h1>Investigate</h1>
+      <div class="tabs" role="tablist" aria-label="Investigate section">
+        {sections.map((s) => (
+          <button
+            key={s.id}
+            type="button"
+            role="tab"
+            id={`tab-${s.id}`}
+            data-testid={`investigate-tab-${s.id}`}
+            aria-selected={section === s.id}
+            aria-controls="investigate-panel"
+            onClick={() => setSectionParam(s.id === 'overlap' ? undefined : s.id)}
+          >
+            {s.label}
+          </button>
+        ))}
+      </div>
+      <div id="investigate-panel" role="tabpanel" aria-labelledby={`tab-${section}`}>
+        {section === 'overlap' ? <OverlapSection /> : <LogsSection />}
+      </div>
+    </>
+  );
+}
+
+function OverlapSection() {
   // The corpora are the synthetic set of the URL's seed: a link reproduces them (uploaded corpora are
   // not put in a link; they are the person's own data).
   const [urlSeed, setUrlSeed] = useHashParam('seed');
@@ -111,7 +149,6 @@ export function InvestigatePage() {
     setInputs({ ...inputs, baselines: inputs.baselines.map((b, j) => (j === i ? next : b)) });
   return (
     <>
-      <h1>Investigate</h1>
       <p class="lede">
         Does a suspect model's output copy a teacher's more than independent baseline models answering the
         same prompts do? Five tests (O1 verbatim spans, O2 n-gram containment, O3 signature phrases, O4
