@@ -40,6 +40,12 @@ const memoryFields = {
   capacityGB: positive,
   bandwidthGBs: positive,
   type: z.string().optional(),
+  /**
+   * Total memory the driver reports (nvidia-smi memory.total), which serving engines divide between
+   * weights, activations and KV cache: a vendor's "80 GB" of HBM is binary (80 GiB, less a few hundred MiB
+   * the driver keeps), and GDDR with ECC on gives up 1/16 of it. Absent: capacityGB decimal gigabytes.
+   */
+  reported: z.strictObject({ totalMiB: positive, source: sourceSchema }).optional(),
 };
 const linkFields = {
   /** Vendor's aggregate (bidirectional) scale-up bandwidth per device, e.g. NVLink 900 GB/s. */

@@ -488,3 +488,36 @@ describe("the engine's KV memory reservation", () => {
     expect(over.fixed + over.kv).toBeGreaterThan(usable);
   });
 });
+
+describe('device memory as the driver reports it', () => {
+  const catalog = shippedCatalog();
+  const seventyOnOneH100 = () =>
+    resolveInference(catalog, priorTable, {
+      model: 'llama-3.1-70b',
+      hardware: 'h100-sxm',
+      engine: 'trtllm',
+      weights: 'fp8',
+      kv: 'fp8',
+      inputTokens: 128,
+      outputTokens: 2048,
+    });
+
+  it("an H100's 80 GB is the 81,559 MiB nvidia-smi reports, not 80e9 bytes", () => {
+    expect(seventyOnOneH100().hw.capacityBytes).toBe(81559 * 2 ** 20);
+  });
+
+  it('Llama 3.1 70B FP8 on one H100 holds about twice the sequences the decimal reading allowed', () => {
+    // 72.7 GB of FP8 weights (16-bit embeddings and head) leave 5.7 GB of 80e9 but 11.2 GB of 85.5e9:
+    // TensorRT-LLM's perf overview serves 912 tokens/s at 128/2048 there, which 13 sequences cannot.
+    const r = seventyOnOneH100();
+    const reported = maxBatchThatFits(r);
+    const decimal = maxBatchThatFits({ ...r, hw: { ...r.hw, capacityBytes: 80e9 } });
+    expect(decimal).toBeLessThan(16);
+    expect(reported).toBeGreaterThan(24);
+  });
+
+  it('a device without a reported total keeps its gigabytes as 1e9 bytes', () => {
+    const r = resolveInference(catalog, priorTable, { model: 'llama-3.1-8b', hardware: 'gaudi3' });
+    expect(r.hw.capacityBytes).toBe(128e9);
+  });
+});

@@ -307,9 +307,14 @@ export function kernelModel(model: Model): KernelModel {
   };
 }
 
-/** Usable memory per device: Apple GPUs may wire only part of unified memory. */
+/**
+ * Usable memory per device: what the driver reports where the catalog has it (an H100's "80 GB" is
+ * 81,559 MiB = 85.5e9 B, 7% more than 80e9: engines size the KV cache from this total), else the
+ * vendor's gigabytes read as 1e9 B; Apple GPUs may wire only part of unified memory.
+ */
 export function usableCapacityBytes(device: Device): number {
-  const bytes = device.memory.capacityGB * 1e9;
+  const reported = device.memory.reported?.totalMiB;
+  const bytes = reported === undefined ? device.memory.capacityGB * 1e9 : reported * 2 ** 20;
   return device.class === 'apple-silicon' ? bytes * APPLE_GPU_MEMORY_SHARE : bytes;
 }
 
