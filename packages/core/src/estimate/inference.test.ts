@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { priorTable } from './efficiency.ts';
-import { estimateInference, maxBatchThatFits, resolveInference, runResolved } from './inference.ts';
+import {
+  estimateInference,
+  maxBatchThatFits,
+  replicaLink,
+  resolveInference,
+  runResolved,
+} from './inference.ts';
 import {
   decodeOperators,
   type KernelHardware,
@@ -519,5 +525,38 @@ describe('device memory as the driver reports it', () => {
   it('a device without a reported total keeps its gigabytes as 1e9 bytes', () => {
     const r = resolveInference(catalog, priorTable, { model: 'llama-3.1-8b', hardware: 'gaudi3' });
     expect(r.hw.capacityBytes).toBe(128e9);
+  });
+});
+
+describe('collectives over PCIe', () => {
+  const catalog = shippedCatalog();
+  const l40s = catalog.devices.find((d) => d.id === 'l40s');
+  if (!l40s) throw new Error('l40s missing from the catalog');
+
+  it("rings through the host reach NCCL's measured share of the link, at its measured latency", () => {
+    // 8x RTX 5090 on PCIe 5.0 x16: 28 GB/s bus bandwidth at 8 GPUs, 35 at 4, of 64 (NVIDIA/nccl#1639).
+    const eight = replicaLink(l40s, 8);
+    const four = replicaLink(l40s, 4);
+    expect(eight.bandwidth).toBeCloseTo(32e9 * (28 / 64), -6);
+    expect(four.bandwidth).toBeCloseTo(32e9 * (35 / 64), -6);
+    expect(eight.latency).toBeGreaterThanOrEqual(40e-6);
+  });
+
+  it('Llama 3.1 70B FP8 on 8x L40S: the decode all-reduces take over twice the full-link time', () => {
+    const r = resolveInference(catalog, priorTable, {
+      model: 'llama-3.1-70b',
+      hardware: 'l40s',
+      count: 8,
+      engine: 'trtllm',
+      weights: 'fp8',
+      kv: 'fp8',
+      inputTokens: 128,
+      outputTokens: 2048,
+    });
+    const allReduce = (hw: typeof r.hw) =>
+      decodeOperators(r.km, hw, r.off, { ...r.work, batch: 256 }).find((o) => o.operator === 'all-reduce')
+        ?.communicationSeconds ?? 0;
+    const fullLink = allReduce({ ...r.hw, linkBandwidth: 32e9, linkLatencySeconds: 10e-6 });
+    expect(allReduce(r.hw)).toBeGreaterThan(2 * fullLink);
   });
 });

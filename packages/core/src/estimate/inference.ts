@@ -335,8 +335,27 @@ export function replicaLink(
   if (links?.scaleOutGBs !== undefined)
     return { bandwidth: links.scaleOutGBs * 1e9, latency: 10e-6, label: 'scale-out network' };
   const pcie = links?.hostLinkGBs ?? 32;
-  return { bandwidth: pcie * 1e9, latency: 10e-6, label: 'PCIe host link' };
+  return {
+    bandwidth: pcie * 1e9 * (count > 4 ? PCIE_RING_SHARE_8 : PCIE_RING_SHARE_4),
+    latency: PCIE_COLLECTIVE_LATENCY_SECONDS,
+    label: 'PCIe host link (the bus bandwidth NCCL rings reach through the host)',
+  };
 }
+
+/**
+ * Devices joined only by PCIe exchange collectives through the host's root complexes and, across sockets,
+ * its inter-socket link: "on PCI systems, the performance you get is usually determined by the bandwidth
+ * your CPU and memory can deliver" (NCCL maintainer, NVIDIA/nccl issue #1639, read 2026-12-05), where
+ * 8x RTX 5090 on PCIe 5.0 x16 (64 GB/s a direction) reach an all-reduce bus bandwidth of 28 GB/s with 8
+ * GPUs and 35 GB/s with 4: these shares of the host link's one-direction rate.
+ */
+const PCIE_RING_SHARE_8 = 28 / 64;
+const PCIE_RING_SHARE_4 = 35 / 64;
+/**
+ * An 8-byte NCCL all-reduce over PCIe takes 42 µs on 8x RTX 4090 (NVIDIA/nccl issue #1530) and 54 µs on
+ * 8x RTX 3090 (issue #1439), read 2026-12-05: the latency of a PCIe collective, against ~5 µs on NVLink.
+ */
+const PCIE_COLLECTIVE_LATENCY_SECONDS = 42e-6;
 
 interface ResolvedRequest {
   model: Model;
