@@ -78,3 +78,41 @@ describe('clearbox estimate infer: the serving curve', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('clearbox estimate infer --engine-release', () => {
+  it('--json reports the release and the kernel paths it runs; --explain names them with their priors', async () => {
+    const r = await run(...deepseek, '--engine', 'sglang', '--engine-release', '0.4.3.post2', '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.engineRelease.version).toBe('0.4.3.post2');
+    expect(json.engineRelease.reference).toBe(false);
+    expect(json.engineRelease.paths.map((p: { id: string }) => p.id)).toEqual(['triton-mla-decode']);
+    const explained = await run(
+      ...deepseek,
+      '--engine',
+      'sglang',
+      '--engine-release',
+      '0.4.3.post2',
+      '--explain',
+    );
+    expect(explained.code).toBe(0);
+    expect(explained.out).toMatch(
+      /engine release: sglang 0\.4\.3\.post2 \(constants fitted for the reference release/,
+    );
+    expect(explained.out).toMatch(/attention +triton-mla-decode: .*× 0\.917 compute, × 0\.917 memory/);
+  });
+
+  it('defaults to the newest release the data knows for the class', async () => {
+    const r = await run(...deepseek, '--engine', 'sglang', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).engineRelease).toMatchObject({ version: '0.5.7', reference: true });
+  });
+
+  it('an unknown version exits 2 with one line naming the flag and the known versions', async () => {
+    const r = await run(...deepseek, '--engine', 'sglang', '--engine-release', '0.4.4');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/--engine-release/);
+    expect(r.err).toMatch(/0\.4\.3\.post2, 0\.5\.7/);
+  });
+});

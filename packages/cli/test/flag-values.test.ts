@@ -43,6 +43,8 @@ const kindOfPlaceholder: Record<string, Kind> = {
   format: 'choice',
   fmt: 'choice',
   engine: 'choice',
+  // An engine release: refused unless the data knows it for the engine class (exit 2, the known versions).
+  version: 'choice',
   url: 'text',
   class: 'choice',
   stage: 'choice',

@@ -193,6 +193,16 @@ export {
 export type { CalibrationCheck } from './estimate/calibration.ts';
 export { checkCalibration, fitEfficiencies, predictPoint } from './estimate/calibration.ts';
 export { engineClassIdOf, resolveEngineClass } from './estimate/engine-class.ts';
+/** Engine releases: the kernel path each runs per operator, and the factors they put on the step. */
+export {
+  compareVersions,
+  findRelease,
+  type ReleaseKernels,
+  type ReleasePath,
+  referenceRelease,
+  releaseKernels,
+  releasesOf,
+} from './estimate/engine-release.ts';
 export type {
   ClassError,
   ErrorGroup,

@@ -50,6 +50,33 @@ describe('POST /api/estimate/infer: the serving curve', () => {
     expect(json.curve.map((p) => p.concurrency)).toEqual([1, 4, 16, 64]);
   });
 
+  it('takes engineRelease as the CLI takes --engine-release', async () => {
+    const body = { model: 'deepseek-r1', hardware: 'h200', count: 8, engine: 'sglang', concurrency: [4] };
+    const res = await app.request('/api/estimate/infer', jsonBody({ ...body, engineRelease: '0.4.3.post2' }));
+    expect(res.status).toBe(200);
+    const fromCli = await cli(
+      'estimate',
+      'infer',
+      '--model',
+      'deepseek-r1',
+      '--hardware',
+      'h200',
+      '--count',
+      '8',
+      '--engine',
+      'sglang',
+      '--concurrency',
+      '4',
+      '--engine-release',
+      '0.4.3.post2',
+      '--json',
+    );
+    expect(fromCli.code).toBe(0);
+    const json = (await res.json()) as { engineRelease: { version: string } };
+    expect(json).toEqual(JSON.parse(fromCli.out));
+    expect(json.engineRelease.version).toBe('0.4.3.post2');
+  });
+
   it('takes attentionDataParallel as the CLI takes --attention-dp', async () => {
     const body = { model: 'qwen3-235b-a22b', hardware: 'h200', count: 8, weights: 'fp8', expertParallel: 8 };
     const res = await app.request('/api/estimate/infer', jsonBody({ ...body, attentionDataParallel: 8 }));
@@ -82,6 +109,8 @@ describe('POST /api/estimate/infer: the serving curve', () => {
     [{ expertParallel: 3 }, '--ep'],
     [{ attentionDataParallel: 3 }, '--attention-dp'],
     [{ attentionDataParallel: 0 }, 'attentionDataParallel'],
+    [{ engine: 'sglang', engineRelease: '0.4.4' }, '--engine-release'],
+    [{ engineRelease: '' }, 'engineRelease'],
   ])('rejects %j naming the field', async (extra, field) => {
     const res = await app.request(
       '/api/estimate/infer',

@@ -48,6 +48,7 @@ interface Flags {
   effMemory?: string;
   concurrency?: string;
   mtp?: string;
+  engineRelease?: string;
   json?: boolean;
   explain?: boolean;
 }
@@ -80,6 +81,7 @@ export function inferenceOptions(
   if (flags.effMemory !== undefined) o.efficiencyMemory = parseNumber('--eff-memory', flags.effMemory);
   if (flags.concurrency !== undefined) o.concurrency = parseConcurrencyList(flags.concurrency);
   if (flags.mtp !== undefined) o.mtpAcceptance = parseNumber('--mtp', flags.mtp);
+  if (flags.engineRelease !== undefined) o.engineRelease = flags.engineRelease;
   checkOptions(inferenceOptionsSchema, o, inferenceOptionFlags);
   return o;
 }
@@ -144,6 +146,22 @@ export function renderOperators(e: InferenceEstimate): string {
   ].join('\n');
 }
 
+/** The engine release the step was modelled for (for --explain): each kernel path it runs and its prior. */
+export function renderRelease(e: InferenceEstimate): string {
+  const r = e.engineRelease;
+  if (r.version === undefined)
+    return `engine release: none known for ${r.engineClass} (data/engines/releases.yaml); every operator at its reference path`;
+  const head = `engine release: ${r.engineClass} ${r.version}${r.reference ? ' (the newest the data knows: the release the fitted constants describe)' : ` (constants fitted for the reference release ${r.referenceVersion}; this release's kernel paths scale their operators)`}`;
+  const lines = r.paths.map(
+    (p) =>
+      `  ${p.operator.padEnd(9)} ${p.id}: ${p.name}; × ${p.applied.compute} compute, × ${p.applied.memory} memory${p.applied.compute !== p.prior.compute || p.applied.memory !== p.prior.memory ? ` (prior × ${p.prior.compute} / × ${p.prior.memory} not measured on ${e.hardware})` : ''} [${p.source}]`,
+  );
+  const named = new Set(r.paths.map((p) => p.operator));
+  const rest = (['attention', 'experts', 'blocks'] as const).filter((o) => !named.has(o));
+  if (rest.length > 0) lines.push(`  ${rest.join(', ')}: the reference path (× 1)`);
+  return [head, ...lines].join('\n');
+}
+
 export function renderInference(e: InferenceEstimate): string {
   const m = e.memory;
   const lines = [
@@ -195,6 +213,10 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
       '--mtp <acceptance>',
       'multi-token prediction as speculative decoding, draft acceptance 0-1 (default off)',
     )
+    .option(
+      '--engine-release <version>',
+      "the engine's release as run, e.g. 0.4.3.post2: its kernel paths (data/engines/releases.yaml) set the step; default: the newest release the data knows for the engine class",
+    )
     .option('--json', 'print JSON (every number a Figure with .value; curve[] in plain numbers)')
     .option('--explain', 'print the derivation tree of every figure')
     .action((flags: Flags) => {
@@ -211,6 +233,8 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
       if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
       else io.out(renderInference(result));
       if (flags.explain)
-        io.out(`\n${explainAll(result)}\n\n${explainCurve(result)}\n\n${renderOperators(result)}\n`);
+        io.out(
+          `\n${explainAll(result)}\n\n${explainCurve(result)}\n\n${renderOperators(result)}\n\n${renderRelease(result)}\n`,
+        );
     });
 }

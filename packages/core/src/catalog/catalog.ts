@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors/clearbox-error.ts';
 import type { PriceLayering } from '../prices/layers.ts';
 import { calibrationFileSchema, type InferencePoint, type TrainingPoint } from './calibration-schema.ts';
 import { closestIds } from './closest.ts';
-import { type EngineClass, engineFileSchema } from './engine-schema.ts';
+import { type EngineClass, type EngineRelease, engineFileSchema, type KernelPath } from './engine-schema.ts';
 import { parseDocumentWith, type TextFile } from './parse.ts';
 import { type ApiPrice, type FxRate, type HostedModel, priceFileSchema } from './price-schema.ts';
 import { type Device, hardwareFileSchema, type LinkTier, type Model, modelFileSchema } from './schema.ts';
@@ -18,6 +18,10 @@ export interface Catalog {
   fx: FxRate[];
   /** Engine classes (vendor stack × engine): limits, fixed costs, kernels, and which devices each is the default for. */
   engines: EngineClass[];
+  /** Engine releases as run in published measurements, and the kernel path each runs per operator (data/engines). */
+  engineReleases: EngineRelease[];
+  /** Kernel paths with their efficiency relative to each operator's reference path, sourced (data/engines). */
+  kernelPaths: KernelPath[];
   /** Which catalog model (and precision) a provider's billed model serves, where the provider says. */
   hosted: HostedModel[];
   /** Set when genai-prices layers were laid under (and over) the catalog's own prices. */
@@ -53,6 +57,8 @@ export function emptyCatalog(): Catalog {
     prices: [],
     fx: [],
     engines: [],
+    engineReleases: [],
+    kernelPaths: [],
     hosted: [],
   };
 }
@@ -81,6 +87,8 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
     prices: [...base.prices],
     fx: [...base.fx],
     engines: [...base.engines],
+    engineReleases: [...base.engineReleases],
+    kernelPaths: [...base.kernelPaths],
     hosted: [...base.hosted],
   };
   for (const file of files) {
@@ -101,7 +109,10 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
       catalog.fx.push(...(doc.fx ?? []));
       catalog.hosted.push(...(doc.hosted ?? []));
     } else if (section === 'engines') {
-      catalog.engines.push(...parseDocumentWith(engineFileSchema, file).engines);
+      const doc = parseDocumentWith(engineFileSchema, file);
+      catalog.engines.push(...(doc.engines ?? []));
+      catalog.engineReleases.push(...(doc.releases ?? []));
+      catalog.kernelPaths.push(...(doc.kernelPaths ?? []));
     }
   }
   assertUnique('device', catalog.devices);
@@ -109,6 +120,11 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
   assertUnique('model', catalog.models);
   assertUnique('price', catalog.prices);
   assertUnique('engine class', catalog.engines);
+  assertUnique('kernel path', catalog.kernelPaths);
+  assertUnique(
+    'engine release',
+    catalog.engineReleases.map((r) => ({ id: `${r.engine}@${r.version}` })),
+  );
   return catalog;
 }
 

@@ -81,10 +81,56 @@ export const engineClassSchema = z.strictObject({
   notes: z.string().optional(),
 });
 
+/**
+ * The operators whose kernels an engine release chooses: attention (over the KV cache, decode and prefill
+ * math), the routed experts' grouped GEMMs, and the blocks' dense GEMMs (projections, dense FFN, shared
+ * experts). A kernel path scales its operator's compute rate and weight/KV streaming rate.
+ */
+export const releaseOperatorSchema = z.enum(['attention', 'experts', 'blocks']);
+
+/**
+ * One kernel an engine runs for an operator, with its efficiency relative to the reference path of that
+ * operator (the newest release's kernel: factor 1), read from a published comparison (`sources` quote it).
+ * `attention` names the attention kind the kernel serves (MLA latent caches or multi/grouped-query heads);
+ * `devices` limits the factor to the devices the comparison was measured on (elsewhere: 1).
+ */
+export const kernelPathSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  operator: releaseOperatorSchema,
+  name: z.string(),
+  attention: z.enum(['mla', 'mha']).optional(),
+  devices: z.array(z.string()).optional(),
+  /** Rate relative to the reference path: compute (FLOP/s) and memory (bytes/s) of the operator. */
+  factor: z.strictObject({ compute: z.number().gt(0).lte(1), memory: z.number().gt(0).lte(1) }),
+  sources: z.array(sourceSchema).min(1),
+  notes: z.string().optional(),
+});
+
+/**
+ * A release of an engine class as run in published measurements: its version string as the engine prints
+ * it, a date by which it existed (its source's), and the kernel paths it runs for the operators that
+ * changed between releases (an operator without one: the reference path). The newest release of a class
+ * (by version order) is its reference: the fitted constants describe it.
+ */
+export const engineReleaseSchema = z.strictObject({
+  engine: engineClassIdSchema,
+  version: z.string().min(1).max(64),
+  date: sourceSchema.shape.date,
+  /** Ids of the kernel paths (kernelPaths) the release runs; an operator without one runs its reference path. */
+  paths: z.array(z.string()).optional(),
+  sources: z.array(sourceSchema).min(1),
+  notes: z.string().optional(),
+});
+
 export const engineFileSchema = z.strictObject({
   version: z.literal(1),
-  engines: z.array(engineClassSchema),
+  engines: z.array(engineClassSchema).optional(),
+  kernelPaths: z.array(kernelPathSchema).optional(),
+  releases: z.array(engineReleaseSchema).optional(),
 });
 
 export type EngineClassId = z.output<typeof engineClassIdSchema>;
 export type EngineClass = z.output<typeof engineClassSchema>;
+export type ReleaseOperator = z.output<typeof releaseOperatorSchema>;
+export type KernelPath = z.output<typeof kernelPathSchema>;
+export type EngineRelease = z.output<typeof engineReleaseSchema>;

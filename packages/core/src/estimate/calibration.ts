@@ -14,6 +14,7 @@ import {
   pathFactorPriors,
 } from './efficiency.ts';
 import { engineClassIdOf } from './engine-class.ts';
+import { applyReleaseFactors, type ReleaseKernels, releaseKernels } from './engine-release.ts';
 import { applyPathFactors, type OperatorRates, operatorPeaks } from './format-plan.ts';
 import {
   maxBatchThatFits,
@@ -40,6 +41,8 @@ interface PreparedPoint {
   prior: FitParams;
   /** The compute path of the point's weight matmuls (its routed experts' where they differ). */
   path: ComputePathId;
+  /** The release the point ran (its `engineRelease`) and the factors its kernel paths take (data priors). */
+  release: ReleaseKernels;
   run: (params: FitParams) => { value: number; bound: string };
 }
 
@@ -75,6 +78,9 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     },
   );
   const engineClass = r.engineClass;
+  // The point's own release: its kernel paths' priors scale their operators in every run below, so the
+  // fitted constants are those of the class's reference (newest) release. The factors are data, never fitted.
+  const release = releaseKernels(catalog, engineClass.id, r.model, r.device, point.engineRelease, 'point');
   const base = {
     kernelSeconds: r.hw.kernelSeconds,
     layerSeconds: r.hw.layerSeconds,
@@ -102,10 +108,12 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     software: engineClass.software ?? engineClass.id,
     prior: priorParams(catalog, engineClass.id),
     path: computePathOf(r.formats.expertsPath.dtype),
+    release,
     run: (eff) => {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
       applyPathFactors(r.hw as OperatorRates, peaks, eff.paths);
+      applyReleaseFactors(r.hw, release.factors);
       r.hw.kernelSeconds = base.kernelSeconds * eff.fixedCostScale;
       r.hw.layerSeconds = base.layerSeconds * eff.fixedCostScale;
       r.hw.collectiveSeconds = base.collectiveSeconds * eff.fixedCostScale;
@@ -494,10 +502,10 @@ export function predictPoint(
   catalog: Catalog,
   table: EfficiencyTable,
   point: InferencePoint,
-): { value: number; bound: string; engineClass: EngineClassId } {
+): { value: number; bound: string; engineClass: EngineClassId; engineRelease: string | undefined } {
   const p = prepare(catalog, point);
   const entry = efficiencyFor(table, p.hardwareClass, p.engineClass);
-  return { ...p.run(paramsOf(entry, p.prior)), engineClass: p.engineClass };
+  return { ...p.run(paramsOf(entry, p.prior)), engineClass: p.engineClass, engineRelease: p.release.version };
 }
 
 export interface CalibrationCheck {
@@ -507,6 +515,11 @@ export interface CalibrationCheck {
   count: number;
   engine: Engine;
   engineClass: EngineClassId;
+  /**
+   * The release whose kernel paths predicted the point (data/engines/releases.yaml): its own where the data
+   * knows it, else the nearest older known one; the class's newest where the point names none.
+   */
+  engineRelease?: string;
   metric: InferencePoint['metric'];
   measured: number;
   /** Predicted with efficiencies fitted on every point. */

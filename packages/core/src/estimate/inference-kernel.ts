@@ -87,6 +87,11 @@ export interface KernelHardware {
   expertPeakFlops?: number;
   /** Attention math (QK^T, PV) at the KV cache's precision. */
   attentionPeakFlops?: number;
+  /**
+   * The attention kernel's KV streaming rate relative to the reference kernel (an older engine release's
+   * MLA decode kernel: estimate/engine-release.ts). Absent: 1.
+   */
+  attentionMemoryScale?: number;
   /** LM head: 16-bit where the checkpoint keeps it unquantized. */
   headPeakFlops?: number;
   /** MoE router: 16-bit in every recipe. */
@@ -456,7 +461,8 @@ function forwardPass(
     rec,
     OP_ATTENTION,
     (gpuFraction * (decodeFlops / g + (prefillShare * prefillFlops) / atp)) / attentionFlopRate,
-    (gpuFraction * (kvReadBytes / kvShardsOf(m, hw) + scoreBytes / g)) / byteRate,
+    (gpuFraction * (kvReadBytes / kvShardsOf(m, hw) + scoreBytes / g)) /
+      (byteRate * (hw.attentionMemoryScale ?? 1)),
     layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
     0,
   );

@@ -14,6 +14,7 @@ import {
 } from './attention.ts';
 import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor, pathFactorsOf } from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
+import { applyReleaseFactors, type ReleaseKernels, releaseKernels } from './engine-release.ts';
 import { type FormatPlan, formatPlan, operatorRates } from './format-plan.ts';
 import {
   type Bound,
@@ -93,6 +94,11 @@ export interface InferenceOptions {
   concurrency?: number[];
   /** Acceptance rate of DeepSeek-style multi-token prediction used as speculative decoding (0 = off). */
   mtpAcceptance?: number;
+  /**
+   * The engine release (its version string, e.g. "0.4.3.post2"): its kernel paths scale their operators'
+   * rates (data/engines/releases.yaml). Default: the newest release the data knows for the engine class.
+   */
+  engineRelease?: string;
 }
 
 export interface InferenceEstimate {
@@ -102,6 +108,8 @@ export interface InferenceEstimate {
   engine: Engine;
   /** The engine class the engine value resolved to on this device (vendor stack × engine). */
   engineClass: EngineClassId;
+  /** The release the step was modelled for and the kernel path it runs per operator, with its factor. */
+  engineRelease: ReleaseKernels;
   weights: WeightFormat;
   kv: KvFormat;
   offload: string;
@@ -387,6 +395,8 @@ interface ResolvedRequest {
   /** Which weights are in which format and how their matmuls run (native or unpacked, weight-only). */
   formats: FormatPlan;
   streamBandwidth: number;
+  /** The engine release and the factors its kernel paths put on the operators' rates. */
+  release: ReleaseKernels;
 }
 
 function positiveInt(value: number, field: string): number {
@@ -447,7 +457,15 @@ export function resolveInference(
   const computeDtype = formats.expertsPath.dtype;
   const attentionDtype = attentionDtypeFor(kv, device.compute.denseTflops);
   // Each operator group at its own compute path, scaled by the entry's (or the prior's) path factors.
-  const rates = operatorRates(formats, attentionDtype, device.compute.denseTflops, pathFactorsOf(efficiency));
+  const rates: ReturnType<typeof operatorRates> & { attentionMemoryScale?: number } = operatorRates(
+    formats,
+    attentionDtype,
+    device.compute.denseTflops,
+    pathFactorsOf(efficiency),
+  );
+  // The release's kernel paths on top (the fitted constants describe the class's newest release).
+  const release = releaseKernels(catalog, engineClass.id, model, device, o.engineRelease, 'strict');
+  applyReleaseFactors(rates, release.factors);
 
   const link = replicaLink(device, count);
 
@@ -567,6 +585,7 @@ export function resolveInference(
     weightsDefaulted: o.weights === undefined,
     formats,
     streamBandwidth,
+    release,
   };
 }
 
@@ -1006,6 +1025,7 @@ export function estimateInference(
     count: hw.count,
     engine: r.engine,
     engineClass: r.engineClass.id,
+    engineRelease: r.release,
     weights: r.weights,
     kv: r.kv,
     offload: formatOffload(r.offload),

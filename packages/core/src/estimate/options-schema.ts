@@ -58,6 +58,11 @@ export const inferenceOptionsSchema = z.strictObject({
   mtpAcceptance: rate()
     .optional()
     .meta({ example: 0.85, description: 'multi-token prediction draft acceptance, 0 = off (--mtp)' }),
+  engineRelease: z.string().trim().min(1).max(64).optional().meta({
+    example: '0.4.3.post2',
+    description:
+      'engine release as run (--engine-release); default: the newest release the data knows for the engine class',
+  }),
 });
 
 /** TrainingOptions, the camelCase twin of `clearbox estimate train`'s flags. */
@@ -97,6 +102,7 @@ export const inferenceOptionFlags: Record<string, string> = {
   efficiencyMemory: '--eff-memory',
   concurrency: '--concurrency',
   mtpAcceptance: '--mtp',
+  engineRelease: '--engine-release',
 };
 
 export const trainingOptionFlags: Record<string, string> = {

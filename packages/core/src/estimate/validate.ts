@@ -103,6 +103,7 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
       count: point.count,
       engine: point.engine,
       engineClass: inSample.engineClass,
+      ...(inSample.engineRelease === undefined ? {} : { engineRelease: inSample.engineRelease }),
       metric: point.metric,
       measured: point.measured,
       predicted: inSample.value,

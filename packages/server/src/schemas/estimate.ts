@@ -49,6 +49,18 @@ export const inferenceEstimateSchema = z
     tpotSeconds: figureSchema,
     usdPerMillionOutputTokens: figureSchema,
     curve: z.array(servingCurvePointSchema),
+    engineRelease: z
+      .looseObject({
+        engineClass: z.string(),
+        version: z.string().optional(),
+        referenceVersion: z.string().optional(),
+        reference: z.boolean(),
+        paths: z.array(z.unknown()),
+      })
+      .openapi('EngineRelease', {
+        description:
+          'the release the step was modelled for and the kernel path (with its prior) per operator',
+      }),
     warnings: z.array(z.string()),
   })
   .openapi('InferenceEstimate', { description: 'the same JSON as `clearbox estimate infer --json`' });

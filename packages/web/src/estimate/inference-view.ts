@@ -48,6 +48,11 @@ export const inferenceFields: FlagField[] = [
   { flag: 'output', label: 'Output tokens', help: 'blank: 256' },
   { flag: 'engine', label: 'Engine class', choices: withDefault('default (tuned)', engineChoices) },
   {
+    flag: 'engine-release',
+    label: 'Engine release',
+    help: "the engine's version as run (its kernel paths set the step); blank: the newest the data knows for the class",
+  },
+  {
     flag: 'offload',
     label: 'Offload',
     help: 'none, cpu:LAYERS, stream:host, stream:nvme, stream:ssd or stream:hdd; blank: none',
@@ -169,6 +174,8 @@ export function inferenceOptionsFrom(values: FlagValues): {
   if (output !== undefined) options.outputTokens = output;
   const engine = read.choice('engine', values.engine, engineChoices);
   if (engine !== undefined) options.engine = engine;
+  const release = values['engine-release']?.trim();
+  if (release) options.engineRelease = release;
   const offload = read.parsed('offload', values.offload, parseOffload);
   if (offload !== undefined) options.offload = offload;
   const host = values.host?.trim();

@@ -47,6 +47,20 @@ function hostChoices(catalog: Catalog): Choice[] {
   ];
 }
 
+/** Engine releases the data knows (data/engines/releases.yaml), each labelled with its engine classes. */
+function releaseChoices(catalog: Catalog): Choice[] {
+  const classes = new Map<string, string[]>();
+  for (const r of catalog.engineReleases)
+    classes.set(r.version, [...(classes.get(r.version) ?? []), r.engine]);
+  return [
+    { value: '', label: 'default (the newest the data knows for the engine class)' },
+    ...[...classes.entries()].map(([version, engines]) => ({
+      value: version,
+      label: `${version} (${engines.join(', ')})`,
+    })),
+  ];
+}
+
 /** The catalog's estimator, or one whose catalog also holds the model read from the person's file. */
 function estimatorWith(fromFile: ModelFromFile | undefined): Estimator {
   const base = defaultEstimator();
@@ -165,6 +179,7 @@ function InferenceCalculator({
           model: modelChoices(catalog, fromFile),
           hardware: hardwareChoices(catalog),
           host: hostChoices(catalog),
+          'engine-release': releaseChoices(catalog),
         }}
         prefix="infer"
         moreSummary="offload, parallelism, price, utilization, efficiency"
@@ -194,8 +209,9 @@ function InferenceResult({ view, stale }: { view: Extract<InferenceView, { ok: t
       aria-busy={stale ? 'true' : undefined}
     >
       <p>
-        {e.model} on {e.count} × {e.hardware} ({e.engine} engine, weights {e.weights}, KV {e.kv}, offload{' '}
-        {e.offload}):{' '}
+        {e.model} on {e.count} × {e.hardware} ({e.engine} engine
+        {e.engineRelease.version ? ` ${e.engineRelease.version}` : ''}, weights {e.weights}, KV {e.kv},
+        offload {e.offload}):{' '}
         {e.fits ? <span class="badge ok">fits</span> : <span class="badge bad">does not fit</span>} batch{' '}
         {e.batch.value}, {e.bound}-bound
       </p>

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { shippedCatalog } from '../../test/load-catalog.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { InputError } from '../errors/clearbox-error.ts';
+import { fitEfficiencies, includedPoints, predictPoint } from './calibration.ts';
+import { compareVersions, referenceRelease, releasesOf } from './engine-release.ts';
+import { createEstimator } from './estimator.ts';
+import { familyOf } from './family-holdout.ts';
+import type { InferenceOptions } from './inference.ts';
+
+const catalog = shippedCatalog();
+const estimator = createEstimator(catalog);
+
+const deepseek: InferenceOptions = {
+  model: 'deepseek-r1',
+  hardware: 'h200',
+  count: 8,
+  weights: 'fp8',
+  engine: 'sglang',
+  inputTokens: 3200,
+  outputTokens: 800,
+  concurrency: [4, 64],
+};
+
+describe('engine releases', () => {
+  it('orders version strings as the engines print them (dev < rc < release < post)', () => {
+    const sorted = [
+      '0.5.7',
+      '0.4.3.post2',
+      '0.7.3.dev138',
+      '0.7.3',
+      '0.7.3rc1',
+      '0.4.3',
+      '1.0',
+      '0.17.post1.dev',
+      '0.17',
+    ];
+    expect(sorted.sort(compareVersions)).toEqual([
+      '0.4.3',
+      '0.4.3.post2',
+      '0.5.7',
+      '0.7.3.dev138',
+      '0.7.3rc1',
+      '0.7.3',
+      '0.17',
+      '0.17.post1.dev',
+      '1.0',
+    ]);
+  });
+
+  it('defaults to the newest release the data knows for the class', () => {
+    const e = estimator.inference(deepseek);
+    expect(e.engineRelease.version).toBe(referenceRelease(catalog, 'sglang')?.version);
+    expect(e.engineRelease.reference).toBe(true);
+    expect(releasesOf(catalog, 'sglang').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a release with a slower kernel path gives a slower step, on that operator only', () => {
+    const newest = estimator.inference(deepseek);
+    const old = estimator.inference({ ...deepseek, engineRelease: '0.4.3.post2' });
+    expect(old.engineRelease.reference).toBe(false);
+    expect(old.engineRelease.paths.map((p) => p.id)).toContain('triton-mla-decode');
+    const attention = (e: typeof old) => e.operators.decode.find((o) => o.operator === 'attention over KV');
+    expect(attention(old)?.seconds ?? 0).toBeGreaterThan(attention(newest)?.seconds ?? 0);
+    const others = (e: typeof old) =>
+      e.operators.decode.filter((o) => o.operator !== 'attention over KV').map((o) => o.seconds);
+    expect(others(old)).toEqual(others(newest));
+    for (const [i, p] of old.curve.entries())
+      expect(p.tpotSeconds).toBeGreaterThan(newest.curve[i]?.tpotSeconds ?? 0);
+  });
+
+  it('FlashAttention-2 slows prefill attention on Hopper only, where its comparison was measured', () => {
+    const request = {
+      model: 'llama-3.1-8b',
+      count: 1,
+      engine: 'vllm' as const,
+      inputTokens: 16384,
+      outputTokens: 16,
+    };
+    const h100 = { ...request, hardware: 'h100-sxm' };
+    expect(
+      estimator.inference({ ...h100, engineRelease: '0.6.3.post2.dev308' }).ttftSeconds.value,
+    ).toBeGreaterThan(estimator.inference(h100).ttftSeconds.value);
+    const a100 = { ...request, hardware: 'a100-sxm-80gb' };
+    const oldA100 = estimator.inference({ ...a100, engineRelease: '0.6.3.post2.dev308' });
+    expect(oldA100.ttftSeconds.value).toBe(estimator.inference(a100).ttftSeconds.value);
+    expect(oldA100.engineRelease.paths[0]?.applied).toEqual({ compute: 1, memory: 1 });
+  });
+
+  it('refuses a release the data does not know, naming the flag and the known versions', () => {
+    let thrown: unknown;
+    try {
+      estimator.inference({ ...deepseek, engineRelease: '0.9.9' });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    const message = (thrown as Error).message;
+    expect(message).toMatch(/^--engine-release: /);
+    for (const r of releasesOf(catalog, 'sglang')) expect(message).toContain(r.version);
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('leave-one-family-out: a held-out family never informs the factor of the path it runs', () => {
+    // The dstack family is the only one running the Triton MLA decode path. Refit SGLang without it, once
+    // with the data's prior and once with the prior halved: the fits must be identical (the factor is data,
+    // not fitted), while the held-out points' predictions follow the prior they are given.
+    const family = 'dstack-deepseek-r1-h200-mi300x-2025-03';
+    const training = includedPoints(catalog).filter((p) => familyOf(p) !== family);
+    const halved: Catalog = {
+      ...catalog,
+      kernelPaths: catalog.kernelPaths.map((p) =>
+        p.id === 'triton-mla-decode' ? { ...p, factor: { compute: 0.45, memory: 0.45 } } : p,
+      ),
+    };
+    const engines = new Set(['sglang'] as const);
+    const fit = fitEfficiencies(catalog, training, engines);
+    const fitHalved = fitEfficiencies(halved, training, engines);
+    const numbers = (t: typeof fit) =>
+      t.entries.map((e) => [
+        e.engine,
+        e.hardwareClass,
+        e.compute,
+        e.memory,
+        e.fixedCostScale,
+        e.prefillHostLayerSeconds,
+      ]);
+    expect(numbers(fitHalved)).toEqual(numbers(fit));
+    const held = catalog.inferencePoints.find(
+      (p) =>
+        familyOf(p) === family &&
+        p.engine === 'sglang' &&
+        p.metric === 'tpotSeconds' &&
+        p.excluded === undefined,
+    );
+    if (!held) throw new Error('no held-out SGLang TPOT point in the dstack family');
+    expect(held.engineRelease).toBe('0.4.3.post2');
+    expect(predictPoint(halved, fitHalved, held).value).toBeGreaterThan(
+      predictPoint(catalog, fit, held).value,
+    );
+  });
+});

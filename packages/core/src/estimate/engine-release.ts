@@ -1,0 +1,227 @@
+import type { Catalog } from '../catalog/catalog.ts';
+import type { EngineClassId, EngineRelease, KernelPath, ReleaseOperator } from '../catalog/engine-schema.ts';
+import type { Device, Model } from '../catalog/schema.ts';
+import { InputError } from '../errors/clearbox-error.ts';
+
+/**
+ * Engine releases as an input of the step model (data/engines/releases.yaml): a release runs a kernel path
+ * per operator, each with a sourced efficiency relative to the reference path (the newest release's), and
+ * the step scales that operator's rates by it. The fitted constants of a class describe its newest release.
+ */
+
+export const releaseOperators: readonly ReleaseOperator[] = ['attention', 'experts', 'blocks'];
+
+export interface RateFactor {
+  compute: number;
+  memory: number;
+}
+
+/** One operator's kernel as a release runs it, and the factor the step applies on this model and device. */
+export interface ReleasePath {
+  operator: ReleaseOperator;
+  id: string;
+  name: string;
+  /** The factor as the data gives it (relative to the reference path). */
+  prior: RateFactor;
+  /** What the step applies here: the prior, or 1 where the path's comparison does not cover the device. */
+  applied: RateFactor;
+  source: string;
+}
+
+/** The release an estimate ran with: its version, whether it is the class's reference, its kernel paths. */
+export interface ReleaseKernels {
+  engineClass: EngineClassId;
+  /** The release's version string; undefined when the data knows no release of the class. */
+  version: string | undefined;
+  /** The newest release the data knows for the class (the one the fitted constants describe). */
+  referenceVersion: string | undefined;
+  reference: boolean;
+  /** How the release was chosen: named exactly, the nearest older known release, or the class default. */
+  matched: 'exact' | 'nearest-older' | 'default';
+  paths: ReleasePath[];
+  /** Per operator, the product of its applied factors (1 = the reference path). */
+  factors: Record<ReleaseOperator, RateFactor>;
+}
+
+interface ParsedVersion {
+  release: number[];
+  pre: [number, number];
+  post: number;
+  dev: number;
+}
+
+const PRE_RANK: Record<string, number> = { a: -3, alpha: -3, b: -2, beta: -2, rc: -1 };
+
+/**
+ * PEP 440-style reading of an engine's version string (the engines recorded are Python packages):
+ * 0.7.3.dev138 < 0.7.3rc1 < 0.7.3 < 0.7.3.post1.dev < 0.7.3.post2; a local part (+cu130) is ignored.
+ */
+function parseVersion(text: string): ParsedVersion {
+  const [main = ''] = text.trim().toLowerCase().replace(/^v/, '').split('+');
+  const m = /^(\d+(?:\.\d+)*)(?:[.-]?(a|alpha|b|beta|rc)(\d*))?(?:[.-]?post(\d*))?(?:[.-]?dev(\d*))?/.exec(
+    main,
+  );
+  if (!m) return { release: [], pre: [0, 0], post: -1, dev: Number.POSITIVE_INFINITY };
+  const release = (m[1] ?? '').split('.').map(Number);
+  const hasPost = m[4] !== undefined;
+  const hasDev = m[5] !== undefined;
+  const pre: [number, number] =
+    m[2] !== undefined ? [PRE_RANK[m[2]] ?? -1, Number(m[3] || 0)] : hasDev && !hasPost ? [-4, 0] : [0, 0];
+  return {
+    release,
+    pre,
+    post: hasPost ? Number(m[4] || 0) : -1,
+    dev: hasDev ? Number(m[5] || 0) : Number.POSITIVE_INFINITY,
+  };
+}
+
+/** Negative when a is older than b, positive when newer, 0 when the same version. */
+export function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  const n = Math.max(x.release.length, y.release.length);
+  for (let i = 0; i < n; i++) {
+    const d = (x.release[i] ?? 0) - (y.release[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  const keys: Array<[number, number]> = [
+    [x.pre[0], y.pre[0]],
+    [x.pre[1], y.pre[1]],
+    [x.post, y.post],
+  ];
+  for (const [p, q] of keys) if (p !== q) return p - q;
+  if (x.dev !== y.dev)
+    return x.dev === Number.POSITIVE_INFINITY ? 1 : y.dev === Number.POSITIVE_INFINITY ? -1 : x.dev - y.dev;
+  return a.localeCompare(b);
+}
+
+/** The releases the data knows for a class, oldest first. */
+export function releasesOf(catalog: Catalog, engineClass: EngineClassId): EngineRelease[] {
+  return catalog.engineReleases
+    .filter((r) => r.engine === engineClass)
+    .sort((a, b) => compareVersions(a.version, b.version));
+}
+
+/** The newest release the data knows for a class: the default of `--engine-release` and the fit's reference. */
+export function referenceRelease(catalog: Catalog, engineClass: EngineClassId): EngineRelease | undefined {
+  const all = releasesOf(catalog, engineClass);
+  return all[all.length - 1];
+}
+
+/**
+ * The release a user names (`--engine-release`): exactly one the data knows for the class, else a one-line
+ * input error naming the flag and the known versions.
+ */
+export function findRelease(catalog: Catalog, engineClass: EngineClassId, version: string): EngineRelease {
+  const all = releasesOf(catalog, engineClass);
+  const hit = all.find((r) => r.version === version.trim());
+  if (hit) return hit;
+  const known = all.map((r) => r.version).join(', ');
+  throw new InputError(
+    all.length === 0
+      ? `the data knows no releases of ${engineClass} (data/engines/releases.yaml), so "${version}" cannot be used`
+      : `unknown ${engineClass} release "${version}"; known: ${known}`,
+    '--engine-release',
+  );
+}
+
+/**
+ * The release a calibration point ran (its `engineRelease`): exact where the data knows it, else the
+ * newest known release not newer than it (a build between two releases runs the older one's kernels, the
+ * conservative reading), else the oldest known; no version: the reference release.
+ */
+function releaseForPoint(
+  catalog: Catalog,
+  engineClass: EngineClassId,
+  version: string | undefined,
+): { release: EngineRelease | undefined; matched: ReleaseKernels['matched'] } {
+  const all = releasesOf(catalog, engineClass);
+  if (version === undefined) return { release: all[all.length - 1], matched: 'default' };
+  const exact = all.find((r) => r.version === version);
+  if (exact) return { release: exact, matched: 'exact' };
+  const older = all.filter((r) => compareVersions(r.version, version) <= 0);
+  return { release: older[older.length - 1] ?? all[0], matched: 'nearest-older' };
+}
+
+function attentionKind(model: Model): 'mla' | 'mha' {
+  return model.architecture.attention.type === 'mla' ? 'mla' : 'mha';
+}
+
+function pathApplies(path: KernelPath, model: Model): boolean {
+  return path.attention === undefined || path.attention === attentionKind(model);
+}
+
+const ONE: RateFactor = { compute: 1, memory: 1 };
+
+/** The kernels a release runs for one model on one device, with the factor each operator's rates take. */
+export function releaseKernels(
+  catalog: Catalog,
+  engineClass: EngineClassId,
+  model: Model,
+  device: Device,
+  version: string | undefined,
+  /** `strict`: a user's flag (unknown versions refused); `point`: a calibration point's recorded version. */
+  mode: 'strict' | 'point',
+): ReleaseKernels {
+  const reference = referenceRelease(catalog, engineClass);
+  let release: EngineRelease | undefined;
+  let matched: ReleaseKernels['matched'];
+  if (mode === 'strict') {
+    release = version === undefined ? reference : findRelease(catalog, engineClass, version);
+    matched = version === undefined ? 'default' : 'exact';
+  } else {
+    ({ release, matched } = releaseForPoint(catalog, engineClass, version));
+  }
+  const factors = { attention: { ...ONE }, experts: { ...ONE }, blocks: { ...ONE } };
+  const paths: ReleasePath[] = [];
+  for (const id of release?.paths ?? []) {
+    const path = catalog.kernelPaths.find((p) => p.id === id);
+    if (!path) throw new Error(`release ${engineClass} ${release?.version} names unknown kernel path ${id}`);
+    if (!pathApplies(path, model)) continue;
+    const covered = path.devices === undefined || path.devices.includes(device.id);
+    const applied = covered ? { ...path.factor } : { ...ONE };
+    factors[path.operator].compute *= applied.compute;
+    factors[path.operator].memory *= applied.memory;
+    paths.push({
+      operator: path.operator,
+      id: path.id,
+      name: path.name,
+      prior: { ...path.factor },
+      applied,
+      source: path.sources[0]?.title ?? '',
+    });
+  }
+  return {
+    engineClass,
+    version: release?.version,
+    referenceVersion: reference?.version,
+    reference: release !== undefined && release === reference,
+    matched,
+    paths,
+    factors,
+  };
+}
+
+/** The rates a release scales: each operator group's compute peak and streaming rate (format-plan.ts rates). */
+export interface ReleaseScaledRates {
+  peakFlops: number;
+  weightMemoryScale?: number;
+  expertPeakFlops?: number;
+  expertMemoryScale?: number;
+  attentionPeakFlops?: number;
+  attentionMemoryScale?: number;
+}
+
+/**
+ * Scales the rates in place by a release's operator factors: blocks (projections, dense FFN, shared
+ * experts), routed experts, attention. Call after the compute-path factors are set (they reset the rates).
+ */
+export function applyReleaseFactors(into: ReleaseScaledRates, factors: ReleaseKernels['factors']): void {
+  const base = into.peakFlops;
+  into.peakFlops = base * factors.blocks.compute;
+  into.weightMemoryScale = (into.weightMemoryScale ?? 1) * factors.blocks.memory;
+  into.expertPeakFlops = (into.expertPeakFlops ?? base) * factors.experts.compute;
+  into.expertMemoryScale = (into.expertMemoryScale ?? 1) * factors.experts.memory;
+  into.attentionPeakFlops = (into.attentionPeakFlops ?? base) * factors.attention.compute;
+  into.attentionMemoryScale = factors.attention.memory;
+}
