@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
+import { findDevice } from '../catalog/catalog.ts';
+import { engineClassIdOf } from './engine-class.ts';
 
 const catalog = shippedCatalog();
 const inference = catalog.inferencePoints;
@@ -37,6 +39,15 @@ describe('shipped calibration families', () => {
       (p) => p.engineRelease === undefined && !(p.notes ?? '').includes('engineRelease absent'),
     );
     expect(silent.map((p) => p.id)).toEqual([]);
+  });
+
+  it("names only releases the engine-release data knows for the point's class (add a new one to data/engines/releases.yaml)", () => {
+    const unknown = inference.filter((p) => {
+      if (p.engineRelease === undefined) return false;
+      const engineClass = engineClassIdOf(catalog, p.engine, findDevice(catalog, p.hardware));
+      return !catalog.engineReleases.some((r) => r.engine === engineClass && r.version === p.engineRelease);
+    });
+    expect(unknown.map((p) => `${p.id}: ${p.engine} ${p.engineRelease}`)).toEqual([]);
   });
 
   it('keeps every excluded point with its reason and the family it came from', () => {
