@@ -206,7 +206,9 @@ describe('the page and the CLI, engine call for engine call', () => {
     for (const command of ['infer', 'train'] as const) {
       const io = bufferIo();
       await main(['estimate', command, '--help'], io);
-      const flags = [...io.stdout().matchAll(/^\s+--([a-z-]+)/gm)].map((m) => m[1] ?? '');
+      // Option lines start with two spaces; a wrapped description line (which may begin with a --flag it
+      // mentions) is indented to the description column.
+      const flags = [...io.stdout().matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1] ?? '');
       const page = new Set(fieldsOf(command).map((f) => f.flag));
       const outputOnly = new Set(['json', 'explain', 'help', 'out']);
       expect(flags.filter((f) => !outputOnly.has(f) && !page.has(f))).toEqual([]);
@@ -218,7 +220,7 @@ describe('the page and the CLI, engine call for engine call', () => {
 async function helpFlags(args: string[]): Promise<string[]> {
   const io = bufferIo();
   await main([...args, '--help'], io);
-  const flags = [...io.stdout().matchAll(/^\s+--([a-z-]+)/gm)].map((m) => m[1] ?? '');
+  const flags = [...io.stdout().matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1] ?? '');
   expect(flags.length, args.join(' ')).toBeGreaterThan(0);
   const outputOnly = new Set(['json', 'explain', 'help', 'out']);
   return flags.filter((f) => !outputOnly.has(f));
