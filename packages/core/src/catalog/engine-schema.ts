@@ -31,6 +31,13 @@ export const engineClassSchema = z.strictObject({
     maxSequences: z.number().int().positive(),
     /** Most tokens in one forward pass (vLLM max_num_batched_tokens, TRT-LLM max_num_tokens): the prefill chunk. */
     maxBatchedTokens: z.number().int().positive(),
+    /**
+     * Under attention data parallelism each attention rank keeps its own running requests up to
+     * maxSequences (TensorRT-LLM's PyTorch executor admits tp_size × max_num_sequences requests): the
+     * replica's sequence limit is the rank's times the ranks. The token budget stays the replica's.
+     * Absent: the limits are the replica's.
+     */
+    perAttentionRank: z.boolean().optional(),
   }),
   /** Runtime memory per device outside weights, KV and activations (context, workspaces, graph pools). */
   runtimeOverheadGiB: nonNegative,

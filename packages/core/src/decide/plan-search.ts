@@ -259,7 +259,7 @@ export function searchPlans(o: SearchOptions): SearchResult {
             // A replica must hold one p95 request (memory test alone, no forward pass).
             if (!kernelFits(km, hw, off, work95)) continue;
             const limits: ServingLimits = {
-              ...schedulerLimits(r.engineClass),
+              ...schedulerLimits(r.engineClass, hw.attentionDataParallel ?? ep),
               memorySequences: maxBatchThatFits({ km, hw, off, work, engineClass: r.engineClass }),
             };
             if (limits.memorySequences === 0) continue;

@@ -9,6 +9,7 @@ import {
   replicaLink,
   resolveInference,
   runResolved,
+  servingLimitsFor,
 } from './inference.ts';
 import {
   decodeOperators,
@@ -558,5 +559,36 @@ describe('collectives over PCIe', () => {
         ?.communicationSeconds ?? 0;
     const fullLink = allReduce({ ...r.hw, linkBandwidth: 32e9, linkLatencySeconds: 10e-6 });
     expect(allReduce(r.hw)).toBeGreaterThan(2 * fullLink);
+  });
+});
+
+describe('scheduler limits under attention data parallelism', () => {
+  const catalog = shippedCatalog();
+  const qwen = (attentionDataParallel: number) =>
+    resolveInference(catalog, priorTable, {
+      model: 'qwen3-235b-a22b',
+      hardware: 'b200',
+      count: 8,
+      engine: 'trtllm',
+      weights: 'nvfp4',
+      kv: 'fp8',
+      expertParallel: 8,
+      attentionDataParallel,
+      inputTokens: 128,
+      outputTokens: 2048,
+    });
+
+  it("TensorRT-LLM's ranks each keep their own requests: the replica admits 8x the rank's sequences", () => {
+    const r = qwen(8);
+    expect(servingLimitsFor(r).maxSequences).toBe(8 * r.engineClass.limits.maxSequences);
+    // The token budget stays the replica's: no source read says how trtllm-bench sizes it per rank.
+    expect(servingLimitsFor(r).maxBatchedTokens).toBe(r.engineClass.limits.maxBatchedTokens);
+    // Memory, not the one-rank limit, now caps Qwen3-235B NVFP4 at 128/2048 on 8 B200.
+    expect(maxBatchThatFits(r)).toBeGreaterThan(r.engineClass.limits.maxSequences);
+  });
+
+  it('without attention DP the limits are the one scheduler’s', () => {
+    const r = qwen(1);
+    expect(servingLimitsFor(r).maxSequences).toBe(r.engineClass.limits.maxSequences);
   });
 });
