@@ -88,12 +88,17 @@ async function benchLogs(rows: number): Promise<string[]> {
   const accounts = 50_000;
   try {
     const session = await DuckSession.open();
-    // 50,000 accounts; each draws from 8 private templates; the first 20,000 are the reference.
+    // 50,000 accounts; each draws from 8 private templates; the first 20,000 are the reference. A template
+    // is 4 words of letters drawn from 10,000 by its id: the template key removes digits, so templates told
+    // apart only by numbers (as before 2026-12-05) were one text for every account, and the template
+    // pipeline had a single distinct text to key.
+    const word = (j: number) =>
+      `'w' || translate(CAST(hash(((i % ${accounts}) * 8 + hash(i) % 8) * 4 + ${j}) % 10000 AS VARCHAR), '0123456789', 'abcdefghij')`;
     const [, writeSeconds] = await timed(() =>
       session.run(`COPY (
   SELECT CAST(1740787200000 + i * 120 + (hash(i) % 60000) AS BIGINT) AS ts,
     'acct-' || (i % ${accounts}) AS account,
-    'Template ' || (i % ${accounts}) || '-' || (hash(i) % 8) || ' please answer the following question carefully: ' ||
+    'Template ' || ${word(0)} || ' ' || ${word(1)} || ' ' || ${word(2)} || ' ' || ${word(3)} || ' please answer the following question carefully: ' ||
       'topicword' || (hash(i * 7) % 500) || 'extended ' || (i % 997) AS prompt,
     CAST(50 + hash(i) % 400 AS BIGINT) AS inputTokens,
     CAST(100 + hash(i * 3) % 900 AS BIGINT) AS outputTokens,

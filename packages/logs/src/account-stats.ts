@@ -82,6 +82,7 @@ FROM (SELECT *, ${derived.length > 0 ? derived.join(',\n  ') : 'true AS no_deriv
   for (const feature of features) {
     const query = feature.sql[dialect].query;
     if (!query) continue;
+    for (const statement of feature.sql[dialect].prepare?.(parameters) ?? []) await runner.run(statement);
     for (const row of await runner.rows(query(parameters))) {
       const s = stats.get(key(row[0], row[1]));
       if (s) feature.readQuery?.(s, row.slice(2));

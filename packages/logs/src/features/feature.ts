@@ -35,6 +35,11 @@ export interface FeatureSql {
    */
   scratch?: string[];
   outputs?: string[];
+  /**
+   * Statements run (in order) after `account_aggregates` exists and before `query`, creating the small
+   * tables the query reads (each created once, read where needed, never recomputed per use).
+   */
+  prepare?: (p: FeatureParameters) => string[];
   query?: (p: FeatureParameters) => string;
 }
 

@@ -86,19 +86,16 @@ const modInverse = (a: number): number => {
   return Number(result);
 };
 
-/** The signature: one minimum per seed, in a list `m` (1-based in both dialects). */
-function minsSql(dialect: 'duckdb' | 'clickhouse'): string {
-  return MINHASH_SEEDS.map(([a, b]) =>
-    dialect === 'duckdb'
-      ? `list_min(list_transform(hs, h -> (${a} * h + ${b}) % ${PRIME}))`
-      : `arrayMin(arrayMap(h -> (${a} * h + ${b}) % ${PRIME}, hs))`,
-  ).join(', ');
+/** The signature: one minimum per seed (aggregates over the words of a text), as a list `m` (1-based in both dialects). */
+function minsSql(): string {
+  return MINHASH_SEEDS.map(([a, b]) => `min((${a} * h + ${b}) % ${PRIME})`).join(', ');
 }
 
 /**
- * One key per band. The word behind each minimum is recovered by inverting its seed's map; a band whose
- * minima all come from one word keys on the exact text instead, so two prompts never meet through a
- * single shared word (short unrelated prompts sharing "explain" did).
+ * One key per band, as the unsigned 64-bit number of its 16 hex digits (compact in the joins; written
+ * back as the same 16 digits at the end). The word behind each minimum is recovered by inverting its
+ * seed's map; a band whose minima all come from one word keys on the exact text instead, so two prompts
+ * never meet through a single shared word (short unrelated prompts sharing "explain" did).
  */
 function bandsSql(dialect: 'duckdb' | 'clickhouse'): string {
   const keys: string[] = [];
@@ -109,15 +106,20 @@ function bandsSql(dialect: 'duckdb' | 'clickhouse'): string {
       return `((m[${i + 1}] - ${b} + ${PRIME}) % ${PRIME}) * ${modInverse(a)} % ${PRIME}`;
     };
     const distinct = rows.flatMap((i, x) => rows.slice(x + 1).map((j) => `${word(i)} <> ${word(j)}`));
-    const condition = [dialect === 'duckdb' ? 'len(hs) >= 2' : 'length(hs) >= 2', ...distinct].join(' AND ');
+    const condition = ['coalesce(words, 0) >= 2', ...distinct].join(' AND ');
     keys.push(
       dialect === 'duckdb'
-        ? `left(md5('${band}:' || CASE WHEN ${condition} THEN ${rows.map((i) => `CAST(m[${i + 1}] AS VARCHAR)`).join(" || ',' || ")} ELSE 'text:' || text END), 16)`
-        : `substring(lower(hex(MD5(concat('${band}:', if(${condition}, concat(${rows.map((i) => `toString(m[${i + 1}])`).join(", ',', ")}), concat('text:', text)))))), 1, 16)`,
+        ? `CAST('0x' || left(md5('${band}:' || CASE WHEN ${condition} THEN ${rows.map((i) => `CAST(m[${i + 1}] AS VARCHAR)`).join(" || ',' || ")} ELSE 'text:' || text END), 16) AS UBIGINT)`
+        : `reinterpretAsUInt64(reverse(substring(MD5(concat('${band}:', if(${condition}, concat(${rows.map((i) => `toString(m[${i + 1}])`).join(", ',', ")}), concat('text:', text)))), 1, 8)))`,
     );
   }
   return keys.join(',\n    ');
 }
+
+// The pipeline runs as statements of its own over small tables, each read once: the distinct texts get
+// an integer id, the keys are computed once per distinct text, and the per-account counts join on
+// integers. (One statement joining on the texts themselves ran out of DuckDB's 3 GB on 2 million rows of
+// 8 private templates per account, and ClickHouse, which inlines a CTE at every use, took 228 s.)
 
 /** Per-account template keys (L2 templating, shared-pool clusters). */
 export const templates: Feature = {
@@ -126,38 +128,62 @@ export const templates: Feature = {
     duckdb: {
       rowColumns: [`translate(left(lowered, ${TEMPLATE_WINDOW}), '0123456789', '') AS template_text`],
       aggregates: () => ['histogram(template_text) AS template_texts'],
-      query: () => `WITH account_texts AS (
-  SELECT is_reference, account, unnest(map_keys(template_texts)) AS text, unnest(map_values(template_texts)) AS n FROM account_aggregates),
-hashed AS (
-  SELECT text, list_transform(list_distinct(list_filter(regexp_extract_all(regexp_replace(text, '[a-z]+$', ''), '[a-z]+'),
-    w -> length(w) >= 3 AND NOT list_contains(${stopList}, w))), w -> CAST(('0x' || left(md5(w), 8)) AS BIGINT) % ${PRIME}) AS hs
-  FROM (SELECT DISTINCT text FROM account_texts)),
-text_keys AS (SELECT text, unnest([
-    ${bandsSql('duckdb')}]) AS template FROM (SELECT text, hs, [${minsSql('duckdb')}] AS m FROM hashed)),
-account_templates AS (
-  SELECT is_reference, account, template, sum(n) AS c FROM account_texts JOIN text_keys USING (text) GROUP BY ALL),
-df AS (SELECT template, count(*) AS df FROM account_templates GROUP BY template)
-SELECT is_reference, account, CAST(to_json(list(template ORDER BY template)) AS VARCHAR), CAST(list(c ORDER BY template) AS VARCHAR)
-FROM account_templates JOIN df USING (template) WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
+      prepare: () => [
+        `CREATE TEMP TABLE template_text_ids AS SELECT text, row_number() OVER () AS tid FROM (
+  SELECT DISTINCT unnest(map_keys(template_texts)) AS text FROM account_aggregates)`,
+        // One row per distinct word of each text; the signature is an aggregate, so each minimum is
+        // computed once per text (a list of minima over a list of hashes in a subquery was inlined at
+        // every use, 64 times per text).
+        `CREATE TEMP TABLE template_words AS SELECT tid, unnest(list_distinct(list_filter(
+  regexp_extract_all(regexp_replace(text, '[a-z]+$', ''), '[a-z]+'), w -> length(w) >= 3 AND NOT list_contains(${stopList}, w)))) AS w
+FROM template_text_ids`,
+        `CREATE TEMP TABLE template_signatures AS SELECT tid, count(*) AS words, [${minsSql()}] AS m
+FROM template_words JOIN (SELECT w, CAST(('0x' || left(md5(w), 8)) AS BIGINT) % ${PRIME} AS h FROM (SELECT DISTINCT w FROM template_words)) USING (w)
+GROUP BY tid`,
+        `CREATE TEMP TABLE template_keys AS SELECT tid, unnest([
+    ${bandsSql('duckdb')}]) AS template FROM template_text_ids LEFT JOIN template_signatures USING (tid)`,
+        `CREATE TEMP TABLE account_templates AS WITH account_texts AS (
+  SELECT is_reference, account, unnest(map_keys(template_texts)) AS text, unnest(map_values(template_texts)) AS n FROM account_aggregates)
+SELECT is_reference, account, template, sum(n) AS c
+FROM account_texts JOIN template_text_ids USING (text) JOIN template_keys USING (tid) GROUP BY ALL`,
+      ],
+      // Sorted lists, not ordered aggregates: list(... ORDER BY ...) keeps a sort state per account and ran
+      // out of memory with 50,000 accounts.
+      query: () => `SELECT is_reference, account,
+  '["' || array_to_string(list_transform(list_sort(list(template)), x -> printf('%016x', x)), '","') || '"]',
+  CAST(list_transform(list_sort(list([template, c])), x -> x[2]) AS VARCHAR)
+FROM account_templates JOIN (SELECT template, count(*) AS df FROM account_templates GROUP BY template) USING (template)
+WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
     },
     clickhouse: {
       rowColumns: [`replaceRegexpAll(leftUTF8(lowered, ${TEMPLATE_WINDOW}), '[0-9]', '') AS template_text`],
       // Text counts in the one aggregate pass (a GROUP BY of its own re-read every row).
       aggregates: () => ['sumMap([template_text], [toUInt64(1)]) AS template_texts'],
-      query: () => `WITH account_texts AS (
-  SELECT is_reference, account, text, n FROM account_aggregates ARRAY JOIN template_texts.1 AS text, template_texts.2 AS n),
-hashed AS (
-  SELECT text, arrayMap(w -> toInt64(reinterpretAsUInt32(reverse(unhex(substring(lower(hex(MD5(w))), 1, 8))))) % ${PRIME},
-    arrayDistinct(arrayFilter(w -> length(w) >= 3 AND NOT has(${stopList}, w), extractAll(replaceRegexpOne(text, '[a-z]+$', ''), '[a-z]+')))) AS hs
-  FROM (SELECT DISTINCT text FROM account_texts)),
-text_keys AS (SELECT text, template FROM (SELECT text, hs, [${minsSql('clickhouse')}] AS m FROM hashed) ARRAY JOIN [
-    ${bandsSql('clickhouse')}] AS template),
-account_templates AS (
-  SELECT is_reference, account, template, sum(n) AS c FROM account_texts INNER JOIN text_keys USING (text)
-  GROUP BY is_reference, account, template),
-df AS (SELECT template, count() AS df FROM account_templates GROUP BY template)
-SELECT is_reference, account, toJSONString(arraySort(groupArray(template))), toString(arrayMap(x -> x.2, arraySort(groupArray((template, toInt64(c))))))
-FROM account_templates INNER JOIN df USING (template) WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
+      prepare: () => [
+        `CREATE TABLE template_text_ids ENGINE = Memory AS SELECT text, rowNumberInAllBlocks() AS tid FROM (
+  SELECT DISTINCT arrayJoin(template_texts.1) AS text FROM account_aggregates)`,
+        `CREATE TABLE template_words ENGINE = Memory AS SELECT tid, arrayJoin(arrayDistinct(arrayFilter(
+  w -> length(w) >= 3 AND NOT has(${stopList}, w), extractAll(replaceRegexpOne(text, '[a-z]+$', ''), '[a-z]+')))) AS w
+FROM template_text_ids`,
+        `CREATE TABLE template_signatures ENGINE = Memory AS SELECT tid, count() AS words, [${minsSql()}] AS m
+FROM template_words AS tw INNER JOIN (
+  SELECT w, toInt64(reinterpretAsUInt32(reverse(unhex(substring(lower(hex(MD5(w))), 1, 8))))) % ${PRIME} AS h
+  FROM (SELECT DISTINCT w FROM template_words)) AS wh USING (w)
+GROUP BY tid`,
+        `CREATE TABLE template_keys ENGINE = Memory AS SELECT tid, template
+FROM template_text_ids AS t LEFT JOIN template_signatures AS s USING (tid) ARRAY JOIN [
+    ${bandsSql('clickhouse')}] AS template`,
+        `CREATE TABLE account_templates ENGINE = Memory AS
+SELECT is_reference, account, template, sum(n) AS c FROM (
+  SELECT is_reference, account, text, n FROM account_aggregates ARRAY JOIN template_texts.1 AS text, template_texts.2 AS n) AS a
+INNER JOIN template_text_ids AS t USING (text) INNER JOIN template_keys AS k USING (tid)
+GROUP BY is_reference, account, template`,
+      ],
+      query:
+        () => `SELECT is_reference, account, toJSONString(arrayMap(x -> leftPad(lower(hex(x)), 16, '0'), arraySort(groupArray(template)))),
+  toString(arrayMap(x -> x.2, arraySort(groupArray((template, toInt64(c))))))
+FROM account_templates INNER JOIN (SELECT template, count() AS df FROM account_templates GROUP BY template) AS d USING (template)
+WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
     },
   },
   readQuery(stats, [keys, counts]) {
