@@ -50,6 +50,34 @@ describe('shipped calibration families', () => {
     expect(unknown.map((p) => `${p.id}: ${p.engine} ${p.engineRelease}`)).toEqual([]);
   });
 
+  it('gives the vLLM and SGLang classes a second family per model kind, and MoE families beyond DeepSeek', () => {
+    // engine · dense/moe, counted over points in use; DeepSeek-only MoE coverage was the gap the GPUStack and
+    // InferenceX gpt-oss families close (Qwen3-235B-A22B, gpt-oss, GLM-4.5-Air and GLM-4.6).
+    const moe = new Set(catalog.models.filter((m) => m.architecture.moe !== undefined).map((m) => m.id));
+    const families = new Map<string, Set<string>>();
+    const beyondDeepSeek = new Map<string, Set<string>>();
+    for (const p of inference) {
+      if (p.excluded !== undefined || p.family === undefined) continue;
+      const key = `${p.engine} · ${moe.has(p.model) ? 'moe' : 'dense'}`;
+      families.set(key, (families.get(key) ?? new Set<string>()).add(p.family));
+      if (moe.has(p.model) && !p.model.startsWith('deepseek')) {
+        beyondDeepSeek.set(p.engine, (beyondDeepSeek.get(p.engine) ?? new Set<string>()).add(p.family));
+      }
+    }
+    for (const key of [
+      'vllm · dense',
+      'vllm · moe',
+      'vllm-rocm · dense',
+      'sglang · moe',
+      'sglang-rocm · moe',
+    ]) {
+      expect(families.get(key)?.size ?? 0, key).toBeGreaterThanOrEqual(2);
+    }
+    for (const engine of ['vllm', 'sglang']) {
+      expect(beyondDeepSeek.get(engine)?.size ?? 0, engine).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('keeps every excluded point with its reason and the family it came from', () => {
     const excluded = inference.filter((p) => p.excluded !== undefined);
     expect(excluded.length).toBeGreaterThan(0);
