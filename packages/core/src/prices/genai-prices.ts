@@ -83,18 +83,37 @@ type ModelPrice = z.output<typeof modelPriceSchema>;
 
 /** genai-prices' model matching, case-insensitive like the package: which billed names a model covers. */
 export function genaiMatches(logic: MatchLogic, name: string): boolean {
-  const n = name.toLowerCase();
-  if ('or' in logic) return logic.or.some((l) => genaiMatches(l, name));
-  if ('and' in logic) return logic.and.every((l) => genaiMatches(l, name));
+  return matchesLowered(logic, name, name.toLowerCase());
+}
+
+/**
+ * Each rule's regular expression, compiled once (null: not a valid one). Layering matches every price of
+ * a provider against every other layer's names: compiling per call was most of the matching's cost.
+ */
+const compiledRegex = new WeakMap<object, RegExp | null>();
+
+function regexOf(logic: { regex: string }): RegExp | null {
+  let re = compiledRegex.get(logic);
+  if (re === undefined) {
+    try {
+      re = new RegExp(logic.regex);
+    } catch {
+      re = null;
+    }
+    compiledRegex.set(logic, re);
+  }
+  return re;
+}
+
+function matchesLowered(logic: MatchLogic, name: string, n: string): boolean {
+  if ('or' in logic) return logic.or.some((l) => matchesLowered(l, name, n));
+  if ('and' in logic) return logic.and.every((l) => matchesLowered(l, name, n));
   if ('equals' in logic) return n === logic.equals.toLowerCase();
   if ('starts_with' in logic) return n.startsWith(logic.starts_with.toLowerCase());
   if ('ends_with' in logic) return n.endsWith(logic.ends_with.toLowerCase());
   if ('contains' in logic) return n.includes(logic.contains.toLowerCase());
-  try {
-    return new RegExp(logic.regex).test(name);
-  } catch {
-    return false;
-  }
+  // Without the g or y flag, test() keeps no state between calls: one compiled expression serves all.
+  return regexOf(logic)?.test(name) ?? false;
 }
 
 /** Where a genai-prices table came from: the package (bulk layer) or a file or URL (store layer). */
@@ -147,10 +166,15 @@ const sideKeys = {
 } as const;
 type Side = keyof typeof sideKeys;
 
+const sideKeyList = Object.values(sideKeys);
+
 /** Tiers of every side merged by threshold: above N tokens, each tiered side at its price for N. */
 function tiersOf(prices: ModelPrice): PriceTier[] | undefined {
+  // Most prices are flat: settled before any set or list is built.
+  if (sideKeyList.every((key) => prices[key] === undefined || typeof prices[key] === 'number'))
+    return undefined;
   const starts = new Set<number>();
-  for (const key of Object.values(sideKeys)) {
+  for (const key of sideKeyList) {
     const v = prices[key];
     if (v !== undefined && typeof v !== 'number') for (const t of v.tiers) starts.add(t.start);
   }
@@ -213,6 +237,8 @@ interface Segment {
   prices: ModelPrice;
   /** Position in the package's list: a later time window overrides an earlier date entry. */
   index: number;
+  /** The next start date after this segment's: where its price ends. */
+  until: string | undefined;
 }
 
 /**
@@ -227,132 +253,178 @@ export function importGenaiPrices(
   origin: GenaiOrigin,
   hosted: readonly HostedModel[] = [],
 ): GenaiImport {
-  const prices: ApiPrice[] = [];
-  const models: GenaiModelPrices[] = [];
-  const skipped: GenaiSkipped[] = [];
-  const usedIds = new Set<string>();
-  const prefix = origin.layer === 'store' ? 'gps' : 'gp';
-  const uniqueId = (base: string) => {
-    let id = base;
-    for (let n = 2; usedIds.has(id); n++) id = `${base}-${n}`;
-    usedIds.add(id);
-    return id;
+  const out: GenaiImport = { prices: [], models: [], skipped: [] };
+  const context: ImportContext = {
+    origin,
+    prefix: origin.layer === 'store' ? 'gps' : 'gp',
+    usedIds: new Set<string>(),
+    hostedByName: new Map<string, HostedModel>(),
   };
-  const hostedOf = (provider: string, apiModel: string) =>
-    hosted.find((h) => h.provider === provider && h.apiModel.toLowerCase() === apiModel.toLowerCase());
+  // The first hosted entry of each provider and billed name, as a search of the list in order would find.
+  for (const h of hosted) {
+    const key = `${h.provider}\u0000${h.apiModel.toLowerCase()}`;
+    if (!context.hostedByName.has(key)) context.hostedByName.set(key, h);
+  }
+  for (const provider of providers)
+    for (const model of provider.models) importModel(context, provider, model, out);
+  return out;
+}
 
-  for (const provider of providers) {
-    const providerId = provider.id.toLowerCase();
-    const url = provider.pricing_urls?.[0];
-    for (const model of provider.models) {
-      const list = Array.isArray(model.prices) ? model.prices : [{ prices: model.prices }];
-      const segments: Segment[] = [];
-      const windows: Array<{ start: number; end: number; prices: ModelPrice; index: number }> = [];
-      list.forEach((entry, index) => {
-        const c = entry.constraint;
-        if (c === undefined) segments.push({ start: undefined, prices: entry.prices, index });
-        else if ('start_date' in c) segments.push({ start: c.start_date, prices: entry.prices, index });
-        else
-          windows.push({
-            start: minutesOf(c.start_time),
-            end: minutesOf(c.end_time),
-            prices: entry.prices,
-            index,
-          });
+/**
+ * What one import shares across its models. The work is split into a function per model and per
+ * price (below), not one large loop: V8 compiles small functions quickly, and a loop body holding all
+ * of it took about half a second of optimizing compiler time per compilation (measured with
+ * --trace-opt, compiled three times after deoptimizations), more than the import itself.
+ */
+interface ImportContext {
+  origin: GenaiOrigin;
+  prefix: string;
+  usedIds: Set<string>;
+  hostedByName: Map<string, HostedModel>;
+}
+
+type TimeWindow = { start: number; end: number; prices: ModelPrice; index: number };
+
+/** A model's price list as dated segments and time-of-day windows. */
+function segmentsOf(model: GenaiModel): { segments: Segment[]; windows: TimeWindow[] } {
+  const list = Array.isArray(model.prices) ? model.prices : [{ prices: model.prices }];
+  const segments: Segment[] = [];
+  const windows: TimeWindow[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const entry = list[index] as (typeof list)[number];
+    const c = entry.constraint;
+    if (c === undefined) segments.push({ start: undefined, prices: entry.prices, index, until: undefined });
+    else if ('start_date' in c)
+      segments.push({ start: c.start_date, prices: entry.prices, index, until: undefined });
+    else
+      windows.push({
+        start: minutesOf(c.start_time),
+        end: minutesOf(c.end_time),
+        prices: entry.prices,
+        index,
       });
-      // The package falls back to the first entry when nothing else matches.
-      if (!segments.some((s) => s.start === undefined) && list[0] && segments.length > 0) {
-        const firstStart = segments.map((s) => s.start ?? '').sort()[0];
-        if (list[0].constraint !== undefined && firstStart) {
-          // The first entry answers before every start date: undated, ending at the first start.
-          segments.unshift({ start: undefined, prices: list[0].prices, index: -1 });
-        }
-      }
-      if (segments.length === 0 && list[0])
-        segments.push({ start: undefined, prices: list[0].prices, index: -1 });
-      const dated = segments
-        .filter((s) => s.start !== undefined)
-        .map((s) => s.start as string)
-        .sort();
-      const ids: string[] = [];
-      const notes = new Map<'start' | 'in-force', string>();
-      const noteFor = (basis: 'start' | 'in-force') => {
-        let note = notes.get(basis);
-        if (note === undefined) {
-          note = sourceNote(provider, model, basis);
-          notes.set(basis, note);
-        }
-        return note;
-      };
-      for (const segment of segments) {
-        const input = baseOf(segment.prices.input_mtok);
-        const output = baseOf(segment.prices.output_mtok);
-        if (input === undefined || output === undefined) {
-          skipped.push({
-            provider: providerId,
-            model: model.id,
-            reason: `no per-token ${input === undefined ? 'input' : 'output'} price (${Object.keys(segment.prices).join(', ') || 'no prices'})`,
-          });
-          continue;
-        }
-        const later = dated.filter((d) => segment.start === undefined || d > segment.start);
-        const until = later[0];
-        let effective: string;
-        let basis: 'start' | 'in-force' = 'start';
-        if (segment.start !== undefined) effective = segment.start;
-        else {
-          basis = 'in-force';
-          effective = until !== undefined && until <= origin.asOf ? dayBefore(until) : origin.asOf;
-        }
-        const applying = windows.filter((w) => w.index > segment.index);
-        const price: ApiPrice = {
-          id: uniqueId(
-            slugifyPriceId(`${prefix}-${providerId}-${model.id}${segment.start ? `-${segment.start}` : ''}`),
-          ),
-          apiModel: model.id,
-          provider: providerId,
-          currency: 'USD',
-          effective,
-          inputPerMillion: input,
-          outputPerMillion: output,
-          layer: origin.layer,
-          source: {
-            title: `${origin.label}: ${provider.name} ${model.id}${segment.start ? ` from ${segment.start}` : ''}`,
-            ...(url !== undefined ? { url } : {}),
-            date: origin.asOf,
-            note: noteFor(basis),
-          },
-        };
-        if (basis === 'in-force') price.effectiveBasis = 'in-force';
-        if (until !== undefined) price.until = until;
-        const cached = baseOf(segment.prices.cache_read_mtok);
-        if (cached !== undefined) price.cachedInputPerMillion = cached;
-        const write = baseOf(segment.prices.cache_write_mtok);
-        if (write !== undefined) price.cacheWritePerMillion = write;
-        if (model.context_window !== undefined) price.contextTokens = model.context_window;
-        const tiers = tiersOf(segment.prices);
-        if (tiers) price.tiers = tiers;
-        if (applying.length > 0) {
-          const problem = applyWindows(price, applying, origin);
-          if (problem) {
-            skipped.push({ provider: providerId, model: model.id, reason: problem });
-            continue;
-          }
-        }
-        const map = hostedOf(providerId, model.id);
-        if (map) {
-          price.model = map.model;
-          if (map.precision !== undefined) price.precision = map.precision;
-        }
-        if (model.deprecated) price.notes = 'Marked deprecated by genai-prices.';
-        prices.push(price);
-        ids.push(price.id);
-      }
-      if (ids.length > 0)
-        models.push({ provider: providerId, modelId: model.id, match: model.match, priceIds: ids });
+  }
+  // The package falls back to the first entry when nothing else matches.
+  if (!segments.some((s) => s.start === undefined) && list[0] && segments.length > 0) {
+    const firstStart = segments.map((s) => s.start ?? '').sort()[0];
+    if (list[0].constraint !== undefined && firstStart) {
+      // The first entry answers before every start date: undated, ending at the first start.
+      segments.unshift({ start: undefined, prices: list[0].prices, index: -1, until: undefined });
     }
   }
-  return { prices, models, skipped };
+  if (segments.length === 0 && list[0])
+    segments.push({ start: undefined, prices: list[0].prices, index: -1, until: undefined });
+  // Each segment ends at the earliest start date after its own (an undated one at the earliest of all),
+  // found with loops: sorting and searching a list per model cost more in compiling than in running.
+  for (const segment of segments) {
+    for (const other of segments) {
+      const next = other.start;
+      if (next === undefined || (segment.start !== undefined && !(next > segment.start))) continue;
+      if (segment.until === undefined || next < segment.until) segment.until = next;
+    }
+  }
+  return { segments, windows };
+}
+
+function importModel(
+  context: ImportContext,
+  provider: GenaiProvider,
+  model: GenaiModel,
+  out: GenaiImport,
+): void {
+  const providerId = provider.id.toLowerCase();
+  const { segments, windows } = segmentsOf(model);
+  const ids: string[] = [];
+  // The source note of each basis, built once per model (most models need one).
+  const notes: { start?: string; 'in-force'?: string } = {};
+  for (const segment of segments) {
+    const price = segmentPrice(context, provider, providerId, model, segment, windows, notes, ids);
+    if (typeof price === 'string') out.skipped.push({ provider: providerId, model: model.id, reason: price });
+    else out.prices.push(price);
+  }
+  if (ids.length > 0)
+    out.models.push({ provider: providerId, modelId: model.id, match: model.match, priceIds: ids });
+}
+
+/** One segment of a model as a Clearbox price, or the reason it is skipped. */
+function segmentPrice(
+  context: ImportContext,
+  provider: GenaiProvider,
+  providerId: string,
+  model: GenaiModel,
+  segment: Segment,
+  windows: readonly TimeWindow[],
+  notes: { start?: string; 'in-force'?: string },
+  /** The ids of the model's prices so far: this one's is added when it is not skipped. */
+  ids: string[],
+): ApiPrice | string {
+  const { origin } = context;
+  const input = baseOf(segment.prices.input_mtok);
+  const output = baseOf(segment.prices.output_mtok);
+  if (input === undefined || output === undefined)
+    return `no per-token ${input === undefined ? 'input' : 'output'} price (${Object.keys(segment.prices).join(', ') || 'no prices'})`;
+  const until = segment.until;
+  let effective: string;
+  let basis: 'start' | 'in-force' = 'start';
+  if (segment.start !== undefined) effective = segment.start;
+  else {
+    basis = 'in-force';
+    effective = until !== undefined && until <= origin.asOf ? dayBefore(until) : origin.asOf;
+  }
+  const url = provider.pricing_urls?.[0];
+  notes[basis] ??= sourceNote(provider, model, basis);
+  const id = uniqueId(
+    context.usedIds,
+    slugifyPriceId(`${context.prefix}-${providerId}-${model.id}${segment.start ? `-${segment.start}` : ''}`),
+  );
+  const price: ApiPrice = {
+    id,
+    apiModel: model.id,
+    provider: providerId,
+    currency: 'USD',
+    effective,
+    inputPerMillion: input,
+    outputPerMillion: output,
+    layer: origin.layer,
+    source: {
+      title: `${origin.label}: ${provider.name} ${model.id}${segment.start ? ` from ${segment.start}` : ''}`,
+      ...(url !== undefined ? { url } : {}),
+      date: origin.asOf,
+      note: notes[basis],
+    },
+  };
+  if (basis === 'in-force') price.effectiveBasis = 'in-force';
+  if (until !== undefined) price.until = until;
+  const cached = baseOf(segment.prices.cache_read_mtok);
+  if (cached !== undefined) price.cachedInputPerMillion = cached;
+  const write = baseOf(segment.prices.cache_write_mtok);
+  if (write !== undefined) price.cacheWritePerMillion = write;
+  if (model.context_window !== undefined) price.contextTokens = model.context_window;
+  const tiers = tiersOf(segment.prices);
+  if (tiers) price.tiers = tiers;
+  const applying = windows.filter((w) => w.index > segment.index);
+  if (applying.length > 0) {
+    const problem = applyWindows(price, applying, origin);
+    if (problem) return problem;
+  }
+  const map = context.hostedByName.get(`${providerId}\u0000${model.id.toLowerCase()}`);
+  if (map) {
+    price.model = map.model;
+    if (map.precision !== undefined) price.precision = map.precision;
+  }
+  if (model.deprecated) price.notes = 'Marked deprecated by genai-prices.';
+  // The id from its own variable: prices differ in which optional fields they have, so reading it
+  // back from each shape of price made V8 discard its compiled code here.
+  ids.push(id);
+  return price;
+}
+
+/** `base`, or `base-2`, `base-3`... the first not used yet in this import. */
+function uniqueId(used: Set<string>, base: string): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+  used.add(id);
+  return id;
 }
 
 function sourceNote(provider: GenaiProvider, model: GenaiModel, basis: 'start' | 'in-force'): string {

@@ -86,6 +86,35 @@ describe('importLitellm', () => {
     expect(slugifyPriceId('together_ai/meta-llama/Llama-3-70b')).toBe('together_ai-meta-llama-llama-3-70b');
   });
 
+  it('slugifies as the four replacements do, whether or not the key is an id already', () => {
+    // The replacements slugifyPriceId skips for keys that are ids already, written out in full.
+    const replaced = (key: string) =>
+      key
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[^a-z0-9]+/, '')
+        .replace(/[-.]+$/, '');
+    const keys = [
+      'gp-openai-gpt-4o',
+      'gp-openai-gpt-4o-2024-08-06',
+      'gp-x-v1.5',
+      'GP-Mistral-Large',
+      'a--b',
+      '-a',
+      '.a',
+      '_a',
+      'a.',
+      'a-',
+      'a_',
+      'a/b c',
+      '',
+      '.',
+      'deepseek/deepseek-chat:free',
+    ];
+    for (const key of keys) expect(slugifyPriceId(key), key).toBe(replaced(key));
+  });
+
   it('names line and column of malformed JSON, and refuses a non-object document', () => {
     expect(() => parseJsonFile(file('{\n  "a": 1,\n  "b": }\n'))).toThrow(
       /prices\.json:3:8: malformed JSON: expected a JSON value, found "}"/,

@@ -40,10 +40,15 @@ const DATE = { test: isCalendarDate };
 /** LiteLLM prices are USD per token; the catalog lists per million. */
 const TOKENS_PER_MILLION = 1e6;
 
+const alreadySlug = /^[a-z0-9][a-z0-9._-]*$/;
+
 /** `groq/llama3-70b-8192` → `groq-llama3-70b-8192`: a catalog id (lower case, [a-z0-9._-]). */
 export function slugifyPriceId(key: string): string {
-  return key
-    .toLowerCase()
+  const lower = key.toLowerCase();
+  // Most keys are ids already (gp-openai-gpt-4o): the four replacements below would leave them as
+  // they are, so they are returned without running them (1,500 per catalog load).
+  if (alreadySlug.test(lower) && !lower.includes('--') && !/[-.]$/.test(lower)) return lower;
+  return lower
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^[^a-z0-9]+/, '')
