@@ -11,7 +11,7 @@
  *   of text on one core, against a bare character scan of the same text; target >= 50 MB/s.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,14 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [out, (performance.now() - t) / 1000];
 }
 
+/** CPU seconds of this process (every engine thread included) while f runs: less distorted by other jobs' load than wall time. */
+async function cpuSeconds<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const before = process.cpuUsage();
+  const out = await f();
+  const used = process.cpuUsage(before);
+  return [out, (used.user + used.system) / 1e6];
+}
+
 /** One engine through every detector on the file, with its statement breakdown and peak RSS. */
 async function runEngine(engine: EngineName, file: string, rows: number) {
   let peakRss = process.memoryUsage().rss;
@@ -42,20 +50,22 @@ async function runEngine(engine: EngineName, file: string, rows: number) {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   let sqlSeconds: StatementTiming[] = [];
-  const [report, seconds] = await timed(() =>
-    investigateLogFiles(
-      {
-        files: [file],
-        referenceFiles: [],
-        referenceAccounts: Array.from({ length: 20_000 }, (_, i) => `acct-${i}`),
-        map: {},
-        options: { ...defaultLogOptions, clusterNullDraws: 1000 },
-        engine,
-      },
-      new Date(0),
-      (s) => {
-        sqlSeconds = s;
-      },
+  const [[report, seconds], cpu] = await cpuSeconds(() =>
+    timed(() =>
+      investigateLogFiles(
+        {
+          files: [file],
+          referenceFiles: [],
+          referenceAccounts: Array.from({ length: 20_000 }, (_, i) => `acct-${i}`),
+          map: {},
+          options: { ...defaultLogOptions, clusterNullDraws: 1000 },
+          engine,
+        },
+        new Date(0),
+        (s) => {
+          sqlSeconds = s;
+        },
+      ),
     ),
   );
   clearInterval(sampler);
@@ -76,13 +86,14 @@ async function runEngine(engine: EngineName, file: string, rows: number) {
     peakRss,
     flags: report.flagged.map((f) => f.account ?? f.cluster).sort(),
     lines: [
-      `  ${name}, all detectors: ${fmt(seconds)} s = ${fmt(rate)} rows/s; ${fmt(report.tested.accounts)} accounts + ${fmt(report.tested.clusters)} clusters tested, ${report.flagged.length} flagged`,
+      `  ${name}, all detectors: ${fmt(seconds)} s (${fmt(cpu)} CPU s) = ${fmt(rate)} rows/s; ${fmt(report.tested.accounts)} accounts + ${fmt(report.tested.clusters)} clusters tested, ${report.flagged.length} flagged`,
       `    of which ${name} busy ${fmt(sqlTotal)} s (slowest: ${slowest.map((s) => `${fmt(s.seconds)} s "${s.sql.trim().slice(0, 40).replace(/\s+/g, ' ')}…"`).join('; ')}), TypeScript alone ${fmt(seconds - sqlTotal)} s`,
     ],
   };
 }
 
 async function benchLogs(rows: number): Promise<string[]> {
+  const loadStart = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'clearbox-bench-investigate-'));
   const file = join(dir, 'logs.parquet');
   const accounts = 50_000;
@@ -111,9 +122,11 @@ async function benchLogs(rows: number): Promise<string[]> {
 ) TO '${file}' (FORMAT parquet)`),
     );
     const [, countSeconds] = await timed(() => session.rows(`SELECT count(*) FROM read_parquet('${file}')`));
-    const [, scanSeconds] = await timed(() =>
-      session.rows(
-        `SELECT count(account), sum(length(prompt)), sum(ts), sum(inputTokens), sum(outputTokens), count(ip), count(userAgent), sum(maxTokens), count_if(logprobs), sum(logitBias) FROM read_parquet('${file}')`,
+    const [[, scanSeconds], scanCpu] = await cpuSeconds(() =>
+      timed(() =>
+        session.rows(
+          `SELECT count(account), sum(length(prompt)), sum(ts), sum(inputTokens), sum(outputTokens), count(ip), count(userAgent), sum(maxTokens), count_if(logprobs), sum(logitBias) FROM read_parquet('${file}')`,
+        ),
       ),
     );
     await session.close();
@@ -125,7 +138,8 @@ async function benchLogs(rows: number): Promise<string[]> {
     return [
       `logs: ${fmt(rows)} Parquet rows, ${fmt(accounts)} accounts (written by DuckDB in ${fmt(writeSeconds)} s)`,
       `  bare count(*): ${fmt(countSeconds)} s (Parquet metadata: ${fmt(rows / countSeconds)} rows/s)`,
-      `  full-column scan (DuckDB): ${fmt(scanSeconds)} s (${fmt(rows / scanSeconds)} rows/s)`,
+      `  full-column scan (DuckDB): ${fmt(scanSeconds)} s (${fmt(scanCpu)} CPU s; ${fmt(rows / scanSeconds)} rows/s)`,
+      `  load average at the start: ${loadStart.map((x) => x.toFixed(1)).join(', ')}`,
       ...duck.lines,
       `  DuckDB detectors / full-column scan: ${fmt(ratio)}x (target <= 10x) ${verdict(ratio <= 10)}; rows/s (target >= 1,000,000): ${verdict(duck.rate >= 1e6)}`,
       ...click.lines,
