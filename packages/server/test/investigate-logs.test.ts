@@ -14,6 +14,14 @@ async function cli(...argv: string[]) {
   return { code, out: io.stdout(), err: io.stderr() };
 }
 
+/** `clearbox investigate logs TRAFFIC --reference REFERENCE --q 0.05 --json`, as the requests here ask. */
+const cliAtQ = (traffic: string, reference: string) =>
+  cli('investigate', 'logs', traffic, '--reference', reference, '--q', '0.05', '--json');
+
+/** The flagged units, each with its accounts, in a stable order. */
+const units = (r: { flagged: Array<{ account?: string; cluster?: string; accounts: string[] }> }) =>
+  r.flagged.map((f) => `${f.account ?? f.cluster}:${f.accounts.join(',')}`).sort();
+
 describe('POST /api/investigate/logs', () => {
   const { app } = testApp({ maxBodyBytes: 8 * 1024 * 1024, requestTimeoutMs: 120_000 });
   let files: { traffic: string; reference: string };
@@ -34,20 +42,9 @@ describe('POST /api/investigate/logs', () => {
     const body = await res.text();
     expect(res.status, body).toBe(200);
     const report = JSON.parse(body);
-    const fromCli = await cli(
-      'investigate',
-      'logs',
-      files.traffic,
-      '--reference',
-      files.reference,
-      '--q',
-      '0.05',
-      '--json',
-    );
+    const fromCli = await cliAtQ(files.traffic, files.reference);
     expect(fromCli.code).toBe(1);
     const cliReport = JSON.parse(fromCli.out);
-    const units = (r: { flagged: Array<{ account?: string; cluster?: string; accounts: string[] }> }) =>
-      r.flagged.map((f) => `${f.account ?? f.cluster}:${f.accounts.join(',')}`).sort();
     expect(units(report).length).toBeGreaterThan(0);
     expect(units(report)).toEqual(units(cliReport));
     expect(report.rows).toEqual(cliReport.rows);
@@ -109,19 +106,7 @@ describe('POST /api/investigate/logs', () => {
     const body = await res.text();
     expect(res.status, body).toBe(200);
     const report = JSON.parse(body);
-    const fromCli = await cli(
-      'investigate',
-      'logs',
-      parquet.traffic,
-      '--reference',
-      parquet.reference,
-      '--q',
-      '0.05',
-      '--json',
-    );
-    const cliReport = JSON.parse(fromCli.out);
-    const units = (r: { flagged: Array<{ account?: string; cluster?: string; accounts: string[] }> }) =>
-      r.flagged.map((f) => `${f.account ?? f.cluster}:${f.accounts.join(',')}`).sort();
+    const cliReport = JSON.parse((await cliAtQ(parquet.traffic, parquet.reference)).out);
     expect(units(report).length).toBeGreaterThan(0);
     expect(units(report)).toEqual(units(cliReport));
     expect(report.rows).toEqual(cliReport.rows);

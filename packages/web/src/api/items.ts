@@ -3,6 +3,8 @@
  * `/api/reports`): every edit is a new revision, nothing is overwritten. Errors come back as RFC 9457
  * problem+json; their `detail` is the message to show.
  */
+import { readAnswer } from './answer.ts';
+
 export type ItemCollection = 'scenarios' | 'disclosures' | 'claim-sets' | 'reports';
 
 export interface SavedItemSummary {
@@ -33,19 +35,11 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       'the Clearbox server cannot be reached (saving needs `npm start` or `clearbox serve`)',
     );
   }
-  const text = await response.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!response.ok) {
-    const problem = data as { detail?: string; title?: string } | undefined;
-    throw new ApiError(
-      problem?.detail ?? problem?.title ?? `${method} ${path} failed with HTTP ${response.status}`,
-    );
-  }
+  const { data, problem } = await readAnswer(
+    response,
+    `${method} ${path} failed with HTTP ${response.status}`,
+  );
+  if (problem !== undefined) throw new ApiError(problem);
   return data as T;
 }
 

@@ -1,4 +1,5 @@
 import type { CalibrationSummary, LogInvestigationOptions, TestedUnit } from '@clearbox/core';
+import { readAnswer } from '../api/answer.ts';
 
 /**
  * The page's side of `POST /api/investigate/logs` (packages/server/src/routes/investigate-logs.ts): the
@@ -186,17 +187,10 @@ export async function requestLogsReport(
         'the Clearbox server cannot be reached: log investigation runs on it (`npm start` or `clearbox serve`), or run `clearbox investigate logs` locally',
     };
   }
-  const text = await response.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (response.ok && (data as { kind?: string } | undefined)?.kind === 'clearbox.investigate.logs')
+  const { data, problem } = await readAnswer(response, `the server answered HTTP ${response.status}`);
+  if (problem === undefined && (data as { kind?: string } | undefined)?.kind === 'clearbox.investigate.logs')
     return { kind: 'report', report: data as LogsReportJson };
-  const problem = data as { detail?: string; title?: string } | undefined;
-  const detail = oneLine(problem?.detail ?? problem?.title ?? `the server answered HTTP ${response.status}`);
+  const detail = oneLine(problem ?? `the server answered HTTP ${response.status} without a report`);
   const hint =
     response.status === 413
       ? ' (the logs as sent in JSON; the server owner sets the limit with `clearbox serve --max-body`, or run `clearbox investigate logs` on the files locally)'
