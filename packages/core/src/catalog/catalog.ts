@@ -125,6 +125,15 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
     'engine release',
     catalog.engineReleases.map((r) => ({ id: `${r.engine}@${r.version}` })),
   );
+  const pathIds = catalog.kernelPaths.map((p) => p.id);
+  for (const r of catalog.engineReleases)
+    for (const id of r.paths ?? [])
+      if (!pathIds.includes(id))
+        throw new NotFoundError(
+          `kernel path (named by ${r.engine} ${r.version})`,
+          id,
+          closestIds(id, pathIds),
+        );
   return catalog;
 }
 

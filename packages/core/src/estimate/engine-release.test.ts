@@ -48,6 +48,19 @@ describe('engine releases', () => {
     ]);
   });
 
+  it('names only kernel paths the data defines, and every class reference runs factor-1 paths only', () => {
+    const ids = new Set(catalog.kernelPaths.map((p) => p.id));
+    for (const r of catalog.engineReleases)
+      for (const id of r.paths ?? []) expect(ids.has(id), `${r.engine} ${r.version}: ${id}`).toBe(true);
+    for (const engine of new Set(catalog.engineReleases.map((r) => r.engine))) {
+      const reference = referenceRelease(catalog, engine);
+      for (const id of reference?.paths ?? []) {
+        const path = catalog.kernelPaths.find((p) => p.id === id);
+        expect(path?.factor, `${engine} ${reference?.version}: ${id}`).toEqual({ compute: 1, memory: 1 });
+      }
+    }
+  });
+
   it('defaults to the newest release the data knows for the class', () => {
     const e = estimator.inference(deepseek);
     expect(e.engineRelease.version).toBe(referenceRelease(catalog, 'sglang')?.version);

@@ -95,11 +95,24 @@ export function compareVersions(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
+/** Sorted releases per class, per release list (estimates resolve many plans against one catalog). */
+const sortedCache = new WeakMap<readonly EngineRelease[], Map<EngineClassId, EngineRelease[]>>();
+
 /** The releases the data knows for a class, oldest first. */
 export function releasesOf(catalog: Catalog, engineClass: EngineClassId): EngineRelease[] {
-  return catalog.engineReleases
-    .filter((r) => r.engine === engineClass)
-    .sort((a, b) => compareVersions(a.version, b.version));
+  let byClass = sortedCache.get(catalog.engineReleases);
+  if (!byClass) {
+    byClass = new Map();
+    sortedCache.set(catalog.engineReleases, byClass);
+  }
+  let sorted = byClass.get(engineClass);
+  if (!sorted) {
+    sorted = catalog.engineReleases
+      .filter((r) => r.engine === engineClass)
+      .sort((a, b) => compareVersions(a.version, b.version));
+    byClass.set(engineClass, sorted);
+  }
+  return [...sorted];
 }
 
 /** The newest release the data knows for a class: the default of `--engine-release` and the fit's reference. */
