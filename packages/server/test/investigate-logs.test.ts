@@ -123,7 +123,9 @@ describe('POST /api/investigate/logs', () => {
     );
     expect(tooLarge.status).toBe(413);
     const problem = (await tooLarge.json()) as { detail: string };
-    expect(problem.detail).toBe('request body is larger than the limit of 4096 bytes');
+    expect(problem.detail).toBe(
+      "request body is larger than the server's limit of 4096 bytes (4 KB; `clearbox serve --max-body` or CLEARBOX_MAX_BODY sets it)",
+    );
 
     // os.tmpdir() reads TMPDIR on each call: this worker's requests write under a folder of their own.
     const before = process.env.TMPDIR;

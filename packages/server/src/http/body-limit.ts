@@ -1,3 +1,4 @@
+import { formatBytes } from '@clearbox/core';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { problemResponse } from './problem.ts';
@@ -10,7 +11,11 @@ import { problemResponse } from './problem.ts';
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
   const tooLarge = (c: Parameters<MiddlewareHandler>[0]) =>
-    problemResponse(c, 413, `request body is larger than the limit of ${maxBytes} bytes`);
+    problemResponse(
+      c,
+      413,
+      `request body is larger than the server's limit of ${maxBytes} bytes (${formatBytes(maxBytes)}; \`clearbox serve --max-body\` or CLEARBOX_MAX_BODY sets it)`,
+    );
   const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {

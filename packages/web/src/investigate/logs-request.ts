@@ -193,7 +193,7 @@ export async function requestLogsReport(
   const detail = oneLine(problem ?? `the server answered HTTP ${response.status} without a report`);
   const hint =
     response.status === 413
-      ? ' (the logs as sent in JSON; the server owner sets the limit with `clearbox serve --max-body`, or run `clearbox investigate logs` on the files locally)'
+      ? ': the files travel in JSON (Parquet as base64, a third larger); or run `clearbox investigate logs` on them locally'
       : '';
   return { kind: 'problem', message: withChosenNames(detail, traffic, reference) + hint };
 }
