@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attackerKinds, defaultLogOptions, defaultTrafficSpec } from '@clearbox/core';
@@ -8,7 +8,7 @@ import {
   type SynthTrafficFiles,
   writeSynthTraffic,
 } from '@clearbox/logs';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeE2e, unlabeledControls } from './browser.ts';
 
 /**
@@ -71,6 +71,9 @@ describeE2e('Investigate page: logs', (e2e) => {
       new Date(),
     );
   }, 180_000);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('uploads a log and its reference, and shows the flagged campaign, the row accounting and the power statement', async () => {
     const truth = (JSON.parse(readFileSync(files.truth, 'utf8')) as { accounts: Record<string, string> })
