@@ -20,7 +20,8 @@
  *
  * Flags: --seeds N (default 10), --first-seed N (1), --reference 1000[,10000] (default 1000), --volume X
  * (prose generator request counts, default 1), --scenarios a,b (default all), --json FILE (per-run
- * results appended as JSONL as they finish), --summarise FILE,FILE (print the table of earlier --json
+ * results appended as JSONL as they finish), --memory-limit SIZE (the log engine's, e.g. 8GB: 100,000
+ * reference accounts need more than the default 3GB), --summarise FILE,FILE (print the table of earlier --json
  * files; no runs). Not part of `npm test` (minutes, not seconds).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ import {
   type KsUniformResult,
   ksUniform,
   type ProseTrafficOptions,
+  type TrafficSpec,
 } from '@clearbox/core';
 import { logAccountStats } from '@clearbox/logs';
 
@@ -77,13 +79,21 @@ function prose(id: string, describe: string, variant: Partial<ProseTrafficOption
   };
 }
 
-/** The project's first generator (synth-traffic.ts); benignOnly drops its attacker accounts' rows. */
-function original(id: string, describe: string, benignOnly: boolean): Scenario {
+/**
+ * The project's first generator (synth-traffic.ts); benignOnly drops its attacker accounts' rows; `spec`
+ * changes its campaigns (each attacker kind is still scored as one campaign).
+ */
+function original(
+  id: string,
+  describe: string,
+  benignOnly: boolean,
+  spec: Partial<TrafficSpec> = {},
+): Scenario {
   return {
     id,
     describe,
     build: (seed, referenceAccounts) => {
-      const t = generateTraffic({ ...defaultTrafficSpec, seed, referenceAccounts });
+      const t = generateTraffic({ ...defaultTrafficSpec, ...spec, seed, referenceAccounts });
       const campaigns = new Map<string, Set<string>>();
       for (const [account, kind] of Object.entries(t.truth)) {
         if (!attackerKinds.includes(kind)) continue;
@@ -124,6 +134,12 @@ const scenarios: Scenario[] = [
   prose('prose-benign', 'prose generator, benign only (batch pipeline kept)', { benignOnly: true }),
   original('original', "the project's own generator (synth-traffic.ts), default campaigns", false),
   original('original-benign', "the project's own generator, attacker accounts removed", true),
+  original(
+    'original-4x500',
+    "the project's own generator with the target's smallest campaigns: naive and hydra each 4 accounts x 500 requests, no sweeper",
+    false,
+    { naiveCampaigns: [[4, 500]], hydras: [4], hydraRequests: 500, sweepers: 0 },
+  ),
 ];
 
 function flag(name: string, fallback: string): string {
@@ -159,7 +175,13 @@ interface RunResult {
   power?: string;
 }
 
-async function runOnce(s: Scenario, seed: number, referenceAccounts: number, volume: number) {
+async function runOnce(
+  s: Scenario,
+  seed: number,
+  referenceAccounts: number,
+  volume: number,
+  memoryLimit: string | undefined,
+) {
   const t0 = performance.now();
   const truth = s.build(seed, referenceAccounts, volume);
   const dir = mkdtempSync(join(tmpdir(), 'clearbox-eval-'));
@@ -175,6 +197,7 @@ async function runOnce(s: Scenario, seed: number, referenceAccounts: number, vol
       referenceAccounts: [],
       map: {},
       rareShare: defaultLogOptions.rareShare,
+      ...(memoryLimit ? { memoryLimit } : {}),
     });
     const campaignOf = new Map<string, string>();
     for (const [id, accounts] of truth.campaigns) for (const a of accounts) campaignOf.set(a, id);
@@ -379,12 +402,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const out = flag('json', '');
+  const memoryLimit = flag('memory-limit', '') || undefined;
   const results: RunResult[] = [];
   const started = performance.now();
   for (const referenceAccounts of references) {
     for (const s of scenarios.filter((x) => chosen.includes(x.id))) {
       for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-        const r = await runOnce(s, seed, referenceAccounts, volume);
+        const r = await runOnce(s, seed, referenceAccounts, volume, memoryLimit);
         results.push(r);
         if (out) appendFileSync(out, `${JSON.stringify(r)}\n`);
         process.stderr.write(

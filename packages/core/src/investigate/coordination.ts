@@ -31,17 +31,28 @@ export class DisjointSets {
 }
 
 /**
- * The least share of the smaller account's pool keys that a linked pair must share (a stated prior).
- * Template keys are LSH buckets of word sets, and a bucket can be met by chance through two common words
- * (a payload word and an instruction word): on the prose generator such chance sharing covered 3-4% of an
- * account's pool keys, and pairs drawing on one shared pool shared 14-58% (10th percentile to maximum).
+ * The least share of the smaller account's pool traffic (its uses of pool keys, a request counting once
+ * per band) that a linked pair must have on the keys they share (a stated prior, not fitted). Template
+ * keys are LSH buckets of word sets, and a bucket can be met by chance through two common words (two
+ * payload words, or a payload word and an instruction word). Measured on seed 1 at 1,000 reference
+ * accounts (pairs sharing 3 keys or more): on the prose generator, pairs drawing on one shared pool had
+ * 10-72% of the smaller account's pool traffic on shared keys (10th percentile 30%; mixed variant
+ * 11-67%), pairs met by chance (different campaigns, the batch pipeline) at most 7.7%; on the first
+ * generator, hydra accounts of 500 requests 13-28%, chance pairs (benign, batch) at most 2.6%, hydras of
+ * ordinary volume 2-100% (10th percentile 10%; 581 of 653 pairs linked, 615 by the share of keys: each
+ * hydra stays one cluster); benign-only prose traffic had no pair sharing 3 keys.
+ * The share was first counted in keys, not uses (0.1 was set then, on the prose generator's 3-4% chance
+ * sharing and 14-58% within a pool): but keys met by chance grow with an account's volume while a
+ * template's keys stay as many, so the first generator's hydra accounts of 500 requests shared only
+ * 4-8% of their pool keys, and a campaign of the target size was not linked. A template carries many
+ * uses, a chance key a few, so the share of uses does not fall with volume.
  */
 export const MIN_POOL_OVERLAP = 0.1;
 
 export interface LinkRules {
   /**
-   * Accounts sharing at least this many shared-pool template keys (LSH buckets), and at least
-   * MIN_POOL_OVERLAP of the smaller one's, are linked.
+   * Accounts sharing at least this many shared-pool template keys (LSH buckets), on which at least
+   * MIN_POOL_OVERLAP of the smaller one's pool traffic falls, are linked.
    */
   minSharedTemplates: number;
 }
@@ -54,8 +65,8 @@ export interface Cluster {
 }
 
 /**
- * L7 coordination: links accounts that share >= k shared-pool templates (and at least MIN_POOL_OVERLAP of
- * the smaller one's pool templates), or a rare IP or user agent, and
+ * L7 coordination: links accounts that share >= k shared-pool templates (carrying at least
+ * MIN_POOL_OVERLAP of the smaller one's pool traffic), or a rare IP or user agent, and
  * returns the connected components with two or more accounts. Judged against the benign reference:
  * a pool template is one that both accounts use twice or more and no reference account uses
  * (`templateDf` counts reference accounts per template), and `ips`/`userAgents` hold only the values
@@ -96,32 +107,45 @@ export function linkAccounts(
   byValue('ip', (a) => a.ips);
   byValue('user agent', (a) => a.userAgents);
 
-  const templateOwners = new Map<string, number[]>();
+  // Per pool key, its owners and each owner's uses of it (requests on the key, one band each).
+  const templateOwners = new Map<string, Array<[number, number]>>();
+  const poolUses = new Float64Array(accounts.length);
   accounts.forEach((a, i) => {
     for (const [key, count] of a.templates) {
       if (count < 2 || (templateDf.get(key) ?? 0) > 0) continue;
       const list = templateOwners.get(key) ?? [];
-      list.push(i);
+      list.push([i, count]);
       templateOwners.set(key, list);
+      poolUses[i] = (poolUses[i] as number) + count;
     }
   });
-  const poolKeys = new Int32Array(accounts.length);
-  for (const list of templateOwners.values()) for (const i of list) poolKeys[i] = (poolKeys[i] as number) + 1;
-  const pairCounts = new Map<number, number>();
   const n = accounts.length;
+  // Per linked pair (x < y): shared pool keys, x's uses of them, y's uses of them.
+  const pairs = new Map<number, [number, number, number]>();
   for (const list of templateOwners.values()) {
     for (let x = 0; x < list.length; x++) {
       for (let y = x + 1; y < list.length; y++) {
-        const key = (list[x] as number) * n + (list[y] as number);
-        pairCounts.set(key, (pairCounts.get(key) ?? 0) + 1);
+        const [a, useA] = list[x] as [number, number];
+        const [b, useB] = list[y] as [number, number];
+        const key = a * n + b;
+        const shared = pairs.get(key);
+        if (shared) {
+          shared[0] += 1;
+          shared[1] += useA;
+          shared[2] += useB;
+        } else pairs.set(key, [1, useA, useB]);
       }
     }
   }
-  for (const [key, count] of pairCounts) {
+  for (const [key, [count, usesA, usesB]] of pairs) {
     const a = Math.floor(key / n);
     const b = key % n;
-    const smaller = Math.min(poolKeys[a] as number, poolKeys[b] as number);
-    if (count < rules.minSharedTemplates || count < MIN_POOL_OVERLAP * smaller) continue;
+    // The share of the smaller account's pool traffic (its uses of pool keys) on the keys they share.
+    const share =
+      (poolUses[a] as number) <= (poolUses[b] as number)
+        ? usesA / (poolUses[a] as number)
+        : usesB / (poolUses[b] as number);
+    if (count < rules.minSharedTemplates || share < MIN_POOL_OVERLAP) continue;
     sets.union(a, b);
     note(a, `shares >= ${rules.minSharedTemplates} pool templates`);
     note(b, `shares >= ${rules.minSharedTemplates} pool templates`);

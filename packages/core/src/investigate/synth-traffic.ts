@@ -35,6 +35,11 @@ export interface TrafficSpec {
   /** Naive campaigns: [accounts, requests per account]. */
   naiveCampaigns: Array<[number, number]>;
   hydras: Array<number>;
+  /**
+   * Requests per hydra account; absent: drawn like a benign account's volume (median 40), which keeps
+   * hydras below the issue's target size of 4 accounts x 500 requests. Set to measure that target.
+   */
+  hydraRequests?: number;
   batchPipelines: number;
   frameworkShare: number;
   natGroups: Array<number>;
@@ -306,6 +311,8 @@ export function generateTraffic(spec: TrafficSpec = defaultTrafficSpec): SynthTr
         id,
         {
           ...b,
+          // The override draws nothing, so traffic without it is unchanged for a given seed.
+          requests: spec.hydraRequests ?? b.requests,
           topicSubset: Array.from({ length: 10 }, (_, j) => start + j),
           templates: rng.shuffle([...pool]).slice(0, 8),
           templateUse: 0.9,
