@@ -44,12 +44,17 @@ describe('L7 links (coordination.ts)', () => {
     expect(clusters[0]?.links).toEqual(['shares >= 3 pool templates']);
   });
 
-  it('does not link through a few keys met by chance, nor through keys the reference uses, nor below the shared-key minimum', () => {
+  it('does not link through a few keys met by chance, nor a small account to a large one through a sliver of its traffic, nor through keys the reference uses, nor below the shared-key minimum', () => {
     // A heavy account and a small one meeting on 3 keys by chance: 6 of the small account's 87 pool uses
     // (7%), though the 3 keys are 3/30 = 10% of its pool keys (a share of keys linked them).
     const heavy = account('heavy', [...keys('chance', 3, 50), ...keys('heavy', 500, 20)]);
     const small = account('small', [...keys('chance', 3, 2), ...keys('small', 27, 3)]);
     expect(linkAccounts([heavy, small], new Map(), { minSharedTemplates: 3 })).toEqual([]);
+    // Keys that are half a small account's pool traffic and a sliver of a large one's: the small account
+    // does not join the large one (two of the first generator's naive campaigns merged that way).
+    const large = account('large', [...keys('common', 3, 5), ...keys('large', 250, 20)]);
+    const tiny = account('tiny', [...keys('common', 3, 10), ...keys('tiny', 10, 3)]);
+    expect(linkAccounts([large, tiny], new Map(), { minSharedTemplates: 3 })).toEqual([]);
     // A template the benign reference uses is no pool, however much two accounts share it.
     const framework = keys('framework', 16, 30);
     const df = new Map(framework.map(([key]) => [key, 5]));

@@ -31,28 +31,32 @@ export class DisjointSets {
 }
 
 /**
- * The least share of the smaller account's pool traffic (its uses of pool keys, a request counting once
- * per band) that a linked pair must have on the keys they share (a stated prior, not fitted). Template
- * keys are LSH buckets of word sets, and a bucket can be met by chance through two common words (two
- * payload words, or a payload word and an instruction word). Measured on seed 1 at 1,000 reference
- * accounts (pairs sharing 3 keys or more): on the prose generator, pairs drawing on one shared pool had
- * 10-72% of the smaller account's pool traffic on shared keys (10th percentile 30%; mixed variant
- * 11-67%), pairs met by chance (different campaigns, the batch pipeline) at most 7.7%; on the first
- * generator, hydra accounts of 500 requests 13-28%, chance pairs (benign, batch) at most 2.6%, hydras of
- * ordinary volume 2-100% (10th percentile 10%; 581 of 653 pairs linked, 615 by the share of keys: each
- * hydra stays one cluster); benign-only prose traffic had no pair sharing 3 keys.
- * The share was first counted in keys, not uses (0.1 was set then, on the prose generator's 3-4% chance
- * sharing and 14-58% within a pool): but keys met by chance grow with an account's volume while a
- * template's keys stay as many, so the first generator's hydra accounts of 500 requests shared only
- * 4-8% of their pool keys, and a campaign of the target size was not linked. A template carries many
- * uses, a chance key a few, so the share of uses does not fall with volume.
+ * The least share of each account's pool traffic (its uses of pool keys, a request counting once per
+ * band) that a linked pair must have on the keys they share (a stated prior, not fitted). Template keys
+ * are LSH buckets of word sets, and a bucket can be met by chance through two common words (two payload
+ * words, or a payload word and an instruction word). The share was first counted in keys, not uses, and
+ * for the smaller account only (0.1 was set then, on the prose generator's 3-4% chance sharing and
+ * 14-58% within a pool): but keys met by chance grow with an account's volume while a template's keys
+ * stay as many, so the first generator's hydra accounts of 500 requests shared only 4-8% of their pool
+ * keys, and a campaign of the target size (4 x 500) was not linked. A template carries many uses, a
+ * chance key a few, so the share of uses does not fall with volume. Counted for the smaller account
+ * only, the share of uses let a small account join a large one through keys that were most of the small
+ * account's pool traffic and a sliver of the large one's: the first generator's naive campaigns of
+ * 10 x 100 and 3 x 400 requests merged (keys pairing a reasoning-phrase word with a topic word), and
+ * the report named one cluster for two campaigns. Measured on seed 1 at 1,000 reference accounts (pairs
+ * sharing 3 keys or more; the smaller of the two accounts' shares): prose generator, pairs of one
+ * shared pool 9-67% (10th percentile 26%; 3,158 of 3,160 pairs linked, the pool stays one cluster;
+ * mixed variant 9.5-62%), pairs met by chance (different campaigns, the batch pipeline) at most 7.7%;
+ * first generator, hydra pairs of 500 requests 12-27%, chance pairs (benign, batch) at most 1.7%; on
+ * seed 2 its hydras of ordinary volume 1-58% (457 of 653 pairs linked; clusters of 30 and 29 accounts),
+ * the naive campaigns no longer merged; benign-only prose traffic had no pair sharing 3 keys.
  */
 export const MIN_POOL_OVERLAP = 0.1;
 
 export interface LinkRules {
   /**
    * Accounts sharing at least this many shared-pool template keys (LSH buckets), on which at least
-   * MIN_POOL_OVERLAP of the smaller one's pool traffic falls, are linked.
+   * MIN_POOL_OVERLAP of each one's pool traffic falls, are linked.
    */
   minSharedTemplates: number;
 }
@@ -66,7 +70,7 @@ export interface Cluster {
 
 /**
  * L7 coordination: links accounts that share >= k shared-pool templates (carrying at least
- * MIN_POOL_OVERLAP of the smaller one's pool traffic), or a rare IP or user agent, and
+ * MIN_POOL_OVERLAP of each one's pool traffic), or a rare IP or user agent, and
  * returns the connected components with two or more accounts. Judged against the benign reference:
  * a pool template is one that both accounts use twice or more and no reference account uses
  * (`templateDf` counts reference accounts per template), and `ips`/`userAgents` hold only the values
@@ -140,11 +144,8 @@ export function linkAccounts(
   for (const [key, [count, usesA, usesB]] of pairs) {
     const a = Math.floor(key / n);
     const b = key % n;
-    // The share of the smaller account's pool traffic (its uses of pool keys) on the keys they share.
-    const share =
-      (poolUses[a] as number) <= (poolUses[b] as number)
-        ? usesA / (poolUses[a] as number)
-        : usesB / (poolUses[b] as number);
+    // Each account's share of its pool traffic (its uses of pool keys) on the keys they share.
+    const share = Math.min(usesA / (poolUses[a] as number), usesB / (poolUses[b] as number));
     if (count < rules.minSharedTemplates || share < MIN_POOL_OVERLAP) continue;
     sets.union(a, b);
     note(a, `shares >= ${rules.minSharedTemplates} pool templates`);
