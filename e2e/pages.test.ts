@@ -55,6 +55,9 @@ describeE2e('every page', (e2e) => {
     }
     await page.keyboard.press('Enter');
     await page.waitForSelector('main[data-page="/estimate"]');
+    // The page's code arrives after the route changes (a lazy chunk); on a loaded machine the Tabs below
+    // would otherwise run through the header before the form exists. Reachability, not load time, is checked.
+    await page.waitForSelector('[data-testid="infer-model"]', { timeout: 20_000 });
     let reached = '';
     for (let i = 0; i < 12 && reached !== 'infer-model'; i++) {
       await page.keyboard.press('Tab');
