@@ -29,6 +29,7 @@ function emptyStats(account: string, reference: boolean): AccountStats {
     hours: new Array<number>(24).fill(0),
     topics: new Array<number>(TOPIC_BUCKETS).fill(0),
     templates: [],
+    privateTemplateUses: 0,
     logitBiasSweep: 0,
     ips: [],
     userAgents: [],

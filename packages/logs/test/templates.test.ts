@@ -198,11 +198,17 @@ describe('template keys (MinHash LSH over normalised word sets)', () => {
       for (const m of want.values()) for (const k of m.keys()) users.set(k, (users.get(k) ?? 0) + 1);
       for (const s of stats as AccountStats[]) {
         const m = want.get(s.account) as Map<string, number>;
-        const kept = [...m].filter(([k, c]) => c >= 2 || (s.reference && (users.get(k) ?? 0) >= 2)).sort();
+        // Listed: keys another account also uses, repeated (or, in the reference, used once); keys no other
+        // account uses come back as one sum of their repeated uses.
+        const shared = (k: string) => (users.get(k) ?? 0) >= 2;
+        const kept = [...m].filter(([k, c]) => shared(k) && (c >= 2 || s.reference)).sort();
         expect(s.templates, s.account).toEqual(kept);
+        const privateUses = [...m].filter(([k, c]) => !shared(k) && c >= 2).reduce((a, [, c]) => a + c, 0);
+        expect(s.privateTemplateUses, s.account).toBe(privateUses);
       }
       // Each campaign account's paraphrases meet in repeated buckets; the unrelated users' prompts do not.
-      const repeated = (s: AccountStats) => s.templates.filter(([, c]) => c >= 2).length;
+      const repeated = (s: AccountStats) =>
+        s.templates.filter(([, c]) => c >= 2).length + (s.privateTemplateUses ?? 0);
       for (const s of stats) {
         if (s.account.startsWith('campaign-')) expect(repeated(s), s.account).toBeGreaterThan(0);
         if (s.account.startsWith('user-')) expect(repeated(s), s.account).toBe(0);

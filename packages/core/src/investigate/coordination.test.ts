@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { linkAccounts, MIN_POOL_OVERLAP } from './coordination.ts';
-import { type AccountStats, TOPIC_BUCKETS } from './log-features.ts';
+import {
+  type AccountStats,
+  clusterFeaturesOf,
+  featuresOf,
+  type TemplateIndex,
+  TOPIC_BUCKETS,
+} from './log-features.ts';
 
 function account(name: string, templates: Array<[string, number]>, ips: string[] = []): AccountStats {
   const requests = templates.reduce((sum, [, n]) => sum + n, 0);
@@ -80,5 +86,35 @@ describe('L7 links (coordination.ts)', () => {
     );
     expect(clusters.map((c) => c.members)).toEqual([[0, 1]]);
     expect(clusters[0]?.links).toEqual(['ip 203.0.113.7 (2 accounts)']);
+  });
+
+  it('gives the same links and features when keys no other account uses are summed instead of listed', () => {
+    // The log engines sum the repeated uses of keys private to one account (privateTemplateUses).
+    const shared = keys('pool', 22, 40);
+    const listed = [
+      account('a', [...shared, ...keys('own-a', 300, 3)]),
+      account('b', [...shared, ...keys('own-b', 40, 2)]),
+      account('c', [...keys('pool', 5, 2), ...keys('own-c', 200, 2)]),
+      { ...account('r', [['common', 4], ...keys('own-r', 30, 2)]), reference: true },
+    ];
+    const summed = listed.map((s) => ({
+      ...s,
+      templates: s.templates.filter(([key]) => !key.startsWith('own-')),
+      privateTemplateUses: s.templates
+        .filter(([key]) => key.startsWith('own-'))
+        .reduce((a, [, n]) => a + n, 0),
+    }));
+    expect(summed[0]?.privateTemplateUses).toBe(900);
+    const index = (): TemplateIndex => ({ df: new Map([['common', 1]]), accounts: 50, rareMaxAccounts: 5 });
+    const df = new Map([['common', 1]]);
+    const rules = { minSharedTemplates: 3 };
+    expect(linkAccounts(summed, df, rules)).toEqual(linkAccounts(listed, df, rules));
+    expect(linkAccounts(summed, df, rules)).toHaveLength(1);
+    const [i, j] = [index(), index()];
+    summed.forEach((s, k) => {
+      expect(featuresOf(s, i)).toEqual(featuresOf(listed[k] as AccountStats, j));
+    });
+    expect(clusterFeaturesOf(summed, i)).toEqual(clusterFeaturesOf(listed, j));
+    expect(clusterFeaturesOf(summed.slice(0, 2), i)).toEqual(clusterFeaturesOf(listed.slice(0, 2), j));
   });
 });

@@ -117,6 +117,8 @@ export function linkAccounts(
   const templateOwners = new Map<string, Array<[number, number]>>();
   const poolUses = new Float64Array(accounts.length);
   accounts.forEach((a, i) => {
+    // Keys no other account uses are pool traffic of the account alone (summed by the log engine).
+    poolUses[i] = a.privateTemplateUses ?? 0;
     for (const [key, count] of a.templates) {
       if (count < 2 || (templateDf.get(key) ?? 0) > 0) continue;
       const list = templateOwners.get(key) ?? [];

@@ -39,6 +39,13 @@ export interface AccountStats {
    * for a reference account also those another account uses: [key, count].
    */
   templates: Array<[string, number]>;
+  /**
+   * Uses (one per band per request) of the keys this account used twice or more that no other account
+   * uses, tested or reference, when the log engine sums them here instead of listing them in `templates`
+   * (absent: 0, every key listed). Such a key links no one and weighs 1 in templating; an account with 8
+   * private templates listed 128 keys, and 50,000 such accounts made the lists the slowest part of a run.
+   */
+  privateTemplateUses?: number;
   /** Largest sum of biased token ids over requests of one prompt with max tokens <= 1 and logprobs on. */
   logitBiasSweep: number;
   ips: string[];
@@ -217,6 +224,7 @@ export function featuresOf(
           index.rareMaxAccounts,
         );
   }
+  templated += (s.privateTemplateUses ?? 0) * templateRarity(0, index.accounts, index.rareMaxAccounts);
   const out: FeatureVector = {
     requestsPerDay: s.requests / days,
     outputTokensPerDay: s.outputTokens / days,
@@ -269,6 +277,7 @@ export function mergeStats(
   let perDayRequests = 0;
   let perDayOutput = 0;
   let activeDays = 0;
+  let privateTemplateUses = 0;
   for (const m of members) {
     requests += m.requests;
     inputTokens += m.inputTokens;
@@ -284,8 +293,10 @@ export function mergeStats(
     activeDays = Math.max(activeDays, m.activeDays);
     for (let h = 0; h < 24; h++) hours[h] = (hours[h] as number) + (m.hours[h] ?? 0);
     for (let t = 0; t < TOPIC_BUCKETS; t++) topics[t] = (topics[t] as number) + (m.topics[t] ?? 0);
-    if (withTemplates)
+    if (withTemplates) {
       for (const [key, count] of repeatedTemplates(m)) templates.set(key, (templates.get(key) ?? 0) + count);
+      privateTemplateUses += m.privateTemplateUses ?? 0;
+    }
   }
   const gapMean = gapCount ? gapSum / gapCount : 0;
   return {
@@ -303,6 +314,7 @@ export function mergeStats(
     hours,
     topics,
     templates: [...templates],
+    ...(privateTemplateUses > 0 ? { privateTemplateUses } : {}),
     logitBiasSweep: sweep,
     ips: [],
     userAgents: [],
@@ -415,6 +427,9 @@ export function clusterFeaturesOf(members: readonly AccountStats[], index: Templ
     templated += (t.count[id] as number) * templateRarity(others, index.accounts, index.rareMaxAccounts);
     if ((t.users[id] as number) >= 2 && others === 0) pooled += t.users[id] as number;
   }
+  // Keys private to one member: no other account, so no reference account outside the unit, uses them.
+  for (const m of members)
+    templated += (m.privateTemplateUses ?? 0) * templateRarity(0, index.accounts, index.rareMaxAccounts);
   out.templating = merged.requests ? templated / (merged.requests * TEMPLATE_BANDS) : 0;
   out.coordination = pooled / (members.length * TEMPLATE_BANDS);
   return out;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TEMPLATE_BAND_ROWS, TEMPLATE_BANDS } from '@clearbox/core';
-import { type Feature, jsonList } from './feature.ts';
+import { type Feature, jsonList, num } from './feature.ts';
 
 // Template keys that survive light paraphrase (word order, a few synonyms, changed numbers): MinHash over
 // a normalised word set, banded for locality-sensitive hashing (Broder 1997; Leskovec, Rajaraman &
@@ -20,7 +20,10 @@ import { type Feature, jsonList } from './feature.ts';
 //   similarity J, with probability 1 - (1 - J^r)^b over b bands of r rows (a threshold near
 //   (1/b)^(1/r) = 0.25 for 16 x 2). Each key is a template cluster: the prompts in one LSH bucket.
 // An account keeps the keys it used twice or more; a reference account also those used once that another
-// account uses (rarity counts reference users). Every request counts once in each band.
+// account uses (rarity counts reference users). Every request counts once in each band. Keys that no other
+// account uses (tested or reference) link no one and weigh 1 in templating: they come back as one sum per
+// account (privateTemplateUses), not listed (an account of 8 private templates listed 128 keys, and on
+// 50,000 such accounts the lists were most of the time in Node and a third of the template statements').
 
 /** Characters of the prompt that the template key reads (a stated prior: the instruction part of a templated prompt). */
 export const TEMPLATE_WINDOW = 128;
@@ -149,9 +152,10 @@ FROM account_texts JOIN template_text_ids USING (text) JOIN template_keys USING 
       ],
       // Lists in any order (readQuery sorts them): list(... ORDER BY ...) keeps a sort state per account and
       // ran out of memory with 50,000 accounts, and sorting in SQL cost more than the rest of the query.
-      query:
-        () => `SELECT is_reference, account, '["' || array_to_string(list(lpad(lower(to_hex(template)), 16, '0')), '","') || '"]',
-  CAST(list(c) AS VARCHAR)
+      query: () => `SELECT is_reference, account,
+  CASE WHEN count(*) FILTER (WHERE df >= 2) = 0 THEN '[]'
+    ELSE '["' || array_to_string(list(lpad(lower(to_hex(template)), 16, '0')) FILTER (WHERE df >= 2), '","') || '"]' END,
+  CAST(coalesce(list(c) FILTER (WHERE df >= 2), []) AS VARCHAR), CAST(coalesce(sum(c) FILTER (WHERE df = 1), 0) AS DOUBLE)
 FROM account_templates JOIN (SELECT template, count(*) AS df FROM account_templates GROUP BY template) USING (template)
 WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
     },
@@ -180,12 +184,14 @@ INNER JOIN template_text_ids AS t USING (text) INNER JOIN template_keys AS k USI
 GROUP BY is_reference, account, template`,
       ],
       query:
-        () => `SELECT is_reference, account, toJSONString(groupArray(leftPad(lower(hex(template)), 16, '0'))), toString(groupArray(toInt64(c)))
+        () => `SELECT is_reference, account, toJSONString(groupArrayIf(leftPad(lower(hex(template)), 16, '0'), df >= 2)),
+  toString(groupArrayIf(toInt64(c), df >= 2)), toFloat64(sumIf(c, df = 1))
 FROM account_templates INNER JOIN (SELECT template, count() AS df FROM account_templates GROUP BY template) AS d USING (template)
 WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
     },
   },
-  readQuery(stats, [keys, counts]) {
+  readQuery(stats, [keys, counts, privateUses]) {
+    stats.privateTemplateUses = num(privateUses);
     const k = jsonList<string>(keys);
     const c = jsonList<number>(counts);
     // Sorted by key, whatever order the engine listed them in (the same order for every engine).
