@@ -38,6 +38,7 @@ import {
   investigateLogs,
   type KsUniformResult,
   ksUniform,
+  type LogInvestigation,
   type ProseTrafficOptions,
   type TrafficSpec,
 } from '@clearbox/core';
@@ -173,6 +174,24 @@ interface RunResult {
   /** KS against the uniform of the tested accounts of the reference's own kinds: conformal p, tail p. */
   ks?: { conformal: KsUniformResult; tail: KsUniformResult } | undefined;
   power?: string;
+  /**
+   * Where the smallest p-values of the tested accounts of the reference's own kinds come from: how many
+   * lie beyond every held-out score (conformal p at its floor 1/(h+1), where only the tail fit can go
+   * lower), their smallest conformal and tail p, the account tail fit, and the false flags that flat BH
+   * on the conformal p alone would make (is a false flag the extrapolation's doing, or would the
+   * conservative p have made it too?).
+   */
+  nullTail?: {
+    accounts: number;
+    holdout: number;
+    beyondHoldout: number;
+    minP: number;
+    minPTail: number;
+    /** Of those accounts, how many have p (conformal, tail) at or below each level: expected accounts x level. */
+    atOrBelow: Record<string, { conformal: number; tail: number }>;
+    accountTail: LogInvestigation['calibration']['accountTail'];
+    conformalFalseFlags: Record<string, number>;
+  };
 }
 
 async function runOnce(
@@ -283,6 +302,30 @@ async function runOnce(
       ),
     };
     const power = report.calibration.power.text;
+    const conformalAdjusted = benjaminiHochberg(
+      [...report.accountPValues.map((u) => u.p), ...report.clusters.map((c) => c.p)],
+      1,
+    ).adjusted;
+    const conformalFalseFlags: Record<string, number> = {};
+    for (const q of QS)
+      conformalFalseFlags[String(q)] = units.filter(
+        (u, i) => (conformalAdjusted[i] as number) <= q && !u.accounts.some((a) => campaignOf.has(a)),
+      ).length;
+    const nullTail: RunResult['nullTail'] = {
+      accounts: nulls.length,
+      holdout: h,
+      beyondHoldout: nulls.filter((u) => u.p <= 1 / (h + 1)).length,
+      minP: Math.min(...nulls.map((u) => u.p)),
+      minPTail: Math.min(...nulls.map((u) => u.pTail)),
+      atOrBelow: Object.fromEntries(
+        [1e-4, 1e-3, 1e-2].map((t) => [
+          String(t),
+          { conformal: nulls.filter((u) => u.p <= t).length, tail: nulls.filter((u) => u.pTail <= t).length },
+        ]),
+      ),
+      accountTail: report.calibration.accountTail,
+      conformalFalseFlags,
+    };
     return {
       scenario: s.id,
       referenceAccounts,
@@ -295,6 +338,7 @@ async function runOnce(
       byQFlat,
       ks,
       power,
+      nullTail,
     } satisfies RunResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -32,6 +32,8 @@ describe('the bench summary of committed eval results', () => {
     expect(prose).toContain('naive 2/2; FDP 0.500 FAIL; any false 100%');
     const benign = lines.find((l) => l.startsWith('  prose-benign, ')) as string;
     expect(benign).toContain('no campaigns; any false 100% FAIL (0% without batch pipelines)');
+    // How likely that many flagged runs are for a calibrated test (rate q per run): 1 of 1 at q 0.01.
+    expect(benign).toContain('1/1 runs, P(>= 1 | rate q) 0.010, without batch pipelines 0/1, P 1.0');
     expect(summariseEval(mkdtempSync(join(tmpdir(), 'clearbox-eval-none-')))).toEqual([
       'eval: no committed results (docs/investigate-eval-*.jsonl)',
     ]);

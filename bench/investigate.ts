@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
+  binomialUpperTail,
   containment,
   defaultCorporaSpec,
   defaultLogOptions,
@@ -277,7 +278,16 @@ export function summariseEval(folder = fileURLToPath(new URL('../docs/', import.
         const fdpText = campaigns.length
           ? `; FDP ${fdp.toFixed(3)}${fdpVerdict}${noBatch(fdpNoBatch.toFixed(3))}`
           : '';
-        return `${recall}${fdpText}; any false ${(100 * anyFalse).toFixed(0)}%${anyVerdict}${noBatch(`${(100 * anyNoBatch).toFixed(0)}%`)}`;
+        // A calibrated test flags something under the complete null in q of runs exactly (BH's FDR is its
+        // FWER there), so over n runs the count is Binomial(n, q) at best: the chance of at least the
+        // observed count says whether a share above q is evidence of miscalibration or the luck of n runs.
+        const k = Math.round(anyFalse * cells.length);
+        const kNoBatch = Math.round(anyNoBatch * cells.length);
+        const chance = (x: number) => binomialUpperTail(x, cells.length, Number(q)).toPrecision(2);
+        const binomial = benignOnly
+          ? `; ${k}/${cells.length} runs, P(>= ${k} | rate q) ${chance(k)}${hasBatch ? `, without batch pipelines ${kNoBatch}/${cells.length}, P ${chance(kNoBatch)}` : ''}`
+          : '';
+        return `${recall}${fdpText}; any false ${(100 * anyFalse).toFixed(0)}%${anyVerdict}${noBatch(`${(100 * anyNoBatch).toFixed(0)}%`)}${binomial}`;
       });
     const volume = runs[0]?.volume;
     lines.push(
