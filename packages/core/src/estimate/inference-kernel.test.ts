@@ -17,6 +17,7 @@ import {
   MLA_PLAIN_SCORE_BYTES,
   MOE_FUSED,
   MOE_GROUPED,
+  MOE_SECONDS_PER_REDUCTION_ELEMENT,
   mixedStepSeconds,
   OFFLOAD_CPU_LAYERS,
   OFFLOAD_STREAM,
@@ -137,7 +138,14 @@ function refPass(
     experts = {
       compute,
       memory: hw.moeKernel === MOE_GROUPED ? memory / 0.8 : memory,
-      fixed: moeLayers * kernels * ks,
+      // The fused kernel's serial walk over d (gate/up) and I / TP (down), per MoE layer.
+      fixed:
+        moeLayers * kernels * ks +
+        (hw.moeKernel === MOE_FUSED
+          ? moeLayers *
+            (m.hiddenSize + (m.expertIntermediateSize ?? 0) / tp) *
+            MOE_SECONDS_PER_REDUCTION_ELEMENT
+          : 0),
       communication: 0,
     };
   }

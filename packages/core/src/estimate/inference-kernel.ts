@@ -25,6 +25,11 @@ export interface KernelModel {
   nonExpertParams: number;
   perExpertParams: number;
   /**
+   * A routed expert's FFN width I: its GEMMs reduce over d (gate/up) and I / TP (down), the lengths the
+   * fused MoE kernel's tiles walk in series (`MOE_SECONDS_PER_REDUCTION_ELEMENT`). Absent: 0.
+   */
+  expertIntermediateSize?: number;
+  /**
    * 16-bit activation elements a routed (token, expert) assignment moves through memory per MoE layer:
    * 4·d of hidden rows (the permute writes the token's row, GEMM1 reads it, GEMM2 writes its output, the
    * finalize reads it back) and, split by the experts' tensor parallelism, the intermediate (gated:
@@ -156,6 +161,17 @@ export const MOE_LOOP = 2;
  * loop runs gather, gate+up, activation, down, scatter-add per touched expert (5 per expert).
  */
 const GROUPED_AUX_KERNELS = 5;
+/**
+ * Latency floor of a fused MoE layer per element of its GEMMs' reduction lengths (d for gate/up, I/TP for
+ * down): at decode, a few tokens per expert give each expert's N-tiles one thread block that walks the whole
+ * reduction in series, and the layer takes that walk plus its weight stream (t = floor + bytes / rate, not
+ * their maximum). Prior from two published Triton fused-MoE tables fitted as t = a + touched-expert bytes / r
+ * over batch 1-32: Qwen3-235B-A22B FP8 TP8 on H200 (sgl-project/sglang PR #11730, untuned configs: 31.7 µs at
+ * batch 1 … 125.0 µs at 32) gives a = 22.6 µs over 4,096 + 192 elements, 5.3 ns each; DeepSeek-R1 FP8 TP8
+ * (sgl-project/sglang PR #11816, a B200 PR, "Before" table: 52.7 µs at batch 1 … 175.8 µs at 24) gives
+ * a = 45.8 µs over 7,168 + 256, 6.2 ns each. Geometric mean 5.7 ns (docs/methodology.md).
+ */
+export const MOE_SECONDS_PER_REDUCTION_ELEMENT = 5.7e-9;
 const LOOP_KERNELS_PER_EXPERT = 5;
 /**
  * Bytes of score traffic per (sequence, head, cached token) when MLA decode attention is written plainly
@@ -523,6 +539,10 @@ function forwardPass(
           ? 2 + GROUPED_AUX_KERNELS
           : LOOP_KERNELS_PER_EXPERT * Math.max(1, perRankExperts);
     expertFixed = moeLayers * kernels * ks;
+    // The fused kernel's serial walk over the reduction lengths, once per MoE layer whatever the batch.
+    if (hw.moeKernel === MOE_FUSED)
+      expertFixed +=
+        moeLayers * (m.hiddenSize + (m.expertIntermediateSize ?? 0) / tp) * MOE_SECONDS_PER_REDUCTION_ELEMENT;
     // Grouped GEMMs without a fused kernel stream expert weights at ~0.8 of a dense GEMM's rate
     // (H200: 3.2 vs 4.0 TB/s, docs/methodology.md); the loop runs each expert as its own dense GEMM.
     if (hw.moeKernel === MOE_GROUPED) expertMemory /= GROUPED_BANDWIDTH_SHARE;

@@ -296,6 +296,7 @@ export function kernelModel(model: Model): KernelModel {
     lmHeadParams: p.lmHead,
     nonExpertParams: p.nonExpert,
     perExpertParams: p.perExpert,
+    expertIntermediateSize: moe?.expertIntermediateSize ?? 0,
     // Per routed (token, expert) pair: hidden rows permuted in, between the GEMMs, out and combined (4·d);
     // the expert's intermediate written, activated and read (gated 6·I, else 4·I). Kernel structure of the
     // grouped MoE paths (TensorRT-LLM moe_kernels.cu: expandInputRows, GEMM1, activation, GEMM2, finalize).
