@@ -152,10 +152,15 @@ export function renderRelease(e: InferenceEstimate): string {
   if (r.version === undefined)
     return `engine release: none known for ${r.engineClass} (data/engines/releases.yaml); every operator at its reference path`;
   const head = `engine release: ${r.engineClass} ${r.version}${r.reference ? ' (the newest the data knows: the release the fitted constants describe)' : ` (constants fitted for the reference release ${r.referenceVersion}; this release's kernel paths scale their operators)`}`;
-  const lines = r.paths.map(
-    (p) =>
-      `  ${p.operator.padEnd(9)} ${p.id}: ${p.name}; × ${p.applied.compute} compute, × ${p.applied.memory} memory${p.applied.compute !== p.prior.compute || p.applied.memory !== p.prior.memory ? ` (prior × ${p.prior.compute} / × ${p.prior.memory} not measured on ${e.hardware})` : ''} [${p.source}]`,
+  const lines = r.paths.map((p) =>
+    p.operator === 'all-reduce'
+      ? `  ${p.operator.padEnd(9)} ${p.id}: ${p.name}; ${p.collectiveSeconds === undefined ? `no latency measured on ${e.hardware}: the class's fitted cost` : `${(p.collectiveSeconds * 1e6).toPrecision(3)} µs per collective (measured)`} [${p.source}]`
+      : `  ${p.operator.padEnd(9)} ${p.id}: ${p.name}; × ${p.applied.compute} compute, × ${p.applied.memory} memory${p.applied.compute !== p.prior.compute || p.applied.memory !== p.prior.memory ? ` (prior × ${p.prior.compute} / × ${p.prior.memory} not measured on ${e.hardware})` : ''} [${p.source}]`,
   );
+  if (r.maxBatchedTokens !== undefined)
+    lines.push(
+      `  prompts chunked by default into ${r.maxBatchedTokens}-token steps (this release, above its context threshold)`,
+    );
   const named = new Set(r.paths.map((p) => p.operator));
   const rest = (['attention', 'experts', 'blocks'] as const).filter((o) => !named.has(o));
   if (rest.length > 0) lines.push(`  ${rest.join(', ')}: the reference path (× 1)`);

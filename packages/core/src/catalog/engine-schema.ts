@@ -91,9 +91,10 @@ export const engineClassSchema = z.strictObject({
 /**
  * The operators whose kernels an engine release chooses: attention (over the KV cache, decode and prefill
  * math), the routed experts' grouped GEMMs, and the blocks' dense GEMMs (projections, dense FFN, shared
- * experts). A kernel path scales its operator's compute rate and weight/KV streaming rate.
+ * experts). A kernel path scales its operator's compute rate and weight/KV streaming rate. The tensor-parallel
+ * all-reduce is the fourth: its path gives a measured per-collective latency instead (`collectiveSeconds`).
  */
-export const releaseOperatorSchema = z.enum(['attention', 'experts', 'blocks']);
+export const releaseOperatorSchema = z.enum(['attention', 'experts', 'blocks', 'all-reduce']);
 
 /**
  * One kernel an engine runs for an operator, with its efficiency relative to the reference path of that
@@ -101,16 +102,39 @@ export const releaseOperatorSchema = z.enum(['attention', 'experts', 'blocks']);
  * `attention` names the attention kind the kernel serves (MLA latent caches or multi/grouped-query heads);
  * `devices` limits the factor to the devices the comparison was measured on (elsewhere: 1).
  */
-export const kernelPathSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
-  operator: releaseOperatorSchema,
-  name: z.string(),
-  attention: z.enum(['mla', 'mha']).optional(),
-  devices: z.array(z.string()).optional(),
-  /** Rate relative to the reference path: compute (FLOP/s) and memory (bytes/s) of the operator. */
-  factor: z.strictObject({ compute: z.number().gt(0).lte(1), memory: z.number().gt(0).lte(1) }),
+export const kernelPathSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+    operator: releaseOperatorSchema,
+    name: z.string(),
+    attention: z.enum(['mla', 'mha']).optional(),
+    devices: z.array(z.string()).optional(),
+    /** Rate relative to the reference path: compute (FLOP/s) and memory (bytes/s) of the operator. */
+    factor: z.strictObject({ compute: z.number().gt(0).lte(1), memory: z.number().gt(0).lte(1) }),
+    /**
+     * All-reduce paths only: the small-message latency of one collective as measured for this implementation
+     * on the listed devices (seconds, link latency included); it replaces the class's fitted per-collective
+     * cost, which describes the reference release's all-reduce.
+     */
+    collectiveSeconds: z.number().positive().lt(0.01).optional(),
+    sources: z.array(sourceSchema).min(1),
+    notes: z.string().optional(),
+  })
+  .refine((p) => (p.operator === 'all-reduce') === (p.collectiveSeconds !== undefined), {
+    message:
+      'an all-reduce kernel path gives collectiveSeconds (a measured latency), and only an all-reduce path does',
+    path: ['collectiveSeconds'],
+  });
+
+/**
+ * A release's default for chunked prefill where it differs from its engine class's limits: for models whose
+ * context exceeds `aboveContext` tokens the release chunks prompts into steps of at most `maxBatchedTokens`
+ * (vLLM V0 turned chunked prefill on by default above 32K of max_model_len, with a 512-token budget).
+ */
+export const releaseChunkedPrefillSchema = z.strictObject({
+  aboveContext: z.number().int().positive(),
+  maxBatchedTokens: z.number().int().positive(),
   sources: z.array(sourceSchema).min(1),
-  notes: z.string().optional(),
 });
 
 /**
@@ -125,6 +149,8 @@ export const engineReleaseSchema = z.strictObject({
   date: sourceSchema.shape.date,
   /** Ids of the kernel paths (kernelPaths) the release runs; an operator without one runs its reference path. */
   paths: z.array(z.string()).optional(),
+  /** The release's default chunked prefill where it differs from the class's limits. */
+  chunkedPrefill: releaseChunkedPrefillSchema.optional(),
   sources: z.array(sourceSchema).min(1),
   notes: z.string().optional(),
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import { fitEfficiencies, predictionMode, predictPoint } from './calibration.ts';
-import { priorTable } from './efficiency.ts';
+import { pathFactorPriors, priorTable } from './efficiency.ts';
 import { resolveInference, runResolved, servingCurveFor } from './inference.ts';
 import { pointMetricValue } from './point-metric.ts';
 
@@ -112,5 +112,60 @@ describe('fitted fixed costs and software siblings', () => {
     expect(borrowed?.fixedCostScale).toBeCloseTo(own?.fixedCostScale ?? 0, 1);
     // vLLM (another software) learns nothing from SGLang's points.
     expect(table.entries.some((e) => e.engine === 'vllm' || e.engine === 'vllm-rocm')).toBe(false);
+  });
+});
+
+describe('what the fit lets one set of points decide for others', () => {
+  const included = catalog.inferencePoints.filter((p) => p.excluded === undefined);
+  const family = (id: string) => included.filter((p) => p.family === id);
+  const rocmDense = [
+    ...family('rocm-vllm-dev-docker-readme-2025'),
+    ...family('dstack-llama-3.1-405b-mi300x-vllm-tgi-2024-10'),
+  ];
+  const rocmMoe = family('dstack-deepseek-r1-h200-mi300x-2025-03').filter(
+    (p) => p.hardware === 'mi300x' && p.id.includes('-vllm-'),
+  );
+  const entry = (table: ReturnType<typeof fitEfficiencies>, engine: string) =>
+    table.entries.find((e) => e.engine === engine && e.hardwareClass === undefined);
+
+  it("fits FP8 factors per class: ROCm's FP8 runs never set vLLM-on-CUDA's (other vendor kernels)", () => {
+    expect(rocmDense.length).toBeGreaterThan(100);
+    const table = fitEfficiencies(catalog, rocmDense);
+    const rocm = entry(table, 'vllm-rocm');
+    const cuda = entry(table, 'vllm');
+    // The ROCm class has BF16 (dstack) and FP8 (rocm/vllm-dev) points: it fits its FP8 factor.
+    expect(rocm?.paths?.fp8).not.toEqual({
+      compute: pathFactorPriors.fp8.compute,
+      memory: pathFactorPriors.fp8.memory,
+    });
+    // vLLM on CUDA has no points: its FP8 GEMMs (cuBLASLt / CUTLASS) keep the sourced prior.
+    expect(cuda?.note).toContain('no points of its own');
+    expect(cuda?.paths?.fp8).toEqual({
+      compute: pathFactorPriors.fp8.compute,
+      memory: pathFactorPriors.fp8.memory,
+    });
+  });
+
+  it('identifies path factors on dense models only (an MoE point is keyed by its experts’ path)', () => {
+    const dense = family('dstack-llama-3.1-405b-mi300x-vllm-tgi-2024-10');
+    expect(rocmMoe.length).toBeGreaterThan(0);
+    expect(rocmMoe.every((p) => p.weights === 'fp8')).toBe(true);
+    // BF16 dense points and FP8 MoE points: two paths, but only the dense one is evidence of a format.
+    const rocm = entry(fitEfficiencies(catalog, [...dense, ...rocmMoe]), 'vllm-rocm');
+    expect(rocm?.paths?.fp8).toEqual({
+      compute: pathFactorPriors.fp8.compute,
+      memory: pathFactorPriors.fp8.memory,
+    });
+  });
+
+  it('moves the prefill host time only on points that time prompt processing (TTFT, prefill rate)', () => {
+    // DeepSeek-R1 on MI300X under vLLM: TPOT and throughput only (the TTFTs are excluded), 4x slower than
+    // the decode step the model gives at low concurrency. No prompt is timed, so the host time keeps its prior.
+    expect(rocmMoe.some((p) => p.metric === 'ttftSeconds')).toBe(false);
+    const prior = catalog.engines.find((e) => e.id === 'vllm-rocm')?.prefillHostLayerSeconds;
+    expect(entry(fitEfficiencies(catalog, rocmMoe), 'vllm-rocm')?.prefillHostLayerSeconds).toBe(prior);
+    // The dstack 405B family times single prompts: there it is fitted.
+    const dense = family('dstack-llama-3.1-405b-mi300x-vllm-tgi-2024-10');
+    expect(entry(fitEfficiencies(catalog, dense), 'vllm-rocm')?.prefillHostLayerSeconds).not.toBe(prior);
   });
 });

@@ -14,12 +14,18 @@ import {
   pathFactorPriors,
 } from './efficiency.ts';
 import { engineClassIdOf } from './engine-class.ts';
-import { applyReleaseFactors, type ReleaseKernels, releaseKernels } from './engine-release.ts';
+import {
+  applyReleaseFactors,
+  type ReleaseKernels,
+  releaseCollectiveSeconds,
+  releaseKernels,
+} from './engine-release.ts';
 import { applyPathFactors, type OperatorRates, operatorPeaks } from './format-plan.ts';
 import {
   maxBatchThatFits,
   resolveInference,
   runResolved,
+  schedulerLimits,
   servingLimitsFor,
   stepTimesFor,
 } from './inference.ts';
@@ -32,6 +38,8 @@ import { type ServingWorkload, servingCurve } from './serving-curve.ts';
 interface PreparedPoint {
   point: InferencePoint;
   hardwareClass: HardwareClass;
+  /** A mixture-of-experts model: its compute path is the routed experts' (see `identified`). */
+  moe: boolean;
   /** The class the point's engine value resolves to on its device (`tuned` on an H100 is trtllm). */
   engineClass: EngineClassId;
   mode: 'curve' | 'saturated' | 'batch';
@@ -88,7 +96,14 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
   };
   const mode = predictionMode(point);
   const peaks = operatorPeaks(r.formats, r.attentionDtype, r.device.compute.denseTflops);
-  const limits = mode === 'batch' ? undefined : servingLimitsFor(r);
+  // `r` resolved the class's reference release; the point's own release sets its chunked-prefill budget.
+  const limits =
+    mode === 'batch'
+      ? undefined
+      : {
+          ...servingLimitsFor(r),
+          maxBatchedTokens: release.maxBatchedTokens ?? schedulerLimits(engineClass, r.adp).maxBatchedTokens,
+        };
   if (limits && mode === 'saturated' && point.batch !== 'max')
     limits.maxSequences = Math.min(limits.maxSequences, point.batch);
   // Saturated load: more users than the running set can ever hold, so every cap but concurrency binds.
@@ -104,6 +119,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     point,
     mode,
     hardwareClass: findDevice(catalog, point.hardware).class,
+    moe: r.model.architecture.moe !== undefined,
     engineClass: engineClass.id,
     software: engineClass.software ?? engineClass.id,
     prior: priorParams(catalog, engineClass.id),
@@ -116,7 +132,12 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       applyReleaseFactors(r.hw, release.factors);
       r.hw.kernelSeconds = base.kernelSeconds * eff.fixedCostScale;
       r.hw.layerSeconds = base.layerSeconds * eff.fixedCostScale;
-      r.hw.collectiveSeconds = base.collectiveSeconds * eff.fixedCostScale;
+      // A release's measured all-reduce latency is data: the fitted fixed-cost scale does not move it.
+      r.hw.collectiveSeconds = releaseCollectiveSeconds(
+        release,
+        base.collectiveSeconds * eff.fixedCostScale,
+        r.hw.linkLatencySeconds,
+      );
       r.hw.prefillHostLayerSeconds = eff.prefillHostLayerSeconds;
       if (limits) {
         const [p] = servingCurve(stepTimesFor(r), limits, workload, [concurrency]);
@@ -278,6 +299,12 @@ function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
   return sum;
 }
 
+/** Metrics that time prompt processing itself: the only ones that identify the prefill host time. */
+const PREFILL_METRICS: ReadonlySet<InferencePoint['metric']> = new Set([
+  'ttftSeconds',
+  'prefillTokensPerSecond',
+]);
+
 /**
  * The offsets these points can identify: the efficiencies always (pulled toward their priors); a fixed
  * cost only when raising it 9× (the coarse grid's reach) moves some point's prediction by more than 5%
@@ -285,15 +312,22 @@ function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
  * passes may be rare). Saturated throughput runs hide
  * launch and per-layer costs behind large steps, so they leave those at their prior instead of bending
  * them to absorb whatever else the model misses (which would then distort batch-1 latency).
+ * The prefill host time is judged on points that time prompt processing (TTFT, prefill rate) only: TPOT and
+ * throughput see it through the modelled share of prompt-carrying steps alone, so a decode step the model
+ * underestimates would be "explained" by it (DeepSeek-R1 on MI300X under vLLM 0.7.3, TPOT 46 ms at
+ * concurrency 4 against 12 ms modelled, sent the vLLM-ROCm value from its 0.3 ms prior to the 9 ms bound,
+ * and with it the TPOT of every dense serving point of the class 2-7× too slow).
  */
 function identified(points: PreparedPoint[], centre: Offsets, withPaths: boolean): number[] {
   const dims = [0, 1];
   // Points on k paths identify k - 1 path factors: the class efficiency and one path's factor explain the
   // same points. The anchor keeps its prior: the 16-bit path (factor 1 by definition) where points use
   // it, else the path with the most points (TensorRT-LLM's perf-overview v1.0 alone: FP8 anchors, FP4 is
-  // fitted against it). A single-path class keeps every prior.
+  // fitted against it). A single-path class keeps every prior. Dense-model points only: an MoE point's
+  // path is its routed experts', whose grouped GEMMs carry the MoE model's own unknowns (expert shapes,
+  // load balance, dispatch), which a format factor would absorb and carry to every dense model.
   const counts = new Map<ComputePathId, number>();
-  for (const p of points) counts.set(p.path, (counts.get(p.path) ?? 0) + 1);
+  for (const p of points) if (!p.moe) counts.set(p.path, (counts.get(p.path) ?? 0) + 1);
   if (withPaths && counts.size > 1) {
     const [first] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const anchor = counts.has('bf16') ? 'bf16' : first?.[0];
@@ -304,7 +338,8 @@ function identified(points: PreparedPoint[], centre: Offsets, withPaths: boolean
   for (const i of [2, 3]) {
     const moved: Offsets = [...centre];
     moved[i] = (moved[i] ?? 0) + Math.log(9);
-    const sensitive = points.some((p) => {
+    const judges = i === 3 ? points.filter((p) => PREFILL_METRICS.has(p.point.metric)) : points;
+    const sensitive = judges.some((p) => {
       const base = p.run(applyOffsets(p.prior, centre)).value;
       const raised = p.run(applyOffsets(p.prior, moved)).value;
       return Math.abs(Math.log(raised / base)) > Math.log(1.05);
@@ -407,8 +442,12 @@ function fittedEntry(
  * crosses software boundaries (vLLM learns nothing from SGLang).
  */
 function sharedWithSiblings(fitted: Offsets): Offsets {
-  // The compute-path factors (offsets 4 on) are the software's kernels: shared like the efficiencies.
-  return [fitted[0] ?? 0, fitted[1] ?? 0, fitted[2] ?? 0, 0, ...fitted.slice(4)];
+  // Not the compute-path factors (offsets 4 on) either: an FP8 or FP4 GEMM is the vendor library's kernel
+  // (cuBLASLt / CUTLASS on CUDA, hipBLASLt on ROCm), not the serving software's, so each class fits them
+  // on its own points (`fitPrepared`) and keeps the sourced priors without any. Shared, the 96 FP8 points
+  // of AMD's rocm/vllm-dev images set vLLM-on-CUDA's FP8 factors, and held out, vLLM-on-CUDA's set theirs
+  // (FP8 weight streaming at 0.35-0.4 of the 16-bit rate on MI300X: 405B FP8 predicted slower than BF16).
+  return [fitted[0] ?? 0, fitted[1] ?? 0, fitted[2] ?? 0, 0, ...new Array<number>(DIMS - 4).fill(0)];
 }
 
 /**
@@ -425,8 +464,8 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
   for (const software of softwares) {
     const own = prepared.filter((p) => p.software === software);
     if (own.length === 0) continue;
-    // Path factors belong to the software's kernels (TensorRT-LLM's FP4 GEMMs): fitted at this level only,
-    // then carried by its classes and hardware classes as fitted here (a third of the fitting time).
+    // The software level fits path factors too (so the efficiencies it shares are those of the 16-bit
+    // path), but hands its classes only efficiencies and fixed costs (`sharedWithSiblings`).
     const shared = sharedWithSiblings(fitOffsets(own, ZERO, true));
     for (const engine of classes.filter((c) => softwareOf(c) === software)) {
       const prior = priorParams(catalog, engine);
@@ -438,12 +477,13 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
             engine,
             applyOffsets(prior, shared),
             own,
-            `no points of its own: efficiencies and device fixed costs moved from its priors as the fit moved its sibling ${software} build(s) (${siblings}, ${own.length} published measurements); eager prefill host time is its own prior (data/engines), never a sibling's fit`,
+            `no points of its own: efficiencies and device fixed costs moved from its priors as the fit moved its sibling ${software} build(s) (${siblings}, ${own.length} published measurements); eager prefill host time is its own prior (data/engines), never a sibling's fit, and so are its compute-path factors (efficiency.ts)`,
           ),
         );
         continue;
       }
-      const offsets = fitOffsets(mine, shared);
+      // Path factors at this level (the class's own vendor kernels), carried by its hardware classes.
+      const offsets = fitOffsets(mine, shared, true);
       entries.push(
         fittedEntry(
           engine,

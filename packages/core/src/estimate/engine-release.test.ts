@@ -100,6 +100,68 @@ describe('engine releases', () => {
     expect(oldA100.engineRelease.paths[0]?.applied).toEqual({ compute: 1, memory: 1 });
   });
 
+  it('an RCCL release pays the measured all-reduce latency on MI300X only, the fitted cost elsewhere', () => {
+    const request: InferenceOptions = {
+      model: 'llama-3.1-405b',
+      hardware: 'mi300x',
+      count: 8,
+      weights: 'bf16',
+      engine: 'vllm-rocm',
+      inputTokens: 80,
+      outputTokens: 80,
+      concurrency: [],
+    };
+    const rccl = catalog.kernelPaths.find((p) => p.id === 'rccl-allreduce');
+    if (rccl?.collectiveSeconds === undefined) throw new Error('no RCCL all-reduce path in the data');
+    const allReduce = (e: ReturnType<typeof estimator.inference>) =>
+      e.operators.decode.find((o) => o.operator === 'all-reduce')?.seconds ?? 0;
+    const newest = estimator.inference(request);
+    const old = estimator.inference({ ...request, engineRelease: '0.6.3.dev116+g151ef4ef' });
+    expect(old.engineRelease.collectiveSeconds).toBe(rccl.collectiveSeconds);
+    expect(old.operators.fixedCosts.collectiveSeconds).toBeCloseTo(rccl.collectiveSeconds - 5e-6, 12);
+    expect(allReduce(old)).toBeGreaterThan(allReduce(newest));
+    // Every other operator of the decode step is the newest release's.
+    const others = (e: typeof old) =>
+      e.operators.decode.filter((o) => o.operator !== 'all-reduce').map((o) => o.seconds);
+    expect(others(old)).toEqual(others(newest));
+    // The RCCL figure was measured on MI300X: on another device the release keeps the class's cost.
+    const mi325x = { ...request, hardware: 'mi325x' };
+    const oldMi325x = estimator.inference({ ...mi325x, engineRelease: '0.6.3.dev116+g151ef4ef' });
+    expect(oldMi325x.engineRelease.collectiveSeconds).toBeUndefined();
+    expect(allReduce(oldMi325x)).toBe(allReduce(estimator.inference(mi325x)));
+  });
+
+  it("a release's chunked-prefill default applies above its context threshold only", () => {
+    const release = releasesOf(catalog, 'vllm-rocm').find((r) => r.version === '0.6.3.dev116+g151ef4ef');
+    const chunked = release?.chunkedPrefill;
+    if (!chunked) throw new Error('the vLLM 0.6.3 ROCm build records no chunked-prefill default');
+    const request: InferenceOptions = {
+      hardware: 'mi300x',
+      count: 8,
+      weights: 'bf16',
+      engine: 'vllm-rocm',
+      inputTokens: 10000,
+      outputTokens: 100,
+      concurrency: [1],
+      model: 'llama-3.1-405b',
+    };
+    const old = estimator.inference({ ...request, engineRelease: release?.version });
+    const newest = estimator.inference(request);
+    expect(old.engineRelease.maxBatchedTokens).toBe(chunked.maxBatchedTokens);
+    expect(newest.engineRelease.maxBatchedTokens).toBeUndefined();
+    // A 10,000-token prompt in 512-token chunks: 20 prompt-carrying steps instead of 2, each re-reading
+    // the weights, so a slower first token.
+    expect(old.ttftSeconds.value).toBeGreaterThan(newest.ttftSeconds.value);
+    // Llama 2 70B (4,096 tokens of context) is below the threshold: the class's budget stands.
+    const short = estimator.inference({
+      ...request,
+      model: 'llama-2-70b',
+      inputTokens: 2000,
+      engineRelease: release?.version,
+    });
+    expect(short.engineRelease.maxBatchedTokens).toBeUndefined();
+  });
+
   it('refuses a release the data does not know, naming the flag and the known versions', () => {
     let thrown: unknown;
     try {

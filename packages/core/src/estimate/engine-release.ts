@@ -9,7 +9,7 @@ import { InputError } from '../errors/clearbox-error.ts';
  * the step scales that operator's rates by it. The fitted constants of a class describe its newest release.
  */
 
-export const releaseOperators: readonly ReleaseOperator[] = ['attention', 'experts', 'blocks'];
+export const releaseOperators: readonly ReleaseOperator[] = ['attention', 'experts', 'blocks', 'all-reduce'];
 
 export interface RateFactor {
   compute: number;
@@ -25,6 +25,8 @@ export interface ReleasePath {
   prior: RateFactor;
   /** What the step applies here: the prior, or 1 where the path's comparison does not cover the device. */
   applied: RateFactor;
+  /** All-reduce paths: the measured latency of one collective, where it applies on this device. */
+  collectiveSeconds?: number;
   source: string;
 }
 
@@ -41,6 +43,13 @@ export interface ReleaseKernels {
   paths: ReleasePath[];
   /** Per operator, the product of its applied factors (1 = the reference path). */
   factors: Record<ReleaseOperator, RateFactor>;
+  /**
+   * The latency of one tensor-parallel all-reduce as the release's all-reduce path measured it on this
+   * device (link latency included); undefined: the class's fitted per-collective cost (its reference path).
+   */
+  collectiveSeconds?: number;
+  /** The release's chunked-prefill token budget for this model where it differs from the class's limits. */
+  maxBatchedTokens?: number;
 }
 
 interface ParsedVersion {
@@ -185,8 +194,14 @@ export function releaseKernels(
   } else {
     ({ release, matched } = releaseForPoint(catalog, engineClass, version));
   }
-  const factors = { attention: { ...ONE }, experts: { ...ONE }, blocks: { ...ONE } };
+  const factors = {
+    attention: { ...ONE },
+    experts: { ...ONE },
+    blocks: { ...ONE },
+    'all-reduce': { ...ONE },
+  };
   const paths: ReleasePath[] = [];
+  let collectiveSeconds: number | undefined;
   for (const id of release?.paths ?? []) {
     const path = catalog.kernelPaths.find((p) => p.id === id);
     if (!path) throw new Error(`release ${engineClass} ${release?.version} names unknown kernel path ${id}`);
@@ -195,15 +210,22 @@ export function releaseKernels(
     const applied = covered ? { ...path.factor } : { ...ONE };
     factors[path.operator].compute *= applied.compute;
     factors[path.operator].memory *= applied.memory;
+    // A measured latency holds only where it was measured; elsewhere the class's fitted cost stands.
+    const latency = covered ? path.collectiveSeconds : undefined;
+    if (latency !== undefined) collectiveSeconds = latency;
     paths.push({
       operator: path.operator,
       id: path.id,
       name: path.name,
       prior: { ...path.factor },
       applied,
+      ...(latency === undefined ? {} : { collectiveSeconds: latency }),
       source: path.sources[0]?.title ?? '',
     });
   }
+  const chunked = release?.chunkedPrefill;
+  const maxBatchedTokens =
+    chunked && model.architecture.contextLength > chunked.aboveContext ? chunked.maxBatchedTokens : undefined;
   return {
     engineClass,
     version: release?.version,
@@ -212,7 +234,24 @@ export function releaseKernels(
     matched,
     paths,
     factors,
+    ...(collectiveSeconds === undefined ? {} : { collectiveSeconds }),
+    ...(maxBatchedTokens === undefined ? {} : { maxBatchedTokens }),
   };
+}
+
+/**
+ * The engine's per-collective cost as the step uses it (`collectiveSeconds`, added to the link latency):
+ * the release's measured all-reduce latency less the link latency it already includes, else the class's
+ * fitted cost.
+ */
+export function releaseCollectiveSeconds(
+  release: Pick<ReleaseKernels, 'collectiveSeconds'>,
+  classSeconds: number,
+  linkLatencySeconds: number,
+): number {
+  return release.collectiveSeconds === undefined
+    ? classSeconds
+    : Math.max(0, release.collectiveSeconds - linkLatencySeconds);
 }
 
 /** The rates a release scales: each operator group's compute peak and streaming rate (format-plan.ts rates). */

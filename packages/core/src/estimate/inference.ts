@@ -14,7 +14,12 @@ import {
 } from './attention.ts';
 import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor, pathFactorsOf } from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
-import { applyReleaseFactors, type ReleaseKernels, releaseKernels } from './engine-release.ts';
+import {
+  applyReleaseFactors,
+  type ReleaseKernels,
+  releaseCollectiveSeconds,
+  releaseKernels,
+} from './engine-release.ts';
 import { type FormatPlan, formatPlan, operatorRates } from './format-plan.ts';
 import {
   type Bound,
@@ -543,7 +548,11 @@ export function resolveInference(
     kernelSeconds: engineClass.kernelSeconds * (efficiency.fixedCostScale ?? 1),
     layerSeconds: engineClass.layerSeconds * (efficiency.fixedCostScale ?? 1),
     hostLayerSeconds: engineClass.hostLayerSeconds,
-    collectiveSeconds: engineClass.collectiveSeconds * (efficiency.fixedCostScale ?? 1),
+    collectiveSeconds: releaseCollectiveSeconds(
+      release,
+      engineClass.collectiveSeconds * (efficiency.fixedCostScale ?? 1),
+      link.latency,
+    ),
     prefillHostLayerSeconds: efficiency.prefillHostLayerSeconds ?? engineClass.prefillHostLayerSeconds ?? 0,
     moeKernel: { fused: MOE_FUSED, grouped: MOE_GROUPED, loop: MOE_LOOP }[engineClass.moeKernel],
     mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
@@ -676,7 +685,10 @@ export function stepTimesFor(r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'wor
 
 /** Engine and memory limits of the running batch for the serving curve. */
 export function servingLimitsFor(r: ResolvedRequest): ServingLimits {
-  return { ...schedulerLimits(r.engineClass, r.adp), memorySequences: maxBatchThatFits(r) };
+  const limits = schedulerLimits(r.engineClass, r.adp);
+  // A release that chunks prompts by default for this model's context (vLLM V0 above 32K) sets the budget.
+  if (r.release.maxBatchedTokens !== undefined) limits.maxBatchedTokens = r.release.maxBatchedTokens;
+  return { ...limits, memorySequences: maxBatchThatFits(r) };
 }
 
 /**
