@@ -151,6 +151,11 @@ export const engineReleaseSchema = z.strictObject({
   paths: z.array(z.string()).optional(),
   /** The release's default chunked prefill where it differs from the class's limits. */
   chunkedPrefill: releaseChunkedPrefillSchema.optional(),
+  /**
+   * Longest context the release's decode CUDA graphs cover by default (vLLM V0 max_seq_len_to_capture):
+   * a decode step holding a longer sequence falls back to eager launch. Absent: decode is always captured.
+   */
+  decodeGraphMaxContext: z.number().int().positive().optional(),
   sources: z.array(sourceSchema).min(1),
   notes: z.string().optional(),
 });

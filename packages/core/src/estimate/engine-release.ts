@@ -50,6 +50,8 @@ export interface ReleaseKernels {
   collectiveSeconds?: number;
   /** The release's chunked-prefill token budget for this model where it differs from the class's limits. */
   maxBatchedTokens?: number;
+  /** Longest context its decode graphs cover (vLLM V0 max_seq_len_to_capture); absent: always captured. */
+  decodeGraphMaxContext?: number;
 }
 
 interface ParsedVersion {
@@ -236,6 +238,9 @@ export function releaseKernels(
     factors,
     ...(collectiveSeconds === undefined ? {} : { collectiveSeconds }),
     ...(maxBatchedTokens === undefined ? {} : { maxBatchedTokens }),
+    ...(release?.decodeGraphMaxContext === undefined
+      ? {}
+      : { decodeGraphMaxContext: release.decodeGraphMaxContext }),
   };
 }
 

@@ -7,7 +7,9 @@ import { priorTable } from './efficiency.ts';
 import { expectedDistinctExperts } from './experts.ts';
 import { maxBatchThatFits, type OffloadSpec, resolveInference } from './inference.ts';
 import {
+  decodeEagerShare,
   decodeOperators,
+  decodeStep,
   type KernelHardware,
   type KernelModel,
   type KernelOffload,
@@ -73,7 +75,8 @@ function refPass(
   decodeFlops: number,
   kvReadBytes: number,
   kvContext: number,
-  eager: boolean,
+  /** Share of these passes launched from the host (a prompt pass: all; a decode pass: past the graphs' context). */
+  eagerShare: number,
 ): RefPass {
   const { count: g, tensorParallel: tp, expertParallel: ep } = hw;
   const adp = hw.attentionDataParallel ?? ep;
@@ -210,7 +213,7 @@ function refPass(
   // Decode issued from the host runs ahead of the device (the longer of the two); an eager prompt pass
   // synchronises host and device, so its host time adds.
   const host = layers * hw.hostLayerSeconds;
-  const eagerHost = eager ? layers * (hw.prefillHostLayerSeconds ?? 0) : 0;
+  const eagerHost = eagerShare * layers * (hw.prefillHostLayerSeconds ?? 0);
   let total = Math.max(onDevice, host) + eagerHost;
   if (host > onDevice) overhead += host - onDevice;
   overhead += eagerHost;
@@ -245,6 +248,17 @@ function refDecode(m: KernelModel, w: KernelWorkload, B: number) {
   const width = m.decodeAttentionWidth ?? m.attentionWidth;
   const flops = 2 * (m.attentionLayers ?? m.layers) * m.heads * width * context * B;
   return { flops, kvRead, context };
+}
+
+/**
+ * Decode steps launched eagerly because a sequence outgrew the graphs' context: a sequence spends
+ * max(0, I + O − limit) of its O steps past it (at most all); a step of B is eager when any of its B is.
+ */
+function refDecodeEagerShare(hw: KernelHardware, w: KernelWorkload, B: number): number {
+  const limit = hw.decodeGraphMaxContext ?? 0;
+  if (limit <= 0 || w.outputTokens <= 0) return 0;
+  const past = Math.min(1, Math.max(0, (w.inputTokens + w.outputTokens - limit) / w.outputTokens));
+  return 1 - (1 - past) ** Math.max(1, B);
 }
 
 function refPrefillFlops(m: KernelModel, promptTokens: number, prompts: number): number {
@@ -287,7 +301,19 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
   const total = weights + kv + activations + hw.overheadBytesPerDevice;
   const d = refDecode(m, w, B);
   const noPrefill = { tokens: 0, promptTokens: 0, flops: 0 };
-  const decode = refPass(m, hw, off, w, B, B, noPrefill, d.flops, d.kvRead, d.context, false);
+  const decode = refPass(
+    m,
+    hw,
+    off,
+    w,
+    B,
+    B,
+    noPrefill,
+    d.flops,
+    d.kvRead,
+    d.context,
+    refDecodeEagerShare(hw, w, B),
+  );
   const none: RefPass = {
     compute: 0,
     memory: 0,
@@ -298,8 +324,8 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
     operators: [],
   };
   const prompt = (n: number) => ({ tokens: n * I, promptTokens: I, flops: refPrefillFlops(m, I, n) });
-  const single = I > 0 ? refPass(m, hw, off, w, I, 1, prompt(1), 0, 0, 0, true) : none;
-  const batch = I > 0 ? refPass(m, hw, off, w, B * I, B, prompt(B), 0, 0, 0, true) : none;
+  const single = I > 0 ? refPass(m, hw, off, w, I, 1, prompt(1), 0, 0, 0, 1) : none;
+  const batch = I > 0 ? refPass(m, hw, off, w, B * I, B, prompt(B), 0, 0, 0, 1) : none;
   const wall = batch.total + (O > 0 ? O * decode.total : 0);
   return {
     weightsBytesPerDevice: weights,
@@ -390,6 +416,8 @@ const configArb = fc.record({
   effCompute: fc.double({ min: 0.05, max: 1, noNaN: true }),
   decoders: fc.nat(512),
   prefillTokens: fc.nat(16384),
+  /** vLLM V0's max_seq_len_to_capture where the draw sets one (0: decode always captured). */
+  graphContext: fc.constantFrom(0, 0, 2048, 8192),
 });
 
 type Config = typeof configArb extends fc.Arbitrary<infer T> ? T : never;
@@ -403,7 +431,7 @@ function resolve(c: Config) {
   const offload: OffloadSpec =
     c.offload === 'cpu' ? { kind: 'cpu', layers: c.cpuLayers % (model.architecture.layers + 1) } : c.offload;
   try {
-    return resolveInference(catalog, priorTable, {
+    const r = resolveInference(catalog, priorTable, {
       model: model.id,
       hardware: device.id,
       count,
@@ -417,6 +445,8 @@ function resolve(c: Config) {
       outputTokens: c.output,
       efficiencyCompute: c.effCompute,
     });
+    r.hw.decodeGraphMaxContext = c.graphContext;
+    return r;
   } catch (error) {
     // Combinations the estimate refuses (context too long, EP not dividing the experts, no peak) are no case.
     if (error instanceof InputError) return undefined;
@@ -462,7 +492,7 @@ describe('inference kernel against the plain reference', () => {
           d.flops,
           d.kvRead,
           d.context,
-          c.prefillTokens > 0,
+          c.prefillTokens > 0 ? 1 : refDecodeEagerShare(hw, w, c.decoders),
         ).total;
         expect(mixedStepSeconds(km, hw, off, w, c.decoders, c.prefillTokens, promptTokens)).toBe(expected);
 
@@ -478,7 +508,7 @@ describe('inference kernel against the plain reference', () => {
           dd.flops,
           dd.kvRead,
           dd.context,
-          false,
+          refDecodeEagerShare(hw, w, w.batch),
         ).operators;
         const rows = operatorNames
           .map((name, i) => ({ name, o: ref[i] as RefOperator }))
@@ -517,5 +547,54 @@ describe('inference kernel against the plain reference', () => {
       }),
       { numRuns: 200, seed: 16 },
     );
+  });
+});
+
+describe('decode graphs that stop at a context length (vLLM V0 max_seq_len_to_capture)', () => {
+  const at = (inputTokens: number, engineRelease?: string) =>
+    resolveInference(catalog, priorTable, {
+      model: 'llama-3.1-405b',
+      hardware: 'h100-sxm',
+      count: 8,
+      weights: 'fp8',
+      kv: 'bf16',
+      engine: 'vllm',
+      inputTokens,
+      outputTokens: 2048,
+      ...(engineRelease === undefined ? {} : { engineRelease }),
+    });
+
+  it('launches every decode step of 32k-token prompts eagerly on the V0 build dstack ran', () => {
+    const v0 = at(32784, '0.6.3.post2.dev308');
+    const v1 = at(32784);
+    expect(v0.hw.decodeGraphMaxContext).toBe(8192);
+    expect(v1.hw.decodeGraphMaxContext ?? 0).toBe(0);
+    const eagerHost = 126 * (v0.hw.prefillHostLayerSeconds ?? 0);
+    expect(eagerHost).toBeGreaterThan(0);
+    // The release's attention path also differs (FlashAttention-2 on Hopper), so compare against V0 itself
+    // with its graphs made to cover the context.
+    const captured = { ...v0.hw, decodeGraphMaxContext: 0 };
+    for (const batch of [1, 4, 16]) {
+      const eager = decodeStep(v0.km, v0.hw, v0.off, v0.work, batch).total;
+      const graph = decodeStep(v0.km, captured, v0.off, v0.work, batch).total;
+      expect(eager - graph).toBeCloseTo(eagerHost, 12);
+    }
+  });
+
+  it('keeps decode captured while prompt and output stay inside the graphs (2,048 + 2,048 tokens)', () => {
+    const v0 = at(2048, '0.6.3.post2.dev308');
+    const captured = { ...v0.hw, decodeGraphMaxContext: 0 };
+    expect(decodeStep(v0.km, v0.hw, v0.off, v0.work, 8).total).toBe(
+      decodeStep(v0.km, captured, v0.off, v0.work, 8).total,
+    );
+  });
+
+  it('makes the share of eager steps grow with the batch when only the sequences tails pass the limit', () => {
+    // 7,000 + 2,048: each sequence spends (9,048 − 8,192) / 2,048 = 42% of its steps past 8,192.
+    const v0 = at(7000, '0.6.3.post2.dev308');
+    const single = (7000 + 2048 - 8192) / 2048;
+    expect(decodeEagerShare(v0.hw, v0.work, 1)).toBeCloseTo(single, 12);
+    expect(decodeEagerShare(v0.hw, v0.work, 8)).toBeCloseTo(1 - (1 - single) ** 8, 12);
+    expect(decodeEagerShare(v0.hw, { ...v0.work, inputTokens: 6000 }, 64)).toBe(0);
   });
 });

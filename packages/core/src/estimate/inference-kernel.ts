@@ -134,6 +134,13 @@ export interface KernelHardware {
    * are launched eagerly from Python. 0 or absent: prefill is compiled or captured like decode.
    */
   prefillHostLayerSeconds?: number;
+  /**
+   * Longest context a decode step's CUDA graphs cover (vLLM V0 max_seq_len_to_capture, 8192 by default):
+   * a step in which any running sequence holds more tokens launches eagerly, paying the eager host time
+   * per layer (prefillHostLayerSeconds) like a prompt-carrying step. 0 or absent: every decode step is
+   * captured (vLLM V1's piecewise graphs, TensorRT-LLM, SGLang).
+   */
+  decodeGraphMaxContext?: number;
   /** How routed experts run: MOE_FUSED, MOE_GROUPED or MOE_LOOP. */
   moeKernel: number;
   /** 1 when MLA decode attention is written plainly (scores through memory), 0 when fused. */
@@ -426,7 +433,8 @@ function forwardPass(
   kvContext: number,
   distinct: number,
   into: Float64Array | null,
-  eager: boolean,
+  /** Share of such passes launched eagerly from the host (1: every pass carries prompt tokens). */
+  eagerShare: number,
 ): PhaseTimes {
   const rec = into ?? scratch;
   const g = hw.count;
@@ -633,7 +641,7 @@ function forwardPass(
   // prompt from the shortest prompts on (SGLang DeepSeek-R1: 180, 200, 264 ms at 128, 4,096, 8,192
   // tokens, docs/methodology.md), where a host running ahead would keep them flat until the device's time
   // passed the floor. The pass plans attention and routes experts on the host between launches.
-  const eagerHost = eager ? layers * (hw.prefillHostLayerSeconds ?? 0) : 0;
+  const eagerHost = eagerShare * layers * (hw.prefillHostLayerSeconds ?? 0);
   total += eagerHost;
   fixed += eagerHost;
 
@@ -722,8 +730,20 @@ function decodePass(
     context,
     distinct,
     into,
-    false,
+    decodeEagerShare(hw, w, B),
   );
+}
+
+/**
+ * Share of decode steps at batch B that run eagerly because a sequence's context passed the graphs'
+ * limit: one sequence spends (I + O − limit) / O of its steps beyond it; in a running set of B staggered
+ * sequences a step is eager when any of them is, 1 − (1 − s)^B.
+ */
+export function decodeEagerShare(hw: KernelHardware, w: KernelWorkload, B: number): number {
+  const limit = hw.decodeGraphMaxContext ?? 0;
+  if (limit <= 0 || w.outputTokens <= 0) return 0;
+  const single = Math.min(1, Math.max(0, (w.inputTokens + w.outputTokens - limit) / w.outputTokens));
+  return single >= 1 ? 1 : 1 - (1 - single) ** Math.max(1, B);
 }
 
 /** The prefill of `prompts` prompts of the workload's input length in one pass. */
@@ -751,7 +771,7 @@ function prefillPass(
     0,
     distinctExperts(m, tokens),
     into,
-    true,
+    1,
   );
 }
 
@@ -999,7 +1019,7 @@ function mixedPass(
     context,
     distinctExperts(m, tokens),
     into,
-    eager,
+    eager ? 1 : decodeEagerShare(hw, w, decoders),
   );
 }
 

@@ -554,6 +554,9 @@ export function resolveInference(
       link.latency,
     ),
     prefillHostLayerSeconds: efficiency.prefillHostLayerSeconds ?? engineClass.prefillHostLayerSeconds ?? 0,
+    ...(release.decodeGraphMaxContext === undefined
+      ? {}
+      : { decodeGraphMaxContext: release.decodeGraphMaxContext }),
     moeKernel: { fused: MOE_FUSED, grouped: MOE_GROUPED, loop: MOE_LOOP }[engineClass.moeKernel],
     mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
     dequantSecondsPerWeight: formats.dequantSecondsPerWeight,
