@@ -69,6 +69,7 @@ export const weightFormatSchema = z.enum([
   'iq3_m',
   'iq4_xs',
   'iq4_nl',
+  'fp8_mixed',
 ]);
 /** KV-cache formats: 16/32-bit, FP8/INT8, NVFP4 (TensorRT-LLM on Blackwell) and llama.cpp's q8_0/q4_0 caches. */
 export const kvFormatSchema = z.enum(['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'nvfp4', 'q8_0', 'q4_0']);

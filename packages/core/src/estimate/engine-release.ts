@@ -267,6 +267,8 @@ export interface ReleaseScaledRates {
   expertMemoryScale?: number;
   attentionPeakFlops?: number;
   attentionMemoryScale?: number;
+  ffnPeakFlops?: number;
+  ffnMemoryScale?: number;
 }
 
 /**
@@ -277,6 +279,9 @@ export function applyReleaseFactors(into: ReleaseScaledRates, factors: ReleaseKe
   const base = into.peakFlops;
   into.peakFlops = base * factors.blocks.compute;
   into.weightMemoryScale = (into.weightMemoryScale ?? 1) * factors.blocks.memory;
+  // The dense FFN is a block GEMM whatever its format (fp8_mixed gives it its own path).
+  into.ffnPeakFlops = (into.ffnPeakFlops ?? base) * factors.blocks.compute;
+  into.ffnMemoryScale = (into.ffnMemoryScale ?? 1) * factors.blocks.memory;
   into.expertPeakFlops = (into.expertPeakFlops ?? base) * factors.experts.compute;
   into.expertMemoryScale = (into.expertMemoryScale ?? 1) * factors.experts.memory;
   into.attentionPeakFlops = (into.attentionPeakFlops ?? base) * factors.attention.compute;

@@ -45,6 +45,12 @@ export interface FormatPlan {
   expertDequantSecondsPerWeight: number;
   /** Tokens per unpacking pass over the weights (128 for mixed-input GEMMs; llama.cpp's kernels differ). */
   dequantTileTokens: number;
+  /**
+   * The dense FFN where it has a format of its own (fp8_mixed on a dense model: FP8 in the inner layers
+   * beside BF16 attention): bytes per weight averaged over the dense layers, its path and unpacking cost.
+   * Absent: the dense FFN is stored and runs like the other block weights.
+   */
+  ffn?: { bytesPerWeight: number; path: ComputePath; dequantSecondsPerWeight: number };
   /** One line: which path each group takes (shown with the estimate). */
   note: string;
 }
@@ -69,12 +75,18 @@ export function formatPlan(
   engineClass?: EngineClassId,
 ): FormatPlan {
   const native = model.nativeWeights;
+  // Meta's fp8_mixed quantizes the FFN of the inner layers only: the routed experts of an MoE model (its
+  // dense and shared FFNs stay BF16, llama-stack's fp8_mixed for Llama 4), the dense FFN of a dense one.
+  const innerFfn = weightFormats[weights].scope === 'inner-ffn';
   const expertsOnly =
-    model.architecture.moe !== undefined && native?.appliesTo === 'experts' && native.format === weights;
-  const blocks: WeightFormat = expertsOnly ? 'bf16' : weights;
+    model.architecture.moe !== undefined &&
+    (innerFfn || (native?.appliesTo === 'experts' && native.format === weights));
+  const denseInnerFfn = innerFfn && !expertsOnly;
+  const blocks: WeightFormat = expertsOnly || denseInnerFfn ? 'bf16' : weights;
   const peaks: DenseTflops = device.compute.denseTflops;
   const expertsPath = pathFor(weights, device, engine, engineClass);
-  const blocksPath = expertsOnly ? pathFor(blocks, device, engine, engineClass) : expertsPath;
+  const blocksPath =
+    expertsOnly || denseInnerFfn ? pathFor(blocks, device, engine, engineClass) : expertsPath;
   const peakOf = (p: ComputePath) => (p.peakTflops ?? peaks[p.dtype] ?? 0) * 1e12;
   let peakFlops = peakOf(expertsPath);
   if (expertsOnly) {
@@ -85,8 +97,23 @@ export function formatPlan(
     peakFlops =
       (expertFlops + blockFlops) / (expertFlops / peakOf(expertsPath) + blockFlops / peakOf(blocksPath));
   }
+  const layers = model.architecture.layers;
+  // The first and last layers' FFN stay BF16: their bytes enter the average, their FLOPs run at the FFN's
+  // FP8 rate (2 of L layers; 1.6% of the FFN of Llama 3.1 405B).
+  const innerLayers = Math.max(0, layers - 2);
+  const ffnBytes = denseInnerFfn
+    ? (innerLayers * (weightFormats[weights].bitsPerWeight / 8) + (layers - innerLayers) * 2) / layers
+    : 0;
+  if (denseInnerFfn) {
+    const p = countParameters(model.architecture);
+    const matrices = model.architecture.ffn.type === 'gated' ? 3 : 2;
+    const ffnFlops =
+      layers * matrices * model.architecture.hiddenSize * model.architecture.ffn.intermediateSize;
+    const otherFlops = Math.max(0, p.activeMatmul - ffnFlops);
+    peakFlops = (ffnFlops + otherFlops) / (ffnFlops / peakOf(expertsPath) + otherFlops / peakOf(blocksPath));
+  }
   const perOp = vectorSecondsPerInstruction(peaks);
-  const head = expertsOnly ? 2 : weightFormats[weights].headBitsPerWeight / 8;
+  const head = expertsOnly || denseInnerFfn ? 2 : weightFormats[weights].headBitsPerWeight / 8;
   const sixteen = sixteenBitDtype(peaks);
   const headPath: ComputePath =
     head === weightFormats[blocks].bitsPerWeight / 8
@@ -98,9 +125,11 @@ export function formatPlan(
       : p.native
         ? `${f} at the ${p.dtype} peak`
         : `${f} unpacked to ${p.dtype} (weight-only)`;
-  const note = expertsOnly
-    ? `routed experts ${describe(weights, expertsPath)}; attention, router and embeddings bf16 as released`
-    : describe(weights, expertsPath);
+  const note = denseInnerFfn
+    ? `FFN of layers 2..${layers - 1} ${describe(weights, expertsPath)}; attention, first and last layers, embeddings and LM head bf16 (Meta's fp8_mixed)`
+    : expertsOnly
+      ? `routed experts ${describe(weights, expertsPath)}; attention, router and embeddings bf16 as released`
+      : describe(weights, expertsPath);
   return {
     blocks,
     experts: weights,
@@ -117,6 +146,15 @@ export function formatPlan(
     // One tile for both groups: only gpt-oss splits formats, and it does so outside llama.cpp's paths.
     dequantTileTokens: expertsPath.dequantTileTokens ?? DEQUANT_TILE_TOKENS,
     note,
+    ...(denseInnerFfn
+      ? {
+          ffn: {
+            bytesPerWeight: ffnBytes,
+            path: expertsPath,
+            dequantSecondsPerWeight: expertsPath.dequantOpsPerWeight * perOp,
+          },
+        }
+      : {}),
   };
 }
 
@@ -134,6 +172,9 @@ export interface OperatorRates {
   weightMemoryScale: number;
   expertMemoryScale: number;
   headMemoryScale: number;
+  /** The dense FFN's peak and weight-stream factor (the blocks' unless the plan gives it its own path). */
+  ffnPeakFlops: number;
+  ffnMemoryScale: number;
 }
 
 /** Each operator group's dense peak (FLOP/s) and compute path, before path factors. */
@@ -143,18 +184,21 @@ export interface OperatorPeaks {
   attention: number;
   head: number;
   router: number;
+  ffn: number;
   blocksPath: ComputePathId;
   expertsPath: ComputePathId;
   attentionPath: ComputePathId;
   headPath: ComputePathId;
   routerPath: ComputePathId;
+  ffnPath: ComputePathId;
 }
 
 export function operatorPeaks(
-  plan: Pick<FormatPlan, 'blocksPath' | 'expertsPath' | 'headPath' | 'routerDtype'>,
+  plan: Pick<FormatPlan, 'blocksPath' | 'expertsPath' | 'headPath' | 'routerDtype' | 'ffn'>,
   attentionDtype: keyof DenseTflops,
   peaks: DenseTflops,
 ): OperatorPeaks {
+  const ffnPath = plan.ffn?.path ?? plan.blocksPath;
   // A path may carry its own peak (llama.cpp's F16 through cuBLAS at the FP16-accumulate rate).
   const peakOf = (p: Pick<ComputePath, 'dtype' | 'peakTflops'>) =>
     (p.peakTflops ?? peaks[p.dtype] ?? 0) * 1e12;
@@ -164,11 +208,13 @@ export function operatorPeaks(
     attention: peakOf({ dtype: attentionDtype }),
     head: peakOf(plan.headPath),
     router: peakOf({ dtype: plan.routerDtype }),
+    ffn: peakOf(ffnPath),
     blocksPath: computePathOf(plan.blocksPath.dtype),
     expertsPath: computePathOf(plan.expertsPath.dtype),
     attentionPath: computePathOf(attentionDtype),
     headPath: computePathOf(plan.headPath.dtype),
     routerPath: computePathOf(plan.routerDtype),
+    ffnPath: computePathOf(ffnPath.dtype),
   };
 }
 
@@ -190,10 +236,12 @@ export function applyPathFactors(
   into.weightMemoryScale = factors[p.blocksPath].memory;
   into.expertMemoryScale = factors[p.expertsPath].memory;
   into.headMemoryScale = factors[p.headPath].memory;
+  into.ffnPeakFlops = p.ffn * factors[p.ffnPath].compute;
+  into.ffnMemoryScale = factors[p.ffnPath].memory;
 }
 
 export function operatorRates(
-  plan: Pick<FormatPlan, 'blocksPath' | 'expertsPath' | 'headPath' | 'routerDtype'>,
+  plan: Pick<FormatPlan, 'blocksPath' | 'expertsPath' | 'headPath' | 'routerDtype' | 'ffn'>,
   attentionDtype: keyof DenseTflops,
   peaks: DenseTflops,
   factors: Readonly<Record<ComputePathId, PathFactor>>,
@@ -207,6 +255,8 @@ export function operatorRates(
     weightMemoryScale: 1,
     expertMemoryScale: 1,
     headMemoryScale: 1,
+    ffnPeakFlops: 0,
+    ffnMemoryScale: 1,
   };
   applyPathFactors(out, operatorPeaks(plan, attentionDtype, peaks), factors);
   return out;

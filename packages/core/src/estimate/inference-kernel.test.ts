@@ -108,6 +108,22 @@ function refPass(
     fixed: opLayers * share * kernels * ks,
     communication: 0,
   });
+  // The dense FFN may run its own format (fp8_mixed: FP8 FFN beside BF16 attention).
+  const ffnGemm = (): RefOperator => ({
+    compute:
+      (share *
+        m.denseFfnParams *
+        ((2 * local) / rateOf(hw.ffnPeakFlops) +
+          (hw.ffnDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0) * Math.ceil(local / tile))) /
+      atp,
+    memory:
+      (share * m.denseFfnParams * (w.ffnBytesPerWeight ?? bpw)) /
+      atp /
+      streamOf(hw.ffnMemoryScale ?? hw.weightMemoryScale),
+    fixed: m.denseLayers * share * (m.denseFfnParams > 0 ? 2 : 0) * ks,
+    communication: 0,
+  });
+  const ffnExtra = w.ffnBytesPerWeight === undefined ? 0 : m.denseFfnParams * (w.ffnBytesPerWeight - bpw);
   const distinct = m.moeLayers > 0 ? expectedDistinctExperts(m.routedExperts, m.activeExperts, tokens) : 0;
   let experts: RefOperator = { compute: 0, memory: 0, fixed: 0, communication: 0 };
   if (m.moeLayers > 0) {
@@ -189,7 +205,7 @@ function refPass(
     },
     experts,
     gemm(m.sharedExpertParams, m.moeLayers, m.sharedExpertParams > 0 ? 2 : 0),
-    gemm(m.denseFfnParams, m.denseLayers, m.denseFfnParams > 0 ? 2 : 0),
+    ffnGemm(),
     {
       compute: 0,
       memory: (layers * local * 12 * m.hiddenSize * 2) / byteRate,
@@ -221,7 +237,9 @@ function refPass(
   if (off.mode === OFFLOAD_CPU_LAYERS) {
     const f = 1 - share;
     const bytes =
-      (m.nonExpertParams - m.embeddingParams) * bpw + m.moeLayers * distinct * m.perExpertParams * ebpw;
+      (m.nonExpertParams - m.embeddingParams) * bpw +
+      ffnExtra +
+      m.moeLayers * distinct * m.perExpertParams * ebpw;
     const cpuMemory = (f * bytes + f * kvReadBytes) / (off.hostBandwidth * off.hostEffMemory);
     const cpuCompute =
       (f * (2 * m.activeParams * tokens + decodeFlops + prefill.flops)) /
@@ -230,7 +248,7 @@ function refPass(
   } else if (off.mode === OFFLOAD_STREAM) {
     const routed = m.totalParams - m.nonExpertParams;
     const head = m.embeddingParams + m.lmHeadParams;
-    const bytes = (m.totalParams - routed - head) * bpw + routed * ebpw + head * hbpw;
+    const bytes = (m.totalParams - routed - head) * bpw + ffnExtra + routed * ebpw + head * hbpw;
     offload = bytes / (off.streamBandwidth * off.streamEfficiency);
   }
   total += offload;
@@ -275,18 +293,21 @@ function refKernel(m: KernelModel, hw: KernelHardware, off: KernelOffload, w: Ke
   const bpw = w.bytesPerWeight;
   const ebpw = w.expertBytesPerWeight ?? bpw;
   const hbpw = w.headBytesPerWeight ?? bpw;
-  // Block layers, routed experts and embeddings / LM head each at their own width.
+  // Block layers, routed experts and embeddings / LM head each at their own width (a dense FFN may have its own).
   const blocks = m.totalParams - m.embeddingParams - m.lmHeadParams;
+  const ffnExtra = w.ffnBytesPerWeight === undefined ? 0 : m.denseFfnParams * (w.ffnBytesPerWeight - bpw);
   const weights =
     off.mode === OFFLOAD_STREAM
       ? Math.max(
-          ((blocks - routed) * bpw + routed * ebpw) / m.layers,
+          ((blocks - routed) * bpw + ffnExtra + routed * ebpw) / m.layers,
           m.embeddingParams * hbpw,
           m.lmHeadParams * hbpw,
         ) / atp
       : (m.embeddingParams * hbpw +
           resident *
-            ((m.totalParams - m.embeddingParams - routed - m.lmHeadParams) * bpw + m.lmHeadParams * hbpw)) /
+            ((m.totalParams - m.embeddingParams - routed - m.lmHeadParams) * bpw +
+              ffnExtra +
+              m.lmHeadParams * hbpw)) /
           atp +
         (resident * routed * ebpw) / hw.count;
   const shards = (hw.count / atp) * Math.min(atp, m.kvShardLimit);
@@ -394,6 +415,7 @@ const weightsList: WeightFormat[] = [
   'awq',
   'q6_k',
   'iq2_xxs',
+  'fp8_mixed',
 ];
 const kvList: KvFormat[] = ['bf16', 'fp8', 'fp16', 'nvfp4', 'q8_0'];
 const engines: Engine[] = ['tuned', 'llamacpp', 'pytorch-eager', 'pytorch-graph', 'sglang', 'vllm', 'trtllm'];

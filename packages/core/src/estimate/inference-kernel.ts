@@ -107,6 +107,10 @@ export interface KernelHardware {
    */
   weightMemoryScale?: number;
   expertMemoryScale?: number;
+  /** The dense FFN's own compute path (fp8_mixed: FP8 beside BF16 projections); default: the blocks'. */
+  ffnPeakFlops?: number;
+  ffnMemoryScale?: number;
+  ffnDequantSecondsPerWeight?: number;
   headMemoryScale?: number;
   memoryBandwidth: number;
   capacityBytes: number;
@@ -220,6 +224,11 @@ export interface KernelWorkload {
   expertBytesPerWeight?: number;
   /** Embedding table and LM head (FP4 and INT4 checkpoints keep them in 16 bits); default: bytesPerWeight. */
   headBytesPerWeight?: number;
+  /**
+   * Dense FFN weights, averaged over the dense layers (Meta's fp8_mixed checkpoints keep only the inner
+   * layers' FFN in FP8, the rest of the blocks in BF16); default: bytesPerWeight.
+   */
+  ffnBytesPerWeight?: number;
   bytesPerKv: number;
   /** Prefill is processed in chunks of at most this many tokens (sets activation memory). */
   prefillChunkTokens: number;
@@ -564,11 +573,15 @@ function forwardPass(
     m.sharedExpertParams > 0 ? m.moeLayers * gpuFraction * 2 * ks : 0,
     0,
   );
+  const ffnFlopRate = (hw.ffnPeakFlops ?? hw.peakFlops) * hw.effCompute;
+  const ffnByteRate = byteRate * (hw.ffnMemoryScale ?? hw.weightMemoryScale ?? 1);
+  const ffnDq =
+    (hw.ffnDequantSecondsPerWeight ?? hw.dequantSecondsPerWeight ?? 0) * Math.ceil(localTokens / tile);
   record(
     rec,
     OP_DENSE_FFN,
-    (gpuFraction * m.denseFfnParams * ((2 * localTokens) / flopRate + dq)) / atp,
-    (gpuFraction * m.denseFfnParams * bpw) / atp / weightByteRate,
+    (gpuFraction * m.denseFfnParams * ((2 * localTokens) / ffnFlopRate + ffnDq)) / atp,
+    (gpuFraction * m.denseFfnParams * (w.ffnBytesPerWeight ?? bpw)) / atp / ffnByteRate,
     m.denseFfnParams > 0 ? m.denseLayers * gpuFraction * 2 * ks : 0,
     0,
   );
@@ -648,7 +661,7 @@ function forwardPass(
   let offloadTime = 0;
   if (off.mode === OFFLOAD_CPU_LAYERS) {
     const f = 1 - gpuFraction;
-    const nonExpertBytes = (m.nonExpertParams - m.embeddingParams) * bpw;
+    const nonExpertBytes = (m.nonExpertParams - m.embeddingParams) * bpw + ffnExtraBytes(m, w);
     const expertBytes = m.moeLayers * distinct * m.perExpertParams * ebpw;
     const flops = 2 * m.activeParams * tokens + decodeFlops + prefillFlops;
     const cpuMemory =
@@ -660,7 +673,7 @@ function forwardPass(
   } else if (off.mode === OFFLOAD_STREAM) {
     // AirLLM loads every block from the tier each pass (embeddings, each layer with all its experts, head),
     // then computes it: loading and computing add.
-    offloadTime = modelBytes(m, bpw, ebpw, hbpw) / (off.streamBandwidth * off.streamEfficiency);
+    offloadTime = modelBytes(m, w, bpw, ebpw, hbpw) / (off.streamBandwidth * off.streamEfficiency);
     total += offloadTime;
   }
   return { compute, memory, communication: comm, offload: offloadTime, overhead: fixed, total };
@@ -790,7 +803,8 @@ function weightsBytesPerDevice(
     // AirLLM holds one block on the device at a time (its prefetch reads the next block into host
     // memory): the largest of the embedding table, the LM head and a layer sets the resident weights.
     const blockParams = m.totalParams - m.embeddingParams - m.lmHeadParams;
-    const perLayerBytes = ((blockParams - routedParams) * bpw + routedParams * ebpw) / m.layers;
+    const perLayerBytes =
+      ((blockParams - routedParams) * bpw + ffnExtraBytes(m, w) + routedParams * ebpw) / m.layers;
     const largest = Math.max(perLayerBytes, m.embeddingParams * hbpw, m.lmHeadParams * hbpw);
     return largest / attentionTensorParallel(hw);
   }
@@ -799,17 +813,23 @@ function weightsBytesPerDevice(
   // The LM head sits in layerParams (kept resident with the blocks); it is counted at the head's width.
   return (
     (m.embeddingParams * hbpw +
-      residentFraction * ((layerParams - routedParams - m.lmHeadParams) * bpw + m.lmHeadParams * hbpw)) /
+      residentFraction *
+        ((layerParams - routedParams - m.lmHeadParams) * bpw + ffnExtraBytes(m, w) + m.lmHeadParams * hbpw)) /
       attentionTensorParallel(hw) +
     (residentFraction * routedParams * ebpw) / hw.count
   );
 }
 
 /** Bytes of all weights: block layers, routed experts and embeddings/LM head at their own widths. */
-function modelBytes(m: KernelModel, bpw: number, ebpw: number, hbpw: number): number {
+function modelBytes(m: KernelModel, w: KernelWorkload, bpw: number, ebpw: number, hbpw: number): number {
   const routed = m.totalParams - m.nonExpertParams;
   const head = m.embeddingParams + m.lmHeadParams;
-  return (m.totalParams - routed - head) * bpw + routed * ebpw + head * hbpw;
+  return (m.totalParams - routed - head) * bpw + ffnExtraBytes(m, w) + routed * ebpw + head * hbpw;
+}
+
+/** What the dense FFN weighs beyond the blocks' width (0 unless it has its own: fp8_mixed). */
+function ffnExtraBytes(m: KernelModel, w: KernelWorkload): number {
+  return w.ffnBytesPerWeight === undefined ? 0 : m.denseFfnParams * (w.ffnBytesPerWeight - w.bytesPerWeight);
 }
 
 /** Share of the layers held on the device (llama.cpp keeps `cpuLayers` in host memory). */

@@ -561,6 +561,7 @@ export function resolveInference(
     mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
     dequantSecondsPerWeight: formats.dequantSecondsPerWeight,
     expertDequantSecondsPerWeight: formats.expertDequantSecondsPerWeight,
+    ...(formats.ffn === undefined ? {} : { ffnDequantSecondsPerWeight: formats.ffn.dequantSecondsPerWeight }),
     dequantTileTokens: formats.dequantTileTokens,
   };
   const input = o.inputTokens ?? 1024;
@@ -582,6 +583,7 @@ export function resolveInference(
     bytesPerWeight: formats.bytesPerWeight,
     expertBytesPerWeight: formats.expertBytesPerWeight,
     headBytesPerWeight: formats.headBytesPerWeight,
+    ...(formats.ffn === undefined ? {} : { ffnBytesPerWeight: formats.ffn.bytesPerWeight }),
     bytesPerKv: kvFormatBytes[kv],
     prefillChunkTokens: PREFILL_CHUNK_TOKENS,
   };
@@ -839,11 +841,10 @@ export function estimateInference(
     fp.blocks === fp.experts
       ? expertsPeak
       : figure({
-          name: `peakFlops(${fp.expertsPath.dtype} experts, ${fp.blocksPath.dtype} rest)`,
+          name: `peakFlops(${fp.expertsPath.dtype} ${fp.ffn ? 'FFN' : 'experts'}, ${fp.blocksPath.dtype} rest)`,
           value: fp.peakFlops,
           unit: 'FLOP/s',
-          formula:
-            'N_active / (expert matmul params / expert peak + other matmul params / their peak): FLOP-weighted harmonic mean',
+          formula: `N_active / (${fp.ffn ? 'FFN' : 'expert'} matmul params / their peak + other matmul params / their peak): FLOP-weighted harmonic mean`,
           inputs: [expertsPeak, peakFlopsFigure(device, fp.blocksPath.dtype)],
         });
   const dequant = given(

@@ -30,6 +30,12 @@ export interface WeightFormatInfo {
   /** A llama.cpp type: its value is the lower-cased name GGUF files give it (general.file_type). */
   gguf?: true;
   /**
+   * `inner-ffn`: the format covers only the FFN of the layers between the first and the last (the routed
+   * experts on an MoE model); attention, shared experts, the first and last layers, embeddings and LM head
+   * stay BF16 (Meta's fp8_mixed). Absent: every linear layer of the blocks.
+   */
+  scope?: 'inner-ffn';
+  /**
    * GGUF: weights per scale group (sub-block) of the dominant block type; llama.cpp's MMQ converts and
    * scales one int32 sum per group, output row and token (estimate/llamacpp-kernels.ts).
    */
@@ -171,6 +177,28 @@ export const weightFormats: Record<WeightFormat, WeightFormatInfo> = {
     note: 'FP8 E4M3 weights and activations (W8A8); embeddings and LM head stay BF16 (ModelOpt, DeepSeek and llm-compressor FP8 checkpoints)',
     source: ieee,
     computeSource: modelOptExclusions,
+  },
+  fp8_mixed: {
+    bitsPerWeight: 8,
+    headBitsPerWeight: 16,
+    computeDtype: 'fp8',
+    dequantOpsPerWeight: 0.5,
+    scope: 'inner-ffn',
+    layout:
+      'E4M3 row-wise (one FP32 scale per output row, activations scaled per row, upper bound 1200) on the FFN of layers 1..L-2; the rest BF16',
+    note: "Meta's FP8 release of Llama 3.1 (meta-llama/Llama-3.1-405B-FP8, fbgemm_fp8): FP8 weights and activations in the FFN of every layer but the first and last; attention, those two layers, embeddings and LM head BF16",
+    source: {
+      title:
+        'meta-llama/llama-stack quantize_checkpoint.py (meta_reference quantization scripts): the FP8 conversion of the Llama 3 checkpoints',
+      url: 'https://github.com/meta-llama/llama-stack/blob/0747ee2f10ca9653b9d386fbd4a3c821e67bff6c/llama_stack/providers/inline/inference/meta_reference/quantization/scripts/quantize_checkpoint.py',
+      date: '2026-12-05',
+      note: 'quoted: "if block.layer_id == 0 or block.layer_id == (model.n_layers - 1): continue", then quantize_fp8 of feed_forward.w1, w3 and w2 only (fp8_activation_scale_ub 1200.0). Corroborated by dstack\'s vLLM log for meta-llama/Llama-3.1-405B-FP8 at TP 8: "Loading model weights took 56.7677 GB" per GPU (github.com/dstackai/benchmarks, comparison/h100sxm5_vs_mi300x/raw_data/gpu-usage.md, read 2026-12-05), where this layout gives 56.7 GiB and an all-FP8 one 47.7',
+    },
+    computeSource: {
+      title: 'Llama 3 Herd of Models, section 6.2 (FP8 quantization), as summarised in a stored reading list',
+      date: '2026-12-05',
+      note: 'quoted: "FP8 quantization is applied to most parameters and activations in feed-forward network but not to parameters of self-attention layers of the model ... and do not perform quantization in the first and last Transformer layers, and use row-wise quantization"',
+    },
   },
   int8: {
     bitsPerWeight: 8,
