@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../random/distributions.ts';
 import { ConformalReference } from './conformal.ts';
 import { benjaminiHochberg } from './multiple-testing.ts';
-import { fitGpd, fitTail, gpdCdf, tailPValue } from './tail-pvalue.ts';
+import { EMPIRICAL_MIN_EXCEEDANCES, fitGpd, fitTail, gpdCdf, tailPValue } from './tail-pvalue.ts';
 
 /** Score generators unlike each other in tail weight: light (gamma), heavy (lognormal), bounded-ish. */
 const generators: Record<string, (rng: Rng) => number> = {
@@ -89,5 +89,64 @@ describe('tail-extrapolated p-values', () => {
         );
       expect(runsWithFalseFlag, `${name}: runs with a false flag`).toBeLessThanOrEqual(2);
     }
+  }, 60_000);
+});
+
+const defaultTailOptionsForTest = {
+  maxExceedances: 250,
+  minExceedances: 30,
+  step: 10,
+  fitAlpha: 0.05,
+  bootstrapDraws: 60,
+  seed: 1,
+};
+
+describe('the fit replaces the empirical tail only where the reference is thin', () => {
+  /**
+   * A lumpy score like the combined extraction score: most accounts at zero on every feature, a few with
+   * one or more features far out (a sum of sparse exponential contributions), plus a little jitter so the
+   * tail has no ties. Above the threshold the GPD smooths over its steps.
+   */
+  const lumpy = (rng: Rng) => {
+    let s = 0;
+    for (let i = 0; i < 4; i++) s += rng.next() < 0.1 ? 2 - Math.log(rng.next()) : 0;
+    return s + 0.01 * rng.next();
+  };
+
+  it('keeps the conformal p wherever at least 10 reference scores lie at or above the score', () => {
+    const rng = createRng(11);
+    const reference = sample(rng, 500, lumpy);
+    const tail = fitTail(reference);
+    expect(tail).not.toBeNull();
+    const conformal = new ConformalReference(reference);
+    let replaced = 0;
+    for (const s of sample(rng, 2000, lumpy)) {
+      const c = conformal.pValue(s);
+      const p = tailPValue(s, c, tail);
+      if (conformal.countAtLeast(s) >= EMPIRICAL_MIN_EXCEEDANCES) expect(p).toBe(c);
+      else if (p !== c) replaced++;
+    }
+    // Beyond the tenth largest reference score the fit still speaks.
+    expect(replaced).toBeGreaterThan(0);
+  });
+
+  it('is exactly calibrated within the data on a lumpy score (the fit alone gave 1.13-1.18 times t)', () => {
+    const ts = [0.02, 0.05] as const;
+    const below = { 0.02: 0, 0.05: 0 };
+    let tested = 0;
+    for (let run = 1; run <= 40; run++) {
+      const rng = createRng(7919 * run);
+      const reference = sample(rng, 500, lumpy);
+      const tail = fitTail(reference, { ...defaultTailOptionsForTest, seed: run });
+      const conformal = new ConformalReference(reference);
+      for (const s of sample(rng, 1000, lumpy)) {
+        const p = tailPValue(s, conformal.pValue(s), tail);
+        for (const t of ts) if (p <= t) below[t]++;
+        tested++;
+      }
+    }
+    // Three binomial standard deviations; the share the fit alone gave is 6-8 of them above t.
+    for (const t of ts)
+      expect(below[t] / tested, `share of p <= ${t}`).toBeLessThanOrEqual(t + 3 * Math.sqrt(t / tested));
   }, 60_000);
 });
