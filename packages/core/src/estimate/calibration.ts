@@ -468,7 +468,8 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
     if (own.length === 0) continue;
     // The software level fits path factors too (so the efficiencies it shares are those of the 16-bit
     // path), but hands its classes only efficiencies and fixed costs (`sharedWithSiblings`).
-    const shared = sharedWithSiblings(fitOffsets(own, ZERO, true));
+    const softwareFit = fitOffsets(own, ZERO, true);
+    const shared = sharedWithSiblings(softwareFit);
     for (const engine of classes.filter((c) => softwareOf(c) === software)) {
       const prior = priorParams(catalog, engine);
       const mine = own.filter((p) => p.engineClass === engine);
@@ -485,7 +486,12 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
         continue;
       }
       // Path factors at this level (the class's own vendor kernels), carried by its hardware classes.
-      const offsets = fitOffsets(mine, shared, true);
+      // A class holding all its software's points (TensorRT-LLM, Gaudi, each llama.cpp backend) has no
+      // sibling to keep its path factors from: it keeps the software fit's and refits the rest around it.
+      const offsets =
+        mine.length === own.length
+          ? fitOffsets(mine, [...shared.slice(0, 4), ...softwareFit.slice(4)])
+          : fitOffsets(mine, shared, true);
       entries.push(
         fittedEntry(
           engine,
