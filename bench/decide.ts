@@ -8,11 +8,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { costAssumptions, createEstimator, parseWorkload, searchPlans } from '@clearbox/core';
-import { defaultDataDir, loadDefaultCatalog, readTextFile } from '@clearbox/store';
+import { defaultDataDir, loadDefaultCatalog, loadShippedCalibration, readTextFile } from '@clearbox/store';
 
 export function benchDecide(): string[] {
   const catalog = loadDefaultCatalog();
-  const estimator = createEstimator(catalog);
+  const estimator = createEstimator(catalog, loadShippedCalibration);
   const workload = parseWorkload(readTextFile(`${defaultDataDir}/workloads/support-bot.yaml`), catalog);
   const options = {
     catalog,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createEstimator, type InferenceOptions } from '@clearbox/core';
-import { loadDefaultCatalog } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration } from '@clearbox/store';
 
 const serverMain = fileURLToPath(new URL('../packages/server/src/main.ts', import.meta.url));
 const connections = 16;
@@ -153,7 +153,7 @@ export async function benchServer(): Promise<string[]> {
     const health = summary('GET /health (HTTP floor)', await load(url, 3, 'GET', '/health', []));
 
     // Compute ceiling: the same mix through one estimator in this process, serialized as the API does.
-    const estimator = createEstimator(loadDefaultCatalog());
+    const estimator = createEstimator(loadDefaultCatalog(), loadShippedCalibration);
     let n = 0;
     const t0 = performance.now();
     while (performance.now() - t0 < 2000)

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createEstimator } from '@clearbox/core';
-import { loadDefaultCatalog } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration } from '@clearbox/store';
 import { build } from 'vite';
 import type { FlagValues } from '../packages/web/src/estimate/flags.ts';
 import { computeInferenceView, defaultInferenceValues } from '../packages/web/src/estimate/inference-view.ts';
@@ -59,7 +59,7 @@ async function bundleLines(): Promise<string[]> {
 }
 
 function changeLines(): string[] {
-  const estimator = createEstimator(loadDefaultCatalog());
+  const estimator = createEstimator(loadDefaultCatalog(), loadShippedCalibration);
   // A person editing: batch typed digit by digit, hardware switched, formats changed, model changed.
   const edits: FlagValues[] = [
     { batch: '1' },

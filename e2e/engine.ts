@@ -1,10 +1,10 @@
 import { createEstimator, type Estimator } from '@clearbox/core';
-import { loadDefaultCatalog } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration } from '@clearbox/store';
 
 let estimator: Estimator | undefined;
 
 /** The engine as the CLI runs it (catalog read from disk in Node): what the browser must agree with. */
 export function nodeEstimator(): Estimator {
-  estimator ??= createEstimator(loadDefaultCatalog());
+  estimator ??= createEstimator(loadDefaultCatalog(), loadShippedCalibration);
   return estimator;
 }

@@ -69,6 +69,8 @@ export {
   findTier,
   sectionOf,
 } from './catalog/catalog.ts';
+export type { CalibrationData } from './catalog/calibration-data.ts';
+export { buildCalibration, emptyCalibration } from './catalog/calibration-data.ts';
 export { closestIds } from './catalog/closest.ts';
 export { fxRate } from './catalog/fx.ts';
 export type { CatalogTable, EntryFreshness, RecalledFact, TableAsOf } from './catalog/freshness.ts';
@@ -94,8 +96,9 @@ export type { HfConfigOptions } from './catalog/hf-config.ts';
 export { modelFromHfConfig } from './catalog/hf-config.ts';
 
 /** Estimate: the physics of training and inference, calibrated */
-export type { Estimator } from './estimate/estimator.ts';
-export { createEstimator } from './estimate/estimator.ts';
+export type { CalibrationSource, Estimator, FittedConstants } from './estimate/estimator.ts';
+export { createEstimator, fitConstants } from './estimate/estimator.ts';
+export { packFittedConstants, unpackFittedConstants } from './estimate/fitted-constants.ts';
 export type { ParameterCounts } from './estimate/parameters.ts';
 export { countParameters, linearAttentionParams, moeLayerCount } from './estimate/parameters.ts';
 export {

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, type TextFile } from '../src/index.ts';
+import { buildCalibration, buildCatalog, type TextFile } from '../src/index.ts';
 
 const dataDir = new URL('../data', import.meta.url).pathname;
 
-/** The YAML files of one catalog section; paths keep the section folder so `buildCatalog` picks the schema. */
+/** The YAML files of one catalog section; paths keep the section folder so `buildCatalog` and `buildCalibration` pick the schema. */
 function sectionFiles(section: 'calibration' | 'hardware' | 'models'): TextFile[] {
   const dir = join(dataDir, section);
   if (!existsSync(dir)) return [];
@@ -19,8 +19,7 @@ function sectionFiles(section: 'calibration' | 'hardware' | 'models'): TextFile[
 }
 
 const calibrationFiles = sectionFiles('calibration');
-const calibration = buildCatalog(calibrationFiles);
-const { inferencePoints, trainingPoints } = calibration;
+const { inference: inferencePoints, training: trainingPoints } = buildCalibration(calibrationFiles);
 
 // Hardware ids grouped by vendor, for the coverage check on the llama.cpp set.
 const nvidiaGpus = new Set([

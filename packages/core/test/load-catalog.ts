@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildCatalog, type Catalog, type TextFile } from '../src/index.ts';
+import {
+  buildCalibration,
+  buildCatalog,
+  type CalibrationData,
+  type Catalog,
+  createEstimator,
+  type Estimator,
+  type TextFile,
+} from '../src/index.ts';
 
 const dataDir = new URL('../data', import.meta.url).pathname;
 
@@ -26,4 +34,16 @@ let cached: Catalog | undefined;
 export function shippedCatalog(): Catalog {
   cached ??= buildCatalog(walk(dataDir));
   return cached;
+}
+
+let cachedCalibration: CalibrationData | undefined;
+/** The shipped calibration measurements (data/calibration), read as the store reads them. */
+export function shippedCalibration(): CalibrationData {
+  cachedCalibration ??= buildCalibration(walk(join(dataDir, 'calibration')));
+  return cachedCalibration;
+}
+
+/** An estimator over `catalog` (default: the shipped one) calibrated on the shipped measurements. */
+export function shippedEstimator(catalog: Catalog = shippedCatalog()): Estimator {
+  return createEstimator(catalog, shippedCalibration);
 }

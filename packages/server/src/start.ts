@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createEstimator, echo, InputError } from '@clearbox/core';
 import {
   layeredCatalog,
+  loadShippedCalibration,
   loadShippedCatalog,
   openDatabase,
   PriceTableStore,
@@ -102,7 +103,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const priceTables = new PriceTableStore(db);
     let priceRevision = priceTables.revision();
     const base = loadShippedCatalog();
-    const estimator = createEstimator(layeredCatalog(base, priceTables.latest()));
+    const estimator = createEstimator(layeredCatalog(base, priceTables.latest()), loadShippedCalibration);
     // Prices do not enter calibration: a newer table replaces the catalog's price list in place, and
     // every route (which holds the catalog) sees it on its next request.
     const refreshPrices = () => {

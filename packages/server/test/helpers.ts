@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEstimator } from '@clearbox/core';
-import { loadDefaultCatalog, openDatabase, SavedItemStore } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration, openDatabase, SavedItemStore } from '@clearbox/store';
 import { type AppDeps, createApp } from '../src/index.ts';
 
 /** One estimator for the whole test file, as the server holds one. */
-export const estimator = createEstimator(loadDefaultCatalog());
+export const estimator = createEstimator(loadDefaultCatalog(), loadShippedCalibration);
 
 export function tempDir(prefix = 'clearbox-server-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

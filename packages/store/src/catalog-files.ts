@@ -10,9 +10,11 @@ import {
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
+  buildCalibration,
   buildCatalog,
   bundledGenaiLayer,
   bundledGenaiProviders,
+  type CalibrationData,
   type Catalog,
   checkInputSize,
   DEFAULT_MAX_INPUT_BYTES,
@@ -153,10 +155,26 @@ export function storePathFromEnv(env: Record<string, string | undefined> = proce
 let cachedBase: Catalog | undefined;
 let cached: Catalog | undefined;
 
+/** The shipped data files of the catalog's sections, without the calibration measurements (read apart). */
+function shippedCatalogFiles(): TextFile[] {
+  return readTextFiles(defaultDataDir).filter((f) => sectionOf(f.path) !== 'calibration');
+}
+
 /** The shipped catalog files alone (no genai-prices layers), parsed once per process. */
 export function loadShippedCatalog(): Catalog {
-  cachedBase ??= buildCatalog(readTextFiles(defaultDataDir));
+  cachedBase ??= buildCatalog(shippedCatalogFiles());
   return cachedBase;
+}
+
+let cachedCalibration: CalibrationData | undefined;
+
+/**
+ * The shipped calibration measurements (data/calibration), parsed once per process when first asked:
+ * pass the function itself to `createEstimator`, which calls it only when a fit or a check needs them.
+ */
+export function loadShippedCalibration(): CalibrationData {
+  cachedCalibration ??= buildCalibration(readTextFiles(join(defaultDataDir, 'calibration')));
+  return cachedCalibration;
 }
 
 let cachedWithoutPrices: Catalog | undefined;
@@ -167,9 +185,7 @@ let cachedWithoutPrices: Catalog | undefined;
  * which then skip the price tables' parsing and layering. Device rental prices are hardware data and stay.
  */
 export function loadCatalogWithoutPrices(): Catalog {
-  cachedWithoutPrices ??= buildCatalog(
-    readTextFiles(defaultDataDir).filter((f) => sectionOf(f.path) !== 'prices'),
-  );
+  cachedWithoutPrices ??= buildCatalog(shippedCatalogFiles().filter((f) => sectionOf(f.path) !== 'prices'));
   return cachedWithoutPrices;
 }
 

@@ -10,6 +10,7 @@ export {
   layeredCatalog,
   loadCatalogWithoutPrices,
   loadDefaultCatalog,
+  loadShippedCalibration,
   loadShippedCatalog,
   readStoredPriceTable,
   readTextFile,

@@ -7,6 +7,7 @@ import {
   auditHtml,
   auditMarkdown,
   claimsTextFromLine,
+  createEstimator,
   InputError,
   parseYamlOrJson,
   type TextFile,
@@ -15,6 +16,7 @@ import {
 import {
   defaultDataDir,
   loadDefaultCatalog,
+  loadShippedCalibration,
   readTextFile,
   readTextFiles,
   writeFileAtomic,
@@ -106,7 +108,12 @@ export function registerAudit(program: Command, io: Io): void {
                 date: new Date().toISOString().slice(0, 10),
               }),
             };
-      const ctx = auditContext(loadDefaultCatalog(), disclosuresFor(claims, dirname(resolve(file ?? '.'))));
+      const catalog = loadDefaultCatalog();
+      const ctx = auditContext(
+        catalog,
+        disclosuresFor(claims, dirname(resolve(file ?? '.'))),
+        createEstimator(catalog, loadShippedCalibration),
+      );
       const report = auditClaims(ctx, claims);
       if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
       else io.out(renderAudit(report));

@@ -10,7 +10,7 @@ import {
   renderDecideHtml,
   renderDecideMarkdown,
 } from '@clearbox/core';
-import { loadDefaultCatalog, readTextFile, writeFileAtomic } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration, readTextFile, writeFileAtomic } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { parseInteger } from '../options.ts';
@@ -47,7 +47,7 @@ export function registerDecide(program: Command, io: Io): void {
       if (format === 'bad') throw new InputError('expected a file ending in .html or .md', '--out');
       const catalog = loadDefaultCatalog();
       const workload = parseWorkload(readTextFile(path), catalog);
-      const estimator = createEstimator(catalog);
+      const estimator = createEstimator(catalog, loadShippedCalibration);
       const result = decide(catalog, estimator.efficiencies, workload, { top });
       if (flags.out !== undefined) {
         writeFileAtomic(

@@ -16,7 +16,7 @@ import {
   renderDisclosureHtml,
   renderDisclosureMarkdown,
 } from '@clearbox/core';
-import { loadDefaultCatalog, readTextFile, writeFileAtomic } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration, readTextFile, writeFileAtomic } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { parseInteger } from '../options.ts';
@@ -41,7 +41,10 @@ export function reportOptions(flags: { years?: string; seed?: string; draws?: st
 function evaluate(path: string, options: ReturnType<typeof reportOptions>): DisclosureReport {
   const disclosure = readDisclosure(path);
   const catalog = loadDefaultCatalog();
-  return evaluateDisclosure(catalog, disclosure, { ...options, estimator: createEstimator(catalog) });
+  return evaluateDisclosure(catalog, disclosure, {
+    ...options,
+    estimator: createEstimator(catalog, loadShippedCalibration),
+  });
 }
 
 /** `--out report.html` or `report.md`: the renderer follows the extension. */
@@ -135,7 +138,7 @@ export function registerDisclose(program: Command, io: Io): void {
       const basis = flags.basis === undefined ? undefined : parseBasisId(flags.basis);
       const options = reportOptions(flags);
       const catalog = loadDefaultCatalog();
-      const estimator = createEstimator(catalog);
+      const estimator = createEstimator(catalog, loadShippedCalibration);
       const reports = files.map((f) =>
         evaluateDisclosure(catalog, readDisclosure(f), { ...options, estimator }),
       );

@@ -16,6 +16,7 @@ import {
   type WeightFormat,
   weightFormatSchema,
 } from '@clearbox/core';
+import { loadShippedCalibration } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { parseChoice, parseInteger, parseNumber } from '../options.ts';
@@ -226,7 +227,7 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
     .option('--explain', 'print the derivation tree of every figure')
     .action((flags: Flags) => {
       const inputs = catalogWithUserInputs(flags.model, flags.hardware);
-      const estimator = createEstimator(inputs.catalog);
+      const estimator = createEstimator(inputs.catalog, loadShippedCalibration);
       const result = estimator.inference(
         inferenceOptions(
           flags,

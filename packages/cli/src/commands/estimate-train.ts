@@ -6,6 +6,7 @@ import {
   trainingOptionFlags,
   trainingOptionsSchema,
 } from '@clearbox/core';
+import { loadShippedCalibration } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { parseChoice, parseInteger, parseNumber } from '../options.ts';
@@ -101,7 +102,7 @@ export function registerEstimateTrain(parent: Command, io: Io): void {
     .option('--explain', 'print the derivation tree of every figure')
     .action((flags: Flags) => {
       const inputs = catalogWithUserInputs(flags.model, flags.hardware);
-      const estimator = createEstimator(inputs.catalog);
+      const estimator = createEstimator(inputs.catalog, loadShippedCalibration);
       const result = estimator.training(
         trainingOptions(flags, inputs.model ?? flags.model, inputs.hardware ?? flags.hardware),
       );

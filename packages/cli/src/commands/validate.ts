@@ -1,5 +1,5 @@
 import { formatNumber, pathFactorFor, validateCalibration } from '@clearbox/core';
-import { loadDefaultCatalog } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { renderTable } from '../render/table.ts';
@@ -15,7 +15,7 @@ export function registerValidate(program: Command, io: Io): void {
     )
     .option('--json', 'print the report as JSON')
     .action((flags: { json?: boolean }) => {
-      const report = validateCalibration(loadDefaultCatalog());
+      const report = validateCalibration(loadDefaultCatalog(), loadShippedCalibration());
       if (flags.json) {
         io.out(`${JSON.stringify(report, null, 2)}\n`);
         return;

@@ -162,7 +162,12 @@ export function auditClaims(ctx: AuditContext, file: TextFile): AuditReport {
       : parsed.catalog.devices.length === ctx.catalog.devices.length
         ? // Only API prices were added: the estimator's calibration does not read them.
           { ...ctx, catalog: parsed.catalog }
-        : { ...ctx, catalog: parsed.catalog, estimator: createEstimator(parsed.catalog) };
+        : {
+            ...ctx,
+            catalog: parsed.catalog,
+            // Refitted on the claims' catalog from the same measurements, read only if a fit needs them.
+            estimator: createEstimator(parsed.catalog, () => ctx.estimator.calibration),
+          };
   const issues = [...parsed.issues];
   const results: ClaimResult[] = [];
   for (const { index, claim } of parsed.claims) {

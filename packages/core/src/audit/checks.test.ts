@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog, shippedFiles } from '../../test/load-catalog.ts';
+import { shippedCatalog, shippedEstimator, shippedFiles } from '../../test/load-catalog.ts';
 import { type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
 import { countParameters } from '../estimate/parameters.ts';
 import { runCheck } from './audit.ts';
@@ -8,7 +8,7 @@ import { type AuditContext, auditContext } from './context.ts';
 import { mfuBand } from './mfu-band.ts';
 
 const catalog: Catalog = shippedCatalog();
-const ctx: AuditContext = auditContext(catalog);
+const ctx: AuditContext = auditContext(catalog, new Map(), shippedEstimator(catalog));
 const check = (c: Check) => runCheck(ctx, c);
 const fig = (o: ReturnType<typeof check>, name: string) => {
   const f = o.figures.find((x) => x.name === name);
@@ -322,7 +322,7 @@ describe('hardware-ratio', () => {
         d.id === 'h100-sxm' ? { ...h100, memory: { ...h100.memory, bandwidthGBs: 6700 } } : d,
       ),
     };
-    const o = runCheck(auditContext(doubled), {
+    const o = runCheck(auditContext(doubled, new Map(), shippedEstimator(doubled)), {
       kind: 'hardware-ratio',
       a: 'h100-sxm',
       b: 'a100-sxm-80gb',

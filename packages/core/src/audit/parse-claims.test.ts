@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCatalog, shippedEstimator } from '../../test/load-catalog.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { TextFile } from '../catalog/parse.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
@@ -10,6 +10,7 @@ import { auditContext } from './context.ts';
 import { claimsTextFromLine, parseClaims } from './parse-claims.ts';
 
 const catalog: Catalog = shippedCatalog();
+const estimator = shippedEstimator(catalog);
 const source = { title: 'test', date: '2025-01-01' };
 const good = {
   id: 'mixtral',
@@ -58,7 +59,7 @@ describe('claims parser: every problem listed with its path, valid claims kept',
   });
   it('one bad claim never hides the others: the valid ones are evaluated', () => {
     const report = auditClaims(
-      auditContext(catalog),
+      auditContext(catalog, new Map(), estimator),
       file([{ ...good, id: 'bad', check: { kind: 'activation-ratio' } }, good]),
     );
     expect(report.results.map((r) => [r.id, r.verdict])).toEqual([['mixtral', 'holds']]);
@@ -88,7 +89,7 @@ describe('claims parser: every problem listed with its path, valid claims kept',
 });
 
 describe('claims parser fuzz', () => {
-  const ctx = auditContext(catalog);
+  const ctx = auditContext(catalog, new Map(), estimator);
   it('random documents give an InputError or a report with issues, never a crash', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
@@ -161,7 +162,7 @@ describe('claims format v1, extended for audit v2', () => {
     );
     expect(parsed.issues).toEqual([]);
     expect(parsed.claims[0]?.claim.about).toBe('price');
-    const report = auditClaims(auditContext(catalog), file([], {}));
+    const report = auditClaims(auditContext(catalog, new Map(), estimator), file([], {}));
     expect(report.results).toEqual([]);
   });
   it('an unknown hedge word and a non-finite number are refused with their path', () => {

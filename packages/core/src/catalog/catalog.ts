@@ -1,19 +1,20 @@
 import { NotFoundError } from '../errors/clearbox-error.ts';
 import type { PriceLayering } from '../prices/layers.ts';
-import { calibrationFileSchema, type InferencePoint, type TrainingPoint } from './calibration-schema.ts';
 import { closestIds } from './closest.ts';
 import { type EngineClass, type EngineRelease, engineFileSchema, type KernelPath } from './engine-schema.ts';
 import { parseDocumentWith, type TextFile } from './parse.ts';
 import { type ApiPrice, type FxRate, type HostedModel, priceFileSchema } from './price-schema.ts';
 import { type Device, hardwareFileSchema, type LinkTier, type Model, modelFileSchema } from './schema.ts';
 
-/** The whole catalog: facts with sources, indexed by id. Built from text files by `buildCatalog`. */
+/**
+ * The whole catalog: facts with sources, indexed by id. Built from text files by `buildCatalog`. The
+ * calibration measurements are not in it (catalog/calibration-data.ts): every command needs the catalog,
+ * only fits and checks need them.
+ */
 export interface Catalog {
   devices: Device[];
   tiers: LinkTier[];
   models: Model[];
-  inferencePoints: InferencePoint[];
-  trainingPoints: TrainingPoint[];
   prices: ApiPrice[];
   fx: FxRate[];
   /** Engine classes (vendor stack × engine): limits, fixed costs, kernels, and which devices each is the default for. */
@@ -52,8 +53,6 @@ export function emptyCatalog(): Catalog {
     devices: [],
     tiers: [],
     models: [],
-    inferencePoints: [],
-    trainingPoints: [],
     prices: [],
     fx: [],
     engines: [],
@@ -76,14 +75,15 @@ function assertUnique(kind: string, items: Array<{ id: string; aliases?: string[
   }
 }
 
-/** Parses and validates catalog files; an error names the file, line, entry and field. */
+/**
+ * Parses and validates catalog files; an error names the file, line, entry and field. Calibration files
+ * among them are left to `buildCalibration` (so a data folder can be handed to both as it is read).
+ */
 export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCatalog()): Catalog {
   const catalog: Catalog = {
     devices: [...base.devices],
     tiers: [...base.tiers],
     models: [...base.models],
-    inferencePoints: [...base.inferencePoints],
-    trainingPoints: [...base.trainingPoints],
     prices: [...base.prices],
     fx: [...base.fx],
     engines: [...base.engines],
@@ -99,10 +99,6 @@ export function buildCatalog(files: readonly TextFile[], base: Catalog = emptyCa
       catalog.tiers.push(...(doc.tiers ?? []));
     } else if (section === 'models') {
       catalog.models.push(...parseDocumentWith(modelFileSchema, file).models);
-    } else if (section === 'calibration') {
-      const doc = parseDocumentWith(calibrationFileSchema, file);
-      catalog.inferencePoints.push(...(doc.inference ?? []));
-      catalog.trainingPoints.push(...(doc.training ?? []));
     } else if (section === 'prices') {
       const doc = parseDocumentWith(priceFileSchema, file);
       catalog.prices.push(...(doc.prices ?? []));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import { buildCatalog } from '../catalog/catalog.ts';
 import type { ApiPrice } from '../catalog/price-schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
@@ -55,7 +55,7 @@ const catalog = buildCatalog(
   [{ path: 'fixture/prices/fixture.yaml', text: fixturePrices }],
   shippedCatalog(),
 );
-const efficiencies = fitEfficiencies(catalog);
+const efficiencies = fitEfficiencies(catalog, shippedCalibration().inference);
 
 function workload(overrides: Partial<Workload> = {}): Workload {
   return workloadSchema.parse({

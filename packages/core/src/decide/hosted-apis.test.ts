@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog, shippedEstimator } from '../../test/load-catalog.ts';
 import { auditClaims } from '../audit/audit.ts';
 import { auditContext } from '../audit/context.ts';
 import { fitEfficiencies } from '../estimate/calibration.ts';
@@ -11,7 +11,7 @@ import { parseWorkload } from './workload.ts';
 
 const base = shippedCatalog();
 const catalog = layerCatalogPrices(base, bundledGenaiLayer(await bundledGenaiProviders(), base.hosted));
-const efficiencies = fitEfficiencies(catalog);
+const efficiencies = fitEfficiencies(catalog, shippedCalibration().inference);
 const workload = (extra = '') =>
   parseWorkload(
     {
@@ -77,7 +77,7 @@ describe('long-context tiers in Decide', () => {
 
 describe('Audit price-checks any hosted API', () => {
   it('a price claim may name a genai-prices entry: Together Llama 3.1 8B Turbo vs Groq 8B Instant', () => {
-    const ctx = auditContext(catalog);
+    const ctx = auditContext(catalog, new Map(), shippedEstimator(catalog));
     const report = auditClaims(ctx, {
       path: 'claims.yaml',
       text: `version: 1

@@ -2,9 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCatalog, shippedEstimator } from '../../test/load-catalog.ts';
 import { ClearboxError } from '../errors/clearbox-error.ts';
-import { createEstimator } from '../estimate/estimator.ts';
 import type { BasisId } from './bases.ts';
 import { compareDisclosures, parseBasisId } from './compare.ts';
 import { CsvReader, MAX_CSV_CELLS, MAX_CSV_FIELD_CHARS } from './csv.ts';
@@ -21,7 +20,7 @@ import { DISCLOSURE_TEMPLATE } from './template.ts';
 const dataDir = new URL('../../data/disclosures/', import.meta.url).pathname;
 const schemaFile = new URL('../../../../schema/disclosure-v1.json', import.meta.url).pathname;
 const catalog = shippedCatalog();
-const estimator = createEstimator(catalog);
+const estimator = shippedEstimator(catalog);
 
 function reference(name: string): Disclosure {
   const path = join(dataDir, name);

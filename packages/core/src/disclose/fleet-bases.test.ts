@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
-import { createEstimator } from '../estimate/estimator.ts';
+import { shippedCatalog, shippedEstimator } from '../../test/load-catalog.ts';
 import { depreciationShare } from './bases.ts';
 import { dayNumber } from './dates.ts';
 import { renderDisclosureHtml } from './html.ts';
@@ -9,7 +8,7 @@ import { parseDisclosure } from './parse.ts';
 import { evaluateDisclosure } from './report.ts';
 
 const catalog = shippedCatalog();
-const estimator = createEstimator(catalog);
+const estimator = shippedEstimator(catalog);
 const path = new URL('../../data/disclosures/deepseek-v3-reconstructed.yaml', import.meta.url).pathname;
 const disclosure = parseDisclosure({ path, text: readFileSync(path, 'utf8') });
 const report = evaluateDisclosure(catalog, disclosure, { estimator, draws: 500 });

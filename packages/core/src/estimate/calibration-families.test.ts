@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import { findDevice } from '../catalog/catalog.ts';
 import { engineClassIdOf } from './engine-class.ts';
 
 const catalog = shippedCatalog();
-const inference = catalog.inferencePoints;
+const inference = shippedCalibration().inference;
 
 /** The families whose points enter fits and validation, per engine class. */
 function familiesByEngine(): Map<string, Set<string>> {

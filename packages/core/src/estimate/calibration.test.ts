@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import { fitEfficiencies, predictionMode, predictPoint } from './calibration.ts';
 import { pathFactorPriors, priorTable } from './efficiency.ts';
@@ -90,7 +90,7 @@ describe('fitted fixed costs and software siblings', () => {
   });
 
   it('gives a class without points its sibling build’s efficiencies and device fixed costs, never its host time', () => {
-    const rocm = catalog.inferencePoints.filter(
+    const rocm = shippedCalibration().inference.filter(
       (p) => p.family === 'inferencex-issue-890-dsr1-fp8-mi325x-sglang',
     );
     expect(rocm.length).toBeGreaterThan(0);

@@ -162,9 +162,9 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
   };
 }
 
-/** The catalog's inference points that enter fits and validation (those without an `excluded` reason). */
-export function includedPoints(catalog: Catalog): InferencePoint[] {
-  return catalog.inferencePoints.filter((p) => p.excluded === undefined);
+/** The inference points that enter fits and validation (those without an `excluded` reason). */
+export function includedPoints(points: readonly InferencePoint[]): InferencePoint[] {
+  return points.filter((p) => p.excluded === undefined);
 }
 
 /**
@@ -520,12 +520,12 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
 
 /**
  * Fits efficiencies and fixed costs per engine class (and per hardware class × engine class where at least
- * two measurements exist) from the given published inference measurements (default: all the catalog's
- * included points). Pass a subset to refit without held-out points (leave-one-family-out validation).
+ * two measurements exist) from the given published inference measurements (the calibration data's, or a
+ * subset to refit without held-out points: leave-one-family-out validation). Excluded points are skipped.
  */
 export function fitEfficiencies(
   catalog: Catalog,
-  points: readonly InferencePoint[] = includedPoints(catalog),
+  points: readonly InferencePoint[],
   /** Fit only these engine classes (their entries are the same as in the whole fit: classes fit apart). */
   engines?: ReadonlySet<EngineClassId>,
 ): EfficiencyTable {
@@ -583,8 +583,11 @@ export interface CalibrationCheck {
 }
 
 /** Every calibration point with its prediction, in-sample and held out. */
-export function checkCalibration(catalog: Catalog): { checks: CalibrationCheck[]; table: EfficiencyTable } {
-  const prepared = includedPoints(catalog).map((p) => prepare(catalog, p));
+export function checkCalibration(
+  catalog: Catalog,
+  points: readonly InferencePoint[],
+): { checks: CalibrationCheck[]; table: EfficiencyTable } {
+  const prepared = includedPoints(points).map((p) => prepare(catalog, p));
   const table = fitPrepared(catalog, prepared);
   const checks = prepared.map((p, i) => {
     const inSample = p.run(paramsOf(efficiencyFor(table, p.hardwareClass, p.engineClass), p.prior));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import { findDevice, findModel } from '../catalog/catalog.ts';
 import type { Figure } from '../figure/figure.ts';
 import { fitEfficiencies, includedPoints } from './calibration.ts';
@@ -89,7 +89,7 @@ describe('which operators run on which compute path', () => {
 
 describe('path factors in the calibration', () => {
   const trtllm = new Set(['trtllm'] as const);
-  const points = includedPoints(catalog);
+  const points = includedPoints(shippedCalibration().inference);
   const fp4Points = points.filter((p) => p.weights === 'nvfp4');
 
   it('with the FP4 points held out, TensorRT-LLM keeps the FP4 prior (no FP4 point identifies it)', () => {

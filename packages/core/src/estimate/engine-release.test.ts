@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog, shippedEstimator } from '../../test/load-catalog.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { fitEfficiencies, includedPoints, predictPoint } from './calibration.ts';
 import { compareVersions, referenceRelease, releasesOf } from './engine-release.ts';
-import { createEstimator } from './estimator.ts';
 import { familyOf } from './family-holdout.ts';
 import type { InferenceOptions } from './inference.ts';
 
 const catalog = shippedCatalog();
-const estimator = createEstimator(catalog);
+const estimator = shippedEstimator(catalog);
 
 const deepseek: InferenceOptions = {
   model: 'deepseek-r1',
@@ -184,7 +183,7 @@ describe('engine releases', () => {
     // with the data's prior and once with the prior halved: the fits must be identical (the factor is data,
     // not fitted), while the held-out points' predictions follow the prior they are given.
     const family = 'dstack-deepseek-r1-h200-mi300x-2025-03';
-    const training = includedPoints(catalog).filter((p) => familyOf(p) !== family);
+    const training = includedPoints(shippedCalibration().inference).filter((p) => familyOf(p) !== family);
     const halved: Catalog = {
       ...catalog,
       kernelPaths: catalog.kernelPaths.map((p) =>
@@ -204,7 +203,7 @@ describe('engine releases', () => {
         e.prefillHostLayerSeconds,
       ]);
     expect(numbers(fitHalved)).toEqual(numbers(fit));
-    const held = catalog.inferencePoints.find(
+    const held = shippedCalibration().inference.find(
       (p) =>
         familyOf(p) === family &&
         p.engine === 'sglang' &&

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import { fitEfficiencies } from './calibration.ts';
 import { createEstimator } from './estimator.ts';
 import { estimateInference, type InferenceOptions } from './inference.ts';
@@ -8,7 +8,7 @@ describe('estimator', () => {
   // The estimator fits only the engine classes an estimate uses; the answer must be the whole fit's.
   it('gives the same estimate from its per-class fit as from the whole table', () => {
     const catalog = shippedCatalog();
-    const whole = fitEfficiencies(catalog);
+    const whole = fitEfficiencies(catalog, shippedCalibration().inference);
     const cases: InferenceOptions[] = [
       { model: 'llama-3.1-8b', hardware: 'h100-sxm' },
       { model: 'llama-3.1-70b', hardware: 'h200', count: 2, weights: 'fp8', batch: 'max' },
@@ -29,14 +29,14 @@ describe('estimator', () => {
         offload: { kind: 'cpu', layers: 40 },
       },
     ];
-    const estimator = createEstimator(catalog);
+    const estimator = createEstimator(catalog, shippedCalibration);
     for (const o of cases) expect(estimator.inference(o)).toEqual(estimateInference(catalog, whole, o));
     // The whole table is still there for those who list it (validate, decide).
     expect(estimator.efficiencies).toEqual(whole);
   });
 
   it('names an unknown device as the estimate always did', () => {
-    const estimator = createEstimator(shippedCatalog());
+    const estimator = createEstimator(shippedCatalog(), shippedCalibration);
     expect(() => estimator.inference({ model: 'llama-3.1-8b', hardware: 'h1000' })).toThrow(/h1000/);
   });
 });

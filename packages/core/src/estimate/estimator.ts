@@ -1,3 +1,4 @@
+import type { CalibrationData } from '../catalog/calibration-data.ts';
 import { type Catalog, findDevice } from '../catalog/catalog.ts';
 import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { Device } from '../catalog/schema.ts';
@@ -11,6 +12,8 @@ import { fitTrainingMfu, type TrainingMfuTable } from './training-mfu.ts';
 /** A catalog with its calibration fitted once: what the CLI, server and web app hold. */
 export interface Estimator {
   catalog: Catalog;
+  /** The published measurements the constants are fitted from, loaded when first read. */
+  readonly calibration: CalibrationData;
   efficiencies: EfficiencyTable;
   trainingMfu: TrainingMfuTable;
   inference(options: InferenceOptions): InferenceEstimate;
@@ -18,16 +21,49 @@ export interface Estimator {
 }
 
 /**
+ * The calibration measurements, or a loader called the first time a fit or a check needs them (the CLI
+ * reads data/calibration then; the web app fetches it as a chunk of its own).
+ */
+export type CalibrationSource = CalibrationData | (() => CalibrationData);
+
+/**
+ * Every constant the estimator fits from the calibration data, fitted beforehand by `fitConstants` (the
+ * web app's build does, so the browser neither downloads the measurements nor fits on its first page).
+ */
+export interface FittedConstants {
+  efficiencies: EfficiencyTable;
+  trainingMfu: TrainingMfuTable;
+}
+
+/** The whole fit: what `createEstimator` would fit from the same catalog and calibration data. */
+export function fitConstants(catalog: Catalog, calibration: CalibrationData): FittedConstants {
+  return {
+    efficiencies: fitEfficiencies(catalog, includedPoints(calibration.inference)),
+    trainingMfu: fitTrainingMfu(catalog, calibration.training),
+  };
+}
+
+/**
  * The fit runs when first needed, and for one estimate only for the engine classes it uses (the CLI's
  * `estimate infer` fitted every class, most of its start-up): each class is fitted on its own points
  * alone, so its entries are the same whichever classes are fitted with it. `efficiencies` is the whole table.
+ * With `fitted` (from `fitConstants` on the same catalog and data) nothing is fitted.
  */
-export function createEstimator(catalog: Catalog): Estimator {
-  let whole: EfficiencyTable | undefined;
-  let mfu: TrainingMfuTable | undefined;
+export function createEstimator(
+  catalog: Catalog,
+  calibration: CalibrationSource,
+  fitted?: FittedConstants,
+): Estimator {
+  let data = typeof calibration === 'function' ? undefined : calibration;
+  const measurements = (): CalibrationData => {
+    data ??= (calibration as () => CalibrationData)();
+    return data;
+  };
+  let whole: EfficiencyTable | undefined = fitted?.efficiencies;
+  let mfu: TrainingMfuTable | undefined = fitted?.trainingMfu;
   const perClass = new Map<string, EfficiencyTable>();
   const trainingTable = () => {
-    mfu ??= fitTrainingMfu(catalog);
+    mfu ??= fitTrainingMfu(catalog, measurements().training);
     return mfu;
   };
   const tableFor = (o: InferenceOptions): EfficiencyTable => {
@@ -47,15 +83,18 @@ export function createEstimator(catalog: Catalog): Estimator {
     const key = [...classes].sort().join('+');
     let table = perClass.get(key);
     if (!table) {
-      table = fitEfficiencies(catalog, includedPoints(catalog), classes);
+      table = fitEfficiencies(catalog, includedPoints(measurements().inference), classes);
       perClass.set(key, table);
     }
     return table;
   };
   return {
     catalog,
+    get calibration() {
+      return measurements();
+    },
     get efficiencies() {
-      whole ??= fitEfficiencies(catalog);
+      whole ??= fitEfficiencies(catalog, includedPoints(measurements().inference));
       return whole;
     },
     get trainingMfu() {

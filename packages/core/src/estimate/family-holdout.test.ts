@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import { calibrationFileSchema, type InferencePoint } from '../catalog/calibration-schema.ts';
 import { fitEfficiencies } from './calibration.ts';
 import { FAMILY_ERROR_FLAG, familyOf, leaveOneFamilyOut } from './family-holdout.ts';
@@ -118,13 +118,15 @@ describe('leave-one-family-out', () => {
 
 describe('leave-one-family-out on the shipped calibration data', () => {
   const catalog = shippedCatalog();
-  const gaudi2 = catalog.inferencePoints
-    .filter((p) => p.family === 'intel-gaudi2-model-performance-1.18')
+  const gaudi2 = shippedCalibration()
+    .inference.filter((p) => p.family === 'intel-gaudi2-model-performance-1.18')
     .slice(0, 4);
-  const gaudi3 = catalog.inferencePoints
-    .filter((p) => p.family === 'intel-gaudi3-model-performance-1.18')
+  const gaudi3 = shippedCalibration()
+    .inference.filter((p) => p.family === 'intel-gaudi3-model-performance-1.18')
     .slice(0, 4);
-  const trtllm = catalog.inferencePoints.filter((p) => p.family === 'trtllm-perf-overview-v1.0').slice(0, 6);
+  const trtllm = shippedCalibration()
+    .inference.filter((p) => p.family === 'trtllm-perf-overview-v1.0')
+    .slice(0, 6);
   const subset = [...gaudi2, ...gaudi3, ...trtllm];
 
   it('predicts a family the same whatever the family measured (its own numbers never enter its fit)', () => {
@@ -142,7 +144,7 @@ describe('leave-one-family-out on the shipped calibration data', () => {
 
   it('groups points by vendor stack × engine × dense/MoE', () => {
     const classOf = (id: string) => {
-      const p = catalog.inferencePoints.find((q) => q.id === id);
+      const p = shippedCalibration().inference.find((q) => q.id === id);
       if (!p) throw new Error(`no point ${id}`);
       return calibrationClassOf(catalog, p);
     };
@@ -154,7 +156,7 @@ describe('leave-one-family-out on the shipped calibration data', () => {
   });
 
   it('leaves excluded points out of every fit and of validation', () => {
-    const excluded = catalog.inferencePoints.filter((p) => p.excluded !== undefined);
+    const excluded = shippedCalibration().inference.filter((p) => p.excluded !== undefined);
     expect(excluded.length).toBeGreaterThan(0);
     // An excluded point measured absurdly fast changes neither the fit nor the held-out predictions.
     const absurd = excluded.map((p) => ({

@@ -68,10 +68,7 @@ function entryFrom(observations: TrainingMfuObservation[], hardwareClass?: Hardw
 }
 
 /** Per-class medians where a class has at least two disclosures, and a pooled median for the rest. */
-export function fitTrainingMfu(
-  catalog: Catalog,
-  points: readonly TrainingPoint[] = catalog.trainingPoints,
-): TrainingMfuTable {
+export function fitTrainingMfu(catalog: Catalog, points: readonly TrainingPoint[]): TrainingMfuTable {
   const observations = points
     .map((p) => observeTrainingMfu(catalog, p))
     .filter((o) => o.how === 'implied' || o.point.publishedMfu !== undefined);

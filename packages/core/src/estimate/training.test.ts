@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shippedCatalog } from '../../test/load-catalog.ts';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import {
   estimateTraining,
   gpuHoursFor,
@@ -44,7 +44,7 @@ describe('training formulas', () => {
 
 describe('DeepSeek-V3 on H800, 2.788M GPU-hours', () => {
   const catalog = shippedCatalog();
-  const result = estimateTraining(catalog, fitTrainingMfu(catalog), {
+  const result = estimateTraining(catalog, fitTrainingMfu(catalog, shippedCalibration().training), {
     model: 'deepseek-v3',
     hardware: 'h800',
     gpuHours: 2_788_000,
@@ -66,7 +66,7 @@ describe('DeepSeek-V3 on H800, 2.788M GPU-hours', () => {
   });
 
   it('cost at $2/GPU-hour is $5.576M', () => {
-    const priced = estimateTraining(catalog, fitTrainingMfu(catalog), {
+    const priced = estimateTraining(catalog, fitTrainingMfu(catalog, shippedCalibration().training), {
       model: 'deepseek-v3',
       hardware: 'h800',
       gpuHours: 2_788_000,
@@ -76,7 +76,7 @@ describe('DeepSeek-V3 on H800, 2.788M GPU-hours', () => {
   });
 
   it('days on a fixed count give GPU-hours = days · 24 · count', () => {
-    const r = estimateTraining(catalog, fitTrainingMfu(catalog), {
+    const r = estimateTraining(catalog, fitTrainingMfu(catalog, shippedCalibration().training), {
       model: 'deepseek-v3',
       hardware: 'h800',
       days: 56.7,
@@ -88,7 +88,7 @@ describe('DeepSeek-V3 on H800, 2.788M GPU-hours', () => {
 
   it('rejects two modes at once with the flag named', () => {
     expect(() =>
-      estimateTraining(catalog, fitTrainingMfu(catalog), {
+      estimateTraining(catalog, fitTrainingMfu(catalog, shippedCalibration().training), {
         model: 'deepseek-v3',
         hardware: 'h800',
         gpuHours: 1,
@@ -100,7 +100,7 @@ describe('DeepSeek-V3 on H800, 2.788M GPU-hours', () => {
 
 describe('training plan defaults', () => {
   const catalog = shippedCatalog();
-  const table = fitTrainingMfu(catalog);
+  const table = fitTrainingMfu(catalog, shippedCalibration().training);
 
   it('without --zero, picks the lowest ZeRO stage whose state fits (DeepSeek-V3 on 2,048 H800: ZeRO-3)', () => {
     const r = estimateTraining(catalog, table, {

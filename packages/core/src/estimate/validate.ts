@@ -1,3 +1,4 @@
+import type { CalibrationData } from '../catalog/calibration-data.ts';
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import { type Catalog, findDevice, findModel } from '../catalog/catalog.ts';
 import type { Source } from '../figure/source.ts';
@@ -66,11 +67,8 @@ export function calibrationClassOf(catalog: Catalog, point: InferencePoint): str
   return `${engineClass} · ${modelKindOf(findModel(catalog, point.model))}`;
 }
 
-/** Leave-one-family-out over the catalog's inference points: refit without the family, predict it. */
-export function validateByFamily(
-  catalog: Catalog,
-  points: readonly InferencePoint[] = includedPoints(catalog),
-): FamilyHeldOutReport {
+/** Leave-one-family-out over the inference points: refit without the family, predict it. */
+export function validateByFamily(catalog: Catalog, points: readonly InferencePoint[]): FamilyHeldOutReport {
   return leaveOneFamilyOut(
     points.filter((p) => p.excluded === undefined),
     (training) => fitEfficiencies(catalog, training),
@@ -83,9 +81,9 @@ export function validateByFamily(
  * Predicts every published measurement and reports the errors. The headline is the leave-one-family-out
  * median: a whole table or round is held out of the fit that predicts it.
  */
-export function validateCalibration(catalog: Catalog): ValidationReport {
-  const points = includedPoints(catalog);
-  const excluded = catalog.inferencePoints
+export function validateCalibration(catalog: Catalog, calibration: CalibrationData): ValidationReport {
+  const points = includedPoints(calibration.inference);
+  const excluded = calibration.inference
     .filter((p) => p.excluded !== undefined)
     .map((p) => ({ id: p.id, family: familyOf(p), reason: p.excluded ?? '' }));
   const table = fitEfficiencies(catalog, points);
@@ -115,12 +113,12 @@ export function validateCalibration(catalog: Catalog): ValidationReport {
       source: point.source as Source,
     };
   });
-  const withHours = catalog.trainingPoints.filter((p) => p.gpuHours !== undefined);
+  const withHours = calibration.training.filter((p) => p.gpuHours !== undefined);
   const training = withHours.map((point) => {
     const observed = observeTrainingMfu(catalog, point);
     const others = fitTrainingMfu(
       catalog,
-      catalog.trainingPoints.filter((p) => p !== point),
+      calibration.training.filter((p) => p !== point),
     );
     const entry =
       others.entries.find((e) => e.hardwareClass === observed.hardwareClass) ??

@@ -65,7 +65,7 @@ export function catalogRoutes(app: OpenAPIHono, deps: AppDeps): void {
   if (catalog.prices.length > 0) app.openapi(pricesRoute, (c) => c.json(catalog.prices as never, 200));
   let report: ReturnType<typeof validateCalibration> | undefined;
   app.openapi(validateRoute, (c) => {
-    report ??= validateCalibration(catalog);
+    report ??= validateCalibration(catalog, deps.estimator.calibration);
     return c.json(report as never, 200);
   });
 }

@@ -1,5 +1,5 @@
 import { createEstimator } from '@clearbox/core';
-import { loadDefaultCatalog } from '@clearbox/store';
+import { loadDefaultCatalog, loadShippedCalibration } from '@clearbox/store';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseHumanNumber } from '../format.ts';
@@ -12,7 +12,7 @@ import {
 } from './inference-view.ts';
 import { computeTrainingView, defaultTrainingValues, trainingFields } from './training-view.ts';
 
-const estimator = createEstimator(loadDefaultCatalog());
+const estimator = createEstimator(loadDefaultCatalog(), loadShippedCalibration);
 
 describe('numbers as people type them', () => {
   it('reads plain, exponent, grouped and suffixed numbers', () => {

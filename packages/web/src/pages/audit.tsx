@@ -2,6 +2,7 @@ import type { AuditReport } from '@clearbox/core';
 import { useMemo, useRef } from 'preact/hooks';
 import { computeAuditView } from '../audit/audit-view.ts';
 import { disclosuresById, referenceClaims } from '../audit/reference-claims.ts';
+import { withMeasurements } from '../calibration-data.ts';
 import { FocusedDocumentField } from '../components/document-field.tsx';
 import { FigureTree } from '../components/figure-view.tsx';
 import { SavedItems } from '../components/saved-items.tsx';
@@ -26,7 +27,9 @@ const verdictClass: Record<string, string> = {
 
 export function AuditPage() {
   // Claims may price-check any hosted API: the full price table loads with the page.
-  const { estimator } = usePricedEstimator();
+  // The measured-performance check reads the published measurements: they load with this page.
+  const priced = usePricedEstimator().estimator;
+  const estimator = useMemo(() => withMeasurements(priced), [priced]);
   const disclosures = useMemo(disclosuresById, []);
   const shipped = useMemo(referenceClaims, []);
   const [file, setFile] = useHashDocument('claims', shipped, shipped[0] ?? { path: 'claims.yaml', text: '' });

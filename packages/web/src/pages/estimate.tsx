@@ -1,6 +1,6 @@
 import { type Catalog, createEstimator, type Estimator } from '@clearbox/core';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { defaultEstimator } from '../catalog-data.ts';
+import { defaultEstimator, estimatorWithFittedConstants } from '../catalog-data.ts';
 import type { Choice } from '../components/fields.tsx';
 import { FigureStat } from '../components/figure-view.tsx';
 import { FlagForm } from '../components/flag-form.tsx';
@@ -61,20 +61,31 @@ function releaseChoices(catalog: Catalog): Choice[] {
   ];
 }
 
-/** The catalog's estimator, or one whose catalog also holds the model read from the person's file. */
-function estimatorWith(fromFile: ModelFromFile | undefined): Estimator {
-  const base = defaultEstimator();
-  if (!fromFile) return base;
-  const catalog = base.catalog;
-  return createEstimator({
-    ...catalog,
-    models: [fromFile.model, ...catalog.models.filter((m) => m.id !== fromFile.model.id)],
-  });
+/**
+ * An estimator whose catalog also holds the model read from the person's file. The constants were fitted
+ * with the catalog's models: they hold unless the file stands in for one of them (its id or an alias is a
+ * catalog model's), which changes what the published measurements ran; then the estimator refits, as the
+ * CLI does, from the measurements (a chunk fetched for it).
+ */
+async function estimatorWith(fromFile: ModelFromFile): Promise<Estimator> {
+  const base = defaultEstimator().catalog;
+  const catalog = {
+    ...base,
+    models: [fromFile.model, ...base.models.filter((m) => m.id !== fromFile.model.id)],
+  };
+  const names = [fromFile.model.id, ...(fromFile.model.aliases ?? [])];
+  const standsIn = base.models.some((m) => [m.id, ...(m.aliases ?? [])].some((n) => names.includes(n)));
+  if (!standsIn) return estimatorWithFittedConstants(catalog);
+  const { shippedCalibration } = await import('../calibration-data.ts');
+  return createEstimator(catalog, shippedCalibration);
 }
 
 export function EstimatePage() {
-  const [fromFile, setFromFile] = useState<ModelFromFile | undefined>();
-  const estimator = useMemo(() => estimatorWith(fromFile), [fromFile]);
+  const [picked, setPicked] = useState<{ fromFile?: ModelFromFile; estimator: Estimator }>(() => ({
+    estimator: defaultEstimator(),
+  }));
+  const { fromFile, estimator } = picked;
+  const readFile = async (m: ModelFromFile) => setPicked({ fromFile: m, estimator: await estimatorWith(m) });
   return (
     <>
       <h1>Estimate</h1>
@@ -84,7 +95,7 @@ export function EstimatePage() {
         command, so a link reproduces the result. Results recompute as you type; open any number to see its
         formula, inputs and sources.
       </p>
-      <ModelFilePicker fromFile={fromFile} onRead={setFromFile} />
+      <ModelFilePicker fromFile={fromFile} onRead={readFile} />
       <InferenceCalculator estimator={estimator} fromFile={fromFile} />
       <TrainingCalculator estimator={estimator} fromFile={fromFile} />
     </>
@@ -100,7 +111,7 @@ function ModelFilePicker({
   onRead,
 }: {
   fromFile: ModelFromFile | undefined;
-  onRead: (m: ModelFromFile | undefined) => void;
+  onRead: (m: ModelFromFile) => Promise<void>;
 }) {
   const [error, setError] = useState<string | undefined>();
   return (
@@ -116,7 +127,7 @@ function ModelFilePicker({
           const file = (e.currentTarget as HTMLInputElement).files?.[0];
           if (!file) return;
           try {
-            onRead(await readModelFile(file));
+            await onRead(await readModelFile(file));
             setError(undefined);
           } catch (err) {
             setError((err as Error).message);

@@ -27,7 +27,7 @@ function measuredPerDevice(p: InferencePoint, per: Per): number | undefined {
 }
 
 function publishedPair(ctx: AuditContext, check: CheckOf<'measured-performance'>, per: Per) {
-  const points = ctx.catalog.inferencePoints.filter(
+  const points = ctx.estimator.calibration.inference.filter(
     (p) => p.model === check.model && measuredPerDevice(p, per) !== undefined,
   );
   // A claim that names its formats (GB200 at FP4 against H200 at FP8) is matched by measurements in them.
