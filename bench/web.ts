@@ -48,10 +48,25 @@ async function bundleLines(): Promise<string[]> {
     const priceLine = priceChunk
       ? `  API price table: assets/${priceChunk} ${kb(gzipSync(readFileSync(join(outDir, 'assets', priceChunk))).length)} KB gzip, ${onFirstPage ? 'on the first page FAIL' : 'loaded on demand ok'}`
       : '  API price table: no chunk holds it FAIL';
+    // The calibration measurements: a chunk of their own; the first page carries the constants fitted from
+    // them at build time. Each calibration file's opening comment line marks the chunk that holds it.
+    const calibrationDir = fileURLToPath(new URL('../packages/core/data/calibration', import.meta.url));
+    const markers = readdirSync(calibrationDir)
+      .map((name) => readFileSync(join(calibrationDir, name), 'utf8').split('\n')[0] ?? '')
+      .filter((line) => line.startsWith('# ') && line.length > 40 && !/["'`\\$]/.test(line));
+    const calibrationChunks = readdirSync(join(outDir, 'assets')).filter((name) => {
+      const text = readFileSync(join(outDir, 'assets', name), 'utf8');
+      return name.endsWith('.js') && markers.some((m) => text.includes(m));
+    });
+    const calibrationOnFirstPage = calibrationChunks.some((name) =>
+      size.files.some((f) => f.path === `assets/${name}`),
+    );
+    const calibrationLine = `  calibration measurements: ${calibrationChunks.map((name) => `assets/${name} ${kb(gzipSync(readFileSync(join(outDir, 'assets', name))).length)} KB gzip`).join(', ') || 'no chunk holds them'}, ${calibrationOnFirstPage ? 'on the first page FAIL' : 'loaded on demand ok'}`;
     return [
       `first page: ${kb(size.gzipBytes)} KB gzip in ${size.files.length} files (${size.files.map((f) => `${f.path} ${kb(f.gzipBytes)}`).join(', ')})`,
       `  ${(size.gzipBytes / FIRST_PAGE_BUDGET_GZIP_BYTES).toFixed(2)}× of the ${kb(FIRST_PAGE_BUDGET_GZIP_BYTES)} KB budget ${ok ? 'ok' : 'FAIL'}`,
       priceLine,
+      calibrationLine,
     ];
   } finally {
     rmSync(outDir, { recursive: true, force: true });
