@@ -116,7 +116,7 @@ describe('fitted fixed costs and software siblings', () => {
 });
 
 describe('what the fit lets one set of points decide for others', () => {
-  const included = catalog.inferencePoints.filter((p) => p.excluded === undefined);
+  const included = shippedCalibration().inference.filter((p) => p.excluded === undefined);
   const family = (id: string) => included.filter((p) => p.family === id);
   const rocmDense = [
     ...family('rocm-vllm-dev-docker-readme-2025'),
