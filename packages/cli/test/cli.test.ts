@@ -343,8 +343,9 @@ describe('clearbox catalog and validate', () => {
     const text = await run('validate');
     expect(text.out).toContain('leave-one-family-out');
     expect(text.out).toContain('Leave-one-family-out by class');
-    // Two full validations (one refit per family each) on a shared 2-core machine: a generous limit, not a speed target.
-  }, 180_000);
+    // Two full validations (one refit per family each) on a shared 2-core machine: a generous limit, not a speed target
+    // (190 s was seen at load 17 while six sessions shared the machine).
+  }, 300_000);
 });
 
 describe('the clearbox binary', () => {
