@@ -554,14 +554,13 @@ export function resolveInference(
       link.latency,
     ),
     prefillHostLayerSeconds: efficiency.prefillHostLayerSeconds ?? engineClass.prefillHostLayerSeconds ?? 0,
-    ...(release.decodeGraphMaxContext === undefined
-      ? {}
-      : { decodeGraphMaxContext: release.decodeGraphMaxContext }),
+    // Always present (0 = decode always captured): the kernel reads it for every decode pass.
+    decodeGraphMaxContext: release.decodeGraphMaxContext ?? 0,
     moeKernel: { fused: MOE_FUSED, grouped: MOE_GROUPED, loop: MOE_LOOP }[engineClass.moeKernel],
     mlaPlain: engineClass.mlaKernel === 'plain' ? 1 : 0,
     dequantSecondsPerWeight: formats.dequantSecondsPerWeight,
     expertDequantSecondsPerWeight: formats.expertDequantSecondsPerWeight,
-    ...(formats.ffn === undefined ? {} : { ffnDequantSecondsPerWeight: formats.ffn.dequantSecondsPerWeight }),
+    ffnDequantSecondsPerWeight: formats.ffn?.dequantSecondsPerWeight ?? formats.dequantSecondsPerWeight,
     dequantTileTokens: formats.dequantTileTokens,
   };
   const input = o.inputTokens ?? 1024;
@@ -583,7 +582,7 @@ export function resolveInference(
     bytesPerWeight: formats.bytesPerWeight,
     expertBytesPerWeight: formats.expertBytesPerWeight,
     headBytesPerWeight: formats.headBytesPerWeight,
-    ...(formats.ffn === undefined ? {} : { ffnBytesPerWeight: formats.ffn.bytesPerWeight }),
+    ffnBytesPerWeight: formats.ffn?.bytesPerWeight ?? formats.bytesPerWeight,
     bytesPerKv: kvFormatBytes[kv],
     prefillChunkTokens: PREFILL_CHUNK_TOKENS,
   };
