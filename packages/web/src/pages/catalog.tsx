@@ -8,6 +8,7 @@ import {
 } from '@clearbox/core';
 import { useId, useMemo } from 'preact/hooks';
 import { TableExport } from '../components/table-export.tsx';
+import { Tabs } from '../components/tabs.tsx';
 import { usePricedEstimator } from '../components/use-priced-estimator.ts';
 import { useHashParam } from '../url-state.ts';
 
@@ -67,21 +68,13 @@ export function CatalogPage() {
           : `${catalog.prices.length} curated API prices`}
         , each with its source and date. Edit them in packages/core/data.
       </p>
-      <div class="tabs" role="tablist" aria-label="Catalog section">
-        {sections.map((s) => (
-          <button
-            key={s.id}
-            type="button"
-            role="tab"
-            id={`tab-${s.id}`}
-            aria-selected={section === s.id}
-            aria-controls="catalog-panel"
-            onClick={() => setSection(s.id)}
-          >
-            {s.label}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        label="Catalog section"
+        tabs={sections}
+        selected={section}
+        panelId="catalog-panel"
+        onSelect={setSection}
+      />
       <div class="field" style={{ maxWidth: '28rem' }}>
         <label for={searchId}>Search {section}</label>
         <input

@@ -3,6 +3,7 @@ import { useId, useMemo, useRef, useState } from 'preact/hooks';
 import { DocumentUpload } from '../components/document-field.tsx';
 import { StaleNote } from '../components/stale-note.tsx';
 import { TableExport } from '../components/table-export.tsx';
+import { Tabs } from '../components/tabs.tsx';
 import { useSettled } from '../components/use-settled.ts';
 import { LogsSection } from '../investigate/logs-section.tsx';
 import {
@@ -73,22 +74,14 @@ export function InvestigatePage() {
   return (
     <>
       <h1>Investigate</h1>
-      <div class="tabs" role="tablist" aria-label="Investigate section">
-        {sections.map((s) => (
-          <button
-            key={s.id}
-            type="button"
-            role="tab"
-            id={`tab-${s.id}`}
-            data-testid={`investigate-tab-${s.id}`}
-            aria-selected={section === s.id}
-            aria-controls="investigate-panel"
-            onClick={() => setSectionParam(s.id === 'overlap' ? undefined : s.id)}
-          >
-            {s.label}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        label="Investigate section"
+        tabs={sections}
+        selected={section}
+        panelId="investigate-panel"
+        testIdPrefix="investigate-tab"
+        onSelect={(id) => setSectionParam(id === 'overlap' ? undefined : id)}
+      />
       <div id="investigate-panel" role="tabpanel" aria-labelledby={`tab-${section}`}>
         {section === 'overlap' ? <OverlapSection /> : <LogsSection />}
       </div>
