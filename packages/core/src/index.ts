@@ -403,6 +403,13 @@ export { attackerKinds, defaultTrafficSpec, generateTraffic } from './investigat
 export type { WatermarkOptions, WatermarkScore } from './investigate/watermark.ts';
 export { isGreen, scoreWatermark } from './investigate/watermark.ts';
 export { renderLogsReportHtml, renderOverlapReportHtml } from './investigate/evidence-report.ts';
+export type {
+  LogEngineName,
+  LogField,
+  LogsReport,
+  LogsSampleRow,
+  LogTimestampUnit,
+} from './investigate/logs-report.ts';
 
 /** Pillar: Disclose — the AI cost disclosure format, accounting bases, completeness, cross-checks, reports */
 export type { BasisId, BasisPlan, BasisTerm } from './disclose/bases.ts';

@@ -1,4 +1,4 @@
-import type { AccountStats } from '@clearbox/core';
+import type { AccountStats, LogEngineName } from '@clearbox/core';
 import type { LogField, LogFile } from './log-fields.ts';
 import type { TimestampUnit } from './source.ts';
 
@@ -8,9 +8,9 @@ export interface LoadedFile {
   timestamps: TimestampUnit;
 }
 
-/** The log engines `investigate logs --engine` accepts (public contract). */
-export const engineNames = ['duckdb', 'clickhouse'] as const;
-export type EngineName = (typeof engineNames)[number];
+/** The log engines `investigate logs --engine` accepts (public contract; the report's type is core's). */
+export const engineNames = ['duckdb', 'clickhouse'] as const satisfies readonly LogEngineName[];
+export type EngineName = LogEngineName;
 
 /** Wall time of one statement, for the benchmark's breakdown (never part of a report). */
 export interface StatementTiming {

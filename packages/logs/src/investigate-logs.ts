@@ -2,8 +2,9 @@ import {
   type AccountStats,
   InputError,
   investigateLogs,
-  type LogInvestigation,
   type LogInvestigationOptions,
+  type LogsReport,
+  type LogsSampleRow,
 } from '@clearbox/core';
 import { clearboxVersion, fileDigestAsync } from '@clearbox/store';
 import { ClickHouseEngine } from './clickhouse/engine.ts';
@@ -11,7 +12,10 @@ import { clickhouseTable, clickhouseTableFunction } from './clickhouse/table-sou
 import { DuckDbEngine } from './duckdb/engine.ts';
 import { type EngineName, engineNames, type LogEngine, type StatementTiming } from './engine.ts';
 import type { LogField, LogFile } from './log-fields.ts';
-import type { TimestampUnit } from './source.ts';
+
+/** The report's JSON type lives in core (the web page reads it too); the logs package keeps its names. */
+export type { LogsReport };
+export type SampleRow = LogsSampleRow;
 
 export interface LogsRequest {
   files: string[];
@@ -63,59 +67,6 @@ export async function openEngine(
     `unknown engine ${JSON.stringify(engine)}: expected ${engineNames.join(' or ')}`,
     '--engine',
   );
-}
-
-export interface SampleRow {
-  file: string;
-  line: number;
-  ts: string | null;
-  account: string | null;
-  prompt: string | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  maxTokens: number | null;
-  ip: string | null;
-}
-
-export interface LogsReport {
-  kind: 'clearbox.investigate.logs';
-  clearboxVersion: string;
-  /** The only field that changes between runs on the same inputs. */
-  generatedAt: string;
-  /** The log engine that read the files and computed the per-account statistics. */
-  engine: EngineName;
-  inputs: Array<{
-    path: string;
-    role: 'traffic' | 'reference';
-    /** Of the file; empty (and bytes 0) for rows read in ClickHouse, where there is no file to hash. */
-    sha256: string;
-    bytes: number;
-    /** How the timestamps were read: epoch seconds are detected (every numeric value below 1e11). */
-    timestamps: TimestampUnit;
-  }>;
-  parameters: LogInvestigationOptions & {
-    map: Partial<Record<LogField, string>>;
-    referenceAccounts: string[];
-    largeMaxTokens: number;
-  };
-  rows: { total: number; valid: number; reference: number; traffic: number };
-  /**
-   * Valid rows equal in every canonical field to an earlier row of the same file (a log exported or
-   * ingested twice). They are counted here and kept in the statistics.
-   */
-  duplicateRows: { count: number; byFile: Array<{ file: string; rows: number }> };
-  malformedRows: {
-    count: number;
-    byReason: Record<string, number>;
-    sample: Array<{ file: string; line: number; reason: string; text: string | null }>;
-  };
-  tested: LogInvestigation['tested'];
-  flagged: Array<LogInvestigation['flagged'][number] & { sampleRows: SampleRow[] }>;
-  clusters: LogInvestigation['clusters'];
-  calibration: LogInvestigation['calibration'];
-  statement: string;
-  explanationsChecked: string[];
-  sql: string[];
 }
 
 /**

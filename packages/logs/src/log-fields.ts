@@ -1,7 +1,16 @@
-import { InputError } from '@clearbox/core';
+import { InputError, type LogField } from '@clearbox/core';
 
-/** The canonical log fields (public contract); the first five are required. */
-export const requiredLogFields = ['ts', 'account', 'prompt', 'inputTokens', 'outputTokens'] as const;
+/**
+ * The canonical log fields (public contract; the type is core's, which the report and the web page use);
+ * the first five are required. `canonicalColumn` below names a column for every field of the type.
+ */
+export const requiredLogFields = [
+  'ts',
+  'account',
+  'prompt',
+  'inputTokens',
+  'outputTokens',
+] as const satisfies readonly LogField[];
 export const optionalLogFields = [
   'org',
   'ip',
@@ -12,8 +21,8 @@ export const optionalLogFields = [
   'logitBias',
   'reasoningEffort',
   'responseId',
-] as const;
-export type LogField = (typeof requiredLogFields)[number] | (typeof optionalLogFields)[number];
+] as const satisfies readonly LogField[];
+export type { LogField };
 
 export type LogFormat = 'jsonl' | 'csv' | 'parquet';
 

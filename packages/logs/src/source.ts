@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { closestIds, InputError } from '@clearbox/core';
+import { closestIds, InputError, type LogTimestampUnit } from '@clearbox/core';
 import { type LogField, optionalLogFields, requiredLogFields } from './log-fields.ts';
 
 /** A column of a log file as the engine describes it (CSV and JSONL columns are text). */
@@ -92,8 +92,8 @@ export function resolveFields(
   return resolved;
 }
 
-/** How a file's timestamps were read. */
-export type TimestampUnit = 'epoch-ms' | 'epoch-s' | 'iso-8601' | 'none';
+/** How a file's timestamps were read (the report's type, core's). */
+export type TimestampUnit = LogTimestampUnit;
 
 /**
  * Numeric timestamps below 1e11 are epoch seconds (1e11 ms is March 1973; 1e11 s is the year 5138):

@@ -1,4 +1,4 @@
-import type { CalibrationSummary, LogInvestigationOptions, TestedUnit } from '@clearbox/core';
+import type { LogInvestigationOptions, LogsReport } from '@clearbox/core';
 import { readAnswer } from '../api/answer.ts';
 
 /**
@@ -103,45 +103,7 @@ export function logsRequestBody(
   };
 }
 
-/** The report the endpoint answers (`clearbox investigate logs --json`), the parts this page shows. */
-export interface LogsReportJson {
-  kind: 'clearbox.investigate.logs';
-  clearboxVersion: string;
-  generatedAt: string;
-  engine: string;
-  inputs: Array<{
-    path: string;
-    role: 'traffic' | 'reference';
-    sha256: string;
-    bytes: number;
-    timestamps: string;
-  }>;
-  parameters: LogInvestigationOptions & { referenceAccounts: string[]; largeMaxTokens: number };
-  rows: { total: number; valid: number; reference: number; traffic: number };
-  duplicateRows: { count: number; byFile: Array<{ file: string; rows: number }> };
-  malformedRows: {
-    count: number;
-    byReason: Record<string, number>;
-    sample: Array<{ file: string; line: number; reason: string; text: string | null }>;
-  };
-  tested: { accounts: number; clusters: number; total: number; families: number };
-  flagged: Array<
-    TestedUnit & {
-      sampleRows: Array<{
-        file: string;
-        line: number;
-        ts: string | null;
-        account: string | null;
-        prompt: string | null;
-      }>;
-    }
-  >;
-  calibration: CalibrationSummary;
-  statement: string;
-  explanationsChecked: string[];
-}
-
-export type LogsOutcome = { kind: 'report'; report: LogsReportJson } | { kind: 'problem'; message: string };
+export type LogsOutcome = { kind: 'report'; report: LogsReport } | { kind: 'problem'; message: string };
 
 /**
  * The endpoint's names for the inputs (`traffic.jsonl`, `reference.csv`) followed by the person's own
@@ -189,7 +151,7 @@ export async function requestLogsReport(
   }
   const { data, problem } = await readAnswer(response, `the server answered HTTP ${response.status}`);
   if (problem === undefined && (data as { kind?: string } | undefined)?.kind === 'clearbox.investigate.logs')
-    return { kind: 'report', report: data as LogsReportJson };
+    return { kind: 'report', report: data as LogsReport };
   const detail = oneLine(problem ?? `the server answered HTTP ${response.status} without a report`);
   const hint =
     response.status === 413

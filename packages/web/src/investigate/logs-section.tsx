@@ -1,4 +1,4 @@
-import { featureDefinitions, formatNumber } from '@clearbox/core';
+import { featureDefinitions, formatNumber, type LogsReport } from '@clearbox/core';
 import { useId, useState } from 'preact/hooks';
 import { StaleNote } from '../components/stale-note.tsx';
 import { TableExport } from '../components/table-export.tsx';
@@ -9,7 +9,6 @@ import {
   type ChosenLog,
   defaultLogSettings,
   type LogSettings,
-  type LogsReportJson,
   logFormatOf,
   requestLogsReport,
 } from './logs-request.ts';
@@ -107,7 +106,7 @@ export function LogsSection() {
   // The account list is the person's own data, like the files: it stays out of links.
   const [referenceAccounts, setReferenceAccounts] = useState('');
   const [running, setRunning] = useState(false);
-  const [report, setReport] = useState<LogsReportJson | undefined>(undefined);
+  const [report, setReport] = useState<LogsReport | undefined>(undefined);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const accountsId = useId();
   const settings: LogSettings = {
@@ -282,7 +281,7 @@ const timestampWords: Record<string, string> = {
   none: 'none read',
 };
 
-function LogsReportView({ report, stale }: { report: LogsReportJson; stale: boolean }) {
+function LogsReportView({ report, stale }: { report: LogsReport; stale: boolean }) {
   const reasons = Object.entries(report.malformedRows.byReason);
   const tail = report.calibration.accountTail;
   const nothing = report.flagged.length === 0;
