@@ -17,6 +17,8 @@ const sources = [
   'packages/web/public',
   'packages/web/index.html',
   'packages/web/vite.config.ts',
+  // The build-time fit of the estimator's constants (its plugin) runs core on core/data.
+  'packages/web/tools',
   'packages/web/package.json',
   'packages/core/src',
   'packages/core/data',
