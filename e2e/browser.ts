@@ -52,7 +52,9 @@ export function describeE2e(name: string, body: (e2e: E2e) => void): void {
         });
         page.on('pageerror', (e) => errors.push(String(e)));
         await page.goto(`${context.baseUrl}/${path}`);
-        await page.waitForSelector('main#main > *');
+        // A page's code is a lazy chunk: wait until its placeholder (aria-busy) has given way to the page,
+        // or every check that reads the page at once races the chunk on a loaded machine.
+        await page.waitForSelector('main#main > :not([aria-busy="true"])');
         return { page, foreignRequests, errors };
       },
       async screenshot(page, name) {

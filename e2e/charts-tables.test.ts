@@ -25,13 +25,15 @@ describeE2e('charts, tables and phones', (e2e) => {
     await page.getByRole('button', { name: 'Load reference' }).click();
     const caption = page.locator('[data-testid="chart-bases"] figcaption');
     await expect.poll(() => caption.textContent(), settle).toContain('log scale');
-    // Every basis is named in full in the chart (no "…" cut at a margin).
-    const texts = await page.locator('[data-testid="chart-bases"] svg text').allTextContents();
+    // Every basis is named in full in the chart (no "…" cut at a margin). The plotting library is a chunk
+    // of its own, so the caption can be there before the chart is drawn: poll the chart's text.
     const labels = await page
       .locator('[data-testid="bases-table"] tbody tr[data-basis] th')
       .allTextContents();
-    for (const label of labels) expect(texts.join(' ')).toContain(label.split(' ')[0]);
-    expect(texts.join(' ')).not.toContain('…');
+    const chartText = async () =>
+      (await page.locator('[data-testid="chart-bases"] svg text').allTextContents()).join(' ');
+    for (const label of labels) await expect.poll(chartText, settle).toContain(label.split(' ')[0]);
+    expect(await chartText()).not.toContain('…');
     const swatches = await page.locator('[data-testid="chart-stages"] [class*="swatch"]').allTextContents();
     expect(new Set(swatches).size).toBe(swatches.length);
     await e2e.screenshot(page, 'disclose-reconstructed-charts');

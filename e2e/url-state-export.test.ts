@@ -130,6 +130,12 @@ describeE2e('saved items to a file and back', (e2e) => {
     await page.getByTestId('decide-saved-name').fill('e2e workload for export');
     await page.getByTestId('decide-saved-save').click();
     await expect.poll(() => page.getByTestId('decide-saved-status').textContent(), settle).toMatch(/^saved /);
+    // The list is read from the store when the saved-items block loads; count it only once that read and
+    // the save are both in (on a loaded machine the first read can land after the save).
+    await page.waitForLoadState('networkidle');
+    await expect
+      .poll(() => page.locator('.saved-list li', { hasText: 'e2e workload for export' }).count(), settle)
+      .toBeGreaterThan(0);
     const before = await page.locator('.saved-list li').count();
 
     await page.getByTestId('decide-saved-import').setInputFiles({
