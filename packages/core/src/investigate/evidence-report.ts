@@ -1,6 +1,7 @@
 import { formatNumber } from '../figure/explain.ts';
 import { escapeHtml, figureHtml, htmlTable, renderHtmlPage, svgBarChart } from '../report/html.ts';
 import type { CalibrationSummary, TailSummary, TestedUnit } from './log-investigation.ts';
+import type { LogsSampleRow } from './logs-report.ts';
 import type { OverlapResult } from './overlap.ts';
 
 /**
@@ -17,17 +18,8 @@ interface Provenance {
   explanationsChecked: string[];
 }
 
-/** One request row quoted as evidence behind a flag. */
-export interface LogSampleRow {
-  file: string;
-  line: number;
-  ts: string | null;
-  account: string | null;
-  prompt: string | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  maxTokens: number | null;
-}
+/** One request row quoted as evidence behind a flag: the logs report's row, of which the page shows no address. */
+export type LogSampleRow = Omit<LogsSampleRow, 'ip'>;
 
 export interface LogsReportView extends Provenance {
   rows: { total: number; valid: number; reference: number; traffic: number };
