@@ -56,6 +56,13 @@ const linkFields = {
   hostLinkGBs: positive.optional(),
   /** Largest group of devices joined by the scale-up fabric. */
   scaleUpDomain: z.number().int().positive().optional(),
+  /**
+   * How the scale-up ports join the domain: `switched` (a switch gives every device its whole scale-up
+   * bandwidth towards any peer: NVLink with NVSwitch) or `mesh` (each device wires an equal share of its
+   * ports straight to each of the domain's other devices, so a collective among g of them crosses only
+   * (g − 1) of the domain − 1 shares: Gaudi's all-to-all RoCE). Absent: switched.
+   */
+  scaleUpTopology: z.enum(['switched', 'mesh']).optional(),
 };
 /**
  * What a power figure covers. `chip`: the device's rated TDP/TBP. `system`: a whole machine that holds

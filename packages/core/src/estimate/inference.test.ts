@@ -529,6 +529,53 @@ describe('device memory as the driver reports it', () => {
   });
 });
 
+describe('collectives over a point-to-point scale-up mesh', () => {
+  const catalog = shippedCatalog();
+  const device = (id: string) => {
+    const d = catalog.devices.find((x) => x.id === id);
+    if (!d) throw new Error(`${id} missing from the catalog`);
+    return d;
+  };
+
+  it('HLS-Gaudi3: 2 cards share the 3 ports that join them, 8 cards all 21 (docs.habana.ai)', () => {
+    const gaudi3 = device('gaudi3');
+    // 21 x 200 Gb/s scale-up ports, 3 to each of 7 peers: 75 GB/s a direction to one peer, 525 to all.
+    expect(replicaLink(gaudi3, 2).bandwidth).toBeCloseTo(75e9, -6);
+    expect(replicaLink(gaudi3, 4).bandwidth).toBeCloseTo(225e9, -6);
+    expect(replicaLink(gaudi3, 8).bandwidth).toBeCloseTo(525e9, -6);
+    expect(replicaLink(device('gaudi2'), 2).bandwidth).toBeCloseTo(37.5e9, -6);
+  });
+
+  it('a switched fabric gives any group the whole scale-up bandwidth', () => {
+    const h100 = device('h100-sxm');
+    expect(h100.links?.scaleUpTopology ?? 'switched').toBe('switched');
+    expect(replicaLink(h100, 2).bandwidth).toBe(replicaLink(h100, 8).bandwidth);
+  });
+
+  it('Llama 3.1 70B FP8 on 2x Gaudi 3: each decode all-reduce moves its bytes at 75, not 525 GB/s', () => {
+    const r = resolveInference(catalog, priorTable, {
+      model: 'llama-3.1-70b',
+      hardware: 'gaudi3',
+      count: 2,
+      engine: 'gaudi',
+      weights: 'fp8',
+      kv: 'fp8',
+      inputTokens: 128,
+      outputTokens: 128,
+    });
+    const allReduce = (hw: typeof r.hw) =>
+      decodeOperators(r.km, hw, r.off, { ...r.work, batch: 1024 }).find((o) => o.operator === 'all-reduce')
+        ?.communicationSeconds ?? 0;
+    const mesh = allReduce(r.hw);
+    const allPorts = allReduce({ ...r.hw, linkBandwidth: 525e9 });
+    expect(r.hw.linkBandwidth).toBeCloseTo(75e9, -6);
+    // 2 all-reduces a layer x 80 layers of 1024 x 8192 x 2 B, ring factor 2(g-1)/g = 1 at g = 2; the
+    // per-collective latency is the same on both, so only the bytes term differs.
+    const message = 1024 * 8192 * 2;
+    expect(mesh - allPorts).toBeCloseTo(160 * message * (1 / 75e9 - 1 / 525e9), 6);
+  });
+});
+
 describe('collectives over PCIe', () => {
   const catalog = shippedCatalog();
   const l40s = catalog.devices.find((d) => d.id === 'l40s');

@@ -353,8 +353,19 @@ export function replicaLink(
   const links = device.links;
   const domain = links?.scaleUpDomain ?? 8;
   if (links?.scaleUpGBs !== undefined && count <= domain) {
+    const oneWay = (links.scaleUpGBs / 2) * 1e9;
+    if (links.scaleUpTopology === 'mesh' && domain > 1 && count > 1) {
+      // Point-to-point mesh: a collective among `count` devices crosses only the links joining them, each
+      // 1/(domain − 1) of the ports (HLS-Gaudi3: 3 of 21 per peer), so 2 cards share 75 of 525 GB/s.
+      const share = (count - 1) / (domain - 1);
+      return {
+        bandwidth: oneWay * share,
+        latency: 5e-6,
+        label: `scale-up mesh (${count - 1} of the ${domain - 1} peer links, one direction)`,
+      };
+    }
     return {
-      bandwidth: (links.scaleUpGBs / 2) * 1e9,
+      bandwidth: oneWay,
       latency: 5e-6,
       label: 'scale-up fabric (half the bidirectional figure)',
     };
