@@ -133,6 +133,52 @@ describe('engine releases', () => {
     expect(allReduce(oldMi325x)).toBe(allReduce(estimator.inference(mi325x)));
   });
 
+  it("the 8-warp prefix-prefill kernel slows a chunked prompt's attention on MI300X only, never decode", () => {
+    const version = '0.6.3.dev116+g151ef4ef';
+    const request: InferenceOptions = {
+      model: 'llama-3.1-405b',
+      hardware: 'mi300x',
+      count: 8,
+      weights: 'bf16',
+      engine: 'vllm-rocm',
+      inputTokens: 32000,
+      outputTokens: 128,
+      concurrency: [1],
+      engineRelease: version,
+      // Given efficiencies: the fit (which reads the path's factor on the dstack points) must not differ.
+      efficiencyCompute: 0.3,
+      efficiencyMemory: 0.5,
+    };
+    // The same release with the path at the reference kernel's rate: the data's factor is the only change.
+    const neutral: Catalog = {
+      ...catalog,
+      kernelPaths: catalog.kernelPaths.map((p) =>
+        p.id === 'triton-prefix-prefill-8warps' ? { ...p, factor: { compute: 1, memory: 1 } } : p,
+      ),
+    };
+    const old = estimator.inference(request);
+    const reference = shippedEstimator(neutral).inference(request);
+    const path = old.engineRelease.paths.find((p) => p.id === 'triton-prefix-prefill-8warps');
+    expect(path?.operator).toBe('prefill-attention');
+    expect(path?.applied).toEqual({ compute: 0.4, memory: 1 });
+    // A 32,000-token prompt in 512-token chunks: its attention runs 2.5x slower, so the first token is later.
+    expect(old.ttftSeconds.value).toBeGreaterThan(reference.ttftSeconds.value);
+    const attention = (e: typeof old) => e.operators.prefill.find((o) => o.operator === 'attention over KV');
+    expect(attention(old)?.computeSeconds ?? 0).toBeCloseTo(
+      (attention(reference)?.computeSeconds ?? 0) / 0.4,
+      9,
+    );
+    // Decode runs the paged-attention kernel: its attention is the same (fixed costs follow each catalog's fit).
+    const decodeAttention = (e: typeof old) =>
+      e.operators.decode.find((o) => o.operator === 'attention over KV')?.seconds;
+    expect(decodeAttention(old)).toBe(decodeAttention(reference));
+    // The comparison was run on an MI300X-class GPU: on MI325X the release keeps the reference rate.
+    const mi325x = { ...request, hardware: 'mi325x' };
+    expect(attention(estimator.inference(mi325x))?.computeSeconds).toBe(
+      attention(shippedEstimator(neutral).inference(mi325x))?.computeSeconds,
+    );
+  });
+
   it("a release's chunked-prefill default applies above its context threshold only", () => {
     const release = releasesOf(catalog, 'vllm-rocm').find((r) => r.version === '0.6.3.dev116+g151ef4ef');
     const chunked = release?.chunkedPrefill;

@@ -9,7 +9,13 @@ import { InputError } from '../errors/clearbox-error.ts';
  * the step scales that operator's rates by it. The fitted constants of a class describe its newest release.
  */
 
-export const releaseOperators: readonly ReleaseOperator[] = ['attention', 'experts', 'blocks', 'all-reduce'];
+export const releaseOperators: readonly ReleaseOperator[] = [
+  'attention',
+  'experts',
+  'blocks',
+  'all-reduce',
+  'prefill-attention',
+];
 
 export interface RateFactor {
   compute: number;
@@ -201,6 +207,7 @@ export function releaseKernels(
     experts: { ...ONE },
     blocks: { ...ONE },
     'all-reduce': { ...ONE },
+    'prefill-attention': { ...ONE },
   };
   const paths: ReleasePath[] = [];
   let collectiveSeconds: number | undefined;
@@ -267,13 +274,17 @@ export interface ReleaseScaledRates {
   expertMemoryScale?: number;
   attentionPeakFlops?: number;
   attentionMemoryScale?: number;
+  prefillAttentionComputeScale?: number;
+  prefillAttentionMemoryScale?: number;
   ffnPeakFlops?: number;
   ffnMemoryScale?: number;
 }
 
 /**
  * Scales the rates in place by a release's operator factors: blocks (projections, dense FFN, shared
- * experts), routed experts, attention. Call after the compute-path factors are set (they reset the rates).
+ * experts), routed experts, attention, and the prompt tokens' attention on top (its scales are set, not
+ * multiplied, so calling again after the path factors reset the rates gives the same rates). Call after
+ * the compute-path factors are set.
  */
 export function applyReleaseFactors(into: ReleaseScaledRates, factors: ReleaseKernels['factors']): void {
   const base = into.peakFlops;
@@ -286,4 +297,6 @@ export function applyReleaseFactors(into: ReleaseScaledRates, factors: ReleaseKe
   into.expertMemoryScale = (into.expertMemoryScale ?? 1) * factors.experts.memory;
   into.attentionPeakFlops = (into.attentionPeakFlops ?? base) * factors.attention.compute;
   into.attentionMemoryScale = factors.attention.memory;
+  into.prefillAttentionComputeScale = factors['prefill-attention'].compute;
+  into.prefillAttentionMemoryScale = factors['prefill-attention'].memory;
 }

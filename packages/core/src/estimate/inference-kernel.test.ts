@@ -20,6 +20,7 @@ import {
   MOE_FUSED,
   MOE_GROUPED,
   MOE_SECONDS_PER_REDUCTION_ELEMENT,
+  mixedOperators,
   mixedStepSeconds,
   OFFLOAD_CPU_LAYERS,
   OFFLOAD_STREAM,
@@ -61,6 +62,20 @@ function refPairs(m: KernelModel, tokens: number): number {
   const limit = m.attendedTokensLimit ?? 0;
   if (limit <= 0 || tokens <= limit) return (tokens * tokens) / 2;
   return tokens * limit - (limit * limit) / 2;
+}
+
+/** KV a step's prompt chunks read back: per chunk of c tokens, the (I − c)/2 tokens cached before it on average. */
+function refPrefixBytes(m: KernelModel, w: KernelWorkload, tokens: number, promptTokens: number): number {
+  const chunk = Math.min(promptTokens, tokens);
+  if (!(chunk > 0 && promptTokens > chunk)) return 0;
+  const held = refHeld(m, (promptTokens - chunk) / 2);
+  const kvPerToken = m.layers * m.kvElementsPerTokenPerLayer * w.bytesPerKv;
+  const indexerPerToken = m.layers * (m.indexerElementsPerTokenPerLayer ?? 0) * w.bytesPerKv;
+  const state = (m.stateElementsPerSequence ?? 0) * w.bytesPerKv;
+  return (
+    (tokens / chunk) *
+    (refAttended(m, held) * (kvPerToken - indexerPerToken) + held * indexerPerToken + state)
+  );
 }
 
 function refPass(
@@ -189,10 +204,22 @@ function refPass(
   const operators: RefOperator[] = [
     gemm(m.projectionParams, L, m.projectionKernelsPerLayer),
     {
-      compute: (share * (decodeFlops / g + (busiest * prefill.flops) / atp)) / rateOf(hw.attentionPeakFlops),
-      // Each device reads the cache it holds: KV heads split over at most their number of ranks.
+      // Prompt tokens' attention runs the release's prefill kernel, at its own factor on the class rate.
+      compute:
+        share *
+        (decodeFlops / g / rateOf(hw.attentionPeakFlops) +
+          (busiest * prefill.flops) /
+            atp /
+            (rateOf(hw.attentionPeakFlops) * (hw.prefillAttentionComputeScale ?? 1))),
+      // Each device reads the cache it holds: KV heads split over at most their number of ranks; a chunk
+      // of a longer prompt also reads the prefix its prompt's earlier chunks cached.
       memory:
-        (share * (kvReadBytes / ((g / atp) * Math.min(atp, m.kvShardLimit)) + scoreBytes / g)) / byteRate,
+        share *
+        ((kvReadBytes / ((g / atp) * Math.min(atp, m.kvShardLimit)) + scoreBytes / g) /
+          (byteRate * (hw.attentionMemoryScale ?? 1)) +
+          (busiest * adp * refPrefixBytes(m, w, prefill.tokens, prefill.promptTokens)) /
+            ((g / atp) * Math.min(atp, m.kvShardLimit)) /
+            (byteRate * (hw.attentionMemoryScale ?? 1) * (hw.prefillAttentionMemoryScale ?? 1))),
       fixed: layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
       communication: 0,
     },
@@ -618,5 +645,52 @@ describe('decode graphs that stop at a context length (vLLM V0 max_seq_len_to_ca
     expect(decodeEagerShare(v0.hw, v0.work, 1)).toBeCloseTo(single, 12);
     expect(decodeEagerShare(v0.hw, v0.work, 8)).toBeCloseTo(1 - (1 - single) ** 8, 12);
     expect(decodeEagerShare(v0.hw, { ...v0.work, inputTokens: 6000 }, 64)).toBe(0);
+  });
+});
+
+describe('prompt chunks and the prefill attention kernel', () => {
+  // Llama 3.1 405B BF16 on 8 MI300X: GQA with 8 KV heads, one per device at TP 8.
+  const r = resolveInference(catalog, priorTable, {
+    model: 'llama-3.1-405b',
+    hardware: 'mi300x',
+    count: 8,
+    weights: 'bf16',
+    kv: 'bf16',
+    engine: 'vllm-rocm',
+    inputTokens: 32000,
+    outputTokens: 128,
+  });
+  const attention = (hw: KernelHardware, prefillTokens: number, promptTokens: number) => {
+    const row = mixedOperators(r.km, hw, r.off, r.work, 0, prefillTokens, promptTokens).find(
+      (o) => o.operator === 'attention over KV',
+    );
+    if (!row) throw new Error('no attention row');
+    return row;
+  };
+
+  it('makes a chunk of a longer prompt read back the KV its earlier chunks cached', () => {
+    // A 512-token prompt in one step reads no prefix; a 512-token chunk of a 32,000-token prompt reads,
+    // on average, the (32,000 − 512) / 2 tokens cached before it, at the class's KV rate.
+    const whole = attention(r.hw, 512, 512).memorySeconds;
+    const chunk = attention(r.hw, 512, 32000).memorySeconds;
+    const kvPerTokenPerDevice = (r.km.layers * r.km.kvElementsPerTokenPerLayer * r.work.bytesPerKv) / 8;
+    const expected = ((32000 - 512) / 2) * kvPerTokenPerDevice;
+    expect(whole).toBe(0);
+    expect(chunk).toBeCloseTo(expected / (r.hw.memoryBandwidth * r.hw.effMemory), 12);
+    // The prefix grows with the prompt: twice the prompt, about twice the bytes per chunk.
+    expect(attention(r.hw, 512, 64000).memorySeconds / chunk).toBeCloseTo((64000 - 512) / (32000 - 512), 9);
+  });
+
+  it("slows the prompt tokens' attention by the release's prefill factor, never decode's", () => {
+    const slow = { ...r.hw, prefillAttentionComputeScale: 0.4, prefillAttentionMemoryScale: 0.5 };
+    const base = attention(r.hw, 512, 32000);
+    const old = attention(slow, 512, 32000);
+    expect(old.computeSeconds).toBeCloseTo(base.computeSeconds / 0.4, 12);
+    expect(old.memorySeconds).toBeCloseTo(base.memorySeconds / 0.5, 12);
+    // A decode step (no prompt tokens) is the same with or without the prefill kernel's factor.
+    for (const batch of [1, 16])
+      expect(decodeStep(r.km, slow, r.off, r.work, batch).total).toBe(
+        decodeStep(r.km, r.hw, r.off, r.work, batch).total,
+      );
   });
 });

@@ -97,6 +97,13 @@ export interface KernelHardware {
    * MLA decode kernel: estimate/engine-release.ts). Absent: 1.
    */
   attentionMemoryScale?: number;
+  /**
+   * The prompt tokens' attention kernel relative to the reference one (an older release's prefill or
+   * prefix-prefill kernel: estimate/engine-release.ts), on its math and on the cached prefix it reads.
+   * Decode attention keeps the rates above. Absent: 1.
+   */
+  prefillAttentionComputeScale?: number;
+  prefillAttentionMemoryScale?: number;
   /** LM head: 16-bit where the checkpoint keeps it unquantized. */
   headPeakFlops?: number;
   /** MoE router: 16-bit in every recipe. */
@@ -487,15 +494,29 @@ function forwardPass(
   );
   // Plain MLA writes and reads a score per head and cached token through memory (fused kernels keep it on chip).
   const scoreBytes = hw.mlaPlain * m.mlaHeads * MLA_PLAIN_SCORE_BYTES * sequences * kvContext * L;
+  // A prompt cut into chunks (prefill tokens fewer than a prompt's) attends, chunk by chunk, to the KV its
+  // earlier chunks cached: each chunk reads that prefix back, (I − c)/2 tokens on average for chunks of c
+  // (Sarathi-Serve, arXiv 2403.02310 §4.3). Read once per chunk: the least a kernel can read.
+  const piece = Math.min(promptTokens, prefillTokens);
+  const prefixBytes =
+    piece > 0 && promptTokens > piece
+      ? decodeKvReadBytes(m, w, prefillTokens / piece, kvTokensHeld(m, (promptTokens - piece) / 2))
+      : 0;
   // Heads split over the attention group, so FLOPs and scores divide by g; the cache is read by every
   // device that holds it: a KV head shared by several tensor-parallel ranks (MLA's one latent, GQA with
   // fewer KV heads than ranks) is read by each of them, as it is stored on each (kvCacheBytesPerDevice).
+  // A prompt's prefix sits on its attention group's devices (adp · bytes / shards of the replica).
+  const kvByteRate = byteRate * (hw.attentionMemoryScale ?? 1);
+  const kvShards = kvShardsOf(m, hw);
   record(
     rec,
     OP_ATTENTION,
-    (gpuFraction * (decodeFlops / g + (prefillShare * prefillFlops) / atp)) / attentionFlopRate,
-    (gpuFraction * (kvReadBytes / kvShardsOf(m, hw) + scoreBytes / g)) /
-      (byteRate * (hw.attentionMemoryScale ?? 1)),
+    gpuFraction *
+      (decodeFlops / g / attentionFlopRate +
+        (prefillShare * prefillFlops) / atp / (attentionFlopRate * (hw.prefillAttentionComputeScale ?? 1))),
+    gpuFraction *
+      ((kvReadBytes / kvShards + scoreBytes / g) / kvByteRate +
+        (prefillShare * adp * prefixBytes) / kvShards / (kvByteRate * (hw.prefillAttentionMemoryScale ?? 1))),
     layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
     0,
   );
