@@ -546,6 +546,11 @@ describe('collectives over a point-to-point scale-up mesh', () => {
     expect(replicaLink(device('gaudi2'), 2).bandwidth).toBeCloseTo(37.5e9, -6);
   });
 
+  it('MI300X: seven Infinity Fabric links fully connect eight GPUs, so 2 of them share one 64 GB/s link', () => {
+    expect(replicaLink(device('mi300x'), 2).bandwidth).toBeCloseTo(64e9, -6);
+    expect(replicaLink(device('mi300x'), 8).bandwidth).toBeCloseTo(448e9, -6);
+  });
+
   it('a switched fabric gives any group the whole scale-up bandwidth', () => {
     const h100 = device('h100-sxm');
     expect(h100.links?.scaleUpTopology ?? 'switched').toBe('switched');
