@@ -281,12 +281,15 @@ export { deviceMonthlyFigure, deviceMonthlyUsd } from './decide/device-cost.ts';
 export { paretoFrontier } from './decide/frontier.ts';
 export type {
   Candidate,
+  EvaluatedPlans,
   GroupOutcome,
+  PlanPricing,
+  PlanSummary,
   SearchOptions,
   SearchResult,
   SearchStats,
 } from './decide/plan-search.ts';
-export { searchPlans } from './decide/plan-search.ts';
+export { evaluatePlans, searchPlans, summarizePlans } from './decide/plan-search.ts';
 export { maxUtilizationForWait, meanQueueWaitSeconds, replicasFor } from './decide/queueing.ts';
 export type { SelfHostPlan } from './decide/self-host-plan.ts';
 export type { Workload } from './decide/workload.ts';

@@ -15,8 +15,13 @@ import {
 } from './api-cost.ts';
 import { type CostAssumptions, costAssumptions } from './assumptions.ts';
 import { type BreakEven, breakEven } from './break-even.ts';
-import { paretoFrontier } from './frontier.ts';
-import { type Candidate, type SearchStats, searchPlans } from './plan-search.ts';
+import {
+  type Candidate,
+  type EvaluatedPlans,
+  evaluatePlans,
+  type SearchStats,
+  summarizePlans,
+} from './plan-search.ts';
 import { type SelfHostPlan, selfHostPlan } from './self-host-plan.ts';
 import type { Workload } from './workload.ts';
 
@@ -71,7 +76,7 @@ export interface DecideResult {
 export interface DecideOptions {
   /** Self-hosting plans to report (cheapest first); the best rent and buy plans are always kept. */
   top?: number;
-  /** Skip the sensitivity table (it reruns the search six times). */
+  /** Skip the sensitivity table (it prices the searched plans again under seven scenarios). */
   sensitivity?: boolean;
 }
 
@@ -96,22 +101,6 @@ function candidateDevices(catalog: Catalog, w: Workload): Device[] {
   return catalog.devices.filter(
     (d) => only.includes(d.id) || (d.aliases ?? []).some((a) => only.includes(a)),
   );
-}
-
-/** One plan per configuration: its cheapest batch (other batches only trade cost for latency). */
-function cheapestPerConfiguration(candidates: readonly Candidate[]): Candidate[] {
-  const best = new Map<string, Candidate>();
-  for (const c of candidates) {
-    const key = `${c.acquisition}|${c.model.id}|${c.device.id}|${c.count}|${c.tp}|${c.ep}|${c.weights}|${c.kv}`;
-    const held = best.get(key);
-    if (
-      !held ||
-      c.monthlyUsd < held.monthlyUsd ||
-      (c.monthlyUsd === held.monthlyUsd && c.ttftSeconds < held.ttftSeconds)
-    )
-      best.set(key, c);
-  }
-  return [...best.values()].sort(byCost);
 }
 
 function byCost(a: Candidate, b: Candidate): number {
@@ -164,8 +153,11 @@ export function decide(
   if (models.length === 0)
     warnings.push('no acceptable model has open weights in the catalog: no self-hosting plan');
   const devices = candidateDevices(catalog, w);
-  const search = searchPlans({ catalog, efficiencies, workload: w, assumptions, models, devices });
-  const configs = cheapestPerConfiguration(search.candidates);
+  // The kernel runs once; the base case and each sensitivity scenario price the same plans.
+  const evaluated = evaluatePlans({ catalog, efficiencies, workload: w, models, devices });
+  const search = summarizePlans(evaluated, { assumptions });
+  // One plan per configuration: its cheapest concurrency (the others only trade cost for latency).
+  const configs = [...search.cheapestPerConfiguration].sort(byCost);
   const explain = (c: Candidate) =>
     selfHostPlan(c, w, assumptions, tokens, search.peakRequestsPerSecond, search.averageRequestsPerSecond);
 
@@ -199,23 +191,16 @@ export function decide(
       );
   } else why.push('no option serves this workload: see runnersUp');
 
-  const runnersUp = runnersUpFor(search.groups, configs, api, overall);
+  const runnersUp = runnersUpFor(evaluated.groups, configs, api, overall);
   const breakEvens: BreakEven[] = [];
   for (const plan of selfHost) for (const a of api) breakEvens.push(breakEven(plan, a, tokens));
 
-  const frontierCandidates = paretoFrontier(
-    search.candidates,
-    (c) => c.monthlyUsd,
-    (c) => c.tpotSeconds,
-  );
-  const frontier = frontierCandidates.map(explain);
+  const frontier = search.frontier.map(explain);
 
   const sensitivity =
     options.sensitivity === false
       ? []
-      : scenarios.map((s) =>
-          sensitivityRow(s, catalog, efficiencies, w, assumptions, models, devices, prices, asOf),
-        );
+      : scenarios.map((s) => sensitivityRow(s, catalog, evaluated, w, assumptions, prices, asOf));
 
   const peakFigure = given(
     'peakToAverage',
@@ -248,8 +233,8 @@ export function decide(
     sensitivity,
     assumptions,
     search: {
-      ...search.stats,
-      candidatesMeetingSlo: search.candidates.length,
+      ...evaluated.stats,
+      candidatesMeetingSlo: search.candidates,
       models: models.map((m) => m.id),
       devices: devices.length,
     },
@@ -258,7 +243,7 @@ export function decide(
 }
 
 function runnersUpFor(
-  groups: ReturnType<typeof searchPlans>['groups'],
+  groups: EvaluatedPlans['groups'],
   configs: readonly Candidate[],
   api: readonly ApiPlan[],
   overall: Plan | null,
@@ -278,13 +263,17 @@ function runnersUpFor(
       monthlyUsd: a.monthlyUsd.value,
     });
   }
+  // The cheapest configuration of each model × device pair and acquisition mode (`configs` is by cost).
+  const cheapestOfPair = new Map<string, Candidate>();
+  for (const c of configs) {
+    const key = `${c.model.id}\n${c.device.id}\n${c.acquisition}`;
+    if (!cheapestOfPair.has(key)) cheapestOfPair.set(key, c);
+  }
   for (const g of groups) {
     const pair = `${g.model} on ${g.device}`;
     if (g.status === 'ok') {
       for (const kind of ['rent', 'buy'] as const) {
-        const best = configs.find(
-          (c) => c.model.id === g.model && c.device.id === g.device && c.acquisition === kind,
-        );
+        const best = cheapestOfPair.get(`${g.model}\n${g.device}\n${kind}`);
         if (!best) continue;
         if (
           overall &&
@@ -331,15 +320,14 @@ function runnersUpFor(
 function sensitivityRow(
   s: Scenario,
   catalog: Catalog,
-  efficiencies: EfficiencyTable,
+  evaluated: EvaluatedPlans,
   w: Workload,
   assumptions: CostAssumptions,
-  models: readonly Model[],
-  devices: readonly Device[],
   prices: readonly ApiPrice[],
   asOf: string | null,
 ): SensitivityRow {
-  const search = searchPlans({ catalog, efficiencies, workload: w, assumptions, models, devices, ...s });
+  // The scenario changes prices and traffic only: the same plans, priced again (no kernel rerun).
+  const search = summarizePlans(evaluated, { assumptions, ...s });
   const inputs = [
     named('priceScale', s.priceScale ?? 1),
     named('trafficScale', s.trafficScale ?? 1),
@@ -357,13 +345,7 @@ function sensitivityRow(
       if (!apiBest || value < apiBest.value) apiBest = { value, label: `${p.provider} ${p.apiModel}` };
     }
   }
-  const best = (kind: 'rent' | 'buy') => {
-    let b: Candidate | undefined;
-    for (const c of search.candidates) if (c.acquisition === kind && (!b || byCost(c, b) < 0)) b = c;
-    return b;
-  };
-  const rent = best('rent');
-  const buy = best('buy');
+  const { rent, buy } = search.cheapest;
   const fig = (name: string, value: number | undefined, what: string): Figure | null =>
     value === undefined
       ? null

@@ -19,3 +19,35 @@ export function paretoFrontier<T>(
   }
   return frontier;
 }
+
+/** A member of a frontier built one item at a time. */
+export interface FrontierEntry {
+  cost: number;
+  latency: number;
+}
+
+/**
+ * Whether an item, offered after every member, joins the frontier under `paretoFrontier`'s rule: sorted
+ * by cost, then latency, then order, an item joins when it is faster than every one before it; so it
+ * stays out when a member costs no more and is no slower. Members that left were beaten by a member
+ * that stays, so testing the members is enough. `front` is sorted by rising cost and falling latency.
+ */
+export function joinsFrontier(front: readonly FrontierEntry[], cost: number, latency: number): boolean {
+  // The last member costing no more than the item is the fastest of those.
+  let at = 0;
+  while (at < front.length && (front[at] as FrontierEntry).cost <= cost) at++;
+  return at === 0 || (front[at - 1] as FrontierEntry).latency > latency;
+}
+
+/** Adds an item that `joinsFrontier` admitted, dropping the members it now beats. */
+export function addToFrontier<T extends FrontierEntry>(front: T[], item: T): void {
+  let at = 0;
+  while (at < front.length && (front[at] as T).cost <= item.cost) at++;
+  // Members that cost more and are no faster leave: a run from `at`, as latency falls with cost.
+  let end = at;
+  while (end < front.length && (front[end] as T).latency >= item.latency) end++;
+  // A member at the same cost (slower, since the item joined) sits just before `at`.
+  let begin = at;
+  if (begin > 0 && (front[begin - 1] as T).cost === item.cost) begin--;
+  front.splice(begin, end - begin, item);
+}

@@ -12,7 +12,8 @@ import {
 import { type KernelHardware, type KernelWorkload, kernelFits } from '../estimate/inference-kernel.ts';
 import { type ServingLimits, type ServingWorkload, servingPoint } from '../estimate/serving-curve.ts';
 import type { CostAssumptions } from './assumptions.ts';
-import { type Acquisition, type DeviceMonthly, deviceMonthlyUsd } from './device-cost.ts';
+import { type Acquisition, type DeviceMonthly, deviceMonthlyUsd, devicePrice } from './device-cost.ts';
+import { addToFrontier, type FrontierEntry, joinsFrontier } from './frontier.ts';
 import { MAX_PLANNED_UTILIZATION, replicasFor } from './queueing.ts';
 import type { Workload } from './workload.ts';
 
@@ -166,11 +167,254 @@ export function candidateLabel(
   return `${c.model.id} on ${c.count}× ${c.device.id} (${split}, ${c.weights} weights, ${c.kv} KV, ${c.concurrency} concurrent, batch ${c.batch})`;
 }
 
+/** A configuration with at least one plan that meets the SLO: model × device × format × count × split. */
+interface Configuration {
+  model: Model;
+  device: Device;
+  engine: Engine;
+  weights: WeightFormat;
+  kv: KvFormat;
+  count: number;
+  tp: number;
+  ep: number;
+  /** The device's acquisition modes that have a price, in the workload's order. */
+  acquisitions: readonly Acquisition[];
+  /**
+   * Index of the (model, device, count, split, weights, KV) key, numbered in the order first seen:
+   * Decide keeps one plan per key and acquisition mode.
+   */
+  key: number;
+}
+
+/** The search's plans that meet the SLO, one entry per plan in search order (columns of plain numbers). */
+interface PlanColumns {
+  configuration: number[];
+  batch: number[];
+  concurrency: number[];
+  ttftSeconds: number[];
+  tpotSeconds: number[];
+  prefillP95Seconds: number[];
+  decodeStepSeconds: number[];
+  mixedStepSeconds: number[];
+  queueWaitSeconds: number[];
+  requestsPerSecond: number[];
+}
+
+/**
+ * The search's kernel work: every plan that meets the SLO and why the other pairs have none. None of it
+ * depends on device prices, traffic volume or its peak (they only size and price replicas), so the
+ * sensitivity scenarios price the same plans again instead of rerunning the kernel.
+ */
+export interface EvaluatedPlans {
+  workload: Workload;
+  configurations: Configuration[];
+  keys: number;
+  plans: PlanColumns;
+  groups: GroupOutcome[];
+  stats: SearchStats;
+}
+
+/** Sensitivity knobs of one pricing: multiply hardware prices, traffic, and the peak-to-average ratio. */
+export interface PlanPricing {
+  assumptions: CostAssumptions;
+  priceScale?: number;
+  trafficScale?: number;
+  peakScale?: number;
+}
+
+/** What Decide keeps of the candidates: the same as reducing `searchPlans`' full list, without holding it. */
+export interface PlanSummary {
+  /** Candidates that meet the SLO: one per plan and priced acquisition mode. */
+  candidates: number;
+  /**
+   * Per configuration and acquisition mode, its cheapest candidate (then the lower TTFT; the first seen
+   * on a tie), in the order the configurations were first seen.
+   */
+  cheapestPerConfiguration: Candidate[];
+  /** `paretoFrontier` of all candidates on monthly cost against TPOT, cheapest first. */
+  frontier: Candidate[];
+  /** The cheapest candidate per acquisition mode: by cost, then TTFT, then TPOT; the first seen on a tie. */
+  cheapest: Record<Acquisition, Candidate | undefined>;
+  peakToAverage: number;
+  peakRequestsPerSecond: number;
+  averageRequestsPerSecond: number;
+}
+
 export function searchPlans(o: SearchOptions): SearchResult {
-  const w = o.workload;
+  const evaluated = evaluatePlans(o);
+  const pricing = pricingOf(evaluated, o);
+  const candidates: Candidate[] = [];
+  const n = evaluated.plans.configuration.length;
+  for (let p = 0; p < n; p++) {
+    const replicas = pricing.replicas(p);
+    const acquisitions =
+      evaluated.configurations[evaluated.plans.configuration[p] as number]?.acquisitions ?? [];
+    for (let a = 0; a < acquisitions.length; a++) candidates.push(pricing.candidate(p, a, replicas));
+  }
+  return {
+    candidates,
+    groups: evaluated.groups,
+    stats: evaluated.stats,
+    peakToAverage: pricing.peakToAverage,
+    peakRequestsPerSecond: pricing.peakRps,
+    averageRequestsPerSecond: pricing.averageRps,
+  };
+}
+
+/**
+ * The reductions of the candidate list Decide reports (cheapest per configuration, frontier, cheapest per
+ * acquisition mode, count), made while pricing each plan: a Candidate object is built only for a plan
+ * that is kept, so a search of every model and device does not hold hundreds of thousands of them.
+ */
+export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanSummary {
+  const pricing = pricingOf(evaluated, o);
+  const { configurations, plans } = evaluated;
+  // Per key × acquisition mode: the plan kept, its acquisition index, cost and TTFT.
+  const slots = evaluated.keys * 2;
+  const bestPlan = new Int32Array(slots).fill(-1);
+  const bestAcquisition = new Int32Array(slots);
+  const bestCost = new Float64Array(slots);
+  const bestTtft = new Float64Array(slots);
+  // Modes in the order a key first shows them (the workload's order, repeats dropped).
+  const keyModes: Acquisition[][] = Array.from({ length: evaluated.keys }, () => []);
+  // The cost–TPOT frontier of the candidates so far (frontier.ts), by rising cost.
+  const front: Array<FrontierEntry & { plan: number; acquisition: number; replicas: number }> = [];
+  const cheapest = { rent: -1, buy: -1 };
+  const cheapestAcquisition = { rent: 0, buy: 0 };
+  const cheapestCost = { rent: 0, buy: 0 };
+  let count = 0;
+  const n = plans.configuration.length;
+  for (let p = 0; p < n; p++) {
+    const c = configurations[plans.configuration[p] as number] as Configuration;
+    const replicas = pricing.replicas(p);
+    const ttft = plans.ttftSeconds[p] as number;
+    const tpot = plans.tpotSeconds[p] as number;
+    for (let a = 0; a < c.acquisitions.length; a++) {
+      count++;
+      const mode = c.acquisitions[a] as Acquisition;
+      const cost = pricing.monthlyUsd(c, a, replicas);
+      const slot = c.key * 2 + (mode === 'rent' ? 0 : 1);
+      const held = bestPlan[slot] as number;
+      if (held < 0) (keyModes[c.key] as Acquisition[]).push(mode);
+      if (
+        held < 0 ||
+        cost < (bestCost[slot] as number) ||
+        (cost === bestCost[slot] && ttft < (bestTtft[slot] as number))
+      ) {
+        bestPlan[slot] = p;
+        bestAcquisition[slot] = a;
+        bestCost[slot] = cost;
+        bestTtft[slot] = ttft;
+      }
+      const best = cheapest[mode];
+      if (
+        best < 0 ||
+        (cost - cheapestCost[mode] ||
+          ttft - (plans.ttftSeconds[best] as number) ||
+          tpot - (plans.tpotSeconds[best] as number)) < 0
+      ) {
+        cheapest[mode] = p;
+        cheapestAcquisition[mode] = a;
+        cheapestCost[mode] = cost;
+      }
+      if (joinsFrontier(front, cost, tpot))
+        addToFrontier(front, { plan: p, acquisition: a, replicas, cost, latency: tpot });
+    }
+  }
+  const cheapestPerConfiguration: Candidate[] = [];
+  for (let key = 0; key < evaluated.keys; key++) {
+    for (const mode of keyModes[key] as Acquisition[]) {
+      const slot = key * 2 + (mode === 'rent' ? 0 : 1);
+      const p = bestPlan[slot] as number;
+      cheapestPerConfiguration.push(
+        pricing.candidate(p, bestAcquisition[slot] as number, pricing.replicas(p)),
+      );
+    }
+  }
+  const pick = (mode: Acquisition) => {
+    const p = cheapest[mode];
+    return p < 0 ? undefined : pricing.candidate(p, cheapestAcquisition[mode], pricing.replicas(p));
+  };
+  return {
+    candidates: count,
+    cheapestPerConfiguration,
+    frontier: front.map((f) => pricing.candidate(f.plan, f.acquisition, f.replicas)),
+    cheapest: { rent: pick('rent'), buy: pick('buy') },
+    peakToAverage: pricing.peakToAverage,
+    peakRequestsPerSecond: pricing.peakRps,
+    averageRequestsPerSecond: pricing.averageRps,
+  };
+}
+
+/** Traffic, replica sizing, device prices and Candidate building for one pricing of the evaluated plans. */
+function pricingOf(evaluated: EvaluatedPlans, o: PlanPricing) {
+  const w = evaluated.workload;
   const peakToAverage = Math.max(1, peakToAverageOf(w) * (o.peakScale ?? 1));
   const averageRps = (w.requestsPerDay * (o.trafficScale ?? 1)) / 86400;
   const peakRps = averageRps * peakToAverage;
+  const rhoMax = MAX_PLANNED_UTILIZATION;
+  const { configurations, plans } = evaluated;
+  const perDevice = new Map<Device, DeviceMonthly[]>();
+  const monthlyOf = (c: Configuration): DeviceMonthly[] => {
+    let m = perDevice.get(c.device);
+    if (!m) {
+      m = c.acquisitions.map((acq) => {
+        const price = deviceMonthlyUsd(c.device, acq, w, o.assumptions, o.priceScale ?? 1);
+        if (!price) throw new Error(`no ${acq} price for ${c.device.id}`);
+        return price;
+      });
+      perDevice.set(c.device, m);
+    }
+    return m;
+  };
+  return {
+    peakToAverage,
+    peakRps,
+    averageRps,
+    replicas: (p: number) => replicasFor(peakRps, plans.requestsPerSecond[p] as number, rhoMax),
+    monthlyUsd: (c: Configuration, a: number, replicas: number) =>
+      replicas * c.count * (monthlyOf(c)[a] as DeviceMonthly).mid,
+    candidate: (p: number, a: number, replicas: number): Candidate => {
+      const c = configurations[plans.configuration[p] as number] as Configuration;
+      const price = monthlyOf(c)[a] as DeviceMonthly;
+      const mu = plans.requestsPerSecond[p] as number;
+      const devices = replicas * c.count;
+      return {
+        model: c.model,
+        device: c.device,
+        engine: c.engine,
+        weights: c.weights,
+        kv: c.kv,
+        count: c.count,
+        tp: c.tp,
+        ep: c.ep,
+        batch: plans.batch[p] as number,
+        concurrency: plans.concurrency[p] as number,
+        acquisition: c.acquisitions[a] as Acquisition,
+        replicas,
+        monthlyUsd: devices * price.mid,
+        monthlyLowUsd: devices * price.low,
+        monthlyHighUsd: devices * price.high,
+        ttftSeconds: plans.ttftSeconds[p] as number,
+        tpotSeconds: plans.tpotSeconds[p] as number,
+        prefillP95Seconds: plans.prefillP95Seconds[p] as number,
+        decodeStepSeconds: plans.decodeStepSeconds[p] as number,
+        mixedStepSeconds: plans.mixedStepSeconds[p] as number,
+        queueWaitSeconds: plans.queueWaitSeconds[p] as number,
+        requestsPerSecond: mu,
+        maxUtilization: rhoMax,
+        peakUtilization: peakRps / (replicas * mu),
+        averageUtilization: averageRps / (replicas * mu),
+      };
+    },
+  };
+}
+
+/** The kernel half of the search: every configuration's serving curve up to the SLO, no prices. */
+export function evaluatePlans(
+  o: Omit<SearchOptions, 'assumptions' | 'priceScale' | 'trafficScale' | 'peakScale'>,
+): EvaluatedPlans {
+  const w = o.workload;
   const I = w.inputTokens.mean;
   const O = w.outputTokens.mean;
   const I95 = w.inputTokens.p95;
@@ -185,8 +429,21 @@ export function searchPlans(o: SearchOptions): SearchResult {
     plansMeetingSlo: 0,
     kernelRuns: 0,
   };
-  const candidates: Candidate[] = [];
   const groups: GroupOutcome[] = [];
+  const configurations: Configuration[] = [];
+  const keyIndex = new Map<string, number>();
+  const plans: PlanColumns = {
+    configuration: [],
+    batch: [],
+    concurrency: [],
+    ttftSeconds: [],
+    tpotSeconds: [],
+    prefillP95Seconds: [],
+    decodeStepSeconds: [],
+    mixedStepSeconds: [],
+    queueWaitSeconds: [],
+    requestsPerSecond: [],
+  };
 
   for (const model of o.models) {
     const fitsContext = I95 + O95 <= model.architecture.contextLength;
@@ -199,12 +456,8 @@ export function searchPlans(o: SearchOptions): SearchResult {
       };
       groups.push(group);
       if (!fitsContext) continue;
-      const prices: Array<[Acquisition, DeviceMonthly]> = [];
-      for (const acq of acquisitions) {
-        const m = deviceMonthlyUsd(device, acq, w, o.assumptions, o.priceScale ?? 1);
-        if (m) prices.push([acq, m]);
-      }
-      if (prices.length === 0) {
+      const priced = acquisitions.filter((acq) => devicePrice(device, acq, w) !== undefined);
+      if (priced.length === 0) {
         group.status = 'no-price';
         continue;
       }
@@ -265,6 +518,7 @@ export function searchPlans(o: SearchOptions): SearchResult {
             if (limits.memorySequences === 0) continue;
             const steps = stepTimesFor({ km, hw, off, work });
             const serving: ServingWorkload = { inputTokens: I, outputTokens: O, devices: count };
+            let configuration = -1;
             for (const concurrency of concurrencyLadder(
               Math.min(limits.maxSequences, limits.memorySequences),
             )) {
@@ -296,11 +550,15 @@ export function searchPlans(o: SearchOptions): SearchResult {
               }
               group.status = 'ok';
               stats.plansMeetingSlo++;
-              const rhoMax = MAX_PLANNED_UTILIZATION;
-              const replicas = replicasFor(peakRps, mu, rhoMax);
-              for (const [acquisition, perDevice] of prices) {
-                const devices = replicas * count;
-                candidates.push({
+              if (configuration < 0) {
+                const name = `${model.id}|${device.id}|${count}|${tp}|${ep}|${weights}|${kv}`;
+                let key = keyIndex.get(name);
+                if (key === undefined) {
+                  key = keyIndex.size;
+                  keyIndex.set(name, key);
+                }
+                configuration = configurations.length;
+                configurations.push({
                   model,
                   device,
                   engine,
@@ -309,37 +567,25 @@ export function searchPlans(o: SearchOptions): SearchResult {
                   count,
                   tp,
                   ep,
-                  batch,
-                  concurrency,
-                  acquisition,
-                  replicas,
-                  monthlyUsd: devices * perDevice.mid,
-                  monthlyLowUsd: devices * perDevice.low,
-                  monthlyHighUsd: devices * perDevice.high,
-                  ttftSeconds: ttft,
-                  tpotSeconds: tpot,
-                  prefillP95Seconds: prefillP95,
-                  decodeStepSeconds: p.decodeStepSeconds,
-                  mixedStepSeconds: p.mixedStepSeconds,
-                  queueWaitSeconds: wait,
-                  requestsPerSecond: mu,
-                  maxUtilization: rhoMax,
-                  peakUtilization: peakRps / (replicas * mu),
-                  averageUtilization: averageRps / (replicas * mu),
+                  acquisitions: priced,
+                  key,
                 });
               }
+              plans.configuration.push(configuration);
+              plans.batch.push(batch);
+              plans.concurrency.push(concurrency);
+              plans.ttftSeconds.push(ttft);
+              plans.tpotSeconds.push(tpot);
+              plans.prefillP95Seconds.push(prefillP95);
+              plans.decodeStepSeconds.push(p.decodeStepSeconds);
+              plans.mixedStepSeconds.push(p.mixedStepSeconds);
+              plans.queueWaitSeconds.push(wait);
+              plans.requestsPerSecond.push(mu);
             }
           }
         }
       }
     }
   }
-  return {
-    candidates,
-    groups,
-    stats,
-    peakToAverage,
-    peakRequestsPerSecond: peakRps,
-    averageRequestsPerSecond: averageRps,
-  };
+  return { workload: w, configurations, keys: keyIndex.size, plans, groups, stats };
 }

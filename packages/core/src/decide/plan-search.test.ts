@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
+import { fitEfficiencies } from '../estimate/calibration.ts';
+import { costAssumptions } from './assumptions.ts';
+import { addToFrontier, type FrontierEntry, joinsFrontier, paretoFrontier } from './frontier.ts';
+import {
+  type Candidate,
+  evaluatePlans,
+  type SearchResult,
+  searchPlans,
+  summarizePlans,
+} from './plan-search.ts';
+import { type Workload, workloadSchema } from './workload.ts';
+
+const catalog = shippedCatalog();
+const efficiencies = fitEfficiencies(catalog, shippedCalibration().inference);
+
+function workload(overrides: Record<string, unknown> = {}): Workload {
+  return workloadSchema.parse({
+    version: 1,
+    name: 'fixture',
+    requestsPerDay: 400_000,
+    inputTokens: { mean: 1500, p95: 5000 },
+    outputTokens: { mean: 400, p95: 1200 },
+    peakToAverage: 3,
+    slo: { ttftSeconds: 2, tpotSeconds: 0.05 },
+    quality: { minModels: ['llama-3.1-8b'] },
+    horizonMonths: 24,
+    ...overrides,
+  });
+}
+
+// Dense and MoE (expert-parallel layouts), data-centre, desktop and Apple devices.
+const models = catalog.models.filter((m) =>
+  ['llama-3.1-8b', 'qwen3-30b-a3b', 'deepseek-v2-lite', 'mixtral-8x7b'].includes(m.id),
+);
+const devices = catalog.devices.filter((d) => ['h100-sxm', 'rtx-4090', 'mi300x', 'm4-max'].includes(d.id));
+
+/** The reductions Decide made of the full candidate list before the summary made them while pricing. */
+function reduce(r: SearchResult) {
+  const byCost = (a: Candidate, b: Candidate) =>
+    a.monthlyUsd - b.monthlyUsd || a.ttftSeconds - b.ttftSeconds || a.tpotSeconds - b.tpotSeconds;
+  const perConfiguration = new Map<string, Candidate>();
+  for (const c of r.candidates) {
+    const key = `${c.acquisition}|${c.model.id}|${c.device.id}|${c.count}|${c.tp}|${c.ep}|${c.weights}|${c.kv}`;
+    const held = perConfiguration.get(key);
+    if (
+      !held ||
+      c.monthlyUsd < held.monthlyUsd ||
+      (c.monthlyUsd === held.monthlyUsd && c.ttftSeconds < held.ttftSeconds)
+    )
+      perConfiguration.set(key, c);
+  }
+  const cheapest = (kind: 'rent' | 'buy') => {
+    let b: Candidate | undefined;
+    for (const c of r.candidates) if (c.acquisition === kind && (!b || byCost(c, b) < 0)) b = c;
+    return b;
+  };
+  return {
+    candidates: r.candidates.length,
+    cheapestPerConfiguration: [...perConfiguration.values()],
+    frontier: paretoFrontier(
+      r.candidates,
+      (c) => c.monthlyUsd,
+      (c) => c.tpotSeconds,
+    ),
+    cheapest: { rent: cheapest('rent'), buy: cheapest('buy') },
+    peakToAverage: r.peakToAverage,
+    peakRequestsPerSecond: r.peakRequestsPerSecond,
+    averageRequestsPerSecond: r.averageRequestsPerSecond,
+  };
+}
+
+describe('plan summary', () => {
+  const cases: Array<[string, Workload]> = [
+    ['both modes', workload()],
+    ['tight TPOT', workload({ slo: { ttftSeconds: 1, tpotSeconds: 0.02 } })],
+    ['modes repeated and reordered', workload({ selfHost: { acquisition: ['buy', 'rent', 'buy'] } })],
+  ];
+  const scenarios = [
+    {},
+    { priceScale: 0.7 },
+    { trafficScale: 2 },
+    { peakScale: 0.5 },
+    { trafficScale: 0.01 },
+  ];
+
+  it.each(cases)('%s: equals the reductions of the full candidate list, in every pricing', (_, w) => {
+    const assumptions = costAssumptions();
+    const evaluated = evaluatePlans({ catalog, efficiencies, workload: w, models, devices });
+    for (const s of scenarios) {
+      const full = searchPlans({ catalog, efficiencies, workload: w, assumptions, models, devices, ...s });
+      expect(full.candidates.length).toBeGreaterThan(0);
+      expect(evaluated.stats).toEqual(full.stats);
+      expect(evaluated.groups).toEqual(full.groups);
+      // toStrictEqual: the same candidates (every number to the bit), in the same order.
+      expect(summarizePlans(evaluated, { assumptions, ...s })).toStrictEqual(reduce(full));
+    }
+  });
+});
+
+describe('frontier built one item at a time', () => {
+  it('property: equals paretoFrontier on any list, ties in cost and latency included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })), { maxLength: 40 }),
+        (pairs) => {
+          const items = pairs.map(([cost, latency], i) => ({ cost, latency, i }));
+          const front: Array<FrontierEntry & { i: number }> = [];
+          for (const item of items)
+            if (joinsFrontier(front, item.cost, item.latency)) addToFrontier(front, item);
+          const expected = paretoFrontier(
+            items,
+            (t) => t.cost,
+            (t) => t.latency,
+          );
+          expect(front.map((t) => t.i)).toEqual(expected.map((t) => t.i));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
