@@ -121,6 +121,20 @@ export const inferencePointSchema = z.strictObject({
   /** Requests the benchmark client kept in flight (closed loop), when the point comes from a concurrency sweep. */
   concurrency: z.number().int().positive().optional(),
   /**
+   * Requests sent at once in one burst and timed to the last completion, when the point's client did that
+   * (vllm bench serve --num-prompts N at its default infinite request rate): the measured throughput is
+   * the burst's output over its makespan, predicted by the serving steady state at concurrency N plus the
+   * drain of the last running set (serving-curve.ts `burstServing`). In-flight batching is implied; a point
+   * with `concurrency` ignores it.
+   */
+  requests: z.number().int().positive().optional(),
+  /**
+   * The engine's token budget per step as run, where the command or the engine's own device rule set it
+   * (vLLM --max-num-batched-tokens, or its 2,048 default for the API server on an A100; SGLang
+   * --chunked-prefill-size); absent: the point's release's or the engine class's budget.
+   */
+  maxBatchedTokens: z.number().int().positive().optional(),
+  /**
    * How the engine batched the measured run when the point carries no `concurrency`: `static` (the whole
    * batch prefilled, then decoded together: Optimum Habana, llama-bench, our own fixed-batch runs; the
    * default) or `continuous` (in-flight batching fed at an unbounded rate, e.g. trtllm-bench throughput and

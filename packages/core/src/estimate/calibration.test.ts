@@ -74,6 +74,24 @@ describe('calibration predicts each point as it was measured', () => {
     expect(sat).toBeLessThan(curve?.outputTokensPerSecond ?? 0);
     expect(sat).not.toBeCloseTo(predictPoint(catalog, priorTable, staticPoint).value, 3);
   });
+
+  it('predicts a burst of requests by its makespan: more requests than slots pay the drain once', () => {
+    const base = { ...sweepPoint('outputTokensPerSecond', 1), concurrency: undefined };
+    const burst = (requests: number): InferencePoint => ({
+      ...base,
+      id: `burst-${requests}`,
+      batch: 'max',
+      scheduling: 'continuous',
+      requests,
+    });
+    expect(predictionMode(burst(500))).toBe('burst');
+    const saturated = predictPoint(catalog, priorTable, { ...burst(500), requests: undefined }).value;
+    const small = predictPoint(catalog, priorTable, burst(50)).value;
+    const large = predictPoint(catalog, priorTable, burst(5000)).value;
+    // The drain (decode-only steps of the last running set) weighs less as the burst grows.
+    expect(large).not.toBeCloseTo(small, 1);
+    expect(Math.abs(large / saturated - 1)).toBeLessThan(Math.abs(small / saturated - 1));
+  });
 });
 
 describe('fitted fixed costs and software siblings', () => {

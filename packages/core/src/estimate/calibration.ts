@@ -30,9 +30,9 @@ import {
   stepTimesFor,
 } from './inference.ts';
 import { boundNames } from './inference-kernel.ts';
-import { pointMetricValue, servingPointMetricValue } from './point-metric.ts';
+import { burstPointMetricValue, pointMetricValue, servingPointMetricValue } from './point-metric.ts';
 import { type ComputePathId, computePathIds, computePathOf } from './precision.ts';
-import { type ServingWorkload, servingCurve } from './serving-curve.ts';
+import { burstServing, type ServingWorkload, servingCurve } from './serving-curve.ts';
 
 /** A calibration point made ready to predict: resolved once, re-run for each candidate efficiency. */
 interface PreparedPoint {
@@ -42,7 +42,7 @@ interface PreparedPoint {
   moe: boolean;
   /** The class the point's engine value resolves to on its device (`tuned` on an H100 is trtllm). */
   engineClass: EngineClassId;
-  mode: 'curve' | 'saturated' | 'batch';
+  mode: 'curve' | 'saturated' | 'burst' | 'batch';
   /** The serving software the class is a build of (its siblings share the fitted departures from priors). */
   software: string;
   /** The class's literature priors: efficiencies, fixed costs as written in data/engines. */
@@ -98,15 +98,18 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
   };
   const mode = predictionMode(point);
   const peaks = operatorPeaks(r.formats, r.attentionDtype, r.device.compute.denseTflops);
-  // `r` resolved the class's reference release; the point's own release sets its chunked-prefill budget.
+  // `r` resolved the class's reference release; the point's own release (or its command) sets its budget.
   const limits =
     mode === 'batch'
       ? undefined
       : {
           ...servingLimitsFor(r),
-          maxBatchedTokens: release.maxBatchedTokens ?? schedulerLimits(engineClass, r.adp).maxBatchedTokens,
+          maxBatchedTokens:
+            point.maxBatchedTokens ??
+            release.maxBatchedTokens ??
+            schedulerLimits(engineClass, r.adp).maxBatchedTokens,
         };
-  if (limits && mode === 'saturated' && point.batch !== 'max')
+  if (limits && (mode === 'saturated' || mode === 'burst') && point.batch !== 'max')
     limits.maxSequences = Math.min(limits.maxSequences, point.batch);
   // Saturated load: more users than the running set can ever hold, so every cap but concurrency binds.
   const concurrency =
@@ -141,6 +144,13 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
         r.hw.linkLatencySeconds,
       );
       r.hw.prefillHostLayerSeconds = eff.prefillHostLayerSeconds;
+      if (limits && mode === 'burst' && point.requests !== undefined) {
+        const b = burstServing(stepTimesFor(r), limits, workload, point.requests);
+        return {
+          value: burstPointMetricValue(point, { ...b, inputTokens: r.work.inputTokens }),
+          bound: b.steady.decodeBound,
+        };
+      }
       if (limits) {
         const [p] = servingCurve(stepTimesFor(r), limits, workload, [concurrency]);
         if (!p) throw new Error(`no serving point for ${point.id}`);
@@ -169,10 +179,12 @@ export function includedPoints(points: readonly InferencePoint[]): InferencePoin
 
 /**
  * How a point is predicted: on the serving curve at its client concurrency (`curve`), on the serving curve
- * at saturation for in-flight batching fed without limit (`saturated`), or as one static batch (`batch`).
+ * at saturation for in-flight batching fed without limit (`saturated`), as a burst of its `requests` sent at
+ * once and timed to the last completion (`burst`), or as one static batch (`batch`).
  */
-export function predictionMode(point: InferencePoint): 'curve' | 'saturated' | 'batch' {
+export function predictionMode(point: InferencePoint): 'curve' | 'saturated' | 'burst' | 'batch' {
   if (point.concurrency !== undefined) return 'curve';
+  if (point.requests !== undefined) return 'burst';
   return point.scheduling === 'continuous' ? 'saturated' : 'batch';
 }
 
@@ -577,8 +589,8 @@ export interface CalibrationCheck {
   error: number;
   errorHeldOut: number;
   bound: string;
-  /** How the point was predicted: serving curve at its concurrency, at saturation, or one static batch. */
-  prediction: 'curve' | 'saturated' | 'batch';
+  /** How the point was predicted: serving curve at its concurrency, at saturation, a burst, or one static batch. */
+  prediction: 'curve' | 'saturated' | 'burst' | 'batch';
   source: Source;
 }
 

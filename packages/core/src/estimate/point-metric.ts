@@ -1,6 +1,6 @@
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import type { KernelResult } from './inference-kernel.ts';
-import type { ServingPointNumbers } from './serving-curve.ts';
+import type { BurstNumbers, ServingPointNumbers } from './serving-curve.ts';
 
 /**
  * The number a calibration point measured, read off a kernel run at the point's batch. Aggregate
@@ -59,5 +59,24 @@ export function servingPointMetricValue(
       return p.tpotSeconds;
     case 'ttftSeconds':
       return p.ttftSeconds;
+  }
+}
+
+/**
+ * The number a burst point measured (every request at once, timed to the last completion): throughput is the
+ * burst's output over its makespan; the per-request figures a burst's client also prints (TPOT, TTFT) are read
+ * off the steady state it runs in.
+ */
+export function burstPointMetricValue(
+  point: Pick<InferencePoint, 'metric' | 'count' | 'replicas'>,
+  b: Pick<BurstNumbers, 'outputTokensPerSecond' | 'steady'> & { inputTokens: number },
+): number {
+  switch (point.metric) {
+    case 'outputTokensPerSecond':
+      return b.outputTokensPerSecond * (point.replicas ?? 1);
+    case 'outputTokensPerSecondPerDevice':
+      return b.outputTokensPerSecond / point.count;
+    default:
+      return servingPointMetricValue(point, { ...b.steady, inputTokens: b.inputTokens });
   }
 }

@@ -10,7 +10,13 @@ import {
   stepTimesFor,
 } from './inference.ts';
 import type { PhaseTimes } from './inference-kernel.ts';
-import { type ServingLimits, type StepTimes, servingCurve, servingPoint } from './serving-curve.ts';
+import {
+  burstServing,
+  type ServingLimits,
+  type StepTimes,
+  servingCurve,
+  servingPoint,
+} from './serving-curve.ts';
 
 /** A hand-checkable replica: decode is memory-bound at 10 ms + 0.1 ms per sequence; prefill costs 0.05 ms a token. */
 const phase = (compute: number, memory: number): PhaseTimes => ({
@@ -202,5 +208,47 @@ describe('serving curve on the catalog', () => {
       /^--ep: --ep 3 must divide the 256 routed experts/,
     );
     expect(() => estimateInference(catalog, priorTable, { ...base, expertParallel: 3 })).toThrow(/^--ep:/);
+  });
+});
+
+describe('a burst of requests sent at once (hand values)', () => {
+  const decode1 = 0.01 + 0.0001;
+  it('one request alone: its prefill, then its O decode steps', () => {
+    const b = burstServing(toy, roomy, work, 1);
+    expect(b.makespanSeconds).toBeCloseTo(0.05 + 100 * decode1, 9);
+    expect(b.outputTokensPerSecond).toBeCloseTo(100 / (0.05 + 100 * decode1), 9);
+  });
+
+  it('memory for one sequence: the requests run one after another', () => {
+    const one: ServingLimits = { ...roomy, memorySequences: 1 };
+    const b = burstServing(toy, one, work, 50);
+    expect(b.slotBoundSeconds).toBeGreaterThan(b.promptBoundSeconds);
+    expect(b.drainSequences).toBe(1);
+    expect(b.makespanSeconds).toBeCloseTo(50 * (0.05 + 100 * decode1), 6);
+  });
+
+  it('long prompts, short outputs: the prompt stream sets the makespan, then the last prompts drain', () => {
+    const prompts = { inputTokens: 4000, outputTokens: 4, devices: 1 };
+    const b = burstServing(toy, roomy, prompts, 1000);
+    const prefillCompute = 1000 * 4000 * 0.00005;
+    expect(b.promptBoundSeconds).toBeGreaterThan(b.slotBoundSeconds);
+    expect(b.promptBoundSeconds).toBeGreaterThanOrEqual(prefillCompute);
+    // The decoders riding beside each full chunk add their compute (at most the running set's 0.1 ms each).
+    expect(b.promptBoundSeconds).toBeLessThan(prefillCompute * 1.1);
+    expect(b.drainSteps).toBe(4);
+    expect(b.drainSeconds).toBeLessThan(4 * toy.decode(b.drainSequences).total + 1e-12);
+    expect(b.outputTokensPerSecond).toBeCloseTo(4000 / b.makespanSeconds, 9);
+  });
+
+  it('more requests never finish sooner, and a burst never beats its own prompt compute', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 }), (n, extra) => {
+        const a = burstServing(toy, roomy, work, n);
+        const b = burstServing(toy, roomy, work, n + extra);
+        expect(b.makespanSeconds).toBeGreaterThanOrEqual(a.makespanSeconds - 1e-9);
+        expect(a.makespanSeconds).toBeGreaterThanOrEqual(n * 1000 * 0.00005 - 1e-9);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -300,3 +300,81 @@ export function servingCurve(
 ): ServingPointNumbers[] {
   return concurrencies.map((c) => servingPoint(steps, limits, w, c));
 }
+
+/** A burst of requests sent at once and timed until the last one ends (its makespan). */
+export interface BurstNumbers {
+  requests: number;
+  /** The steady state the burst runs in while requests wait: the serving point at concurrency = requests. */
+  steady: ServingPointNumbers;
+  /** Prompt tokens per second with every step carrying a full chunk beside the steady decoders. */
+  promptTokensPerSecond: number;
+  /** When the last slot frees: (requests − running set) completions at the steady rate, then its prefill. */
+  slotBoundSeconds: number;
+  /** When the prompt stream has passed: every prompt token at the full-chunk prompt rate. */
+  promptBoundSeconds: number;
+  /** Sequences still decoding when the last prompt is in (those prefilled within the last O/g steps). */
+  drainSequences: number;
+  /** Decode-only steps that finish them (the last prompt needs all its output tokens). */
+  drainSteps: number;
+  drainSeconds: number;
+  makespanSeconds: number;
+  outputTokensPerSecond: number;
+  outputTokensPerSecondPerDevice: number;
+}
+
+/** Batch fractions of the drain's midpoint rule: the batch falls linearly from the drain set to zero. */
+const DRAIN_NODES = [7 / 8, 5 / 8, 3 / 8, 1 / 8];
+
+/**
+ * Every request sent at once and the run timed to the last completion (`vllm bench serve --num-prompts N`
+ * at its default infinite request rate). The last prompt is in once both its slot is free (N − S
+ * completions at the steady rate of concurrency N, then its own prefill steps) and the prompt stream has
+ * passed (N · I tokens at the prompt rate of steps that carry a full chunk beside the steady decoders);
+ * the run then drains: the sequences prefilled within the last O/g steps decode without prefill, their
+ * remaining outputs spread evenly, so O/g decode-only steps whose batch falls linearly to zero.
+ * Makespan = max(slot bound, prompt bound) + drain; throughput = N · O / makespan.
+ */
+export function burstServing(
+  steps: StepTimes,
+  limits: ServingLimits,
+  w: ServingWorkload,
+  requests: number,
+): BurstNumbers {
+  const steady = servingPoint(steps, limits, w, requests);
+  const I = w.inputTokens;
+  const O = Math.max(1, w.outputTokens);
+  const decodeSteps = O / steady.tokensPerStep;
+  const S = steady.runningSequences;
+  const chunk = steady.prefillChunkTokens;
+  const fullChunkStep =
+    I > 0 ? stepSeconds(steps, w.speculative, steady.decodersInPrefillStep, chunk) : steady.decodeStepSeconds;
+  const promptTokensPerSecond = I > 0 && fullChunkStep > 0 ? chunk / fullChunkStep : 0;
+  const completionsPerSecond = steady.outputTokensPerSecond / O;
+  const slotBoundSeconds =
+    (completionsPerSecond > 0 ? Math.max(0, requests - S) / completionsPerSecond : 0) + steady.prefillSeconds;
+  const promptBoundSeconds = promptTokensPerSecond > 0 ? (requests * I) / promptTokensPerSecond : 0;
+  const promptsPerStep = I > 0 ? chunk / I : Number.POSITIVE_INFINITY;
+  const drainSequences = Math.min(S, requests, promptsPerStep * decodeSteps);
+  const drainSteps = Math.ceil(decodeSteps);
+  let perStep = 0;
+  for (const f of DRAIN_NODES) {
+    const batch = Math.max(1, Math.round(drainSequences * f));
+    perStep += stepSeconds(steps, w.speculative, batch, 0) / DRAIN_NODES.length;
+  }
+  const drainSeconds = drainSteps * perStep;
+  const makespanSeconds = Math.max(slotBoundSeconds, promptBoundSeconds) + drainSeconds;
+  const outputTokensPerSecond = makespanSeconds > 0 ? (requests * O) / makespanSeconds : 0;
+  return {
+    requests,
+    steady,
+    promptTokensPerSecond,
+    slotBoundSeconds,
+    promptBoundSeconds,
+    drainSequences,
+    drainSteps,
+    drainSeconds,
+    makespanSeconds,
+    outputTokensPerSecond,
+    outputTokensPerSecondPerDevice: outputTokensPerSecond / w.devices,
+  };
+}
