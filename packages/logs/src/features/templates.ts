@@ -122,6 +122,34 @@ function bandsSql(dialect: 'duckdb' | 'clickhouse'): string {
   return keys.join(',\n    ');
 }
 
+/**
+ * DuckDB's band keys while counting: the exact identity of each key as one 128-bit integer, band << 62 |
+ * first minimum << 31 | second minimum (minima are below 2^31 - 1), or band << 62 | (2^31 - 1) << 31 | tid
+ * for a key on the exact text. Equal integers are equal MD5 inputs, so the counts are those of the MD5
+ * keys; the MD5 name is computed only for keys another account also uses (keyNameSql).
+ */
+function bandTuplesSql(): string {
+  const keys: string[] = [];
+  for (let band = 0; band < TEMPLATE_BANDS; band++) {
+    const rows = Array.from({ length: TEMPLATE_BAND_ROWS }, (_, r) => band * TEMPLATE_BAND_ROWS + r);
+    if (rows.length !== 2) throw new Error('bandTuplesSql packs two minima per band');
+    const word = (i: number) => {
+      const [a, b] = MINHASH_SEEDS[i] as readonly [number, number];
+      return `((m[${i + 1}] - ${b} + ${PRIME}) % ${PRIME}) * ${modInverse(a)} % ${PRIME}`;
+    };
+    const [i, j] = rows as [number, number];
+    // A text of fewer than 2 words has no signature (NULL: the text key) or one word behind both minima.
+    const condition = `${word(i)} <> ${word(j)}`;
+    keys.push(
+      `(CAST(${band} AS HUGEINT) << 62) + CASE WHEN ${condition} THEN (CAST(m[${i + 1}] AS HUGEINT) << 31) + m[${j + 1}] ELSE (CAST(${PRIME} AS HUGEINT) << 31) + tid END`,
+    );
+  }
+  return keys.join(',\n    ');
+}
+
+/** The 16 hex digits of a packed key (bandTuplesSql): the MD5 of "band:min,min" or "band:text:" and the text. */
+const keyNameSql = `left(md5(CAST(band AS VARCHAR) || ':' || CASE WHEN first = ${PRIME} THEN 'text:' || text ELSE CAST(first AS VARCHAR) || ',' || CAST(second AS VARCHAR) END), 16)`;
+
 // The pipeline runs as statements of its own over small tables, each read once: the distinct texts get
 // an integer id, the keys are computed once per distinct text, and the per-account counts join on
 // integers. (One statement joining on the texts themselves ran out of DuckDB's 3 GB on 2 million rows of
@@ -138,34 +166,48 @@ export const templates: Feature = {
       prepare: () => [
         `CREATE TEMP TABLE template_text_ids AS SELECT text, row_number() OVER () AS tid FROM (
   SELECT DISTINCT unnest(map_keys(template_texts)) AS text FROM account_aggregates)`,
-        // One row per distinct word of each text; the signature is an aggregate, so each minimum is
-        // computed once per text (a list of minima over a list of hashes in a subquery was inlined at
-        // every use, 64 times per text). Runs of 3+ letters are extracted directly and filtered and made
-        // distinct as rows (a quarter less CPU than lambdas over each text's list); the 32 hashed values
-        // of each distinct word are computed once, in a table of their own, and the signature is their
-        // minima (a fifth less than hashing per text and word).
-        `CREATE TEMP TABLE template_words AS SELECT DISTINCT tid, w FROM (
-  SELECT tid, unnest(regexp_extract_all(regexp_replace(text, '[a-z]+$', ''), '[a-z]{3,}')) AS w FROM template_text_ids)
-WHERE NOT list_contains(${stopList}, w)`,
+        // One row per word of each text; the signature is an aggregate, so each minimum is computed once
+        // per text (a list of minima over a list of hashes in a subquery was inlined at every use, 64 times
+        // per text). Runs of 3+ letters are extracted directly; the stop list and the 32 hashed values are
+        // applied once per distinct word, in a table of their own, which the words join (stop words drop
+        // out there), and the signature is their minima. A word repeated in a text changes no minimum, so
+        // the words are not made distinct per text (that DISTINCT over strings and the stop-list test per
+        // word were a third of this step).
+        `CREATE TEMP TABLE template_words AS
+SELECT tid, unnest(regexp_extract_all(regexp_replace(text, '[a-z]+$', ''), '[a-z]{3,}')) AS w FROM template_text_ids`,
         `CREATE TEMP TABLE template_word_values AS SELECT w, ${valuesSql()}
-FROM (SELECT w, CAST(('0x' || left(md5(w), 8)) AS BIGINT) % ${PRIME} AS h FROM (SELECT DISTINCT w FROM template_words))`,
-        `CREATE TEMP TABLE template_signatures AS SELECT tid, count(*) AS words, [${minsSql()}] AS m
+FROM (SELECT w, CAST(('0x' || left(md5(w), 8)) AS BIGINT) % ${PRIME} AS h FROM (SELECT DISTINCT w FROM template_words)
+  WHERE NOT list_contains(${stopList}, w))`,
+        `CREATE TEMP TABLE template_signatures AS SELECT tid, [${minsSql()}] AS m
 FROM template_words JOIN template_word_values USING (w) GROUP BY tid`,
         `CREATE TEMP TABLE template_keys AS SELECT tid, unnest([
-    ${bandsSql('duckdb')}]) AS template FROM template_text_ids LEFT JOIN template_signatures USING (tid)`,
+    ${bandTuplesSql()}]) AS template FROM template_text_ids LEFT JOIN template_signatures USING (tid)`,
+        `CREATE TEMP TABLE template_account_ids AS SELECT is_reference, account, row_number() OVER () AS aid FROM account_aggregates`,
         `CREATE TEMP TABLE account_templates AS WITH account_texts AS (
-  SELECT is_reference, account, unnest(map_keys(template_texts)) AS text, unnest(map_values(template_texts)) AS n FROM account_aggregates)
-SELECT is_reference, account, template, sum(n) AS c
+  SELECT aid, unnest(map_keys(template_texts)) AS text, unnest(map_values(template_texts)) AS n
+  FROM account_aggregates JOIN template_account_ids USING (is_reference, account))
+SELECT aid, template, sum(n) AS c
 FROM account_texts JOIN template_text_ids USING (text) JOIN template_keys USING (tid) GROUP BY ALL`,
+        // Per key: how many accounts use it and, for a key of one account, which account and how often.
+        `CREATE TEMP TABLE template_df AS SELECT template, count(*) AS df, min(aid) AS aid, min(c) AS c
+FROM account_templates GROUP BY template`,
+        `CREATE TEMP TABLE template_names AS SELECT template, ${keyNameSql} AS name FROM (
+  SELECT template, CAST(template >> 62 AS BIGINT) AS band, CAST((template >> 31) & ${PRIME} AS BIGINT) AS first,
+    CAST(template & ${PRIME} AS BIGINT) AS second FROM template_df WHERE df >= 2)
+LEFT JOIN template_text_ids ON tid = CASE WHEN first = ${PRIME} THEN second END`,
       ],
       // Lists in any order (readQuery sorts them): list(... ORDER BY ...) keeps a sort state per account and
-      // ran out of memory with 50,000 accounts, and sorting in SQL cost more than the rest of the query.
-      query: () => `SELECT is_reference, account,
-  CASE WHEN count(*) FILTER (WHERE df >= 2) = 0 THEN '[]'
-    ELSE '["' || array_to_string(list(lpad(lower(to_hex(template)), 16, '0')) FILTER (WHERE df >= 2), '","') || '"]' END,
-  CAST(coalesce(list(c) FILTER (WHERE df >= 2), []) AS VARCHAR), CAST(coalesce(sum(c) FILTER (WHERE df = 1), 0) AS DOUBLE)
-FROM account_templates JOIN (SELECT template, count(*) AS df FROM account_templates GROUP BY template) USING (template)
-WHERE c >= 2 OR (is_reference AND df >= 2) GROUP BY is_reference, account`,
+      // ran out of memory with 50,000 accounts; string_agg costs 40% less than list() and its text form.
+      // Keys of one account are summed from the per-key table; only the shared keys (a small table) are
+      // joined back to the per-account counts.
+      query:
+        () => `WITH private AS (SELECT aid, sum(c) AS uses FROM template_df WHERE df = 1 AND c >= 2 GROUP BY aid),
+shared AS (SELECT aid, string_agg(name, '","') AS names, string_agg(CAST(c AS VARCHAR), ',') AS counts
+  FROM account_templates JOIN template_names USING (template) JOIN template_account_ids USING (aid)
+  WHERE c >= 2 OR is_reference GROUP BY aid)
+SELECT is_reference, account, CASE WHEN names IS NULL THEN '[]' ELSE '["' || names || '"]' END,
+  '[' || coalesce(counts, '') || ']', CAST(coalesce(uses, 0) AS DOUBLE)
+FROM template_account_ids LEFT JOIN private USING (aid) LEFT JOIN shared USING (aid)`,
     },
     clickhouse: {
       rowColumns: [`replaceRegexpAll(leftUTF8(lowered, ${TEMPLATE_WINDOW}), '[0-9]+', '') AS template_text`],
