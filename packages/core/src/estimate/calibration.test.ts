@@ -92,6 +92,25 @@ describe('calibration predicts each point as it was measured', () => {
     expect(large).not.toBeCloseTo(small, 1);
     expect(Math.abs(large / saturated - 1)).toBeLessThan(Math.abs(small / saturated - 1));
   });
+
+  it('takes the token budget a point ran with (vLLM on an A100: 2,048) over the engine class default', () => {
+    const base = { ...sweepPoint('outputTokensPerSecond', 1), concurrency: undefined };
+    const point: InferencePoint = {
+      ...base,
+      id: 'budget',
+      hardware: 'a100-sxm-80gb',
+      weights: 'bf16',
+      kv: 'bf16',
+      batch: 256,
+      scheduling: 'continuous',
+      requests: 500,
+    };
+    const classDefault = predictPoint(catalog, priorTable, point).value;
+    const small = predictPoint(catalog, priorTable, { ...point, maxBatchedTokens: 2048 }).value;
+    const explicit = predictPoint(catalog, priorTable, { ...point, maxBatchedTokens: 8192 }).value;
+    expect(explicit).toBeCloseTo(classDefault, 9);
+    expect(small).not.toBeCloseTo(classDefault, 3);
+  });
 });
 
 describe('fitted fixed costs and software siblings', () => {
