@@ -33,7 +33,10 @@ export interface FrontierEntry {
  * that stays, so testing the members is enough. `front` is sorted by rising cost and falling latency.
  */
 export function joinsFrontier(front: readonly FrontierEntry[], cost: number, latency: number): boolean {
-  // The last member costing no more than the item is the fastest of those.
+  // The last member costing no more than the item is the fastest of those; most items cost more than
+  // the fastest member of all (the last) and are slower.
+  const last = front[front.length - 1];
+  if (last !== undefined && last.cost <= cost) return last.latency > latency;
   let at = 0;
   while (at < front.length && (front[at] as FrontierEntry).cost <= cost) at++;
   return at === 0 || (front[at - 1] as FrontierEntry).latency > latency;

@@ -186,18 +186,47 @@ interface Configuration {
   key: number;
 }
 
-/** The search's plans that meet the SLO, one entry per plan in search order (columns of plain numbers). */
-interface PlanColumns {
-  configuration: number[];
-  batch: number[];
-  concurrency: number[];
-  ttftSeconds: number[];
-  tpotSeconds: number[];
-  prefillP95Seconds: number[];
-  decodeStepSeconds: number[];
-  mixedStepSeconds: number[];
-  queueWaitSeconds: number[];
-  requestsPerSecond: number[];
+const PLAN_COLUMNS = [
+  'configuration',
+  'batch',
+  'concurrency',
+  'ttftSeconds',
+  'tpotSeconds',
+  'prefillP95Seconds',
+  'decodeStepSeconds',
+  'mixedStepSeconds',
+  'queueWaitSeconds',
+  'requestsPerSecond',
+] as const;
+
+/**
+ * The search's plans that meet the SLO, one row per plan in search order, as columns of numbers in typed
+ * arrays: a search keeps hundreds of thousands of rows, and no object per row is there to trace or copy.
+ */
+class PlanColumns implements Record<(typeof PLAN_COLUMNS)[number], Float64Array> {
+  length = 0;
+  configuration = new Float64Array(1024);
+  batch = new Float64Array(1024);
+  concurrency = new Float64Array(1024);
+  ttftSeconds = new Float64Array(1024);
+  tpotSeconds = new Float64Array(1024);
+  prefillP95Seconds = new Float64Array(1024);
+  decodeStepSeconds = new Float64Array(1024);
+  mixedStepSeconds = new Float64Array(1024);
+  queueWaitSeconds = new Float64Array(1024);
+  requestsPerSecond = new Float64Array(1024);
+
+  /** Room for one more row (the columns double when full). */
+  reserve(): number {
+    if (this.length === this.configuration.length) {
+      for (const name of PLAN_COLUMNS) {
+        const wider = new Float64Array(this[name].length * 2);
+        wider.set(this[name]);
+        this[name] = wider;
+      }
+    }
+    return this.length++;
+  }
 }
 
 /**
@@ -244,7 +273,7 @@ export function searchPlans(o: SearchOptions): SearchResult {
   const evaluated = evaluatePlans(o);
   const pricing = pricingOf(evaluated, o);
   const candidates: Candidate[] = [];
-  const n = evaluated.plans.configuration.length;
+  const n = evaluated.plans.length;
   for (let p = 0; p < n; p++) {
     const replicas = pricing.replicas(p);
     const acquisitions =
@@ -279,23 +308,35 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
   const keyModes: Acquisition[][] = Array.from({ length: evaluated.keys }, () => []);
   // The cost–TPOT frontier of the candidates so far (frontier.ts), by rising cost.
   const front: Array<FrontierEntry & { plan: number; acquisition: number; replicas: number }> = [];
-  const cheapest = { rent: -1, buy: -1 };
-  const cheapestAcquisition = { rent: 0, buy: 0 };
-  const cheapestCost = { rent: 0, buy: 0 };
+  // The cheapest candidate per mode (rent, buy): plan, acquisition index, cost.
+  const cheapest = [-1, -1];
+  const cheapestAcquisition = [0, 0];
+  const cheapestCost = [0, 0];
   let count = 0;
-  const n = plans.configuration.length;
+  // Plans of one configuration are consecutive: its prices and slots are looked up once per run of them.
+  let current = -1;
+  let c = configurations[0] as Configuration;
+  let mids: number[] = [];
+  let modeIndex: number[] = [];
+  const n = plans.length;
   for (let p = 0; p < n; p++) {
-    const c = configurations[plans.configuration[p] as number] as Configuration;
+    const ci = plans.configuration[p] as number;
+    if (ci !== current) {
+      current = ci;
+      c = configurations[ci] as Configuration;
+      mids = pricing.monthly(c).map((m) => m.mid);
+      modeIndex = c.acquisitions.map((mode) => (mode === 'rent' ? 0 : 1));
+    }
     const replicas = pricing.replicas(p);
     const ttft = plans.ttftSeconds[p] as number;
     const tpot = plans.tpotSeconds[p] as number;
-    for (let a = 0; a < c.acquisitions.length; a++) {
+    for (let a = 0; a < mids.length; a++) {
       count++;
-      const mode = c.acquisitions[a] as Acquisition;
-      const cost = pricing.monthlyUsd(c, a, replicas);
-      const slot = c.key * 2 + (mode === 'rent' ? 0 : 1);
+      const mode = modeIndex[a] as number;
+      const cost = replicas * c.count * (mids[a] as number);
+      const slot = c.key * 2 + mode;
       const held = bestPlan[slot] as number;
-      if (held < 0) (keyModes[c.key] as Acquisition[]).push(mode);
+      if (held < 0) (keyModes[c.key] as Acquisition[]).push(c.acquisitions[a] as Acquisition);
       if (
         held < 0 ||
         cost < (bestCost[slot] as number) ||
@@ -306,10 +347,10 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
         bestCost[slot] = cost;
         bestTtft[slot] = ttft;
       }
-      const best = cheapest[mode];
+      const best = cheapest[mode] as number;
       if (
         best < 0 ||
-        (cost - cheapestCost[mode] ||
+        (cost - (cheapestCost[mode] as number) ||
           ttft - (plans.ttftSeconds[best] as number) ||
           tpot - (plans.tpotSeconds[best] as number)) < 0
       ) {
@@ -331,15 +372,15 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
       );
     }
   }
-  const pick = (mode: Acquisition) => {
-    const p = cheapest[mode];
-    return p < 0 ? undefined : pricing.candidate(p, cheapestAcquisition[mode], pricing.replicas(p));
+  const pick = (mode: number) => {
+    const p = cheapest[mode] as number;
+    return p < 0 ? undefined : pricing.candidate(p, cheapestAcquisition[mode] as number, pricing.replicas(p));
   };
   return {
     candidates: count,
     cheapestPerConfiguration,
     frontier: front.map((f) => pricing.candidate(f.plan, f.acquisition, f.replicas)),
-    cheapest: { rent: pick('rent'), buy: pick('buy') },
+    cheapest: { rent: pick(0), buy: pick(1) },
     peakToAverage: pricing.peakToAverage,
     peakRequestsPerSecond: pricing.peakRps,
     averageRequestsPerSecond: pricing.averageRps,
@@ -372,8 +413,8 @@ function pricingOf(evaluated: EvaluatedPlans, o: PlanPricing) {
     peakRps,
     averageRps,
     replicas: (p: number) => replicasFor(peakRps, plans.requestsPerSecond[p] as number, rhoMax),
-    monthlyUsd: (c: Configuration, a: number, replicas: number) =>
-      replicas * c.count * (monthlyOf(c)[a] as DeviceMonthly).mid,
+    /** USD per device-month per acquisition mode of the configuration (its `acquisitions`' order). */
+    monthly: monthlyOf,
     candidate: (p: number, a: number, replicas: number): Candidate => {
       const c = configurations[plans.configuration[p] as number] as Configuration;
       const price = monthlyOf(c)[a] as DeviceMonthly;
@@ -431,19 +472,11 @@ export function evaluatePlans(
   };
   const groups: GroupOutcome[] = [];
   const configurations: Configuration[] = [];
-  const keyIndex = new Map<string, number>();
-  const plans: PlanColumns = {
-    configuration: [],
-    batch: [],
-    concurrency: [],
-    ttftSeconds: [],
-    tpotSeconds: [],
-    prefillP95Seconds: [],
-    decodeStepSeconds: [],
-    mixedStepSeconds: [],
-    queueWaitSeconds: [],
-    requestsPerSecond: [],
-  };
+  // Configuration keys, numbered in the order first seen: model and device ids, weights and KV, then the
+  // devices and the EP degree of the layout (TP = devices / EP).
+  const keyIndex = new Map<string, Map<number, number>>();
+  let keys = 0;
+  const plans = new PlanColumns();
 
   for (const model of o.models) {
     const fitsContext = I95 + O95 <= model.architecture.contextLength;
@@ -477,6 +510,7 @@ export function evaluatePlans(
           outputTokens: O,
         });
         const { km, off } = r;
+        let layoutKeys: Map<number, number> | undefined;
         const work: KernelWorkload = { ...r.work };
         const work95: KernelWorkload = { ...r.work, inputTokens: I95, outputTokens: O95, batch: 1 };
         const moe = km.moeLayers > 0;
@@ -551,11 +585,16 @@ export function evaluatePlans(
               group.status = 'ok';
               stats.plansMeetingSlo++;
               if (configuration < 0) {
-                const name = `${model.id}|${device.id}|${count}|${tp}|${ep}|${weights}|${kv}`;
-                let key = keyIndex.get(name);
+                if (!layoutKeys) {
+                  const name = `${model.id}|${device.id}|${weights}|${kv}`;
+                  layoutKeys = keyIndex.get(name) ?? new Map<number, number>();
+                  keyIndex.set(name, layoutKeys);
+                }
+                // Devices per replica stay at most 64 (countsFor).
+                let key = layoutKeys.get(count * 128 + ep);
                 if (key === undefined) {
-                  key = keyIndex.size;
-                  keyIndex.set(name, key);
+                  key = keys++;
+                  layoutKeys.set(count * 128 + ep, key);
                 }
                 configuration = configurations.length;
                 configurations.push({
@@ -571,21 +610,22 @@ export function evaluatePlans(
                   key,
                 });
               }
-              plans.configuration.push(configuration);
-              plans.batch.push(batch);
-              plans.concurrency.push(concurrency);
-              plans.ttftSeconds.push(ttft);
-              plans.tpotSeconds.push(tpot);
-              plans.prefillP95Seconds.push(prefillP95);
-              plans.decodeStepSeconds.push(p.decodeStepSeconds);
-              plans.mixedStepSeconds.push(p.mixedStepSeconds);
-              plans.queueWaitSeconds.push(wait);
-              plans.requestsPerSecond.push(mu);
+              const row = plans.reserve();
+              plans.configuration[row] = configuration;
+              plans.batch[row] = batch;
+              plans.concurrency[row] = concurrency;
+              plans.ttftSeconds[row] = ttft;
+              plans.tpotSeconds[row] = tpot;
+              plans.prefillP95Seconds[row] = prefillP95;
+              plans.decodeStepSeconds[row] = p.decodeStepSeconds;
+              plans.mixedStepSeconds[row] = p.mixedStepSeconds;
+              plans.queueWaitSeconds[row] = wait;
+              plans.requestsPerSecond[row] = mu;
             }
           }
         }
       }
     }
   }
-  return { workload: w, configurations, keys: keyIndex.size, plans, groups, stats };
+  return { workload: w, configurations, keys, plans, groups, stats };
 }
