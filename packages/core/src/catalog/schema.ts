@@ -35,7 +35,13 @@ export const denseTflopsSchema = z.strictObject({
   fp4: positive.optional(),
 });
 
-const computeFields = { denseTflops: denseTflopsSchema };
+/**
+ * The largest matmul rate measured on the device with its vendor stack (MAMF, "maximum achievable matmul
+ * FLOPS": the best of a sweep of large GEMM shapes), per dtype. Below the dense peak where clocks drop under
+ * load or the stack falls short of the datapath; inference prices its matmuls against it where listed.
+ */
+const achievableSchema = z.strictObject({ tflops: denseTflopsSchema, source: sourceSchema });
+const computeFields = { denseTflops: denseTflopsSchema, achievable: achievableSchema.optional() };
 const memoryFields = {
   capacityGB: positive,
   bandwidthGBs: positive,

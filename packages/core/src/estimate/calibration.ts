@@ -30,6 +30,7 @@ import {
   stepTimesFor,
 } from './inference.ts';
 import { boundNames } from './inference-kernel.ts';
+import { matmulPeaks } from './peak.ts';
 import { burstPointMetricValue, pointMetricValue, servingPointMetricValue } from './point-metric.ts';
 import { type ComputePathId, computePathIds, computePathOf } from './precision.ts';
 import { burstServing, type ServingWorkload, servingCurve } from './serving-curve.ts';
@@ -97,7 +98,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     collectiveSeconds: r.hw.collectiveSeconds,
   };
   const mode = predictionMode(point);
-  const peaks = operatorPeaks(r.formats, r.attentionDtype, r.device.compute.denseTflops);
+  const peaks = operatorPeaks(r.formats, r.attentionDtype, matmulPeaks(r.device));
   // `r` resolved the class's reference release; the point's own release (or its command) sets its budget.
   const limits =
     mode === 'batch'

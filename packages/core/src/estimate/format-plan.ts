@@ -4,6 +4,7 @@ import type { DenseTflops, Device, Model } from '../catalog/schema.ts';
 import type { PathFactor } from './efficiency.ts';
 import { llamacppComputePath } from './llamacpp-kernels.ts';
 import { countParameters } from './parameters.ts';
+import { matmulPeaks } from './peak.ts';
 import {
   type ComputePath,
   type ComputePathId,
@@ -83,7 +84,7 @@ export function formatPlan(
     (innerFfn || (native?.appliesTo === 'experts' && native.format === weights));
   const denseInnerFfn = innerFfn && !expertsOnly;
   const blocks: WeightFormat = expertsOnly || denseInnerFfn ? 'bf16' : weights;
-  const peaks: DenseTflops = device.compute.denseTflops;
+  const peaks: DenseTflops = matmulPeaks(device);
   const expertsPath = pathFor(weights, device, engine, engineClass);
   const blocksPath =
     expertsOnly || denseInnerFfn ? pathFor(blocks, device, engine, engineClass) : expertsPath;

@@ -581,6 +581,42 @@ describe('collectives over a point-to-point scale-up mesh', () => {
   });
 });
 
+describe('matmuls at the achievable rate where the catalog measures one', () => {
+  const catalog = shippedCatalog();
+  const request = {
+    model: 'llama-3.1-8b',
+    hardware: 'gaudi3',
+    engine: 'gaudi',
+    weights: 'fp8',
+    kv: 'fp8',
+  } as const;
+  // The same catalog with Gaudi 3's measured maximum achievable matmul rate taken out.
+  const unmeasured = {
+    ...catalog,
+    devices: catalog.devices.map((d) => {
+      if (d.id !== 'gaudi3') return d;
+      const { achievable: _measured, ...compute } = d.compute;
+      return { ...d, compute };
+    }),
+  };
+
+  it('Gaudi 3 FP8 matmuls run against the measured 1,289.5 TFLOP/s, not the 1,677 dense peak', () => {
+    const measured = resolveInference(catalog, priorTable, request);
+    const peakOnly = resolveInference(unmeasured, priorTable, request);
+    expect(measured.hw.peakFlops / peakOnly.hw.peakFlops).toBeCloseTo(1289.5 / 1677, 6);
+    expect(measured.hw.memoryBandwidth).toBe(peakOnly.hw.memoryBandwidth);
+  });
+
+  it('so a compute-bound prefill takes the peak-to-achievable ratio longer', () => {
+    const measured = resolveInference(catalog, priorTable, { ...request, inputTokens: 8192 });
+    const peakOnly = resolveInference(unmeasured, priorTable, { ...request, inputTokens: 8192 });
+    const matmul = (r: typeof measured) =>
+      prefillOperators(r.km, r.hw, r.off, { ...r.work, batch: 16 }).find((o) => o.operator === 'dense FFN')
+        ?.computeSeconds ?? 0;
+    expect(matmul(measured) / matmul(peakOnly)).toBeCloseTo(1677 / 1289.5, 3);
+  });
+});
+
 describe('collectives over PCIe', () => {
   const catalog = shippedCatalog();
   const l40s = catalog.devices.find((d) => d.id === 'l40s');

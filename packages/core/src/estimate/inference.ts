@@ -48,7 +48,14 @@ import {
 } from './inference-kernel.ts';
 import { llamacppKernelSources } from './llamacpp-kernels.ts';
 import { countParameters } from './parameters.ts';
-import { deviceSource, memoryBandwidthFigure, memoryCapacityFigure, peakFlopsFigure } from './peak.ts';
+import {
+  deviceSource,
+  matmulPeakFigure,
+  matmulPeaks,
+  memoryBandwidthFigure,
+  memoryCapacityFigure,
+  peakFlopsFigure,
+} from './peak.ts';
 import { attentionDtypeFor, effectiveComputeDtype, kvFormatBytes, weightFormats } from './precision.ts';
 import {
   type ServingLimits,
@@ -490,7 +497,7 @@ export function resolveInference(
   const rates: ReturnType<typeof operatorRates> & { attentionMemoryScale?: number } = operatorRates(
     formats,
     attentionDtype,
-    device.compute.denseTflops,
+    matmulPeaks(device),
     pathFactorsOf(efficiency),
   );
   // The release's kernel paths on top (the fitted constants describe the class's newest release).
@@ -833,7 +840,7 @@ export function estimateInference(
     r.efficiency.sources.slice(0, 3),
     o.efficiencyMemory === undefined ? effNote : 'overridden by flag',
   );
-  const listedPeak = peakFlopsFigure(device, fp.expertsPath.dtype);
+  const listedPeak = matmulPeakFigure(device, fp.expertsPath.dtype);
   // llama.cpp's kernels run at a rate the catalog lists only through the INT8 peak: cuBLAS F16 with FP16
   // accumulation (half of it), MMQ's mma.sync on parts whose peak needs wgmma (half of it).
   const expertsPeak =
@@ -855,7 +862,7 @@ export function estimateInference(
           value: fp.peakFlops,
           unit: 'FLOP/s',
           formula: `N_active / (${fp.ffn ? 'FFN' : 'expert'} matmul params / their peak + other matmul params / their peak): FLOP-weighted harmonic mean`,
-          inputs: [expertsPeak, peakFlopsFigure(device, fp.blocksPath.dtype)],
+          inputs: [expertsPeak, matmulPeakFigure(device, fp.blocksPath.dtype)],
         });
   const dequant = given(
     'dequantSecondsPerWeight',

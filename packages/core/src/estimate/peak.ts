@@ -22,6 +22,30 @@ export function peakFlopsFigure(device: Device, dtype: keyof DenseTflops): Figur
   );
 }
 
+/**
+ * The matmul peaks inference runs against: the device's measured maximum achievable matmul rate (catalog
+ * `compute.achievable`, MAMF) for the dtypes it lists, the dense peak for the rest. Training and audits keep
+ * the dense peak, against which MFU is defined.
+ */
+export function matmulPeaks(device: Device): DenseTflops {
+  const achieved = device.compute.achievable?.tflops;
+  return achieved === undefined ? device.compute.denseTflops : { ...device.compute.denseTflops, ...achieved };
+}
+
+/** `peakFlopsFigure` at the rate inference runs against (`matmulPeaks`), naming the measurement when it is one. */
+export function matmulPeakFigure(device: Device, dtype: keyof DenseTflops): Figure {
+  const achieved = device.compute.achievable;
+  const tflops = achieved?.tflops[dtype];
+  if (achieved === undefined || tflops === undefined) return peakFlopsFigure(device, dtype);
+  return given(
+    `peakFlops(${dtype}, achievable matmul)`,
+    tflops * 1e12,
+    'FLOP/s',
+    [deviceSource(achieved.source), deviceSource(device.compute.source)],
+    `${device.name}, ${dtype} maximum achievable matmul rate measured (dense peak ${device.compute.denseTflops[dtype] ?? '?'} TFLOP/s)`,
+  );
+}
+
 export function memoryBandwidthFigure(device: Device): Figure {
   return given(
     'memoryBandwidth',
