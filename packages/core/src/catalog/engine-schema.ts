@@ -93,9 +93,9 @@ export const engineClassSchema = z.strictObject({
  * math), the routed experts' grouped GEMMs, and the blocks' dense GEMMs (projections, dense FFN, shared
  * experts). A kernel path scales its operator's compute rate and weight/KV streaming rate. The tensor-parallel
  * all-reduce is the fourth: its path gives a measured per-collective latency instead (`collectiveSeconds`).
- * `prefill-attention` is the prompt tokens' attention alone (engines run a prefill or prefix-prefill kernel
- * there, apart from decode's paged attention): its factor scales their attention math and the cached prefix
- * a chunk reads back, on top of any `attention` path.
+ * `prefill-attention` is the attention of a chunk of a longer prompt, over its cached prefix and itself (vLLM
+ * runs a prefix-prefill kernel there, apart from decode's paged attention and a whole prompt's prefill
+ * kernel): its factor scales that math and the prefix the chunk reads back, on top of any `attention` path.
  */
 export const releaseOperatorSchema = z.enum([
   'attention',

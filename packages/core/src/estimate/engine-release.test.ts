@@ -189,13 +189,12 @@ describe('engine releases', () => {
     const path = old.engineRelease.paths.find((p) => p.id === 'triton-prefix-prefill-8warps');
     expect(path?.operator).toBe('prefill-attention');
     expect(path?.applied).toEqual({ compute: 0.4, memory: 1 });
-    // A 32,000-token prompt in 512-token chunks: its attention runs 2.5x slower, so the first token is later.
-    expect(old.ttftSeconds.value).toBeGreaterThan(reference.ttftSeconds.value);
+    // A 32,000-token prompt in 512-token chunks (the serving curve): each chunk after the first attends through
+    // the slow kernel, so the first token is later. The explanation's prefill is one pass over the whole prompt
+    // (no prefix: the reference kernel).
+    expect(old.curve[0]?.ttftSeconds ?? 0).toBeGreaterThan((reference.curve[0]?.ttftSeconds ?? 0) + 1);
     const attention = (e: typeof old) => e.operators.prefill.find((o) => o.operator === 'attention over KV');
-    expect(attention(old)?.computeSeconds ?? 0).toBeCloseTo(
-      (attention(reference)?.computeSeconds ?? 0) / 0.4,
-      9,
-    );
+    expect(attention(old)?.computeSeconds).toBe(attention(reference)?.computeSeconds);
     // Decode runs the paged-attention kernel: its attention is the same (fixed costs follow each catalog's fit).
     const decodeAttention = (e: typeof old) => {
       const row = e.operators.decode.find((o) => o.operator === 'attention over KV');
@@ -204,9 +203,8 @@ describe('engine releases', () => {
     expect(decodeAttention(old)).toEqual(decodeAttention(reference));
     // The comparison was run on an MI300X-class GPU: on MI325X the release keeps the reference rate.
     const mi325x = { ...request, hardware: 'mi325x' };
-    expect(attention(estimator.inference(mi325x))?.computeSeconds).toBe(
-      attention(shippedEstimator(neutral).inference(mi325x))?.computeSeconds,
-    );
+    const applied = estimator.inference(mi325x).engineRelease.paths.find((p) => p.id === path?.id)?.applied;
+    expect(applied).toEqual({ compute: 1, memory: 1 });
   });
 
   it("a release's chunked-prefill default applies above its context threshold only", () => {

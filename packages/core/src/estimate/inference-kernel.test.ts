@@ -204,13 +204,16 @@ function refPass(
   const operators: RefOperator[] = [
     gemm(m.projectionParams, L, m.projectionKernelsPerLayer),
     {
-      // Prompt tokens' attention runs the release's prefill kernel, at its own factor on the class rate.
+      // A chunk of a longer prompt attends through the release's prefix-prefill kernel, at its own factor.
       compute:
         share *
         (decodeFlops / g / rateOf(hw.attentionPeakFlops) +
           (busiest * prefill.flops) /
             atp /
-            (rateOf(hw.attentionPeakFlops) * (hw.prefillAttentionComputeScale ?? 1))),
+            (rateOf(hw.attentionPeakFlops) *
+              (refPrefixBytes(m, w, prefill.tokens, prefill.promptTokens) > 0
+                ? (hw.prefillAttentionComputeScale ?? 1)
+                : 1))),
       // Each device reads the cache it holds: KV heads split over at most their number of ranks; a chunk
       // of a longer prompt also reads the prefix its prompt's earlier chunks cached.
       memory:
@@ -681,12 +684,14 @@ describe('prompt chunks and the prefill attention kernel', () => {
     expect(attention(r.hw, 512, 64000).memorySeconds / chunk).toBeCloseTo((64000 - 512) / (32000 - 512), 9);
   });
 
-  it("slows the prompt tokens' attention by the release's prefill factor, never decode's", () => {
+  it("slows a prompt chunk's attention by the release's prefix-prefill factor, never decode's", () => {
     const slow = { ...r.hw, prefillAttentionComputeScale: 0.4, prefillAttentionMemoryScale: 0.5 };
     const base = attention(r.hw, 512, 32000);
     const old = attention(slow, 512, 32000);
     expect(old.computeSeconds).toBeCloseTo(base.computeSeconds / 0.4, 12);
     expect(old.memorySeconds).toBeCloseTo(base.memorySeconds / 0.5, 12);
+    // A prompt that fits one step has no prefix: the reference prefill kernel, whatever the factor.
+    expect(attention(slow, 512, 512)).toEqual(attention(r.hw, 512, 512));
     // A decode step (no prompt tokens) is the same with or without the prefill kernel's factor.
     for (const batch of [1, 16])
       expect(decodeStep(r.km, slow, r.off, r.work, batch).total).toBe(

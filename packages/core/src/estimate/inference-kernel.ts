@@ -98,9 +98,9 @@ export interface KernelHardware {
    */
   attentionMemoryScale?: number;
   /**
-   * The prompt tokens' attention kernel relative to the reference one (an older release's prefill or
-   * prefix-prefill kernel: estimate/engine-release.ts), on its math and on the cached prefix it reads.
-   * Decode attention keeps the rates above. Absent: 1.
+   * The attention kernel of a chunk of a longer prompt (over its cached prefix and itself) relative to the
+   * reference one (an older release's prefix-prefill kernel: estimate/engine-release.ts), on its math and on
+   * the prefix it reads. Decode attention and whole-prompt prefill keep the rates above. Absent: 1.
    */
   prefillAttentionComputeScale?: number;
   prefillAttentionMemoryScale?: number;
@@ -506,6 +506,9 @@ function forwardPass(
   // device that holds it: a KV head shared by several tensor-parallel ranks (MLA's one latent, GQA with
   // fewer KV heads than ranks) is read by each of them, as it is stored on each (kvCacheBytesPerDevice).
   // A prompt's prefix sits on its attention group's devices (adp · bytes / shards of the replica).
+  // A release's prefix-prefill kernel runs only for chunks of a longer prompt (a whole prompt in one step
+  // attends through the prefill kernel of the reference path).
+  const prefixScale = prefixBytes > 0 ? (hw.prefillAttentionComputeScale ?? 1) : 1;
   const kvByteRate = byteRate * (hw.attentionMemoryScale ?? 1);
   const kvShards = kvShardsOf(m, hw);
   record(
@@ -513,7 +516,7 @@ function forwardPass(
     OP_ATTENTION,
     gpuFraction *
       (decodeFlops / g / attentionFlopRate +
-        (prefillShare * prefillFlops) / atp / (attentionFlopRate * (hw.prefillAttentionComputeScale ?? 1))),
+        (prefillShare * prefillFlops) / atp / (attentionFlopRate * prefixScale)),
     gpuFraction *
       ((kvReadBytes / kvShards + scoreBytes / g) / kvByteRate +
         (prefillShare * adp * prefixBytes) / kvShards / (kvByteRate * (hw.prefillAttentionMemoryScale ?? 1))),
