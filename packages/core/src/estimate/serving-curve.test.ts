@@ -240,6 +240,16 @@ describe('a burst of requests sent at once (hand values)', () => {
     expect(b.outputTokensPerSecond).toBeCloseTo(4000 / b.makespanSeconds, 9);
   });
 
+  it('one wave of short prompts decodes together: the batch holds until the last sequences end', () => {
+    const short = { inputTokens: 100, outputTokens: 200, devices: 1 };
+    const b = burstServing(toy, roomy, short, 8);
+    // Eight 100-token prompts fit one chunk: one prefill step, then 200 decode steps at batch 8.
+    expect(b.drainSequences).toBe(8);
+    expect(b.spreadSteps).toBeLessThan(1);
+    expect(b.makespanSeconds).toBeCloseTo(b.promptBoundSeconds + 200 * toy.decode(8).total, 3);
+    expect(b.drainSeconds).toBeCloseTo(200 * toy.decode(8).total, 3);
+  });
+
   it('more requests never finish sooner, and a burst never beats its own prompt compute', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 }), (n, extra) => {

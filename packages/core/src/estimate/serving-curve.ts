@@ -316,6 +316,8 @@ export interface BurstNumbers {
   drainSequences: number;
   /** Decode-only steps that finish them (the last prompt needs all its output tokens). */
   drainSteps: number;
+  /** Steps over which the drain set's prompts went in: the drain's batch falls over these, holds before. */
+  spreadSteps: number;
   drainSeconds: number;
   makespanSeconds: number;
   outputTokensPerSecond: number;
@@ -330,8 +332,10 @@ const DRAIN_NODES = [7 / 8, 5 / 8, 3 / 8, 1 / 8];
  * at its default infinite request rate). The last prompt is in once both its slot is free (N − S
  * completions at the steady rate of concurrency N, then its own prefill steps) and the prompt stream has
  * passed (N · I tokens at the prompt rate of steps that carry a full chunk beside the steady decoders);
- * the run then drains: the sequences prefilled within the last O/g steps decode without prefill, their
- * remaining outputs spread evenly, so O/g decode-only steps whose batch falls linearly to zero.
+ * the run then drains: the sequences prefilled within the last O/g steps decode without prefill for O/g
+ * steps; their batch falls linearly to zero over the steps across which their prompts went in (all O/g when
+ * completions paced the slots; fewer when one wave or a fast prompt stream put them in nearly together, the
+ * batch holding until then).
  * Makespan = max(slot bound, prompt bound) + drain; throughput = N · O / makespan.
  */
 export function burstServing(
@@ -356,12 +360,18 @@ export function burstServing(
   const promptsPerStep = I > 0 ? chunk / I : Number.POSITIVE_INFINITY;
   const drainSequences = Math.min(S, requests, promptsPerStep * decodeSteps);
   const drainSteps = Math.ceil(decodeSteps);
-  let perStep = 0;
+  // Steps over which the drain set's prompts went in: completions pace them when slots bind (ages spread over
+  // the whole output); otherwise the prompt rate does, and one wave (N ≤ S) or a fast prompt stream leaves them
+  // nearly in step, so the batch holds for the rest of the output before it falls.
+  const slotsBind = requests > S && slotBoundSeconds >= promptBoundSeconds;
+  const spreadSteps = slotsBind ? drainSteps : Math.min(drainSteps, drainSequences / promptsPerStep);
+  let falling = 0;
   for (const f of DRAIN_NODES) {
     const batch = Math.max(1, Math.round(drainSequences * f));
-    perStep += stepSeconds(steps, w.speculative, batch, 0) / DRAIN_NODES.length;
+    falling += stepSeconds(steps, w.speculative, batch, 0) / DRAIN_NODES.length;
   }
-  const drainSeconds = drainSteps * perStep;
+  const held = stepSeconds(steps, w.speculative, Math.max(1, Math.round(drainSequences)), 0);
+  const drainSeconds = (drainSteps - spreadSteps) * held + spreadSteps * falling;
   const makespanSeconds = Math.max(slotBoundSeconds, promptBoundSeconds) + drainSeconds;
   const outputTokensPerSecond = makespanSeconds > 0 ? (requests * O) / makespanSeconds : 0;
   return {
@@ -372,6 +382,7 @@ export function burstServing(
     promptBoundSeconds,
     drainSequences,
     drainSteps,
+    spreadSteps,
     drainSeconds,
     makespanSeconds,
     outputTokensPerSecond,
