@@ -285,6 +285,7 @@ export type {
   GroupOutcome,
   PlanPricing,
   PlanSummary,
+  RankedConfigurations,
   SearchOptions,
   SearchResult,
   SearchStats,

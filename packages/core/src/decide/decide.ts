@@ -19,6 +19,7 @@ import {
   type Candidate,
   type EvaluatedPlans,
   evaluatePlans,
+  type RankedConfigurations,
   type SearchStats,
   summarizePlans,
 } from './plan-search.ts';
@@ -103,10 +104,6 @@ function candidateDevices(catalog: Catalog, w: Workload): Device[] {
   );
 }
 
-function byCost(a: Candidate, b: Candidate): number {
-  return a.monthlyUsd - b.monthlyUsd || a.ttftSeconds - b.ttftSeconds || a.tpotSeconds - b.tpotSeconds;
-}
-
 const usd = (v: number) => `$${Math.round(v).toLocaleString('en-US')}`;
 
 interface Scenario {
@@ -157,13 +154,16 @@ export function decide(
   const evaluated = evaluatePlans({ catalog, efficiencies, workload: w, models, devices });
   const search = summarizePlans(evaluated, { assumptions });
   // One plan per configuration: its cheapest concurrency (the others only trade cost for latency).
-  const configs = [...search.cheapestPerConfiguration].sort(byCost);
+  const configs = search.configurations;
   const explain = (c: Candidate) =>
     selfHostPlan(c, w, assumptions, tokens, search.peakRequestsPerSecond, search.averageRequestsPerSecond);
 
-  const chosen: Candidate[] = configs.slice(0, top);
+  const chosen: Candidate[] = [];
+  for (let rank = 0; rank < sliceEnd(configs.length, top); rank++) chosen.push(configs.candidate(rank));
   for (const kind of ['rent', 'buy'] as const) {
-    const first = configs.find((c) => c.acquisition === kind);
+    let first: Candidate | undefined;
+    for (let rank = 0; rank < configs.length && !first; rank++)
+      if (configs.acquisition(rank) === kind) first = configs.candidate(rank);
     if (first && !chosen.includes(first)) chosen.push(first);
   }
   const selfHost = chosen.map(explain);
@@ -244,7 +244,7 @@ export function decide(
 
 function runnersUpFor(
   groups: EvaluatedPlans['groups'],
-  configs: readonly Candidate[],
+  configs: RankedConfigurations,
   api: readonly ApiPlan[],
   overall: Plan | null,
 ): RunnerUp[] {
@@ -263,17 +263,11 @@ function runnersUpFor(
       monthlyUsd: a.monthlyUsd.value,
     });
   }
-  // The cheapest configuration of each model × device pair and acquisition mode (`configs` is by cost).
-  const cheapestOfPair = new Map<string, Candidate>();
-  for (const c of configs) {
-    const key = `${c.model.id}\n${c.device.id}\n${c.acquisition}`;
-    if (!cheapestOfPair.has(key)) cheapestOfPair.set(key, c);
-  }
-  for (const g of groups) {
+  for (const [index, g] of groups.entries()) {
     const pair = `${g.model} on ${g.device}`;
     if (g.status === 'ok') {
       for (const kind of ['rent', 'buy'] as const) {
-        const best = cheapestOfPair.get(`${g.model}\n${g.device}\n${kind}`);
+        const best = configs.cheapestOfPair(index, kind);
         if (!best) continue;
         if (
           overall &&
@@ -380,4 +374,10 @@ function sensitivityRow(
     cheapest: winner ? winner[0] : 'none',
     cheapestLabel: winner ? winner[2] : 'no option',
   };
+}
+
+/** How many items `slice(0, end)` keeps of `length` (a negative end counts from the back). */
+function sliceEnd(length: number, end: number): number {
+  const e = Number.isNaN(end) ? 0 : Math.trunc(end);
+  return e < 0 ? Math.max(length + e, 0) : Math.min(e, length);
 }

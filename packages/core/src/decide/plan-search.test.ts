@@ -57,9 +57,16 @@ function reduce(r: SearchResult) {
     for (const c of r.candidates) if (c.acquisition === kind && (!b || byCost(c, b) < 0)) b = c;
     return b;
   };
+  const ranked = [...perConfiguration.values()].sort(byCost);
   return {
     candidates: r.candidates.length,
-    cheapestPerConfiguration: [...perConfiguration.values()],
+    configurations: ranked,
+    // What Decide's runners-up read: each pair's cheapest configuration per mode.
+    cheapestOfPair: r.groups.flatMap((g) =>
+      (['rent', 'buy'] as const).map((kind) =>
+        ranked.find((c) => c.model.id === g.model && c.device.id === g.device && c.acquisition === kind),
+      ),
+    ),
     frontier: paretoFrontier(
       r.candidates,
       (c) => c.monthlyUsd,
@@ -94,8 +101,21 @@ describe('plan summary', () => {
       expect(full.candidates.length).toBeGreaterThan(0);
       expect(evaluated.stats).toEqual(full.stats);
       expect(evaluated.groups).toEqual(full.groups);
+      const summary = summarizePlans(evaluated, { assumptions, ...s });
+      const { configurations, ...rest } = summary;
+      const ranks = Array.from({ length: configurations.length }, (_, rank) => rank);
       // toStrictEqual: the same candidates (every number to the bit), in the same order.
-      expect(summarizePlans(evaluated, { assumptions, ...s })).toStrictEqual(reduce(full));
+      expect({
+        ...rest,
+        configurations: ranks.map((rank) => configurations.candidate(rank)),
+        cheapestOfPair: evaluated.groups.flatMap((_, g) =>
+          (['rent', 'buy'] as const).map((kind) => configurations.cheapestOfPair(g, kind)),
+        ),
+      }).toStrictEqual(reduce(full));
+      for (const rank of ranks)
+        expect(configurations.acquisition(rank)).toBe(configurations.candidate(rank).acquisition);
+      // Built once: the same object on every call (Decide adds the cheapest per mode unless listed).
+      if (configurations.length > 0) expect(configurations.candidate(0)).toBe(configurations.candidate(0));
     }
   });
 });

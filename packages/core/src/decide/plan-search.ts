@@ -184,6 +184,8 @@ interface Configuration {
    * Decide keeps one plan per key and acquisition mode.
    */
   key: number;
+  /** Index of the model × device pair in the search's `groups`. */
+  group: number;
 }
 
 const PLAN_COLUMNS = [
@@ -255,11 +257,8 @@ export interface PlanPricing {
 export interface PlanSummary {
   /** Candidates that meet the SLO: one per plan and priced acquisition mode. */
   candidates: number;
-  /**
-   * Per configuration and acquisition mode, its cheapest candidate (then the lower TTFT; the first seen
-   * on a tie), in the order the configurations were first seen.
-   */
-  cheapestPerConfiguration: Candidate[];
+  /** Per configuration and acquisition mode, its cheapest candidate, cheapest first. */
+  configurations: RankedConfigurations;
   /** `paretoFrontier` of all candidates on monthly cost against TPOT, cheapest first. */
   frontier: Candidate[];
   /** The cheapest candidate per acquisition mode: by cost, then TTFT, then TPOT; the first seen on a tie. */
@@ -362,23 +361,27 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
         addToFrontier(front, { plan: p, acquisition: a, replicas, cost, latency: tpot });
     }
   }
-  const cheapestPerConfiguration: Candidate[] = [];
+  // Each configuration's cheapest plan per mode, in the order first seen; ranked when first asked for.
+  const kept: Kept[] = [];
   for (let key = 0; key < evaluated.keys; key++) {
     for (const mode of keyModes[key] as Acquisition[]) {
       const slot = key * 2 + (mode === 'rent' ? 0 : 1);
-      const p = bestPlan[slot] as number;
-      cheapestPerConfiguration.push(
-        pricing.candidate(p, bestAcquisition[slot] as number, pricing.replicas(p)),
-      );
+      kept.push([
+        bestPlan[slot] as number,
+        bestAcquisition[slot] as number,
+        bestCost[slot] as number,
+        bestTtft[slot] as number,
+      ]);
     }
   }
+  const ranked = new RankedConfigurations(evaluated, pricing, kept);
   const pick = (mode: number) => {
     const p = cheapest[mode] as number;
     return p < 0 ? undefined : pricing.candidate(p, cheapestAcquisition[mode] as number, pricing.replicas(p));
   };
   return {
     candidates: count,
-    cheapestPerConfiguration,
+    configurations: ranked,
     frontier: front.map((f) => pricing.candidate(f.plan, f.acquisition, f.replicas)),
     cheapest: { rent: pick(0), buy: pick(1) },
     peakToAverage: pricing.peakToAverage,
@@ -386,6 +389,101 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
     averageRequestsPerSecond: pricing.averageRps,
   };
 }
+
+/**
+ * Per configuration and acquisition mode, its cheapest candidate (then the lower TTFT; the first seen on a
+ * tie), ranked cheapest first: by cost, then TTFT, then TPOT, then the order first seen. A search of every
+ * model and device keeps tens of thousands, and Decide reports a handful: each Candidate is built when
+ * first asked for (the same object on every call), and the ranking is made when first needed.
+ */
+export class RankedConfigurations {
+  readonly length: number;
+  private order: Int32Array | undefined;
+  private readonly built = new Map<number, Candidate>();
+  private pairBest: Map<number, number> | undefined;
+  private pairOf: number[] = [];
+
+  constructor(
+    private readonly evaluated: EvaluatedPlans,
+    private readonly pricing: Pricing,
+    private readonly kept: ReadonlyArray<
+      readonly [plan: number, acquisition: number, cost: number, ttft: number]
+    >,
+  ) {
+    this.length = kept.length;
+  }
+
+  /** The candidate at `rank` (0 = the cheapest). */
+  candidate(rank: number): Candidate {
+    const i = this.ranking()[rank];
+    if (i === undefined) throw new RangeError(`no configuration ranked ${rank} of ${this.length}`);
+    let c = this.built.get(i);
+    if (!c) {
+      const [plan, acquisition] = this.kept[i] as Kept;
+      c = this.pricing.candidate(plan, acquisition, this.pricing.replicas(plan));
+      this.built.set(i, c);
+    }
+    return c;
+  }
+
+  /** The acquisition mode of the candidate at `rank`, without building it. */
+  acquisition(rank: number): Acquisition {
+    const [plan, acquisition] = this.kept[this.ranking()[rank] as number] as Kept;
+    return this.configurationOf(plan).acquisitions[acquisition] as Acquisition;
+  }
+
+  /** The cheapest configuration of the model × device pair `groups[group]` in one mode, if it has one. */
+  cheapestOfPair(group: number, mode: Acquisition): Candidate | undefined {
+    // Pairs by their ids, as configurations are keyed (a pair listed twice is one pair).
+    const groups = this.evaluated.groups;
+    if (!this.pairBest) {
+      const firstOfIds = new Map<string, number>();
+      this.pairOf = groups.map((g, i) => {
+        const ids = `${g.model}\n${g.device}`;
+        const first = firstOfIds.get(ids) ?? i;
+        firstOfIds.set(ids, first);
+        return first;
+      });
+      const best = new Map<number, number>();
+      const order = this.ranking();
+      for (let rank = 0; rank < order.length; rank++) {
+        const [plan] = this.kept[order[rank] as number] as Kept;
+        const pair = this.pairOf[this.configurationOf(plan).group] as number;
+        const slot = pair * 2 + (this.acquisition(rank) === 'rent' ? 0 : 1);
+        if (!best.has(slot)) best.set(slot, rank);
+      }
+      this.pairBest = best;
+    }
+    const pair = this.pairOf[group] as number;
+    const rank = this.pairBest.get(pair * 2 + (mode === 'rent' ? 0 : 1));
+    return rank === undefined ? undefined : this.candidate(rank);
+  }
+
+  private configurationOf(plan: number): Configuration {
+    const { configurations, plans } = this.evaluated;
+    return configurations[plans.configuration[plan] as number] as Configuration;
+  }
+
+  private ranking(): Int32Array {
+    if (!this.order) {
+      const { kept } = this;
+      const tpot = this.evaluated.plans.tpotSeconds;
+      const order = new Int32Array(kept.length);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      order.sort((a, b) => {
+        const x = kept[a] as Kept;
+        const y = kept[b] as Kept;
+        return x[2] - y[2] || x[3] - y[3] || (tpot[x[0]] as number) - (tpot[y[0]] as number) || a - b;
+      });
+      this.order = order;
+    }
+    return this.order;
+  }
+}
+
+type Pricing = ReturnType<typeof pricingOf>;
+/** A configuration's cheapest plan in one mode: the plan, its acquisition index, monthly cost and TTFT. */
+type Kept = readonly [plan: number, acquisition: number, cost: number, ttft: number];
 
 /** Traffic, replica sizing, device prices and Candidate building for one pricing of the evaluated plans. */
 function pricingOf(evaluated: EvaluatedPlans, o: PlanPricing) {
@@ -608,6 +706,7 @@ export function evaluatePlans(
                   ep,
                   acquisitions: priced,
                   key,
+                  group: groups.length - 1,
                 });
               }
               const row = plans.reserve();
