@@ -85,7 +85,10 @@ export function registerValidate(program: Command, io: Io): void {
           String(e.points.length),
         ]);
       io.out(
-        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'])}\n\n`,
+        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'])}\n`,
+      );
+      io.out(
+        `Software maturity (one slope fitted across every class): a release older than its class's reference runs its fixed costs × exp(${report.summary.softwareMaturityFixedCostPerYear} × age in years)\n\n`,
       );
       const lofo = report.familyHeldOut;
       const frows = [['family', 'classes', 'points', 'median |error|', 'max |error|', '>2x', 'flag']];

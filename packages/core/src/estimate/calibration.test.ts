@@ -206,3 +206,62 @@ describe('what the fit lets one set of points decide for others', () => {
     expect(entry(fitEfficiencies(catalog, dense), 'vllm-rocm')?.prefillHostLayerSeconds).not.toBe(prior);
   });
 });
+
+describe('software maturity: one slope on the fixed costs of older releases, shared by every class', () => {
+  const included = shippedCalibration().inference.filter((p) => p.excluded === undefined);
+  const family = (id: string) => included.filter((p) => p.family === id);
+  // SGLang on H200 in two builds a year apart (dstack's 0.4.3.post2, InferenceX's 0.5.7, the reference);
+  // vLLM only in its reference build (InferenceX #828, 0.15.1).
+  const sglangOld = family('dstack-deepseek-r1-h200-mi300x-2025-03').filter(
+    (p) => p.engine === 'sglang' && p.hardware === 'h200',
+  );
+  const training = [
+    ...sglangOld,
+    ...family('inferencex-issue-870-dsr1-fp8-h200-sglang'),
+    ...family('inferencex-issue-828-gptoss-fp4-h100-vllm'),
+  ];
+  const vllmOld = family('dstack-deepseek-r1-h200-mi300x-2025-03').find(
+    (p) => p.engine === 'vllm' && p.hardware === 'h200' && p.metric === 'tpotSeconds' && p.concurrency === 4,
+  );
+
+  it('fits the slope on the classes whose points ran older releases, and gives it to every class', () => {
+    expect(sglangOld.length).toBeGreaterThan(0);
+    expect(sglangOld.every((p) => p.engineRelease === '0.4.3.post2')).toBe(true);
+    const table = fitEfficiencies(catalog, training);
+    const slopes = new Set(table.entries.map((e) => e.fixedCostPerYear));
+    expect(slopes.size).toBe(1);
+    const [slope = 0] = slopes;
+    // The older build decodes DeepSeek-R1 2-4× slower at low concurrency: fixed costs fall with age.
+    expect(slope).toBeGreaterThan(0);
+    expect(slope).toBeLessThanOrEqual(Math.log(10));
+    // Without a point of an older release nothing moves the slope from its prior (no maturity effect).
+    const current = fitEfficiencies(
+      catalog,
+      training.filter((p) => !sglangOld.includes(p)),
+    );
+    expect(current.entries.every((e) => e.fixedCostPerYear === 0)).toBe(true);
+  });
+
+  it("predicts a class's older release from the other classes' slope when its own points ran one release", () => {
+    if (!vllmOld) throw new Error('no dstack vLLM TPOT point on H200 at concurrency 4');
+    expect(vllmOld.engineRelease).toBe('0.7.4.dev181');
+    const table = fitEfficiencies(catalog, training);
+    const vllm = table.entries.find((e) => e.engine === 'vllm' && e.hardwareClass === undefined);
+    // Every vLLM point in the fit ran its reference release: the slope came from SGLang's two builds.
+    expect(vllm?.points.every((id) => id.startsWith('inferencex-issue-828'))).toBe(true);
+    expect(vllm?.fixedCostPerYear).toBeGreaterThan(0);
+    const withoutSlope = {
+      entries: table.entries.map((e) => ({ ...e, fixedCostPerYear: 0 })),
+    };
+    // The older build pays the fixed costs of its age; its TPOT comes out longer than without the term.
+    expect(predictPoint(catalog, table, vllmOld).value).toBeGreaterThan(
+      predictPoint(catalog, withoutSlope, vllmOld).value,
+    );
+    // The reference release is what the constants describe: the term leaves it alone.
+    const current = family('inferencex-issue-828-gptoss-fp4-h100-vllm')[0];
+    if (!current) throw new Error('no InferenceX #828 point');
+    expect(predictPoint(catalog, table, current).value).toBe(
+      predictPoint(catalog, withoutSlope, current).value,
+    );
+  });
+});

@@ -13,9 +13,9 @@ import {
   type PathFactor,
   pathFactorPriors,
 } from './efficiency.ts';
-import { engineClassIdOf } from './engine-class.ts';
 import {
   applyReleaseFactors,
+  maturityFixedCostFactor,
   type ReleaseKernels,
   releaseCollectiveSeconds,
   releaseKernels,
@@ -62,6 +62,8 @@ interface PreparedPoint {
  */
 export interface FitParams extends Efficiency {
   fixedCostScale: number;
+  /** Software maturity: ln growth per year of age of the fixed costs of a release older than the reference. */
+  fixedCostPerYear: number;
   prefillHostLayerSeconds: number;
   /** Factors per compute path on the efficiencies (16-bit: 1), efficiency.ts `pathFactorPriors`. */
   paths: Record<ComputePathId, PathFactor>;
@@ -136,12 +138,14 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       r.hw.effMemory = eff.memory;
       applyPathFactors(r.hw as OperatorRates, peaks, eff.paths);
       applyReleaseFactors(r.hw, release.factors);
-      r.hw.kernelSeconds = base.kernelSeconds * eff.fixedCostScale;
-      r.hw.layerSeconds = base.layerSeconds * eff.fixedCostScale;
+      const fixedCostScale =
+        eff.fixedCostScale * maturityFixedCostFactor(eff.fixedCostPerYear, release.ageYears);
+      r.hw.kernelSeconds = base.kernelSeconds * fixedCostScale;
+      r.hw.layerSeconds = base.layerSeconds * fixedCostScale;
       // A release's measured all-reduce latency is data: the fitted fixed-cost scale does not move it.
       r.hw.collectiveSeconds = releaseCollectiveSeconds(
         release,
-        base.collectiveSeconds * eff.fixedCostScale,
+        base.collectiveSeconds * fixedCostScale,
         r.hw.linkLatencySeconds,
       );
       r.hw.prefillHostLayerSeconds = eff.prefillHostLayerSeconds;
@@ -197,6 +201,7 @@ function priorParams(catalog: Catalog, engine: EngineClassId): FitParams {
     compute: prior.compute,
     memory: prior.memory,
     fixedCostScale: 1,
+    fixedCostPerYear: 0,
     prefillHostLayerSeconds: data?.prefillHostLayerSeconds ?? 0,
     paths: pathPriors(),
   };
@@ -215,6 +220,7 @@ function paramsOf(entry: EfficiencyEntry, prior: FitParams): FitParams {
     compute: entry.compute,
     memory: entry.memory,
     fixedCostScale: entry.fixedCostScale ?? 1,
+    fixedCostPerYear: entry.fixedCostPerYear ?? 0,
     prefillHostLayerSeconds: entry.prefillHostLayerSeconds ?? prior.prefillHostLayerSeconds,
     paths: { ...prior.paths, ...entry.paths },
   };
@@ -285,6 +291,7 @@ function applyOffsets(prior: FitParams, d: Offsets): FitParams {
     compute,
     memory,
     fixedCostScale: prior.fixedCostScale * Math.exp(d[2] ?? 0),
+    fixedCostPerYear: prior.fixedCostPerYear,
     prefillHostLayerSeconds: prior.prefillHostLayerSeconds * Math.exp(d[3] ?? 0),
     paths,
   };
@@ -303,15 +310,115 @@ const PRIOR_WEIGHT: Offsets = [0.5, 0.5, 0.02, 0.02, ...new Array<number>(2 * PA
  */
 const HUBER = Math.log(1.4);
 
+/** The robust loss of one prediction against its measurement. */
+function pointLoss(predicted: number, measured: number): number {
+  const r = Math.log(predicted / measured);
+  return Number.isFinite(r) ? 2 * HUBER ** 2 * (Math.sqrt(1 + (r / HUBER) ** 2) - 1) : 1e6;
+}
+
 function loss(points: PreparedPoint[], d: Offsets, centre: Offsets): number {
   let sum = 0;
   for (let i = 0; i < DIMS; i++) sum += (PRIOR_WEIGHT[i] ?? 0) * ((d[i] ?? 0) - (centre[i] ?? 0)) ** 2;
-  for (const p of points) {
-    const predicted = p.run(applyOffsets(p.prior, d)).value;
-    const r = Math.log(predicted / p.point.measured);
-    sum += Number.isFinite(r) ? 2 * HUBER ** 2 * (Math.sqrt(1 + (r / HUBER) ** 2) - 1) : 1e6;
-  }
+  for (const p of points) sum += pointLoss(p.run(applyOffsets(p.prior, d)).value, p.point.measured);
   return sum;
+}
+
+/**
+ * Software maturity: a release older than its class's reference runs the class's fixed costs (per kernel,
+ * per layer, per collective) times exp(slope × age in years). Physically the host and launch overheads
+ * that engines removed release after release over 2024-2025: CUDA/HIP graph capture of more step shapes,
+ * fused kernels (fewer launches per layer), overlapped scheduling. One slope for every class, fitted on all
+ * of them together, so a class whose only points ran one release is still told how much an older or newer
+ * build differs from what the other engines show. Bounded to [0, ln 10] per year: a newer release is not
+ * assumed slower, and no engine is assumed to cut its fixed costs more than tenfold a year on average.
+ * Pulled weakly toward 0 (no maturity effect) with the fixed costs' weight.
+ */
+const MATURITY_MAX = Math.log(10);
+const MATURITY_PRIOR_WEIGHT = 0.02;
+/**
+ * The joint fit alternates: the class constants are fitted at a starting slope (fixed costs halving a
+ * year; a start, not a prior), then up to MATURITY_ROUNDS times the slope is fitted with every class held
+ * and the classes whose points ran older releases are refitted at it from their previous fit, stopping once
+ * the slope moves less than MATURITY_TOLERANCE. On the shipped data (2026-12-05) the slope goes 1.08, 1.19;
+ * further rounds would give 1.23, 1.25 at about half a full fit each (validate refits 18 times).
+ */
+const MATURITY_START = Math.log(2);
+const MATURITY_ROUNDS = 2;
+const MATURITY_TOLERANCE = 0.05;
+
+/** Mean release age of each software's points: where its fixed costs are fitted (`fitPrepared`). */
+function ageCentres(prepared: readonly PreparedPoint[]): Map<string, number> {
+  const sums = new Map<string, { age: number; n: number }>();
+  for (const p of prepared) {
+    const s = sums.get(p.software) ?? { age: 0, n: 0 };
+    s.age += p.release.ageYears;
+    s.n += 1;
+    sums.set(p.software, s);
+  }
+  return new Map([...sums].map(([k, v]) => [k, v.age / v.n]));
+}
+
+/** The maturity slope that best explains the points of older releases, every class's constants held. */
+function fitMaturity(
+  prepared: readonly PreparedPoint[],
+  table: EfficiencyTable,
+  current: number,
+  centre: ReadonlyMap<string, number>,
+): number {
+  // Every point of a software with older releases (its newest points see the slope too: a software's
+  // fixed costs stay where they are at its centre age while the slope turns them).
+  const softwares = new Set(prepared.filter((p) => p.release.ageYears > 0).map((p) => p.software));
+  const points = prepared
+    .filter((p) => softwares.has(p.software))
+    .map((p) => ({
+      p,
+      centre: centre.get(p.software) ?? 0,
+      params: paramsOf(efficiencyFor(table, p.hardwareClass, p.engineClass), p.prior),
+    }));
+  const lossAt = (slope: number) => {
+    let sum = MATURITY_PRIOR_WEIGHT * slope ** 2;
+    for (const { p, centre, params } of points) {
+      const fixedCostScale = params.fixedCostScale * Math.exp((current - slope) * centre);
+      sum += pointLoss(p.run({ ...params, fixedCostScale, fixedCostPerYear: slope }).value, p.point.measured);
+    }
+    return sum;
+  };
+  // A grid over the bounds (the loss can have more than one valley), then golden section around its best.
+  const steps = 10;
+  let best = 0;
+  let bestLoss = lossAt(0);
+  for (let i = 1; i <= steps; i++) {
+    const x = (MATURITY_MAX * i) / steps;
+    const l = lossAt(x);
+    if (l < bestLoss) {
+      best = x;
+      bestLoss = l;
+    }
+  }
+  let lo = Math.max(0, best - MATURITY_MAX / steps);
+  let hi = Math.min(MATURITY_MAX, best + MATURITY_MAX / steps);
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let a = hi - phi * (hi - lo);
+  let b = lo + phi * (hi - lo);
+  let la = lossAt(a);
+  let lb = lossAt(b);
+  while (hi - lo > 0.01) {
+    if (la < lb) {
+      hi = b;
+      b = a;
+      lb = la;
+      a = hi - phi * (hi - lo);
+      la = lossAt(a);
+    } else {
+      lo = a;
+      a = b;
+      la = lb;
+      b = lo + phi * (hi - lo);
+      lb = lossAt(b);
+    }
+  }
+  const x = (lo + hi) / 2;
+  return lossAt(x) < bestLoss ? x : best;
 }
 
 /** Metrics that time prompt processing itself: the only ones that identify the prefill host time. */
@@ -370,8 +477,19 @@ function identified(points: PreparedPoint[], centre: Offsets, withPaths: boolean
  * needs hundreds: every evaluation runs the serving curve. The prefill-host offset is searched only when
  * the points identify it (`identified`).
  */
-function fitOffsets(points: PreparedPoint[], centre: Offsets, withPaths = false): Offsets {
+function fitOffsets(
+  points: PreparedPoint[],
+  centre: Offsets,
+  withPaths = false,
+  /** A previous fit of the same points (the slope moved since): searched from it, with finer steps. */
+  warm?: Offsets,
+): Offsets {
   const dims = identified(points, centre, withPaths);
+  if (warm) {
+    // Offsets the points cannot identify stay at the centre, which may have moved with the slope.
+    const start = centre.map((c, i) => (dims.includes(i) ? (warm[i] ?? c) : c));
+    return patternSearch(points, centre, dims, start, WARM_STEP);
+  }
   let best: Offsets = [...centre];
   let bestLoss = loss(points, best, centre);
   // Start from the best point of a coarse grid around the centre (fixed costs and host time ×/÷ 3 and 9;
@@ -392,7 +510,22 @@ function fitOffsets(points: PreparedPoint[], centre: Offsets, withPaths = false)
       best = start;
     }
   }
-  for (let step = Math.LN2; step > 0.01; step /= 2) {
+  return patternSearch(points, centre, dims, best, Math.LN2);
+}
+
+/** A refit from a previous fit starts with steps of ln 2 / 8 (±9%): the slope moved its optimum little. */
+const WARM_STEP = Math.LN2 / 8;
+
+function patternSearch(
+  points: PreparedPoint[],
+  centre: Offsets,
+  dims: readonly number[],
+  start: Offsets,
+  firstStep: number,
+): Offsets {
+  let best: Offsets = [...start];
+  let bestLoss = loss(points, best, centre);
+  for (let step = firstStep; step > 0.01; step /= 2) {
     // Steepest of the 2 × dims moves each round (not the first that helps): a first-improvement search
     // lets whichever offset comes first absorb what another one explains.
     for (let guard = 0; guard < 50; guard++) {
@@ -435,6 +568,7 @@ function fittedEntry(
     memory: Number(params.memory.toFixed(3)),
     paths,
     fixedCostScale: Number(params.fixedCostScale.toPrecision(3)),
+    fixedCostPerYear: Number(params.fixedCostPerYear.toPrecision(3)),
     prefillHostLayerSeconds: Number(params.prefillHostLayerSeconds.toPrecision(3)),
     origin: 'fitted',
     points: points.map((p) => p.point.id),
@@ -469,22 +603,80 @@ function sharedWithSiblings(fitted: Offsets): Offsets {
  * Fits per engine class in three levels, each pulled toward the one above: the software (SGLang on CUDA
  * and on ROCm together, as offsets from each class's prior), the class, and (hardware class, class) where
  * at least two points exist. A class without points of its own takes its software's shared offsets
- * (`sharedWithSiblings`) on its own priors; a software without points keeps the priors.
+ * (`sharedWithSiblings`) on its own priors; a software without points keeps the priors. The software-
+ * maturity slope is shared by every class (`fitMaturity`): fitted once across all of them, with each
+ * class's constants, then the classes whose points ran older releases refitted at it.
  */
 function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTable {
-  const entries: EfficiencyEntry[] = [];
   const softwareOf = (id: EngineClassId) => catalog.engines.find((e) => e.id === id)?.software ?? id;
   const classes = Object.keys(efficiencyPriors) as EngineClassId[];
   const softwares = [...new Set(classes.map(softwareOf))];
+  const aged = new Set(prepared.filter((p) => p.release.ageYears > 0).map((p) => p.software));
+  const centre = ageCentres(prepared);
+  const warm = new Map<string, Offsets>();
+  // Each software's fixed costs are fitted at the mean age of its points (the prior's scale 1 sits there),
+  // so the slope turns them about their centre instead of also moving their level: slope and level are
+  // then nearly independent, and fitting them in turn converges in a round or two.
+  const fitAt = (slope: number, only: ReadonlySet<string> | undefined) =>
+    fitSoftwares(
+      catalog,
+      prepared.map((p) => ({
+        ...p,
+        prior: {
+          ...p.prior,
+          fixedCostPerYear: slope,
+          fixedCostScale: Math.exp(-slope * (centre.get(p.software) ?? 0)),
+        },
+      })),
+      softwares.filter((s) => !only || only.has(s)),
+      classes,
+      warm,
+    );
+  // No point ran an older release: nothing tells the slope from its prior (no maturity effect).
+  if (aged.size === 0) return { entries: fitAt(0, undefined) };
+  let slope = MATURITY_START;
+  let entries = fitAt(slope, undefined);
+  for (let round = 0; round < MATURITY_ROUNDS; round++) {
+    const next = fitMaturity(prepared, { entries }, slope, centre);
+    const moved = Math.abs(next - slope);
+    slope = next;
+    // Only the classes whose points ran older releases see the slope; the others' fits stand.
+    entries = [...entries.filter((e) => !aged.has(softwareOf(e.engine))), ...fitAt(slope, aged)];
+    if (moved < MATURITY_TOLERANCE) break;
+  }
+  const fixedCostPerYear = Number(slope.toPrecision(3));
+  return { entries: entries.map((e) => ({ ...e, fixedCostPerYear })) };
+}
+
+function fitSoftwares(
+  catalog: Catalog,
+  prepared: PreparedPoint[],
+  softwares: readonly string[],
+  classes: readonly EngineClassId[],
+  /** Offsets of a previous fit by level (software, class, hardware class): read as starts, then replaced. */
+  warm?: Map<string, Offsets>,
+): EfficiencyEntry[] {
+  const entries: EfficiencyEntry[] = [];
+  const fit = (key: string, points: PreparedPoint[], centre: Offsets, withPaths = false): Offsets => {
+    const offsets = fitOffsets(points, centre, withPaths, warm?.get(key));
+    warm?.set(key, offsets);
+    return offsets;
+  };
+  const softwareOf = (id: EngineClassId) => catalog.engines.find((e) => e.id === id)?.software ?? id;
   for (const software of softwares) {
     const own = prepared.filter((p) => p.software === software);
     if (own.length === 0) continue;
     // The software level fits path factors too (so the efficiencies it shares are those of the 16-bit
     // path), but hands its classes only efficiencies and fixed costs (`sharedWithSiblings`).
-    const softwareFit = fitOffsets(own, ZERO, true);
+    const softwareFit = fit(software, own, ZERO, true);
     const shared = sharedWithSiblings(softwareFit);
     for (const engine of classes.filter((c) => softwareOf(c) === software)) {
-      const prior = priorParams(catalog, engine);
+      // The slope and centred fixed-cost prior the points carry (`fitPrepared`), the same for every class.
+      const prior = {
+        ...priorParams(catalog, engine),
+        fixedCostPerYear: own[0]?.prior.fixedCostPerYear ?? 0,
+        fixedCostScale: own[0]?.prior.fixedCostScale ?? 1,
+      };
       const mine = own.filter((p) => p.engineClass === engine);
       if (mine.length === 0) {
         const siblings = [...new Set(own.map((p) => p.engineClass))].join(', ');
@@ -503,8 +695,8 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
       // sibling to keep its path factors from: it keeps the software fit's and refits the rest around it.
       const offsets =
         mine.length === own.length
-          ? fitOffsets(mine, [...shared.slice(0, 4), ...softwareFit.slice(4)])
-          : fitOffsets(mine, shared, true);
+          ? fit(engine, mine, [...shared.slice(0, 4), ...softwareFit.slice(4)])
+          : fit(engine, mine, shared, true);
       entries.push(
         fittedEntry(
           engine,
@@ -519,7 +711,7 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
         entries.push(
           fittedEntry(
             engine,
-            applyOffsets(prior, fitOffsets(group, offsets)),
+            applyOffsets(prior, fit(`${engine}:${hardwareClass}`, group, offsets)),
             group,
             `fitted to ${group.length} published measurements on ${hardwareClass}, pulled toward the class fit`,
             hardwareClass,
@@ -528,7 +720,7 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
       }
     }
   }
-  return { entries };
+  return entries;
 }
 
 /**
@@ -539,22 +731,21 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
 export function fitEfficiencies(
   catalog: Catalog,
   points: readonly InferencePoint[],
-  /** Fit only these engine classes (their entries are the same as in the whole fit: classes fit apart). */
+  /**
+   * Fit only these engine classes (their entries are the same as in the whole fit). Siblings of one
+   * software fit together, and the software-maturity slope is fitted on every software whose points ran
+   * an older release, so those are fitted too (their entries come back with the asked-for ones).
+   */
   engines?: ReadonlySet<EngineClassId>,
 ): EfficiencyTable {
-  // Siblings of one software fit together (a class's entries depend on its software's points), so asking
-  // for a class fits every class of its software.
+  const prepared = includedPoints(points).map((p) => prepare(catalog, p));
+  if (!engines) return fitPrepared(catalog, prepared);
   const softwareOf = (id: EngineClassId) => catalog.engines.find((e) => e.id === id)?.software ?? id;
-  const softwares = engines ? new Set([...engines].map(softwareOf)) : undefined;
-  const chosen = points.filter(
-    (p) =>
-      p.excluded === undefined &&
-      (!softwares ||
-        softwares.has(softwareOf(engineClassIdOf(catalog, p.engine, findDevice(catalog, p.hardware))))),
-  );
+  const wanted = new Set([...engines].map(softwareOf));
+  for (const p of prepared) if (p.release.ageYears > 0) wanted.add(p.software);
   return fitPrepared(
     catalog,
-    chosen.map((p) => prepare(catalog, p)),
+    prepared.filter((p) => wanted.has(p.software)),
   );
 }
 

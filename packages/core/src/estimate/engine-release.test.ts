@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalibration, shippedCatalog, shippedEstimator } from '../../test/load-catalog.ts';
 import type { Catalog } from '../catalog/catalog.ts';
+import { findDevice, findModel } from '../catalog/catalog.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { fitEfficiencies, includedPoints, predictPoint } from './calibration.ts';
-import { compareVersions, referenceRelease, releasesOf } from './engine-release.ts';
+import type { EfficiencyTable } from './efficiency.ts';
+import {
+  compareVersions,
+  maturityFixedCostFactor,
+  referenceRelease,
+  releaseAgeYears,
+  releaseKernels,
+  releasesOf,
+} from './engine-release.ts';
 import { familyOf } from './family-holdout.ts';
-import type { InferenceOptions } from './inference.ts';
+import { estimateInference, type InferenceOptions } from './inference.ts';
 
 const catalog = shippedCatalog();
 const estimator = shippedEstimator(catalog);
+// The fitted constants with the software-maturity slope off: the tests of kernel paths compare releases
+// by their paths alone (an older release also pays the fixed costs of its age, tested on its own below).
+let kernelsTable: EfficiencyTable | undefined;
+const kernelsOnly = (o: InferenceOptions) => {
+  kernelsTable ??= {
+    entries: estimator.efficiencies.entries.map((e) => ({ ...e, fixedCostPerYear: 0 })),
+  };
+  return estimateInference(catalog, kernelsTable, o);
+};
 
 const deepseek: InferenceOptions = {
   model: 'deepseek-r1',
@@ -68,8 +86,8 @@ describe('engine releases', () => {
   });
 
   it('a release with a slower kernel path gives a slower step, on that operator only', () => {
-    const newest = estimator.inference(deepseek);
-    const old = estimator.inference({ ...deepseek, engineRelease: '0.4.3.post2' });
+    const newest = kernelsOnly(deepseek);
+    const old = kernelsOnly({ ...deepseek, engineRelease: '0.4.3.post2' });
     expect(old.engineRelease.reference).toBe(false);
     expect(old.engineRelease.paths.map((p) => p.id)).toContain('triton-mla-decode');
     const attention = (e: typeof old) => e.operators.decode.find((o) => o.operator === 'attention over KV');
@@ -118,14 +136,14 @@ describe('engine releases', () => {
       outputTokens: 16,
     };
     const h100 = { ...request, hardware: 'h100-sxm' };
-    expect(
-      estimator.inference({ ...h100, engineRelease: '0.6.3.post2.dev308' }).ttftSeconds.value,
-    ).toBeGreaterThan(estimator.inference(h100).ttftSeconds.value);
+    expect(kernelsOnly({ ...h100, engineRelease: '0.6.3.post2.dev308' }).ttftSeconds.value).toBeGreaterThan(
+      kernelsOnly(h100).ttftSeconds.value,
+    );
     const a100 = { ...request, hardware: 'a100-sxm-80gb' };
-    const oldA100 = estimator.inference({ ...a100, engineRelease: '0.6.3.post2.dev308' });
+    const oldA100 = kernelsOnly({ ...a100, engineRelease: '0.6.3.post2.dev308' });
     // The prefill alone: past 8,192 tokens of context that V0 build also decodes eagerly (decodeGraphMaxContext).
     expect(oldA100.throughput.prefillTokensPerSecond.value).toBe(
-      estimator.inference(a100).throughput.prefillTokensPerSecond.value,
+      kernelsOnly(a100).throughput.prefillTokensPerSecond.value,
     );
     expect(oldA100.engineRelease.paths[0]?.applied).toEqual({ compute: 1, memory: 1 });
   });
@@ -143,10 +161,10 @@ describe('engine releases', () => {
     };
     const rccl = catalog.kernelPaths.find((p) => p.id === 'rccl-allreduce');
     if (rccl?.collectiveSeconds === undefined) throw new Error('no RCCL all-reduce path in the data');
-    const allReduce = (e: ReturnType<typeof estimator.inference>) =>
+    const allReduce = (e: ReturnType<typeof kernelsOnly>) =>
       e.operators.decode.find((o) => o.operator === 'all-reduce')?.seconds ?? 0;
-    const newest = estimator.inference(request);
-    const old = estimator.inference({ ...request, engineRelease: '0.6.3.dev116+g151ef4ef' });
+    const newest = kernelsOnly(request);
+    const old = kernelsOnly({ ...request, engineRelease: '0.6.3.dev116+g151ef4ef' });
     expect(old.engineRelease.collectiveSeconds).toBe(rccl.collectiveSeconds);
     expect(old.operators.fixedCosts.collectiveSeconds).toBeCloseTo(rccl.collectiveSeconds - 5e-6, 12);
     expect(allReduce(old)).toBeGreaterThan(allReduce(newest));
@@ -156,9 +174,9 @@ describe('engine releases', () => {
     expect(others(old)).toEqual(others(newest));
     // The RCCL figure was measured on MI300X: on another device the release keeps the class's cost.
     const mi325x = { ...request, hardware: 'mi325x' };
-    const oldMi325x = estimator.inference({ ...mi325x, engineRelease: '0.6.3.dev116+g151ef4ef' });
+    const oldMi325x = kernelsOnly({ ...mi325x, engineRelease: '0.6.3.dev116+g151ef4ef' });
     expect(oldMi325x.engineRelease.collectiveSeconds).toBeUndefined();
-    expect(allReduce(oldMi325x)).toBe(allReduce(estimator.inference(mi325x)));
+    expect(allReduce(oldMi325x)).toBe(allReduce(kernelsOnly(mi325x)));
   });
 
   it("the 8-warp prefix-prefill kernel slows a chunked prompt's attention on MI300X only, never decode", () => {
@@ -289,5 +307,51 @@ describe('engine releases', () => {
     expect(predictPoint(halved, fitHalved, held).value).toBeGreaterThan(
       predictPoint(catalog, fit, held).value,
     );
+  });
+
+  it('dates a release against its class reference, and reads a later date as the day the data was read', () => {
+    const reference = { date: '2026-03-05' };
+    expect(releaseAgeYears(reference, reference)).toBe(0);
+    expect(releaseAgeYears({ date: '2025-03-05' }, reference)).toBeCloseTo(1, 2);
+    expect(releaseAgeYears({ date: '2025-03' }, reference)).toBeCloseTo(1.01, 2);
+    // Later than the reference: that date is when the data was read, not when the release was out.
+    expect(releaseAgeYears({ date: '2026-12-05' }, reference)).toBe(0);
+    // Dates a day apart are not a month apart: under the date field's resolution the age is 0.
+    expect(releaseAgeYears({ date: '2026-03-04' }, reference)).toBe(0);
+    expect(releaseAgeYears({ date: 'unknown' }, reference)).toBe(0);
+    expect(maturityFixedCostFactor(Math.LN2, 2)).toBeCloseTo(4, 10);
+    expect(maturityFixedCostFactor(undefined, 2)).toBe(1);
+    const model = findModel(catalog, 'deepseek-r1');
+    const device = findDevice(catalog, 'h200');
+    const old = releaseKernels(catalog, 'sglang', model, device, '0.4.3.post2', 'strict');
+    const newest = releaseKernels(catalog, 'sglang', model, device, undefined, 'strict');
+    expect(newest.ageYears).toBe(0);
+    expect(old.ageYears).toBeGreaterThan(0.9);
+  });
+
+  it('runs an older release at the fixed costs the maturity slope gives its age, the reference as fitted', () => {
+    const table = (fixedCostPerYear: number) => ({
+      entries: [
+        {
+          engine: 'sglang' as const,
+          compute: 0.5,
+          memory: 0.7,
+          fixedCostScale: 1,
+          fixedCostPerYear,
+          origin: 'fitted' as const,
+          points: [],
+          sources: [],
+          note: 'test',
+        },
+      ],
+    });
+    const single = { ...deepseek, concurrency: [1] };
+    const tpot = (slope: number, engineRelease?: string) =>
+      estimateInference(catalog, table(slope), {
+        ...single,
+        ...(engineRelease === undefined ? {} : { engineRelease }),
+      }).curve[0]?.tpotSeconds ?? 0;
+    expect(tpot(Math.LN2)).toBe(tpot(0));
+    expect(tpot(Math.LN2, '0.4.3.post2')).toBeGreaterThan(tpot(0, '0.4.3.post2'));
   });
 });

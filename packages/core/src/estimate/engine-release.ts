@@ -58,6 +58,11 @@ export interface ReleaseKernels {
   maxBatchedTokens?: number;
   /** Longest context its decode graphs cover (vLLM V0 max_seq_len_to_capture); absent: always captured. */
   decodeGraphMaxContext?: number;
+  /**
+   * How much older the release is than the class's reference release, in years (`releaseAgeYears`): the
+   * software-maturity term scales the class's fixed costs by it (docs/methodology.md).
+   */
+  ageYears: number;
 }
 
 interface ParsedVersion {
@@ -130,6 +135,46 @@ export function releasesOf(catalog: Catalog, engineClass: EngineClassId): Engine
     byClass.set(engineClass, sorted);
   }
   return [...sorted];
+}
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+/** Milliseconds of an ISO date (YYYY-MM-DD, or YYYY-MM read as the 1st); NaN when it is not one. */
+function dateMs(date: string): number {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(date.trim());
+  if (!m) return Number.NaN;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3] ?? 1));
+}
+
+/**
+ * The resolution of a release date: sources may date a fact by month (YYYY-MM), and two releases dated by
+ * the day the data was read (a day apart) are not a month apart in age.
+ */
+const AGE_RESOLUTION_YEARS = 1 / 12;
+
+/**
+ * Years between a release and its class's reference release (the newest by version), from the dates the
+ * data gives them. 0 for the reference itself, where either date is missing or unreadable, below a month
+ * (`AGE_RESOLUTION_YEARS`), and where the older version carries the later date: a release's `date` is a
+ * date by which it existed (its source's), and a date later than the newer release's is the day the data
+ * was read, which says nothing of its age.
+ */
+export function releaseAgeYears(
+  release: Pick<EngineRelease, 'date'> | undefined,
+  reference: Pick<EngineRelease, 'date'> | undefined,
+): number {
+  if (!release || !reference) return 0;
+  const years = (dateMs(reference.date) - dateMs(release.date)) / YEAR_MS;
+  return Number.isFinite(years) && years >= AGE_RESOLUTION_YEARS ? years : 0;
+}
+
+/**
+ * The factor the software-maturity term puts on a class's fixed costs (per kernel, per layer, per
+ * collective) for a release `ageYears` older than the reference the constants describe:
+ * exp(fixedCostPerYear × ageYears), one slope fitted across every class (calibration.ts).
+ */
+export function maturityFixedCostFactor(fixedCostPerYear: number | undefined, ageYears: number): number {
+  return Math.exp((fixedCostPerYear ?? 0) * ageYears);
 }
 
 /** The newest release the data knows for a class: the default of `--engine-release` and the fit's reference. */
@@ -248,6 +293,7 @@ export function releaseKernels(
     ...(release?.decodeGraphMaxContext === undefined
       ? {}
       : { decodeGraphMaxContext: release.decodeGraphMaxContext }),
+    ageYears: releaseAgeYears(release, reference),
   };
 }
 

@@ -16,6 +16,7 @@ import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor, pathFactorsO
 import { resolveEngineClass } from './engine-class.ts';
 import {
   applyReleaseFactors,
+  maturityFixedCostFactor,
   type ReleaseKernels,
   releaseCollectiveSeconds,
   releaseKernels,
@@ -504,6 +505,8 @@ export function resolveInference(
   const release = releaseKernels(catalog, engineClass.id, model, device, o.engineRelease, 'strict');
   applyReleaseFactors(rates, release.factors);
 
+  const fixedCostScale =
+    (efficiency.fixedCostScale ?? 1) * maturityFixedCostFactor(efficiency.fixedCostPerYear, release.ageYears);
   const link = replicaLink(device, count);
 
   let host: Device | undefined;
@@ -562,13 +565,14 @@ export function resolveInference(
     effMemory,
     overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
     ...kvMemoryShares(engineClass, device),
-    // Fixed costs as fitted for the class (a scale on the data's priors), else as written in data/engines.
-    kernelSeconds: engineClass.kernelSeconds * (efficiency.fixedCostScale ?? 1),
-    layerSeconds: engineClass.layerSeconds * (efficiency.fixedCostScale ?? 1),
+    // Fixed costs as fitted for the class (a scale on the data's priors), else as written in data/engines;
+    // a release older than the class's reference at the fitted software-maturity factor on top.
+    kernelSeconds: engineClass.kernelSeconds * fixedCostScale,
+    layerSeconds: engineClass.layerSeconds * fixedCostScale,
     hostLayerSeconds: engineClass.hostLayerSeconds,
     collectiveSeconds: releaseCollectiveSeconds(
       release,
-      engineClass.collectiveSeconds * (efficiency.fixedCostScale ?? 1),
+      engineClass.collectiveSeconds * fixedCostScale,
       link.latency,
     ),
     prefillHostLayerSeconds: efficiency.prefillHostLayerSeconds ?? engineClass.prefillHostLayerSeconds ?? 0,

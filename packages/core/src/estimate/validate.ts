@@ -58,6 +58,11 @@ export interface ValidationReport {
     inferencePointsBeyond2x: number;
     trainingPoints: number;
     trainingMedianAbsErrorHeldOut: number;
+    /**
+     * The software-maturity slope fitted on every point (shared by all classes): a release older than its
+     * class's reference runs the class's fixed costs × exp(slope × age in years). 0 when none is older.
+     */
+    softwareMaturityFixedCostPerYear: number;
   };
 }
 
@@ -155,6 +160,7 @@ export function validateCalibration(catalog: Catalog, calibration: CalibrationDa
       inferencePointsBeyond2x: familyHeldOut.overall.pointsBeyond2x,
       trainingPoints: training.length,
       trainingMedianAbsErrorHeldOut: median(training.map((t) => Math.abs(t.error))),
+      softwareMaturityFixedCostPerYear: table.entries[0]?.fixedCostPerYear ?? 0,
     },
   };
 }
