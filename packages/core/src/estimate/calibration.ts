@@ -1,6 +1,6 @@
 import type { Engine, InferencePoint } from '../catalog/calibration-schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import { findDevice } from '../catalog/catalog.ts';
+import { findDevice, findModel } from '../catalog/catalog.ts';
 import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { HardwareClass } from '../catalog/schema.ts';
 import type { Source } from '../figure/source.ts';
@@ -13,6 +13,7 @@ import {
   type PathFactor,
   pathFactorPriors,
 } from './efficiency.ts';
+import { engineClassIdOf } from './engine-class.ts';
 import {
   applyReleaseFactors,
   maturityFixedCostFactor,
@@ -737,16 +738,42 @@ export function fitEfficiencies(
    * an older release, so those are fitted too (their entries come back with the asked-for ones).
    */
   engines?: ReadonlySet<EngineClassId>,
+  /**
+   * With `engines`: the estimate runs each class's reference release, where the slope prices nothing. A
+   * software none of whose points ran an older release is then fitted alone (its fit does not depend on
+   * the slope) and its entries carry no slope (`fixedCostPerYear` absent), saving the fits the slope needs.
+   */
+  referenceOnly = false,
 ): EfficiencyTable {
-  const prepared = includedPoints(points).map((p) => prepare(catalog, p));
-  if (!engines) return fitPrepared(catalog, prepared);
+  const included = includedPoints(points);
+  if (!engines)
+    return fitPrepared(
+      catalog,
+      included.map((p) => prepare(catalog, p)),
+    );
   const softwareOf = (id: EngineClassId) => catalog.engines.find((e) => e.id === id)?.software ?? id;
+  const softwareOfPoint = (p: InferencePoint) =>
+    softwareOf(engineClassIdOf(catalog, p.engine, findDevice(catalog, p.hardware)));
   const wanted = new Set([...engines].map(softwareOf));
-  for (const p of prepared) if (p.release.ageYears > 0) wanted.add(p.software);
-  return fitPrepared(
+  const aged = new Set(included.filter((p) => pointReleaseAged(catalog, p)).map(softwareOfPoint));
+  const needSlope = !referenceOnly || [...wanted].some((s) => aged.has(s));
+  if (needSlope) for (const s of aged) wanted.add(s);
+  const table = fitPrepared(
     catalog,
-    prepared.filter((p) => wanted.has(p.software)),
+    included.filter((p) => wanted.has(softwareOfPoint(p))).map((p) => prepare(catalog, p)),
   );
+  if (needSlope) return table;
+  return {
+    entries: table.entries.map(({ fixedCostPerYear: _unfitted, ...entry }) => entry),
+  };
+}
+
+/** Whether a point ran a release older than its class's reference (its release age is above 0). */
+function pointReleaseAged(catalog: Catalog, point: InferencePoint): boolean {
+  const device = findDevice(catalog, point.hardware);
+  const engine = engineClassIdOf(catalog, point.engine, device);
+  const model = findModel(catalog, point.model);
+  return releaseKernels(catalog, engine, model, device, point.engineRelease, 'point').ageYears > 0;
 }
 
 /** One point predicted with a fitted table: the value of the point's metric and what bounds it. */

@@ -19,7 +19,8 @@ export interface EfficiencyEntry extends Efficiency {
   /**
    * Software maturity: the fitted slope (per year, natural log) by which the fixed costs of a release older
    * than the class's reference grow, exp(fixedCostPerYear × age): one value fitted across every class.
-   * Absent: 0 (every release at the reference's fixed costs).
+   * Absent: no slope was fitted (a per-class fit for reference releases only, `fitEfficiencies`), and
+   * every release runs the reference's fixed costs.
    */
   fixedCostPerYear?: number;
   /** Fitted host time per layer of a prefill or mixed step (eager launch); absent: the class's prior. */

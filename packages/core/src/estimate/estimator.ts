@@ -80,10 +80,12 @@ export function createEstimator(
     // Layers offloaded to a CPU run at the llama.cpp CPU class's efficiency.
     const classes = new Set<EngineClassId>([engineClass]);
     if (o.offload?.kind === 'cpu') classes.add('llamacpp-cpu');
-    const key = [...classes].sort().join('+');
+    // The class's reference release needs no software-maturity slope (`fitEfficiencies`).
+    const referenceOnly = o.engineRelease === undefined;
+    const key = `${[...classes].sort().join('+')}${referenceOnly ? '' : '+releases'}`;
     let table = perClass.get(key);
     if (!table) {
-      table = fitEfficiencies(catalog, includedPoints(measurements().inference), classes);
+      table = fitEfficiencies(catalog, includedPoints(measurements().inference), classes, referenceOnly);
       perClass.set(key, table);
     }
     return table;
