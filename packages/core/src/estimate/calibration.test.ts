@@ -257,6 +257,13 @@ describe('software maturity: one slope on the fixed costs of older releases, sha
     expect(predictPoint(catalog, table, vllmOld).value).toBeGreaterThan(
       predictPoint(catalog, withoutSlope, vllmOld).value,
     );
+    // Fitting vLLM alone for its reference release needs no slope: SGLang is left out, and so is the slope.
+    const vllmOnly = new Set(['vllm'] as const);
+    const referenceOnly = fitEfficiencies(catalog, training, vllmOnly, true);
+    expect(referenceOnly.entries.some((e) => e.engine === 'sglang')).toBe(false);
+    expect(referenceOnly.entries.every((e) => e.fixedCostPerYear === undefined)).toBe(true);
+    const withReleases = fitEfficiencies(catalog, training, vllmOnly);
+    expect(withReleases.entries.find((e) => e.engine === 'vllm')).toEqual(vllm);
     // The reference release is what the constants describe: the term leaves it alone.
     const current = family('inferencex-issue-828-gptoss-fp4-h100-vllm')[0];
     if (!current) throw new Error('no InferenceX #828 point');
