@@ -972,6 +972,7 @@ export function estimateInference(
         named('EP', r.ep),
         named('ADP', r.adp),
         named('linkBandwidth', hw.linkBandwidth, 'B/s'),
+        named('link', replicaLink(device, r.count).label),
       ],
     }),
     figure({
