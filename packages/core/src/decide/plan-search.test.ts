@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import { fitEfficiencies } from '../estimate/calibration.ts';
+import { resolveInference, servingCurveFor } from '../estimate/inference.ts';
 import { costAssumptions } from './assumptions.ts';
 import { addToFrontier, type FrontierEntry, joinsFrontier, paretoFrontier } from './frontier.ts';
 import {
@@ -116,6 +117,44 @@ describe('plan summary', () => {
         expect(configurations.acquisition(rank)).toBe(configurations.candidate(rank).acquisition);
       // Built once: the same object on every call (Decide adds the cheapest per mode unless listed).
       if (configurations.length > 0) expect(configurations.candidate(0)).toBe(configurations.candidate(0));
+    }
+  });
+});
+
+describe('plans as Estimate prices them', () => {
+  it('every plan, expert-parallel layouts included, is the serving curve `estimate infer` gives for its flags', () => {
+    const w = workload();
+    const r = searchPlans({
+      catalog,
+      efficiencies,
+      workload: w,
+      assumptions: costAssumptions(),
+      models,
+      devices,
+    });
+    const plans = r.candidates.filter((c) => c.acquisition === 'rent');
+    expect(plans.some((c) => c.ep > 1)).toBe(true);
+    for (const c of plans) {
+      const resolved = resolveInference(catalog, efficiencies, {
+        model: c.model.id,
+        hardware: c.device.id,
+        count: c.count,
+        tensorParallel: c.tp,
+        expertParallel: c.ep,
+        weights: c.weights,
+        kv: c.kv,
+        engine: c.engine,
+        inputTokens: w.inputTokens.mean,
+        outputTokens: w.outputTokens.mean,
+      });
+      const [point] = servingCurveFor(resolved, [c.concurrency]);
+      const label = `${c.model.id} ${c.count}x ${c.device.id} TP${c.tp} EP${c.ep} ${c.weights}/${c.kv} c${c.concurrency}`;
+      expect({ label, batch: c.batch, tpot: c.tpotSeconds, mu: c.requestsPerSecond }).toEqual({
+        label,
+        batch: point?.runningSequences,
+        tpot: point?.tpotSeconds,
+        mu: point?.requestsPerSecond,
+      });
     }
   });
 });

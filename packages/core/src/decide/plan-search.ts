@@ -637,6 +637,9 @@ export function evaluatePlans(
               count,
               tensorParallel: tp,
               expertParallel: ep,
+              // Attention data-parallel over the EP groups, as `estimate infer --ep` defaults it (the spread above
+              // holds the one-device resolve's 1, which priced EP plans up to 1.7x off the estimate).
+              attentionDataParallel: ep,
               linkBandwidth: link.bandwidth,
               linkLatencySeconds: link.latency,
             };
