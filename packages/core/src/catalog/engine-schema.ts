@@ -165,6 +165,12 @@ export const engineReleaseSchema = z.strictObject({
    * a decode step holding a longer sequence falls back to eager launch. Absent: decode is always captured.
    */
   decodeGraphMaxContext: z.number().int().positive().optional(),
+  /**
+   * The runtime the release ran its model on where an engine ships more than one (TensorRT-LLM's compiled
+   * TensorRT engines against its PyTorch backend). A release's age is counted against the newest release
+   * of the same runtime (estimate/engine-release.ts `ageReference`); absent: the engine's one runtime.
+   */
+  runtime: z.string().min(1).max(64).optional(),
   sources: z.array(sourceSchema).min(1),
   notes: z.string().optional(),
 });

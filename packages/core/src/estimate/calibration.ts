@@ -340,7 +340,8 @@ const MATURITY_PRIOR_WEIGHT = 0.02;
  * The joint fit alternates: the class constants are fitted at a starting slope (fixed costs halving a
  * year; a start, not a prior), then up to MATURITY_ROUNDS times the slope is fitted with every class held
  * and the classes whose points ran older releases are refitted at it from their previous fit, stopping once
- * the slope moves less than MATURITY_TOLERANCE. On the shipped data (2026-12-05) the slope goes 1.08, 1.18;
+ * the slope moves less than MATURITY_TOLERANCE. On the shipped data (2026-12-05) the slope goes 1.08, 1.18
+ * (1.17 with the sourced release dates and ages counted within a runtime, engine-release.ts `ageReference`);
  * further rounds would add about 0.04, then 0.02, at about half a full fit each (validate refits 18 times).
  */
 const MATURITY_START = Math.log(2);

@@ -6,7 +6,9 @@ import { InputError } from '../errors/clearbox-error.ts';
 import { fitEfficiencies, includedPoints, predictPoint } from './calibration.ts';
 import type { EfficiencyTable } from './efficiency.ts';
 import {
+  ageReference,
   compareVersions,
+  findRelease,
   maturityFixedCostFactor,
   referenceRelease,
   releaseAgeYears,
@@ -327,6 +329,31 @@ describe('engine releases', () => {
     const newest = releaseKernels(catalog, 'sglang', model, device, undefined, 'strict');
     expect(newest.ageYears).toBe(0);
     expect(old.ageYears).toBeGreaterThan(0.9);
+  });
+
+  it("counts a release's age within its runtime: TensorRT-LLM 0.17's TensorRT engines are not aged by the PyTorch backend", () => {
+    const model = findModel(catalog, 'llama-3.1-8b');
+    const device = findDevice(catalog, 'h100-sxm');
+    const age = (version: string) =>
+      releaseKernels(catalog, 'trtllm', model, device, version, 'strict').ageYears;
+    const reference = releaseKernels(catalog, 'trtllm', model, device, undefined, 'strict');
+    expect(reference.version).toBe('1.2.0rc1');
+    // 0.17 (released by 2025-02-02) is ten months older than 1.2.0rc1 by the calendar, but it ran compiled
+    // TensorRT engines, the newest of that runtime the data knows: its own age reference.
+    const v017 = findRelease(catalog, 'trtllm', '0.17');
+    expect(v017.runtime).toBe('tensorrt-engine');
+    expect(ageReference(catalog, 'trtllm', v017)?.version).toBe('0.17');
+    expect(releaseAgeYears(v017, findRelease(catalog, 'trtllm', '1.2.0rc1'))).toBeGreaterThan(0.75);
+    expect(age('0.17')).toBe(0);
+    // The PyTorch-backend releases are aged against the newest PyTorch-backend release, the class reference.
+    expect(ageReference(catalog, 'trtllm', findRelease(catalog, 'trtllm', '1.0'))?.version).toBe('1.2.0rc1');
+    expect(age('0.17.post1.dev')).toBeGreaterThan(0.6);
+    expect(age('1.0')).toBeGreaterThan(0.1);
+    expect(reference.ageYears).toBe(0);
+    // Engines with one runtime (no `runtime` field) keep the class reference.
+    expect(ageReference(catalog, 'sglang', findRelease(catalog, 'sglang', '0.4.3.post2'))?.version).toBe(
+      '0.5.7',
+    );
   });
 
   it('runs an older release at the fixed costs the maturity slope gives its age, the reference as fitted', () => {

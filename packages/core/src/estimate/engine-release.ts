@@ -184,6 +184,25 @@ export function referenceRelease(catalog: Catalog, engineClass: EngineClassId): 
 }
 
 /**
+ * The release a release's age is counted against: the newest release of its class that ran the same
+ * runtime (`runtime` in releases.yaml; absent on both: the engine's one runtime). The software-maturity
+ * term prices the host and launch overheads an engine removed release after release; a release of another
+ * runtime (TensorRT-LLM 0.17's compiled TensorRT engines against the PyTorch backend of 1.0 and later) did
+ * not carry the newer runtime's earlier overheads, so the calendar gap between the two says nothing of its
+ * fixed costs. The class's reference (`referenceRelease`) stays the newest release overall: its constants
+ * are the ones fitted.
+ */
+export function ageReference(
+  catalog: Catalog,
+  engineClass: EngineClassId,
+  release: EngineRelease | undefined,
+): EngineRelease | undefined {
+  if (!release) return referenceRelease(catalog, engineClass);
+  const same = releasesOf(catalog, engineClass).filter((r) => r.runtime === release.runtime);
+  return same[same.length - 1];
+}
+
+/**
  * The release a user names (`--engine-release`): exactly one the data knows for the class, else a one-line
  * input error naming the flag and the known versions.
  */
@@ -293,7 +312,7 @@ export function releaseKernels(
     ...(release?.decodeGraphMaxContext === undefined
       ? {}
       : { decodeGraphMaxContext: release.decodeGraphMaxContext }),
-    ageYears: releaseAgeYears(release, reference),
+    ageYears: releaseAgeYears(release, ageReference(catalog, engineClass, release)),
   };
 }
 
