@@ -23,8 +23,8 @@ import type { Workload } from './workload.ts';
  * builds a Figure: `selfHostPlan` explains only the plans that are reported.
  */
 
-/** One self-hosting plan that meets the SLO at peak, as plain numbers. */
-export interface Candidate {
+/** What a replica runs and on what: model × device × engine × formats × devices per replica × split. */
+export interface ReplicaLayout {
   model: Model;
   device: Device;
   engine: Engine;
@@ -33,6 +33,10 @@ export interface Candidate {
   count: number;
   tp: number;
   ep: number;
+}
+
+/** One self-hosting plan that meets the SLO at peak, as plain numbers. */
+export interface Candidate extends ReplicaLayout {
   /** Sequences the replica runs at once at this concurrency (the serving curve's running set). */
   batch: number;
   /** Requests in flight per replica at peak: the serving-curve point the plan's latency is read from. */
@@ -168,15 +172,7 @@ export function candidateLabel(
 }
 
 /** A configuration with at least one plan that meets the SLO: model × device × format × count × split. */
-interface Configuration {
-  model: Model;
-  device: Device;
-  engine: Engine;
-  weights: WeightFormat;
-  kv: KvFormat;
-  count: number;
-  tp: number;
-  ep: number;
+interface Configuration extends ReplicaLayout {
   /** The device's acquisition modes that have a price, in the workload's order. */
   acquisitions: readonly Acquisition[];
   /**
