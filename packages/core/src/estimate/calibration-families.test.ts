@@ -28,6 +28,7 @@ describe('shipped calibration families', () => {
   it('gives each CUDA and ROCm serving stack with data a second family, so holding one out leaves it data', () => {
     // vllm-rocm: dstack's DeepSeek-R1 sweep (March 2025) and dstack's Llama 3.1 405B BF16 runs on MI300X
     // (October 2024); the November 2024 405B MI300X rows ran with --enforce-eager and stay excluded.
+    // Its dense data also has Oracle's OCI 405B FP8 latency table (October 2024), independent of AMD's dev-docker tables.
     const byEngine = familiesByEngine();
     for (const engine of ['trtllm', 'sglang', 'sglang-rocm', 'vllm', 'vllm-rocm'] as const) {
       expect(byEngine.get(engine)?.size ?? 0, engine).toBeGreaterThanOrEqual(2);
@@ -76,6 +77,9 @@ describe('shipped calibration families', () => {
     for (const engine of ['vllm', 'sglang']) {
       expect(beyondDeepSeek.get(engine)?.size ?? 0, engine).toBeGreaterThanOrEqual(1);
     }
+    // Dense vLLM-ROCm: AMD's dev-docker tables, dstack's 405B BF16 runs and Oracle's OCI 405B FP8 table, so
+    // holding AMD's own tables out still leaves two dense families from other hosts and harnesses.
+    expect(families.get('vllm-rocm · dense')?.size ?? 0).toBeGreaterThanOrEqual(3);
   });
 
   it('keeps every excluded point with its reason and the family it came from', () => {
