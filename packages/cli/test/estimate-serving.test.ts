@@ -105,7 +105,7 @@ describe('clearbox estimate infer --engine-release', () => {
   it('defaults to the newest release the data knows for the class', async () => {
     const r = await run(...deepseek, '--engine', 'sglang', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).engineRelease).toMatchObject({ version: '0.5.7', reference: true });
+    expect(JSON.parse(r.out).engineRelease).toMatchObject({ version: '0.5.9', reference: true });
   });
 
   it('an unknown version exits 2 with one line naming the flag and the known versions', async () => {

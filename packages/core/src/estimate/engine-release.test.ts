@@ -352,7 +352,7 @@ describe('engine releases', () => {
     expect(reference.ageYears).toBe(0);
     // Engines with one runtime (no `runtime` field) keep the class reference.
     expect(ageReference(catalog, 'sglang', findRelease(catalog, 'sglang', '0.4.3.post2'))?.version).toBe(
-      '0.5.7',
+      '0.5.9',
     );
   });
 
