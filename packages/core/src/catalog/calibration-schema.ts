@@ -83,7 +83,10 @@ export const kvFormatSchema = z.enum(['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'nv
  * - at a serving concurrency (benchmark_serving-style sweeps; the point also carries `concurrency`):
  *   perUserTokensPerSecond (one request's output tokens/s), outputTokensPerSecondPerDevice (aggregate output
  *   tokens/s over the devices of one replica), tpotSeconds (mean time per output token) and ttftSeconds (mean
- *   time to first token).
+ *   time to first token);
+ * - totalTokensPerSecond: prompt and generated tokens/s together over the same run as outputTokensPerSecond
+ *   (`vllm bench serve`'s "Total Token throughput", which some pages quote without the output figure):
+ *   N · (inputTokens + outputTokens) / duration, i.e. output tokens/s × (I + O) / O.
  */
 export const inferenceMetricSchema = z.enum([
   'outputTokensPerSecond',
@@ -93,6 +96,7 @@ export const inferenceMetricSchema = z.enum([
   'outputTokensPerSecondPerDevice',
   'tpotSeconds',
   'ttftSeconds',
+  'totalTokensPerSecond',
 ]);
 
 /**

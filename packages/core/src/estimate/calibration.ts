@@ -153,7 +153,11 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       if (limits && mode === 'burst' && point.requests !== undefined) {
         const b = burstServing(stepTimesFor(r), limits, workload, point.requests);
         return {
-          value: burstPointMetricValue(point, { ...b, inputTokens: r.work.inputTokens }),
+          value: burstPointMetricValue(point, {
+            ...b,
+            inputTokens: r.work.inputTokens,
+            outputTokens: r.work.outputTokens,
+          }),
           bound: b.steady.decodeBound,
         };
       }
@@ -161,7 +165,11 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
         const [p] = servingCurve(stepTimesFor(r), limits, workload, [concurrency]);
         if (!p) throw new Error(`no serving point for ${point.id}`);
         return {
-          value: servingPointMetricValue(point, { ...p, inputTokens: r.work.inputTokens }),
+          value: servingPointMetricValue(point, {
+            ...p,
+            inputTokens: r.work.inputTokens,
+            outputTokens: r.work.outputTokens,
+          }),
           bound: p.decodeBound,
         };
       }

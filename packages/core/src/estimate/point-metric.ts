@@ -3,17 +3,31 @@ import type { KernelResult } from './inference-kernel.ts';
 import type { BurstNumbers, ServingPointNumbers } from './serving-curve.ts';
 
 /**
+ * Prompt and generated tokens per second of a run whose generated tokens/s is `outputTps`: every request
+ * brings I prompt tokens per O generated ones, over the same duration.
+ */
+export function totalTokensPerSecond(outputTps: number, inputTokens: number, outputTokens: number): number {
+  return outputTokens > 0 ? (outputTps * (inputTokens + outputTokens)) / outputTokens : 0;
+}
+
+/**
  * The number a calibration point measured, read off a kernel run at the point's batch. Aggregate
  * throughput covers every replica measured together; per-device throughput divides by the devices of one
  * replica (replicas cancel).
  */
 export function pointMetricValue(
-  point: Pick<InferencePoint, 'metric' | 'count' | 'replicas'>,
+  point: Pick<InferencePoint, 'metric' | 'count' | 'replicas' | 'inputTokens' | 'outputTokens'>,
   k: KernelResult,
 ): number {
   switch (point.metric) {
     case 'outputTokensPerSecond':
       return k.outputTokensPerSecond * (point.replicas ?? 1);
+    case 'totalTokensPerSecond':
+      return totalTokensPerSecond(
+        k.outputTokensPerSecond * (point.replicas ?? 1),
+        point.inputTokens,
+        point.outputTokens,
+      );
     case 'outputTokensPerSecondPerDevice':
       return k.outputTokensPerSecond / point.count;
     case 'decodeTokensPerSecond':
@@ -43,11 +57,17 @@ export function servingPointMetricValue(
   p: Pick<
     ServingPointNumbers,
     'outputTokensPerSecond' | 'perUserTokensPerSecond' | 'tpotSeconds' | 'ttftSeconds' | 'prefillSeconds'
-  > & { inputTokens: number },
+  > & { inputTokens: number; outputTokens: number },
 ): number {
   switch (point.metric) {
     case 'outputTokensPerSecond':
       return p.outputTokensPerSecond * (point.replicas ?? 1);
+    case 'totalTokensPerSecond':
+      return totalTokensPerSecond(
+        p.outputTokensPerSecond * (point.replicas ?? 1),
+        p.inputTokens,
+        p.outputTokens,
+      );
     case 'outputTokensPerSecondPerDevice':
       return p.outputTokensPerSecond / point.count;
     case 'decodeTokensPerSecond':
@@ -69,14 +89,24 @@ export function servingPointMetricValue(
  */
 export function burstPointMetricValue(
   point: Pick<InferencePoint, 'metric' | 'count' | 'replicas'>,
-  b: Pick<BurstNumbers, 'outputTokensPerSecond' | 'steady'> & { inputTokens: number },
+  b: Pick<BurstNumbers, 'outputTokensPerSecond' | 'steady'> & { inputTokens: number; outputTokens: number },
 ): number {
   switch (point.metric) {
     case 'outputTokensPerSecond':
       return b.outputTokensPerSecond * (point.replicas ?? 1);
+    case 'totalTokensPerSecond':
+      return totalTokensPerSecond(
+        b.outputTokensPerSecond * (point.replicas ?? 1),
+        b.inputTokens,
+        b.outputTokens,
+      );
     case 'outputTokensPerSecondPerDevice':
       return b.outputTokensPerSecond / point.count;
     default:
-      return servingPointMetricValue(point, { ...b.steady, inputTokens: b.inputTokens });
+      return servingPointMetricValue(point, {
+        ...b.steady,
+        inputTokens: b.inputTokens,
+        outputTokens: b.outputTokens,
+      });
   }
 }

@@ -10,6 +10,7 @@ import {
   stepTimesFor,
 } from './inference.ts';
 import type { PhaseTimes } from './inference-kernel.ts';
+import { burstPointMetricValue } from './point-metric.ts';
 import {
   burstServing,
   type ServingLimits,
@@ -248,6 +249,16 @@ describe('a burst of requests sent at once (hand values)', () => {
     expect(b.spreadSteps).toBeLessThan(1);
     expect(b.makespanSeconds).toBeCloseTo(b.promptBoundSeconds + 200 * toy.decode(8).total, 3);
     expect(b.drainSeconds).toBeCloseTo(200 * toy.decode(8).total, 3);
+  });
+
+  it("total tokens/s (vllm bench serve's Total Token throughput) counts every prompt token over the same makespan", () => {
+    const prompts = { inputTokens: 4000, outputTokens: 4, devices: 1 };
+    const b = burstServing(toy, roomy, prompts, 1000);
+    const point = { metric: 'totalTokensPerSecond' as const, count: 1 };
+    const total = burstPointMetricValue(point, { ...b, inputTokens: 4000, outputTokens: 4 });
+    expect(total).toBeCloseTo((1000 * (4000 + 4)) / b.makespanSeconds, 6);
+    // 1,001 times the output rate here: a metric read as output tokens/s would be off by three orders.
+    expect(total / b.outputTokensPerSecond).toBeCloseTo(1001, 9);
   });
 
   it('more requests never finish sooner, and a burst never beats its own prompt compute', () => {
