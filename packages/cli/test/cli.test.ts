@@ -106,6 +106,37 @@ describe('clearbox estimate train', () => {
 });
 
 describe('clearbox estimate infer', () => {
+  it('--weights fp8_block names block-scaled FP8, and an older SGLang release runs it through its Triton kernel', async () => {
+    const infer = async (weights: string, release: string) => {
+      const r = await run(
+        'estimate',
+        'infer',
+        '--model',
+        'deepseek-r1',
+        '--hardware',
+        'h200',
+        '--count',
+        '8',
+        '--engine',
+        'sglang',
+        '--engine-release',
+        release,
+        '--weights',
+        weights,
+        '--batch',
+        '32',
+        '--json',
+      );
+      expect(r.code).toBe(0);
+      return JSON.parse(r.out);
+    };
+    const block = await infer('fp8_block', '0.4.3.post2');
+    const tensor = await infer('fp8', '0.4.3.post2');
+    expect(block.ttftSeconds.value).toBeGreaterThan(tensor.ttftSeconds.value);
+    expect(JSON.stringify(block)).toContain('triton-block-fp8');
+    expect(JSON.stringify(tensor)).not.toContain('triton-block-fp8');
+  });
+
   it('reports the JSON contract, with MLA KV cache of 70,272 B/token in BF16', async () => {
     const r = await run(
       'estimate',

@@ -30,7 +30,8 @@ export const engineAliases = ['tuned', 'llamacpp', 'pytorch'] as const;
 
 /**
  * Weight storage formats the estimator understands: floating point, block-scaled FP4/FP6 (NVFP4, OCP MX),
- * group-wise INT4 (AWQ, GPTQ) and llama.cpp's GGUF types. Bits, scales and where each runs natively:
+ * group-wise INT4 (AWQ, GPTQ), llama.cpp's GGUF types and block-scaled FP8 (`fp8_block`: DeepSeek-V3's 128×128
+ * weight blocks, Qwen3's "-FP8" checkpoints). Bits, scales and where each runs natively:
  * estimate/precision.ts and docs/methodology.md. Public values: extend, never rename.
  */
 export const weightFormatSchema = z.enum([
@@ -70,6 +71,7 @@ export const weightFormatSchema = z.enum([
   'iq4_xs',
   'iq4_nl',
   'fp8_mixed',
+  'fp8_block',
 ]);
 /** KV-cache formats: 16/32-bit, FP8/INT8, NVFP4 (TensorRT-LLM on Blackwell) and llama.cpp's q8_0/q4_0 caches. */
 export const kvFormatSchema = z.enum(['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'nvfp4', 'q8_0', 'q4_0']);

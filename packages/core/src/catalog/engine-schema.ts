@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { engineAliases, engineSchema } from './calibration-schema.ts';
+import { engineAliases, engineSchema, weightFormatSchema } from './calibration-schema.ts';
 import { hardwareClassSchema, sourceSchema } from './schema.ts';
 
 /** The engine values that are classes of their own (`tuned` stays one: the vendor's own compiled stack). */
@@ -109,7 +109,9 @@ export const releaseOperatorSchema = z.enum([
  * One kernel an engine runs for an operator, with its efficiency relative to the reference path of that
  * operator (the newest release's kernel: factor 1), read from a published comparison (`sources` quote it).
  * `attention` names the attention kind the kernel serves (MLA latent caches or multi/grouped-query heads);
- * `devices` limits the factor to the devices the comparison was measured on (elsewhere: 1).
+ * `devices` limits the factor to the devices the comparison was measured on (elsewhere: 1). `weights` limits it
+ * to operators whose weights are in one of these formats (a block-scaled FP8 GEMM kernel runs only where the
+ * checkpoint is block-scaled; the same release multiplies per-tensor FP8 and BF16 weights with other kernels).
  */
 export const kernelPathSchema = z
   .strictObject({
@@ -118,6 +120,7 @@ export const kernelPathSchema = z
     name: z.string(),
     attention: z.enum(['mla', 'mha']).optional(),
     devices: z.array(z.string()).optional(),
+    weights: z.array(weightFormatSchema).min(1).optional(),
     /** Rate relative to the reference path: compute (FLOP/s) and memory (bytes/s) of the operator. */
     factor: z.strictObject({ compute: z.number().gt(0).lte(1), memory: z.number().gt(0).lte(1) }),
     /**
@@ -133,6 +136,11 @@ export const kernelPathSchema = z
     message:
       'an all-reduce kernel path gives collectiveSeconds (a measured latency), and only an all-reduce path does',
     path: ['collectiveSeconds'],
+  })
+  .refine((p) => p.weights === undefined || p.operator === 'blocks' || p.operator === 'experts', {
+    message:
+      'weights limits a GEMM kernel path (operator blocks or experts) to weight formats; other operators have none',
+    path: ['weights'],
   });
 
 /**

@@ -221,7 +221,16 @@ export const linearAttentionSchema = z.strictObject({
 });
 
 /** Weight formats a checkpoint can ship in natively. */
-export const checkpointWeightFormatSchema = z.enum(['bf16', 'fp16', 'fp8', 'mxfp4', 'nvfp4', 'int4']);
+export const checkpointWeightFormatSchema = z.enum([
+  'bf16',
+  'fp16',
+  'fp8',
+  'mxfp4',
+  'nvfp4',
+  'int4',
+  // Block-scaled FP8 (DeepSeek-V3's quantization_config: weight_block_size [128, 128]).
+  'fp8_block',
+]);
 
 export const ffnSchema = z.strictObject({
   /** gated = SwiGLU/GeGLU (3 matrices); plain = GELU MLP (2 matrices, GPT-3, BLOOM). */

@@ -181,3 +181,21 @@ describe('frontier built one item at a time', () => {
     );
   });
 });
+
+describe('weight formats a workload names', () => {
+  it('block-scaled FP8 (fp8_block) is planned where the workload names it, and only then', () => {
+    const search = (weights?: string[]) =>
+      searchPlans({
+        catalog,
+        efficiencies,
+        workload: workload(weights ? { selfHost: { weights } } : {}),
+        assumptions: costAssumptions(),
+        models: models.filter((m) => m.id === 'llama-3.1-8b'),
+        devices: devices.filter((d) => d.id === 'h100-sxm'),
+      }).candidates;
+    const named = search(['fp8_block']);
+    expect(named.length).toBeGreaterThan(0);
+    expect(new Set(named.map((c) => c.weights))).toEqual(new Set(['fp8_block']));
+    expect(search().some((c) => c.weights === 'fp8_block')).toBe(false);
+  });
+});

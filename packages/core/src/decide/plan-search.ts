@@ -114,7 +114,10 @@ type Format = [Engine, WeightFormat, KvFormat];
 /** Formats an engine class serves on a device class: tuned engines on accelerators, llama.cpp locally. */
 function formatsFor(device: Device, w: Workload): Format[] {
   const tuned: Format[] = [];
-  for (const weights of ['bf16', 'fp8', 'int4'] as const)
+  // Block-scaled FP8 is tried where the workload names it (its bytes are per-tensor FP8's; only an older
+  // release's GEMM kernel tells them apart, and Decide runs each class's reference release).
+  const blockFp8 = w.selfHost?.weights?.includes('fp8_block') ? (['fp8_block'] as const) : [];
+  for (const weights of ['bf16', 'fp8', 'int4', ...blockFp8] as const)
     for (const kv of ['bf16', 'fp8'] as const) tuned.push(['tuned', weights, kv]);
   const local: Format[] = [
     ['llamacpp', 'q4_k_m', 'fp16'],

@@ -92,7 +92,15 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
   const engineClass = r.engineClass;
   // The point's own release: its kernel paths' priors scale their operators in every run below, so the
   // fitted constants are those of the class's reference (newest) release. The factors are data, never fitted.
-  const release = releaseKernels(catalog, engineClass.id, r.model, r.device, point.engineRelease, 'point');
+  const release = releaseKernels(
+    catalog,
+    engineClass.id,
+    r.model,
+    r.device,
+    point.engineRelease,
+    'point',
+    r.formats,
+  );
   // The point's release also decides which decode steps its graphs cover (resolveInference took the newest).
   r.hw.decodeGraphMaxContext = release.decodeGraphMaxContext ?? 0;
   const base = {

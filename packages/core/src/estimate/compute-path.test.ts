@@ -4,9 +4,10 @@ import { findDevice, findModel } from '../catalog/catalog.ts';
 import type { Figure } from '../figure/figure.ts';
 import { fitEfficiencies, includedPoints } from './calibration.ts';
 import { efficiencyFor, pathFactorFor, pathFactorPriors, priorTable } from './efficiency.ts';
+import { releaseKernels } from './engine-release.ts';
 import { formatPlan, operatorRates } from './format-plan.ts';
 import { estimateInference, resolveInference } from './inference.ts';
-import { attentionDtypeFor, computePathOf } from './precision.ts';
+import { attentionDtypeFor, computePathOf, weightFormats } from './precision.ts';
 
 const catalog = shippedCatalog();
 
@@ -118,10 +119,10 @@ describe('path factors in the calibration', () => {
 });
 
 describe('--weights default: the checkpoint as released', () => {
-  it('DeepSeek-R1 is estimated in FP8 and gpt-oss with MXFP4 experts when --weights is not given; 16-bit checkpoints in bf16', () => {
+  it('DeepSeek-R1 is estimated in block-scaled FP8 and gpt-oss with MXFP4 experts when --weights is not given; 16-bit checkpoints in bf16', () => {
     const weightsOf = (m: string, hardware = 'h200') =>
       resolveInference(catalog, priorTable, { model: m, hardware, count: 8 }).weights;
-    expect(weightsOf('deepseek-r1')).toBe('fp8');
+    expect(weightsOf('deepseek-r1')).toBe('fp8_block');
     expect(weightsOf('gpt-oss-120b')).toBe('mxfp4');
     expect(weightsOf('llama-3.1-70b')).toBe('bf16');
     // An explicit flag is taken as given.
@@ -143,7 +144,86 @@ describe('--weights default: the checkpoint as released', () => {
       concurrency: [],
     });
     const bpw = findFigure(e.memory.weightsBytes, 'bytesPerWeight');
-    expect(bpw?.note).toMatch(/default --weights fp8: the checkpoint ships fp8/);
+    expect(bpw?.note).toMatch(/default --weights fp8_block: the checkpoint ships fp8_block/);
     expect(bpw?.sources.some((s) => /DeepSeek-R1 config\.json/.test(s.title))).toBe(true);
+  });
+});
+
+describe("block-scaled FP8: the GEMM kernel is the release's", () => {
+  const h200 = device('h200');
+  const r1 = model('deepseek-r1');
+  const kernelsOf = (
+    engine: 'sglang' | 'vllm' | 'vllm-rocm',
+    version: string,
+    weights: 'fp8' | 'fp8_block',
+    on = h200,
+  ) => {
+    const plan = formatPlan(r1, on, weights, engine);
+    return releaseKernels(catalog, engine, r1, on, version, 'point', plan);
+  };
+
+  it('stores one FP32 scale per 128×128 weights and runs on the FP8 tensor cores, like per-tensor FP8', () => {
+    expect(weightFormats.fp8_block.bitsPerWeight).toBeCloseTo(8 + 32 / 16384, 9);
+    const plan = formatPlan(r1, h200, 'fp8_block');
+    expect([plan.blocksPath.dtype, plan.expertsPath.dtype, plan.headPath.dtype]).toEqual([
+      'fp8',
+      'fp8',
+      'bf16',
+    ]);
+  });
+
+  it("SGLang 0.4.3's Triton block kernel and vLLM 0.7.4's CUTLASS one slow the blocks' GEMMs of a block-scaled checkpoint only", () => {
+    const triton = catalog.kernelPaths.find((p) => p.id === 'triton-block-fp8');
+    const cutlass = catalog.kernelPaths.find((p) => p.id === 'cutlass-block-fp8-vllm');
+    expect(triton?.factor.compute).toBeLessThan(1);
+    expect(cutlass?.factor.memory).toBeLessThan(1);
+    const old = kernelsOf('sglang', '0.4.3.post2', 'fp8_block');
+    expect(old.factors.blocks).toEqual(triton?.factor);
+    // The routed experts run Triton fused_moe in every release recorded: no factor.
+    expect(old.factors.experts).toEqual({ compute: 1, memory: 1 });
+    // A per-tensor FP8 checkpoint on the same release runs another GEMM: the block kernel does not apply.
+    expect(kernelsOf('sglang', '0.4.3.post2', 'fp8').factors.blocks).toEqual({ compute: 1, memory: 1 });
+    expect(kernelsOf('vllm', '0.7.4.dev181', 'fp8_block').factors.blocks).toEqual(cutlass?.factor);
+    // The reference release runs DeepGEMM (factor 1).
+    expect(kernelsOf('sglang', '0.5.7', 'fp8_block').factors.blocks).toEqual({ compute: 1, memory: 1 });
+    // The comparisons were measured on Hopper: elsewhere the factor is 1.
+    const mi300x = device('mi300x');
+    expect(
+      releaseKernels(
+        catalog,
+        'vllm',
+        r1,
+        mi300x,
+        '0.7.4.dev181',
+        'point',
+        formatPlan(r1, mi300x, 'fp8_block'),
+      ).factors.blocks,
+    ).toEqual({ compute: 1, memory: 1 });
+  });
+
+  it('DeepSeek-R1 on SGLang 0.4.3 is slower in block-scaled FP8 than per-tensor: prompts most (tensor-core bound), decode a little', () => {
+    const run = (weights: 'fp8' | 'fp8_block', engineRelease: string) =>
+      estimateInference(catalog, priorTable, {
+        model: 'deepseek-r1',
+        hardware: 'h200',
+        count: 8,
+        weights,
+        kv: 'bf16',
+        engine: 'sglang',
+        engineRelease,
+        inputTokens: 3200,
+        outputTokens: 800,
+        batch: 32,
+        concurrency: [],
+      });
+    const block = run('fp8_block', '0.4.3.post2');
+    const tensor = run('fp8', '0.4.3.post2');
+    // Attention projections, dense FFN and shared experts run at the Triton kernel's compute 0.517 (1.04× here).
+    expect(block.ttftSeconds.value / tensor.ttftSeconds.value).toBeGreaterThan(1.02);
+    // Decode at TP 8 streams mostly routed experts (fused_moe, no factor): the blocks' memory 0.924 moves it little.
+    expect(block.tpotSeconds.value).toBeGreaterThan(tensor.tpotSeconds.value);
+    // On the reference release the two differ by the scales' bytes alone (1/4096 of a weight).
+    const ref = run('fp8_block', '0.5.7').tpotSeconds.value / run('fp8', '0.5.7').tpotSeconds.value;
+    expect(ref).toBeCloseTo(1, 2);
   });
 });

@@ -1,3 +1,4 @@
+import type { WeightFormat } from '../catalog/calibration-schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { EngineClassId, EngineRelease, KernelPath, ReleaseOperator } from '../catalog/engine-schema.ts';
 import type { Device, Model } from '../catalog/schema.ts';
@@ -241,8 +242,22 @@ function attentionKind(model: Model): 'mla' | 'mha' {
   return model.architecture.attention.type === 'mla' ? 'mla' : 'mha';
 }
 
-function pathApplies(path: KernelPath, model: Model): boolean {
-  return path.attention === undefined || path.attention === attentionKind(model);
+/** The weight format of each GEMM operator group (format-plan.ts `FormatPlan`). */
+export interface OperatorFormats {
+  blocks: WeightFormat;
+  experts: WeightFormat;
+}
+
+/**
+ * Whether a path serves this model (its attention kind) and these weights: a path limited to formats applies
+ * only where its operator's weights are in one of them (unknown formats: not applied).
+ */
+function pathApplies(path: KernelPath, model: Model, formats: OperatorFormats | undefined): boolean {
+  if (path.attention !== undefined && path.attention !== attentionKind(model)) return false;
+  if (path.weights === undefined) return true;
+  if (formats === undefined) return false;
+  const format = path.operator === 'experts' ? formats.experts : formats.blocks;
+  return path.weights.includes(format);
 }
 
 const ONE: RateFactor = { compute: 1, memory: 1 };
@@ -256,6 +271,8 @@ export function releaseKernels(
   version: string | undefined,
   /** `strict`: a user's flag (unknown versions refused); `point`: a calibration point's recorded version. */
   mode: 'strict' | 'point',
+  /** The weight formats of the GEMM operators (paths limited to formats apply only where they match). */
+  formats?: OperatorFormats,
 ): ReleaseKernels {
   const reference = referenceRelease(catalog, engineClass);
   let release: EngineRelease | undefined;
@@ -278,7 +295,7 @@ export function releaseKernels(
   for (const id of release?.paths ?? []) {
     const path = catalog.kernelPaths.find((p) => p.id === id);
     if (!path) throw new Error(`release ${engineClass} ${release?.version} names unknown kernel path ${id}`);
-    if (!pathApplies(path, model)) continue;
+    if (!pathApplies(path, model, formats)) continue;
     const covered = path.devices === undefined || path.devices.includes(device.id);
     const applied = covered ? { ...path.factor } : { ...ONE };
     factors[path.operator].compute *= applied.compute;

@@ -502,7 +502,7 @@ export function resolveInference(
     pathFactorsOf(efficiency),
   );
   // The release's kernel paths on top (the fitted constants describe the class's newest release).
-  const release = releaseKernels(catalog, engineClass.id, model, device, o.engineRelease, 'strict');
+  const release = releaseKernels(catalog, engineClass.id, model, device, o.engineRelease, 'strict', formats);
   applyReleaseFactors(rates, release.factors);
 
   const fixedCostScale =

@@ -200,6 +200,23 @@ export const weightFormats: Record<WeightFormat, WeightFormatInfo> = {
       note: 'quoted: "FP8 quantization is applied to most parameters and activations in feed-forward network but not to parameters of self-attention layers of the model ... and do not perform quantization in the first and last Transformer layers, and use row-wise quantization"',
     },
   },
+  fp8_block: {
+    // One FP32 scale per 128 × 128 weights: 8 + 32 / 16384 bits.
+    bitsPerWeight: 8 + 32 / (128 * 128),
+    headBitsPerWeight: 16,
+    computeDtype: 'fp8',
+    dequantOpsPerWeight: 0.5,
+    layout:
+      'E4M3, FP32 scale per 128×128 weight block; activations quantized per token and 128 channels (1×128)',
+    note: "block-scaled FP8 W8A8 (DeepSeek-V3/R1's native weights, Qwen3 '-FP8' checkpoints): the same FP8 tensor cores as per-tensor FP8, but the GEMM applies a scale per 128-deep slice of K, so its kernel (Triton, CUTLASS blockwise, DeepGEMM, TensorRT-LLM's) is the engine release's (data/engines/releases.yaml); embeddings and LM head stay BF16",
+    source: {
+      title: 'Hugging Face Transformers documentation, "Fine-grained FP8" (quantization/finegrained_fp8)',
+      url: 'https://huggingface.co/docs/transformers/quantization/finegrained_fp8',
+      date: '2026-12-05',
+      note: 'quoted: "The weights are quantized to 8-bits for each 2D block (weight_block_size=(128, 128))." "The activations are quantized to 8-bits for each group per token. The group value matches the weights in the input channel (128 by default)." "FP8 quantization enables support for DeepSeek-V3 and DeepSeek-R1." DeepSeek-V3/R1 config.json: quantization_config { fmt e4m3, quant_method fp8, weight_block_size [128, 128], activation_scheme dynamic }',
+    },
+    computeSource: modelOptExclusions,
+  },
   int8: {
     bitsPerWeight: 8,
     headBitsPerWeight: 16,
