@@ -55,16 +55,25 @@ export class DuckDbEngine implements LogEngine {
     return out;
   }
 
-  accountStats(parameters: { largeMaxTokens: number; rareShare: number }) {
+  async accountStats(parameters: { largeMaxTokens: number; rareShare: number }) {
     const session = this.session;
-    return accountStats(
-      {
-        dialect: 'duckdb',
-        run: (sql) => session.run(sql),
-        rows: (sql) => session.plainRows(sql) as Promise<Cell[][]>,
-      },
-      parameters,
-    );
+    // Nothing in the per-account statements depends on the order rows arrive in (every list is sorted,
+    // every result ordered, the integer ids of texts and accounts are arbitrary), so DuckDB may write
+    // their tables in any order: 1.5 of 29 CPU s less on 10^7 bench rows. Loading keeps the order, for
+    // the line numbers of JSONL and CSV rows.
+    await session.run('SET preserve_insertion_order = false');
+    try {
+      return await accountStats(
+        {
+          dialect: 'duckdb',
+          run: (sql) => session.run(sql),
+          rows: (sql) => session.plainRows(sql) as Promise<Cell[][]>,
+        },
+        parameters,
+      );
+    } finally {
+      await session.run('RESET preserve_insertion_order');
+    }
   }
 
   async duplicates(): Promise<Map<number, number>> {
