@@ -192,7 +192,7 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
     .option('--count <n>', 'devices in one replica (default 1)')
     .option(
       '--weights <format>',
-      `weight format: ${weightChoices.join('|')} (default: the checkpoint's own format, e.g. fp8 for DeepSeek-V3/R1, mxfp4 for gpt-oss; else bf16)`,
+      `weight format: ${weightChoices.join('|')} (default: the checkpoint's own format, e.g. fp8_block (block-scaled FP8) for DeepSeek-V3/R1, mxfp4 for gpt-oss; else bf16)`,
     )
     .option('--kv <format>', `KV-cache format: ${kvChoices.join('|')} (default bf16; fp16 for llamacpp)`)
     .option('--batch <n|max>', 'concurrent sequences, or max = the largest that fits (default 1)')

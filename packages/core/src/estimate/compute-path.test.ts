@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import { findDevice, findModel } from '../catalog/catalog.ts';
+import { kernelPathSchema } from '../catalog/engine-schema.ts';
 import type { Figure } from '../figure/figure.ts';
 import { fitEfficiencies, includedPoints } from './calibration.ts';
 import { efficiencyFor, pathFactorFor, pathFactorPriors, priorTable } from './efficiency.ts';
@@ -225,5 +226,20 @@ describe("block-scaled FP8: the GEMM kernel is the release's", () => {
     // On the reference release the two differ by the scales' bytes alone (1/4096 of a weight).
     const ref = run('fp8_block', '0.5.7').tpotSeconds.value / run('fp8', '0.5.7').tpotSeconds.value;
     expect(ref).toBeCloseTo(1, 2);
+  });
+});
+
+describe('kernel paths limited to weight formats', () => {
+  it('only a GEMM operator (blocks, experts) may be limited to weight formats', () => {
+    const base = {
+      id: 'x',
+      name: 'x',
+      factor: { compute: 1, memory: 1 },
+      sources: [{ title: 't', date: '2026-12-05' }],
+      weights: ['fp8_block'],
+    };
+    expect(kernelPathSchema.safeParse({ ...base, operator: 'blocks' }).success).toBe(true);
+    expect(kernelPathSchema.safeParse({ ...base, operator: 'experts' }).success).toBe(true);
+    expect(kernelPathSchema.safeParse({ ...base, operator: 'attention' }).success).toBe(false);
   });
 });
