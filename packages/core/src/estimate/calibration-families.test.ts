@@ -69,12 +69,14 @@ describe('shipped calibration families', () => {
       'vllm · dense',
       'vllm · moe',
       'vllm-rocm · dense',
+      'vllm-rocm · moe',
       'sglang · moe',
       'sglang-rocm · moe',
     ]) {
       expect(families.get(key)?.size ?? 0, key).toBeGreaterThanOrEqual(2);
     }
-    for (const engine of ['vllm', 'sglang']) {
+    // vllm-rocm: InferenceX's gpt-oss-120b on one MI300X (PR #1061) beside dstack's DeepSeek-R1 sweep.
+    for (const engine of ['vllm', 'sglang', 'vllm-rocm']) {
       expect(beyondDeepSeek.get(engine)?.size ?? 0, engine).toBeGreaterThanOrEqual(1);
     }
     // Dense vLLM-ROCm: AMD's dev-docker tables, dstack's 405B BF16 runs and Oracle's OCI 405B FP8 table, so
