@@ -186,7 +186,8 @@ describe('what the fit lets one set of points decide for others', () => {
   it('identifies path factors on dense models only (an MoE point is keyed by its experts’ path)', () => {
     const dense = family('dstack-llama-3.1-405b-mi300x-vllm-tgi-2024-10');
     expect(rocmMoe.length).toBeGreaterThan(0);
-    expect(rocmMoe.every((p) => p.weights === 'fp8')).toBe(true);
+    // Per-tensor or block-scaled FP8: both run the FP8 tensor cores, so both are keyed by the fp8 path.
+    expect(rocmMoe.every((p) => p.weights === 'fp8' || p.weights === 'fp8_block')).toBe(true);
     // BF16 dense points and FP8 MoE points: two paths, but only the dense one is evidence of a format.
     const rocm = entry(fitEfficiencies(catalog, [...dense, ...rocmMoe]), 'vllm-rocm');
     expect(rocm?.paths?.fp8).toEqual({
