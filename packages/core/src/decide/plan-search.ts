@@ -10,7 +10,12 @@ import {
   stepTimesFor,
 } from '../estimate/inference.ts';
 import { type KernelHardware, type KernelWorkload, kernelFits } from '../estimate/inference-kernel.ts';
-import { type ServingLimits, type ServingWorkload, servingPoint } from '../estimate/serving-curve.ts';
+import {
+  emptyServingPoint,
+  type ServingLimits,
+  type ServingWorkload,
+  servingPointInto,
+} from '../estimate/serving-curve.ts';
 import type { CostAssumptions } from './assumptions.ts';
 import { type Acquisition, type DeviceMonthly, deviceMonthlyUsd, devicePrice } from './device-cost.ts';
 import { addToFrontier, type FrontierEntry, joinsFrontier } from './frontier.ts';
@@ -574,6 +579,8 @@ export function evaluatePlans(
   const keyIndex = new Map<string, Map<number, number>>();
   let keys = 0;
   const plans = new PlanColumns();
+  // The serving point each plan is read from, filled in place (its numbers are copied into the columns).
+  const p = emptyServingPoint();
 
   for (const model of o.models) {
     const fitsContext = I95 + O95 <= model.architecture.contextLength;
@@ -607,6 +614,8 @@ export function evaluatePlans(
           outputTokens: O,
         });
         const { km, off } = r;
+        // One replica layout at a time, its split and link set below: the kernel keeps no reference to it.
+        const hw: KernelHardware = { ...r.hw };
         let layoutKeys: Map<number, number> | undefined;
         const work: KernelWorkload = { ...r.work };
         const work95: KernelWorkload = { ...r.work, inputTokens: I95, outputTokens: O95, batch: 1 };
@@ -631,17 +640,14 @@ export function evaluatePlans(
               stats.prunedByWeights++;
               continue;
             }
-            const hw: KernelHardware = {
-              ...r.hw,
-              count,
-              tensorParallel: tp,
-              expertParallel: ep,
-              // Attention data-parallel over the EP groups, as `estimate infer --ep` defaults it (the spread above
-              // holds the one-device resolve's 1, which priced EP plans up to 1.7x off the estimate).
-              attentionDataParallel: ep,
-              linkBandwidth: link.bandwidth,
-              linkLatencySeconds: link.latency,
-            };
+            hw.count = count;
+            hw.tensorParallel = tp;
+            hw.expertParallel = ep;
+            // Attention data-parallel over the EP groups, as `estimate infer --ep` defaults it (the one-device
+            // resolve holds 1, which priced EP plans up to 1.7x off the estimate).
+            hw.attentionDataParallel = ep;
+            hw.linkBandwidth = link.bandwidth;
+            hw.linkLatencySeconds = link.latency;
             stats.kernelRuns++;
             // A replica must hold one p95 request (memory test alone, no forward pass).
             if (!kernelFits(km, hw, off, work95)) continue;
@@ -658,7 +664,7 @@ export function evaluatePlans(
             )) {
               // The replica's serving curve at this concurrency (continuous batching with chunked prefill):
               // one decode step and one prefill-carrying step priced by the kernel.
-              const p = servingPoint(steps, limits, serving, concurrency);
+              servingPointInto(steps, limits, serving, concurrency, p);
               stats.kernelRuns += 2;
               stats.plansEvaluated++;
               const mu = p.requestsPerSecond;

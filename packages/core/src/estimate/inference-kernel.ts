@@ -451,6 +451,8 @@ function forwardPass(
   into: Float64Array | null,
   /** Share of such passes launched eagerly from the host (1: every pass carries prompt tokens). */
   eagerShare: number,
+  /** Where to write the phase totals (the hot path reuses one); null: a new object. */
+  out: PhaseTimes | null = null,
 ): PhaseTimes {
   const rec = into ?? scratch;
   const g = hw.count;
@@ -700,8 +702,31 @@ function forwardPass(
     offloadTime = modelBytes(m, w, bpw, ebpw, hbpw) / (off.streamBandwidth * off.streamEfficiency);
     total += offloadTime;
   }
-  return { compute, memory, communication: comm, offload: offloadTime, overhead: fixed, total };
+  return phaseInto(out, compute, memory, comm, offloadTime, fixed, total);
 }
+
+/** Phase totals written into `out` when given (no allocation), else into a new object. */
+function phaseInto(
+  out: PhaseTimes | null,
+  compute: number,
+  memory: number,
+  communication: number,
+  offload: number,
+  overhead: number,
+  total: number,
+): PhaseTimes {
+  if (!out) return { compute, memory, communication, offload, overhead, total };
+  out.compute = compute;
+  out.memory = memory;
+  out.communication = communication;
+  out.offload = offload;
+  out.overhead = overhead;
+  out.total = total;
+  return out;
+}
+
+/** The phase totals of passes whose caller reads only their total (read at once, never kept). */
+const scratchPhase: PhaseTimes = { ...EMPTY_PHASE };
 
 /**
  * Grouped GEMMs (without a fused MoE kernel) stream expert weights at this share of a dense GEMM's rate:
@@ -749,6 +774,7 @@ function decodePass(
   B: number,
   distinct: number,
   into: Float64Array | null,
+  out: PhaseTimes | null = null,
 ): PhaseTimes {
   const held = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
   const context = attended(m, held);
@@ -768,6 +794,7 @@ function decodePass(
     distinct,
     into,
     decodeEagerShare(hw, w, B),
+    out,
   );
 }
 
@@ -813,7 +840,7 @@ function prefillPass(
 }
 
 /** Weight bytes resident per device: all layers, or the resident share when llama.cpp keeps some on the CPU. */
-function weightsBytesPerDevice(
+export function weightsBytesPerDevice(
   m: KernelModel,
   hw: KernelHardware,
   off: KernelOffload,
@@ -922,9 +949,20 @@ export function kernelFits(
   off: KernelOffload,
   w: KernelWorkload,
 ): boolean {
+  return kernelFitsBeside(m, hw, off, w, weightsBytesPerDevice(m, hw, off, w));
+}
+
+/** `kernelFits` with the layout's `weightsBytesPerDevice` given (no batch changes them: a batch search reads them once). */
+export function kernelFitsBeside(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  weightsBytes: number,
+): boolean {
   return memoryFits(
     hw,
-    weightsBytesPerDevice(m, hw, off, w) + activationBytesPerDevice(m, hw, w) + hw.overheadBytesPerDevice,
+    weightsBytes + activationBytesPerDevice(m, hw, w) + hw.overheadBytesPerDevice,
     kvCacheBytesPerDevice(m, hw, off, w),
   );
 }
@@ -1000,6 +1038,18 @@ export function decodeStep(
   return decodePass(m, hw, off, w, sequences, distinctExperts(m, sequences), null);
 }
 
+/** `decodeStep` written into `out` (the plan search's hot loop reuses one object per search). */
+export function decodeStepInto(
+  m: KernelModel,
+  hw: KernelHardware,
+  off: KernelOffload,
+  w: KernelWorkload,
+  sequences: number,
+  out: PhaseTimes,
+): PhaseTimes {
+  return decodePass(m, hw, off, w, sequences, distinctExperts(m, sequences), null, out);
+}
+
 /**
  * One pass prefilling `prompts` prompts of the workload's input length: the `prefillBatch` phase of
  * `runInferenceKernel` at batch `prompts` (which may be fractional: a budget of tokens in whole prompts).
@@ -1030,7 +1080,7 @@ export function mixedStepSeconds(
   /** Whether the step carries prompt tokens (eager launch); false for a decode step verifying drafts. */
   eager = prefillTokens > 0,
 ): number {
-  return mixedPass(m, hw, off, w, decoders, prefillTokens, promptTokens, eager, null).total;
+  return mixedPass(m, hw, off, w, decoders, prefillTokens, promptTokens, eager, null, scratchPhase).total;
 }
 
 function mixedPass(
@@ -1043,6 +1093,7 @@ function mixedPass(
   promptTokens: number,
   eager: boolean,
   into: Float64Array | null,
+  out: PhaseTimes | null = null,
 ): PhaseTimes {
   const held = kvTokensHeld(m, w.inputTokens + w.outputTokens / 2);
   const context = attended(m, held);
@@ -1064,6 +1115,7 @@ function mixedPass(
     distinctExperts(m, tokens),
     into,
     eager ? 1 : decodeEagerShare(hw, w, decoders),
+    out,
   );
 }
 

@@ -27,12 +27,13 @@ import {
   boundNames,
   decodeOperators,
   decodeStep,
+  decodeStepInto,
   type KernelHardware,
   type KernelModel,
   type KernelOffload,
   type KernelResult,
   type KernelWorkload,
-  kernelFits,
+  kernelFitsBeside,
   MOE_FUSED,
   MOE_GROUPED,
   MOE_LOOP,
@@ -46,6 +47,7 @@ import {
   prefillOperators,
   prefillStep,
   runInferenceKernel,
+  weightsBytesPerDevice,
 } from './inference-kernel.ts';
 import { llamacppKernelSources } from './llamacpp-kernels.ts';
 import { countParameters } from './parameters.ts';
@@ -651,17 +653,19 @@ export function defaultWeights(model: Model): WeightFormat {
 export function maxBatchThatFits(
   r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work' | 'engineClass'>,
 ): number {
-  // Memory only: no forward pass runs (the same test as the kernel's `fits`).
+  // Memory only: no forward pass runs (the same test as the kernel's `fits`; the weights, which no batch
+  // changes, read once).
   const work = { ...r.work, batch: 1 };
-  if (!kernelFits(r.km, r.hw, r.off, work)) return 0;
+  const weights = weightsBytesPerDevice(r.km, r.hw, r.off, work);
+  if (!kernelFitsBeside(r.km, r.hw, r.off, work, weights)) return 0;
   let lo = 1;
   let hi = schedulerLimits(r.engineClass, r.hw.attentionDataParallel ?? r.hw.expertParallel).maxSequences;
   work.batch = hi;
-  if (kernelFits(r.km, r.hw, r.off, work)) return hi;
+  if (kernelFitsBeside(r.km, r.hw, r.off, work, weights)) return hi;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     work.batch = mid;
-    if (kernelFits(r.km, r.hw, r.off, work)) lo = mid;
+    if (kernelFitsBeside(r.km, r.hw, r.off, work, weights)) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -693,6 +697,9 @@ class KernelSteps implements StepTimes {
   }
   decode(sequences: number): PhaseTimes {
     return decodeStep(this.r.km, this.r.hw, this.r.off, this.r.work, sequences);
+  }
+  decodeInto(sequences: number, out: PhaseTimes): PhaseTimes {
+    return decodeStepInto(this.r.km, this.r.hw, this.r.off, this.r.work, sequences, out);
   }
   /** A prefill pass over `tokens` tokens of prompts of I tokens: the kernel's batch of tokens / I prompts. */
   prefill(tokens: number): PhaseTimes {

@@ -11,6 +11,8 @@ import type { PhaseTimes } from './inference-kernel.ts';
 export interface StepTimes {
   /** One decode step of `sequences` sequences at the workload's average context. */
   decode(sequences: number): PhaseTimes;
+  /** The same step written into `out` (no allocation); when absent, `decode` stands in. */
+  decodeInto?(sequences: number, out: PhaseTimes): PhaseTimes;
   /** One forward pass over `tokens` prompt tokens (attention at the prompt's average context). */
   prefill(tokens: number): PhaseTimes;
   /**
@@ -218,6 +220,61 @@ export function servingPoint(
   w: ServingWorkload,
   concurrency: number,
 ): ServingPointNumbers {
+  return servingPointInto(steps, limits, w, concurrency, emptyServingPoint());
+}
+
+/** A point to fill, its fields in `servingPoint`'s order (JSON output keeps it). */
+export function emptyServingPoint(): ServingPointNumbers {
+  return {
+    concurrency: 0,
+    runningSequences: 0,
+    cap: 'concurrency',
+    prefillChunkTokens: 0,
+    prefillStepsPerPrompt: 0,
+    prefillTokensPerStep: 0,
+    prefillStepShare: 0,
+    decodersInPrefillStep: 0,
+    decodeStepSeconds: 0,
+    mixedStepSeconds: 0,
+    meanStepSeconds: 0,
+    tokensPerStep: 0,
+    interferenceShare: 0,
+    tpotSeconds: 0,
+    perUserTokensPerSecond: 0,
+    outputTokensPerSecond: 0,
+    outputTokensPerSecondPerDevice: 0,
+    requestsPerSecond: 0,
+    prefillUtilisation: 0,
+    slotWaitSeconds: 0,
+    stepAlignSeconds: 0,
+    prefillQueueSeconds: 0,
+    prefillSeconds: 0,
+    ttftSeconds: 0,
+    decodeBound: 'compute',
+  };
+}
+
+/** The decode step's phases while a point reads its total and bound (read at once, never kept). */
+const decodeScratch: PhaseTimes = {
+  compute: 0,
+  memory: 0,
+  communication: 0,
+  offload: 0,
+  overhead: 0,
+  total: 0,
+};
+
+/**
+ * `servingPoint` written into `out` and returned: a search that reads hundreds of thousands of points
+ * reuses one object instead of allocating each.
+ */
+export function servingPointInto(
+  steps: StepTimes,
+  limits: ServingLimits,
+  w: ServingWorkload,
+  concurrency: number,
+  out: ServingPointNumbers,
+): ServingPointNumbers {
   const spec = w.speculative;
   const I = w.inputTokens;
   const O = Math.max(1, w.outputTokens);
@@ -238,8 +295,10 @@ export function servingPoint(
   const share = I > 0 ? Math.min(1, demand / prefillTokens) : 0;
   const decodersInPrefill = I > 0 ? Math.max(0, S - prefillTokens / piece) : S;
 
-  const decodeAtS = steps.decode(S);
-  const tDecode = spec ? stepSeconds(steps, spec, S, 0) : decodeAtS.total;
+  const decodeAtS = steps.decodeInto ? steps.decodeInto(S, decodeScratch) : steps.decode(S);
+  const decodeBound = boundName(decodeAtS);
+  const decodeTotal = decodeAtS.total;
+  const tDecode = spec ? stepSeconds(steps, spec, S, 0) : decodeTotal;
   const tMixed = I > 0 ? stepSeconds(steps, spec, decodersInPrefill, prefillTokens) : tDecode;
   const tMean = (1 - share) * tDecode + share * tMixed;
   const decodersPerStep = (1 - share) * S + share * decodersInPrefill;
@@ -262,33 +321,32 @@ export function servingPoint(
   const prefill = promptSteps * tMixed;
   const ttft = slotWait + align + queue + prefill;
 
-  return {
-    concurrency,
-    runningSequences: S,
-    cap,
-    prefillChunkTokens: chunk,
-    prefillStepsPerPrompt: promptSteps,
-    prefillTokensPerStep: prefillTokens,
-    prefillStepShare: share,
-    decodersInPrefillStep: decodersInPrefill,
-    decodeStepSeconds: tDecode,
-    mixedStepSeconds: tMixed,
-    meanStepSeconds: tMean,
-    tokensPerStep: g,
-    interferenceShare: seen,
-    tpotSeconds: tpot,
-    perUserTokensPerSecond: tpot > 0 ? 1 / tpot : 0,
-    outputTokensPerSecond: outputTps,
-    outputTokensPerSecondPerDevice: outputTps / w.devices,
-    requestsPerSecond,
-    prefillUtilisation: utilisation,
-    slotWaitSeconds: slotWait,
-    stepAlignSeconds: align,
-    prefillQueueSeconds: queue,
-    prefillSeconds: prefill,
-    ttftSeconds: ttft,
-    decodeBound: boundName(decodeAtS),
-  };
+  out.concurrency = concurrency;
+  out.runningSequences = S;
+  out.cap = cap;
+  out.prefillChunkTokens = chunk;
+  out.prefillStepsPerPrompt = promptSteps;
+  out.prefillTokensPerStep = prefillTokens;
+  out.prefillStepShare = share;
+  out.decodersInPrefillStep = decodersInPrefill;
+  out.decodeStepSeconds = tDecode;
+  out.mixedStepSeconds = tMixed;
+  out.meanStepSeconds = tMean;
+  out.tokensPerStep = g;
+  out.interferenceShare = seen;
+  out.tpotSeconds = tpot;
+  out.perUserTokensPerSecond = tpot > 0 ? 1 / tpot : 0;
+  out.outputTokensPerSecond = outputTps;
+  out.outputTokensPerSecondPerDevice = outputTps / w.devices;
+  out.requestsPerSecond = requestsPerSecond;
+  out.prefillUtilisation = utilisation;
+  out.slotWaitSeconds = slotWait;
+  out.stepAlignSeconds = align;
+  out.prefillQueueSeconds = queue;
+  out.prefillSeconds = prefill;
+  out.ttftSeconds = ttft;
+  out.decodeBound = decodeBound;
+  return out;
 }
 
 /** The serving curve at each concurrency, in the order given. */
