@@ -1,4 +1,4 @@
-import type { InferencePoint } from '../../catalog/calibration-schema.ts';
+import type { InferencePoint, WeightFormat } from '../../catalog/calibration-schema.ts';
 import { findDevice, findModel } from '../../catalog/catalog.ts';
 import type { Device } from '../../catalog/schema.ts';
 import type { InferenceEstimate, InferenceOptions } from '../../estimate/inference.ts';
@@ -219,7 +219,9 @@ export function checkMeasuredPerformance(
   const inBand = claimedMid >= lo && claimedMid <= hi * (1 + 1e-9);
   const where = `${model.name} (${sa.estimate.weights} on ${a.name}, ${sb.estimate.weights} on ${b.name}; ${num(sa.count)} devices each, batch ${num(sa.estimate.batch.value)})`;
   const relative = claimedMid / estimateRatio.value;
-  const dtype = sa.estimate.weights === 'fp8' && sb.estimate.weights === 'fp8' ? 'fp8' : 'bf16';
+  // Per-tensor and block-scaled FP8 run on the same FP8 tensor cores.
+  const onFp8 = (w: WeightFormat) => w === 'fp8' || w === 'fp8_block';
+  const dtype = onFp8(sa.estimate.weights) && onFp8(sb.estimate.weights) ? 'fp8' : 'bf16';
   const context = specContext(a, b, dtype);
   const head = `Serving ${where}, the estimator puts ${a.name} at ${num(estimateRatio.value)}× ${b.name} in ${perText} (at most ${num(upper.value)}× with ${a.name} at its roofline). The claimed ${said} is ${pct(relative)} of that estimate.`;
   const figures = [estimateRatio, upper, lower, claimed];
