@@ -135,9 +135,16 @@ export function renderOperators(e: InferenceEstimate): string {
     (p) =>
       `  concurrency ${String(p.concurrency).padStart(4)} (batch ${String(p.runningSequences).padStart(4)}): decode ${ms(p.decodeStepSeconds)} ms, ${p.decodeBounding}${p.mixed.length > 0 ? `; with prefill ${ms(p.mixedStepSeconds)} ms, ${p.mixedBounding}` : ''}`,
   );
+  const f = e.operators.fixedCosts;
+  const moeMla = f.moeMlaOperators
+    ? [
+        `MoE/MLA operators (MLA projections and attention, router, routed and shared experts, expert collectives): fixed costs × ${Number(f.moeMlaFixedCostScale.toPrecision(3))} on top of the class's (fitted; with this release's age)`,
+      ]
+    : [];
   return [
     table('decode step by operator', e.operators.decode, e.operators.decodeBounding),
     table('prefill of one request by operator', e.operators.prefill, e.operators.prefillBounding),
+    ...moeMla,
     ...(perPoint.length > 0
       ? [
           'bounding operator per curve point (decode step at the running batch; step also carrying prefill chunks):',

@@ -63,6 +63,7 @@ export function registerValidate(program: Command, io: Io): void {
           'eff compute',
           'eff memory',
           'fixed-cost ×',
+          'MoE/MLA ×',
           'prefill host ms/layer',
           'fp8 · fp4 factors (compute/memory)',
           'points',
@@ -75,6 +76,7 @@ export function registerValidate(program: Command, io: Io): void {
           String(e.compute),
           String(e.memory),
           e.fixedCostScale === undefined ? '1' : String(e.fixedCostScale),
+          e.moeMlaFixedCostScale === undefined ? '1' : String(e.moeMlaFixedCostScale),
           e.prefillHostLayerSeconds ? (e.prefillHostLayerSeconds * 1e3).toPrecision(3) : '-',
           (['fp8', 'fp4'] as const)
             .map((p) => {
@@ -85,10 +87,10 @@ export function registerValidate(program: Command, io: Io): void {
           String(e.points.length),
         ]);
       io.out(
-        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'])}\n`,
+        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors; MoE/MLA × scales, on top, those of the operators only MoE and MLA layers run)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])}\n`,
       );
       io.out(
-        `Software maturity (one slope fitted across every class): a release older than its class's reference runs its fixed costs × exp(${report.summary.softwareMaturityFixedCostPerYear} × age in years)\n\n`,
+        `Software maturity (slopes fitted across every class): a release older than its class's reference runs its fixed costs × exp(${report.summary.softwareMaturityFixedCostPerYear} × age in years), and its MoE/MLA operators' × exp(${report.summary.moeMlaMaturityFixedCostPerYear} × age) more\n\n`,
       );
       const lofo = report.familyHeldOut;
       const frows = [['family', 'classes', 'points', 'median |error|', 'max |error|', '>2x', 'flag']];

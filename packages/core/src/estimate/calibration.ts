@@ -42,6 +42,8 @@ interface PreparedPoint {
   hardwareClass: HardwareClass;
   /** A mixture-of-experts model: its compute path is the routed experts' (see `identified`). */
   moe: boolean;
+  /** A model with MoE or MLA layers: the points that see (and identify) the MoE/MLA fixed costs. */
+  moeMla: boolean;
   /** The class the point's engine value resolves to on its device (`tuned` on an H100 is trtllm). */
   engineClass: EngineClassId;
   mode: 'curve' | 'saturated' | 'burst' | 'batch';
@@ -66,6 +68,10 @@ export interface FitParams extends Efficiency {
   /** Software maturity: ln growth per year of age of the fixed costs of a release older than the reference. */
   fixedCostPerYear: number;
   prefillHostLayerSeconds: number;
+  /** Multiplier on the MoE/MLA operators' fixed costs (inference-kernel.ts `moeMlaFixedCostScale`); prior 1. */
+  moeMlaFixedCostScale: number;
+  /** Their own maturity: ln growth per year of age on top of fixedCostPerYear (prior 0: they age alike). */
+  moeMlaFixedCostPerYear: number;
   /** Factors per compute path on the efficiencies (16-bit: 1), efficiency.ts `pathFactorPriors`. */
   paths: Record<ComputePathId, PathFactor>;
 }
@@ -137,6 +143,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     mode,
     hardwareClass: findDevice(catalog, point.hardware).class,
     moe: r.model.architecture.moe !== undefined,
+    moeMla: r.model.architecture.moe !== undefined || r.model.architecture.attention.type === 'mla',
     engineClass: engineClass.id,
     software: engineClass.software ?? engineClass.id,
     prior: priorParams(catalog, engineClass.id),
@@ -158,6 +165,8 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
         r.hw.linkLatencySeconds,
       );
       r.hw.prefillHostLayerSeconds = eff.prefillHostLayerSeconds;
+      r.hw.moeMlaFixedCostScale =
+        eff.moeMlaFixedCostScale * maturityFixedCostFactor(eff.moeMlaFixedCostPerYear, release.ageYears);
       if (limits && mode === 'burst' && point.requests !== undefined) {
         const b = burstServing(stepTimesFor(r), limits, workload, point.requests);
         return {
@@ -220,6 +229,8 @@ function priorParams(catalog: Catalog, engine: EngineClassId): FitParams {
     fixedCostScale: 1,
     fixedCostPerYear: 0,
     prefillHostLayerSeconds: data?.prefillHostLayerSeconds ?? 0,
+    moeMlaFixedCostScale: 1,
+    moeMlaFixedCostPerYear: 0,
     paths: pathPriors(),
   };
 }
@@ -239,6 +250,8 @@ function paramsOf(entry: EfficiencyEntry, prior: FitParams): FitParams {
     fixedCostScale: entry.fixedCostScale ?? 1,
     fixedCostPerYear: entry.fixedCostPerYear ?? 0,
     prefillHostLayerSeconds: entry.prefillHostLayerSeconds ?? prior.prefillHostLayerSeconds,
+    moeMlaFixedCostScale: entry.moeMlaFixedCostScale ?? 1,
+    moeMlaFixedCostPerYear: entry.moeMlaFixedCostPerYear ?? 0,
     paths: { ...prior.paths, ...entry.paths },
   };
 }
@@ -256,7 +269,13 @@ type Offsets = number[];
  * models per format (a fitted INT8 factor would count the same effect twice).
  */
 const PATHS: readonly ComputePathId[] = ['fp8', 'fp4'];
-const DIMS = 4 + 2 * PATHS.length;
+/**
+ * The last offset: the MoE/MLA operators' fixed costs relative to the class's dense ones (a ln multiplier on
+ * `moeMlaFixedCostScale`). Only points of MoE or MLA models see it (`identified`), so a dense-only class
+ * keeps its prior of 1.
+ */
+const ARCH = 4 + 2 * PATHS.length;
+const DIMS = ARCH + 1;
 const ZERO: Offsets = new Array<number>(DIMS).fill(0);
 /**
  * How far each offset may move from the prior: efficiencies within ×/÷ 3 (large GEMMs and weight streaming
@@ -271,6 +290,8 @@ const MAX_OFFSET: Offsets = [
   Math.log(30),
   // Path factors within ×/÷ 3 of their priors, like the efficiencies they scale.
   ...new Array<number>(2 * PATHS.length).fill(Math.log(3)),
+  // MoE/MLA fixed costs within ×/÷ 30 of the dense ones, like the fixed costs they scale.
+  Math.log(30),
 ];
 const COARSE: number[][] = [
   [0],
@@ -278,6 +299,7 @@ const COARSE: number[][] = [
   [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
   [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
   ...PATHS.flatMap(() => [[0], [0]]),
+  [0],
 ];
 /**
  * Upper bound of a path factor: on one device a narrower format's GEMMs reach at most about the share of
@@ -310,6 +332,8 @@ function applyOffsets(prior: FitParams, d: Offsets): FitParams {
     fixedCostScale: prior.fixedCostScale * Math.exp(d[2] ?? 0),
     fixedCostPerYear: prior.fixedCostPerYear,
     prefillHostLayerSeconds: prior.prefillHostLayerSeconds * Math.exp(d[3] ?? 0),
+    moeMlaFixedCostScale: prior.moeMlaFixedCostScale * Math.exp(d[ARCH] ?? 0),
+    moeMlaFixedCostPerYear: prior.moeMlaFixedCostPerYear,
     paths,
   };
 }
@@ -320,7 +344,15 @@ function applyOffsets(prior: FitParams, d: Offsets): FitParams {
  * within ~1.5×), weak for fixed costs and prefill host time (priors scaled from one H200 measurement). So
  * a TTFT the roofline cannot explain moves the launch costs that explain it, not the GEMM efficiency.
  */
-const PRIOR_WEIGHT: Offsets = [0.5, 0.5, 0.02, 0.02, ...new Array<number>(2 * PATHS.length).fill(0.5)];
+const PRIOR_WEIGHT: Offsets = [
+  0.5,
+  0.5,
+  0.02,
+  0.02,
+  ...new Array<number>(2 * PATHS.length).fill(0.5),
+  // The MoE/MLA scale is a fixed cost too: weakly toward 1 (MoE/MLA kernels cost what dense ones do).
+  0.02,
+];
 /**
  * Robust loss on the log error: quadratic within ±40% (ln 1.4), linear beyond (pseudo-Huber), so one
  * setup we model badly cannot drag a class's constants away from the points it shares physics with.
@@ -363,6 +395,13 @@ const MATURITY_PRIOR_WEIGHT = 0.02;
 const MATURITY_START = Math.log(2);
 const MATURITY_ROUNDS = 2;
 const MATURITY_TOLERANCE = 0.05;
+const MOE_MLA_SLOPE = true;
+
+/** The two maturity slopes: every fixed cost's, and the MoE/MLA operators' extra (`moeMlaFixedCostPerYear`). */
+interface Slopes {
+  all: number;
+  moeMla: number;
+}
 
 /** Mean release age of each software's points: where its fixed costs are fitted (`fitPrepared`). */
 function ageCentres(prepared: readonly PreparedPoint[]): Map<string, number> {
@@ -376,13 +415,17 @@ function ageCentres(prepared: readonly PreparedPoint[]): Map<string, number> {
   return new Map([...sums].map(([k, v]) => [k, v.age / v.n]));
 }
 
-/** The maturity slope that best explains the points of older releases, every class's constants held. */
+/**
+ * The maturity slopes that best explain the points of older releases, every class's constants held: the
+ * slope on every fixed cost first, then the MoE/MLA operators' extra slope at it (each a 1-D search).
+ */
 function fitMaturity(
   prepared: readonly PreparedPoint[],
   table: EfficiencyTable,
-  current: number,
+  current: Slopes,
   centre: ReadonlyMap<string, number>,
-): number {
+  moeMlaCentre: ReadonlyMap<string, number>,
+): Slopes {
   // Every point of a software with older releases (its newest points see the slope too: a software's
   // fixed costs stay where they are at its centre age while the slope turns them).
   const softwares = new Set(prepared.filter((p) => p.release.ageYears > 0).map((p) => p.software));
@@ -391,17 +434,38 @@ function fitMaturity(
     .map((p) => ({
       p,
       centre: centre.get(p.software) ?? 0,
+      moeMlaCentre: moeMlaCentre.get(p.software) ?? 0,
       params: paramsOf(efficiencyFor(table, p.hardwareClass, p.engineClass), p.prior),
     }));
-  const lossAt = (slope: number) => {
-    let sum = MATURITY_PRIOR_WEIGHT * slope ** 2;
-    for (const { p, centre, params } of points) {
-      const fixedCostScale = params.fixedCostScale * Math.exp((current - slope) * centre);
-      sum += pointLoss(p.run({ ...params, fixedCostScale, fixedCostPerYear: slope }).value, p.point.measured);
+  const lossAt = (slopes: Slopes, which: 'all' | 'moeMla') => {
+    let sum = MATURITY_PRIOR_WEIGHT * slopes[which] ** 2;
+    for (const { p, centre, moeMlaCentre, params } of points) {
+      // The MoE/MLA slope moves MoE/MLA points only; dense ones do not depend on it.
+      if (which === 'moeMla' && !p.moeMla) continue;
+      const fixedCostScale = params.fixedCostScale * Math.exp((current.all - slopes.all) * centre);
+      const moeMlaFixedCostScale =
+        params.moeMlaFixedCostScale * Math.exp((current.moeMla - slopes.moeMla) * moeMlaCentre);
+      sum += pointLoss(
+        p.run({
+          ...params,
+          fixedCostScale,
+          fixedCostPerYear: slopes.all,
+          moeMlaFixedCostScale,
+          moeMlaFixedCostPerYear: slopes.moeMla,
+        }).value,
+        p.point.measured,
+      );
     }
     return sum;
   };
-  // A grid over the bounds (the loss can have more than one valley), then golden section around its best.
+  const all = searchSlope((x) => lossAt({ all: x, moeMla: current.moeMla }, 'all'));
+  if (!MOE_MLA_SLOPE) return { all, moeMla: 0 };
+  const moeMla = searchSlope((x) => lossAt({ all, moeMla: x }, 'moeMla'));
+  return { all, moeMla };
+}
+
+/** A slope in [0, MATURITY_MAX]: a grid over the bounds (the loss can have more than one valley), then golden section. */
+function searchSlope(lossAt: (slope: number) => number): number {
   const steps = 10;
   let best = 0;
   let bestLoss = lossAt(0);
@@ -458,7 +522,12 @@ const PREFILL_METRICS: ReadonlySet<InferencePoint['metric']> = new Set([
  * concurrency 4 against 12 ms modelled, sent the vLLM-ROCm value from its 0.3 ms prior to the 9 ms bound,
  * and with it the TPOT of every dense serving point of the class 2-7× too slow).
  */
-function identified(points: PreparedPoint[], centre: Offsets, withPaths: boolean): number[] {
+function identified(
+  points: PreparedPoint[],
+  centre: Offsets,
+  withPaths: boolean,
+  withMoeMla: boolean,
+): number[] {
   const dims = [0, 1];
   // Points on k paths identify k - 1 path factors: the class efficiency and one path's factor explain the
   // same points. The anchor keeps its prior: the 16-bit path (factor 1 by definition) where points use
@@ -475,10 +544,15 @@ function identified(points: PreparedPoint[], centre: Offsets, withPaths: boolean
       if (counts.has(p) && p !== anchor) dims.push(4 + i, 4 + PATHS.length + i);
     });
   }
-  for (const i of [2, 3]) {
+  for (const i of withMoeMla ? [2, 3, ARCH] : [2, 3]) {
     const moved: Offsets = [...centre];
     moved[i] = (moved[i] ?? 0) + Math.log(9);
-    const judges = i === 3 ? points.filter((p) => PREFILL_METRICS.has(p.point.metric)) : points;
+    const judges =
+      i === 3
+        ? points.filter((p) => PREFILL_METRICS.has(p.point.metric))
+        : i === ARCH
+          ? points.filter((p) => p.moeMla)
+          : points;
     const sensitive = judges.some((p) => {
       const base = p.run(applyOffsets(p.prior, centre)).value;
       const raised = p.run(applyOffsets(p.prior, moved)).value;
@@ -501,8 +575,10 @@ function fitOffsets(
   withPaths = false,
   /** A previous fit of the same points (the slope moved since): searched from it, with finer steps. */
   warm?: Offsets,
+  /** Whether to fit the MoE/MLA fixed-cost offset (software and class levels; a hardware class takes its class's). */
+  withMoeMla = true,
 ): Offsets {
-  const dims = identified(points, centre, withPaths);
+  const dims = identified(points, centre, withPaths, withMoeMla);
   if (warm) {
     // Offsets the points cannot identify stay at the centre, which may have moved with the slope.
     const start = centre.map((c, i) => (dims.includes(i) ? (warm[i] ?? c) : c));
@@ -541,27 +617,62 @@ function patternSearch(
   start: Offsets,
   firstStep: number,
 ): Offsets {
+  // The loss of some offsets with each point's share: a move of the MoE/MLA offset alone re-runs only the
+  // MoE/MLA points (a dense model never reads it) and takes the others' losses from the best so far. The
+  // same sum in the same order as `loss`, so the search takes the same path as re-running every point.
+  const evaluate = (d: Offsets, base?: Float64Array): { loss: number; per: Float64Array } => {
+    const per = new Float64Array(points.length);
+    let sum = 0;
+    for (let i = 0; i < DIMS; i++) sum += (PRIOR_WEIGHT[i] ?? 0) * ((d[i] ?? 0) - (centre[i] ?? 0)) ** 2;
+    points.forEach((p, j) => {
+      const l =
+        base && !p.moeMla
+          ? (base[j] as number)
+          : pointLoss(p.run(applyOffsets(p.prior, d)).value, p.point.measured);
+      per[j] = l;
+      sum += l;
+    });
+    return { loss: sum, per };
+  };
+  const archOnly = (a: Offsets, b: Offsets) => a.every((x, i) => i === ARCH || x === b[i]);
   let best: Offsets = [...start];
-  let bestLoss = loss(points, best, centre);
+  let bestEval = evaluate(best);
+  const tryOffsets = (candidate: Offsets, from: Offsets, fromEval: { per: Float64Array }) =>
+    evaluate(candidate, archOnly(candidate, from) ? fromEval.per : undefined);
   for (let step = firstStep; step > 0.01; step /= 2) {
     // Steepest of the 2 × dims moves each round (not the first that helps): a first-improvement search
     // lets whichever offset comes first absorb what another one explains.
     for (let guard = 0; guard < 50; guard++) {
       let move: Offsets | undefined;
+      let moveEval = bestEval;
       for (const i of dims) {
         for (const sign of [1, -1]) {
           const candidate: Offsets = [...best];
           candidate[i] = clampOffset(i, (best[i] ?? 0) + sign * step);
           if (candidate[i] === best[i]) continue;
-          const l = loss(points, candidate, centre);
-          if (l < bestLoss - 1e-12) {
-            bestLoss = l;
+          const e = tryOffsets(candidate, best, bestEval);
+          if (e.loss < moveEval.loss - 1e-12) {
+            moveEval = e;
             move = candidate;
           }
         }
       }
       if (!move) break;
+      // Keep going the way the steepest move went while it still helps (one evaluation a step, where a
+      // new round costs two per direction): a start far from the optimum is crossed in a few rounds.
+      let from = best;
+      for (;;) {
+        const at: Offsets = move;
+        const next = at.map((x, i) => clampOffset(i, x + (x - (from[i] ?? 0))));
+        if (next.every((x, i) => x === at[i])) break;
+        const e = tryOffsets(next, at, moveEval);
+        if (!(e.loss < moveEval.loss - 1e-12)) break;
+        from = at;
+        move = next;
+        moveEval = e;
+      }
       best = move;
+      bestEval = moveEval;
     }
   }
   return best;
@@ -588,6 +699,8 @@ function fittedEntry(
     fixedCostScale: Number(params.fixedCostScale.toPrecision(3)),
     fixedCostPerYear: Number(params.fixedCostPerYear.toPrecision(3)),
     prefillHostLayerSeconds: Number(params.prefillHostLayerSeconds.toPrecision(3)),
+    moeMlaFixedCostScale: Number(params.moeMlaFixedCostScale.toPrecision(3)),
+    moeMlaFixedCostPerYear: Number(params.moeMlaFixedCostPerYear.toPrecision(3)),
     origin: 'fitted',
     points: points.map((p) => p.point.id),
     sources: points.map((p) => p.point.source as Source),
@@ -614,7 +727,10 @@ function sharedWithSiblings(fitted: Offsets): Offsets {
   // on its own points (`fitPrepared`) and keeps the sourced priors without any. Shared, the 96 FP8 points
   // of AMD's rocm/vllm-dev images set vLLM-on-CUDA's FP8 factors, and held out, vLLM-on-CUDA's set theirs
   // (FP8 weight streaming at 0.35-0.4 of the 16-bit rate on MI300X: 405B FP8 predicted slower than BF16).
-  return [fitted[0] ?? 0, fitted[1] ?? 0, fitted[2] ?? 0, 0, ...new Array<number>(DIMS - 4).fill(0)];
+  // The MoE/MLA fixed-cost offset is the software's too (its MoE and MLA kernels, on each class's priors).
+  const shared = [fitted[0] ?? 0, fitted[1] ?? 0, fitted[2] ?? 0, 0, ...new Array<number>(DIMS - 4).fill(0)];
+  shared[ARCH] = fitted[ARCH] ?? 0;
+  return shared;
 }
 
 /**
@@ -631,19 +747,23 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
   const softwares = [...new Set(classes.map(softwareOf))];
   const aged = new Set(prepared.filter((p) => p.release.ageYears > 0).map((p) => p.software));
   const centre = ageCentres(prepared);
+  // The MoE/MLA scale sits at the mean age of the software's MoE/MLA points, for the same reason.
+  const moeMlaCentre = ageCentres(prepared.filter((p) => p.moeMla));
   const warm = new Map<string, Offsets>();
   // Each software's fixed costs are fitted at the mean age of its points (the prior's scale 1 sits there),
   // so the slope turns them about their centre instead of also moving their level: slope and level are
   // then nearly independent, and fitting them in turn converges in a round or two.
-  const fitAt = (slope: number, only: ReadonlySet<string> | undefined) =>
+  const fitAt = (slopes: Slopes, only: ReadonlySet<string> | undefined) =>
     fitSoftwares(
       catalog,
       prepared.map((p) => ({
         ...p,
         prior: {
           ...p.prior,
-          fixedCostPerYear: slope,
-          fixedCostScale: Math.exp(-slope * (centre.get(p.software) ?? 0)),
+          fixedCostPerYear: slopes.all,
+          fixedCostScale: Math.exp(-slopes.all * (centre.get(p.software) ?? 0)),
+          moeMlaFixedCostPerYear: slopes.moeMla,
+          moeMlaFixedCostScale: Math.exp(-slopes.moeMla * (moeMlaCentre.get(p.software) ?? 0)),
         },
       })),
       softwares.filter((s) => !only || only.has(s)),
@@ -651,19 +771,20 @@ function fitPrepared(catalog: Catalog, prepared: PreparedPoint[]): EfficiencyTab
       warm,
     );
   // No point ran an older release: nothing tells the slope from its prior (no maturity effect).
-  if (aged.size === 0) return { entries: fitAt(0, undefined) };
-  let slope = MATURITY_START;
-  let entries = fitAt(slope, undefined);
+  if (aged.size === 0) return { entries: fitAt({ all: 0, moeMla: 0 }, undefined) };
+  let slopes: Slopes = { all: MATURITY_START, moeMla: 0 };
+  let entries = fitAt(slopes, undefined);
   for (let round = 0; round < MATURITY_ROUNDS; round++) {
-    const next = fitMaturity(prepared, { entries }, slope, centre);
-    const moved = Math.abs(next - slope);
-    slope = next;
+    const next = fitMaturity(prepared, { entries }, slopes, centre, moeMlaCentre);
+    const moved = Math.max(Math.abs(next.all - slopes.all), Math.abs(next.moeMla - slopes.moeMla));
+    slopes = next;
     // Only the classes whose points ran older releases see the slope; the others' fits stand.
-    entries = [...entries.filter((e) => !aged.has(softwareOf(e.engine))), ...fitAt(slope, aged)];
+    entries = [...entries.filter((e) => !aged.has(softwareOf(e.engine))), ...fitAt(slopes, aged)];
     if (moved < MATURITY_TOLERANCE) break;
   }
-  const fixedCostPerYear = Number(slope.toPrecision(3));
-  return { entries: entries.map((e) => ({ ...e, fixedCostPerYear })) };
+  const fixedCostPerYear = Number(slopes.all.toPrecision(3));
+  const moeMlaFixedCostPerYear = Number(slopes.moeMla.toPrecision(3));
+  return { entries: entries.map((e) => ({ ...e, fixedCostPerYear, moeMlaFixedCostPerYear })) };
 }
 
 function fitSoftwares(
@@ -675,8 +796,14 @@ function fitSoftwares(
   warm?: Map<string, Offsets>,
 ): EfficiencyEntry[] {
   const entries: EfficiencyEntry[] = [];
-  const fit = (key: string, points: PreparedPoint[], centre: Offsets, withPaths = false): Offsets => {
-    const offsets = fitOffsets(points, centre, withPaths, warm?.get(key));
+  const fit = (
+    key: string,
+    points: PreparedPoint[],
+    centre: Offsets,
+    withPaths = false,
+    withMoeMla = true,
+  ): Offsets => {
+    const offsets = fitOffsets(points, centre, withPaths, warm?.get(key), withMoeMla);
     warm?.set(key, offsets);
     return offsets;
   };
@@ -694,6 +821,8 @@ function fitSoftwares(
         ...priorParams(catalog, engine),
         fixedCostPerYear: own[0]?.prior.fixedCostPerYear ?? 0,
         fixedCostScale: own[0]?.prior.fixedCostScale ?? 1,
+        moeMlaFixedCostPerYear: own[0]?.prior.moeMlaFixedCostPerYear ?? 0,
+        moeMlaFixedCostScale: own[0]?.prior.moeMlaFixedCostScale ?? 1,
       };
       const mine = own.filter((p) => p.engineClass === engine);
       if (mine.length === 0) {
@@ -711,9 +840,10 @@ function fitSoftwares(
       // Path factors at this level (the class's own vendor kernels), carried by its hardware classes.
       // A class holding all its software's points (TensorRT-LLM, Gaudi, each llama.cpp backend) has no
       // sibling to keep its path factors from: it keeps the software fit's and refits the rest around it.
+      // So with the MoE/MLA multiplier: the software fit set it on these same points.
       const offsets =
         mine.length === own.length
-          ? fit(engine, mine, [...shared.slice(0, 4), ...softwareFit.slice(4)])
+          ? fit(engine, mine, [...shared.slice(0, 4), ...softwareFit.slice(4)], false, false)
           : fit(engine, mine, shared, true);
       entries.push(
         fittedEntry(
@@ -729,7 +859,8 @@ function fitSoftwares(
         entries.push(
           fittedEntry(
             engine,
-            applyOffsets(prior, fit(`${engine}:${hardwareClass}`, group, offsets)),
+            // The MoE/MLA multiplier is the software's kernels, like the path factors: the class's.
+            applyOffsets(prior, fit(`${engine}:${hardwareClass}`, group, offsets, false, false)),
             group,
             `fitted to ${group.length} published measurements on ${hardwareClass}, pulled toward the class fit`,
             hardwareClass,
@@ -781,7 +912,9 @@ export function fitEfficiencies(
   );
   if (needSlope) return table;
   return {
-    entries: table.entries.map(({ fixedCostPerYear: _unfitted, ...entry }) => entry),
+    entries: table.entries.map(
+      ({ fixedCostPerYear: _unfitted, moeMlaFixedCostPerYear: _alsoUnfitted, ...entry }) => entry,
+    ),
   };
 }
 

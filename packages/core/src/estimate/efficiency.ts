@@ -23,6 +23,18 @@ export interface EfficiencyEntry extends Efficiency {
    * every release runs the reference's fixed costs.
    */
   fixedCostPerYear?: number;
+  /**
+   * Fitted multiplier, on top of fixedCostScale, on the fixed costs of the operators only MoE and MLA layers
+   * run (router, routed and shared experts, MLA projections and latent attention, expert collectives'
+   * latency): inference-kernel.ts `moeMlaFixedCostScale`. Absent: 1 (the prior: they cost what dense ones do).
+   */
+  moeMlaFixedCostScale?: number;
+  /**
+   * The MoE/MLA operators' own maturity: ln growth per year of a release's age, on top of fixedCostPerYear
+   * (exp(moeMlaFixedCostPerYear × age) on moeMlaFixedCostScale): one value fitted across every class. Absent
+   * as fixedCostPerYear is, and then 0.
+   */
+  moeMlaFixedCostPerYear?: number;
   /** Fitted host time per layer of a prefill or mixed step (eager launch); absent: the class's prior. */
   prefillHostLayerSeconds?: number;
   /**

@@ -20,12 +20,16 @@ import { estimateInference, type InferenceOptions } from './inference.ts';
 
 const catalog = shippedCatalog();
 const estimator = shippedEstimator(catalog);
-// The fitted constants with the software-maturity slope off: the tests of kernel paths compare releases
+// The fitted constants with the software-maturity slopes off: the tests of kernel paths compare releases
 // by their paths alone (an older release also pays the fixed costs of its age, tested on its own below).
 let kernelsTable: EfficiencyTable | undefined;
 const kernelsOnly = (o: InferenceOptions) => {
   kernelsTable ??= {
-    entries: estimator.efficiencies.entries.map((e) => ({ ...e, fixedCostPerYear: 0 })),
+    entries: estimator.efficiencies.entries.map((e) => ({
+      ...e,
+      fixedCostPerYear: 0,
+      moeMlaFixedCostPerYear: 0,
+    })),
   };
   return estimateInference(catalog, kernelsTable, o);
 };

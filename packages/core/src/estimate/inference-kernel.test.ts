@@ -106,6 +106,10 @@ function refPass(
   const byteRate = hw.memoryBandwidth * hw.effMemory;
   const streamOf = (scale: number | undefined) => byteRate * (scale ?? 1);
   const ks = hw.kernelSeconds;
+  // MoE and MLA operators' launches, the fused walk and the expert collectives' latency at their multiplier.
+  const arch = hw.moeMlaFixedCostScale ?? 1;
+  const aks = ks * arch;
+  const mlaKs = m.mlaHeads > 0 ? aks : ks;
   // A prompt's chunk sits on one attention group; decoding sequences spread evenly.
   const busiest =
     prefill.tokens > 0
@@ -117,10 +121,10 @@ function refPass(
   const dq = (hw.dequantSecondsPerWeight ?? 0) * Math.ceil(local / tile);
   const share = off.mode === OFFLOAD_CPU_LAYERS ? 1 - Math.min(1, off.cpuLayers / L) : 1;
   const layers = L * share;
-  const gemm = (params: number, opLayers: number, kernels: number): RefOperator => ({
+  const gemm = (params: number, opLayers: number, kernels: number, perKernel: number): RefOperator => ({
     compute: (share * params * ((2 * local) / flopRate + dq)) / atp,
     memory: (share * params * bpw) / atp / streamOf(hw.weightMemoryScale),
-    fixed: opLayers * share * kernels * ks,
+    fixed: opLayers * share * kernels * perKernel,
     communication: 0,
   });
   // The dense FFN may run its own format (fp8_mixed: FP8 FFN beside BF16 attention).
@@ -174,11 +178,12 @@ function refPass(
       memory: hw.moeKernel === MOE_GROUPED ? memory / 0.8 : memory,
       // The fused kernel's serial walk over d (gate/up) and I / TP (down), per MoE layer.
       fixed:
-        moeLayers * kernels * ks +
+        moeLayers * kernels * aks +
         (hw.moeKernel === MOE_FUSED
           ? moeLayers *
             (m.hiddenSize + (m.expertIntermediateSize ?? 0) / tp) *
-            MOE_SECONDS_PER_REDUCTION_ELEMENT
+            MOE_SECONDS_PER_REDUCTION_ELEMENT *
+            arch
           : 0),
       communication: 0,
     };
@@ -189,20 +194,21 @@ function refPass(
   if (g > 1) {
     const message = local * m.hiddenSize * 2;
     const latency = hw.linkLatencySeconds + hw.collectiveSeconds;
+    const moeLatency = hw.linkLatencySeconds + hw.collectiveSeconds * arch;
     if (atp > 1) allReduce = 2 * layers * ((((2 * (atp - 1)) / atp) * message) / hw.linkBandwidth + latency);
     if (adp > ep && m.moeLayers > 0)
       allToAll =
         m.moeLayers *
         share *
-        ((2 * ((adp - 1) / adp) * tokens * m.hiddenSize * 2) / hw.linkBandwidth + 2 * latency);
+        ((2 * ((adp - 1) / adp) * tokens * m.hiddenSize * 2) / hw.linkBandwidth + 2 * moeLatency);
     else if (adp > 1 && ep > 1 && m.moeLayers > 0)
       allToAll =
         m.moeLayers *
         share *
-        ((2 * ((ep - 1) / ep) * message * m.activeExperts) / hw.linkBandwidth + 2 * latency);
+        ((2 * ((ep - 1) / ep) * message * m.activeExperts) / hw.linkBandwidth + 2 * moeLatency);
   }
   const operators: RefOperator[] = [
-    gemm(m.projectionParams, L, m.projectionKernelsPerLayer),
+    gemm(m.projectionParams, L, m.projectionKernelsPerLayer, mlaKs),
     {
       // A chunk of a longer prompt attends through the release's prefix-prefill kernel, at its own factor.
       compute:
@@ -223,18 +229,18 @@ function refPass(
           (busiest * adp * refPrefixBytes(m, w, prefill.tokens, prefill.promptTokens)) /
             ((g / atp) * Math.min(atp, m.kvShardLimit)) /
             (byteRate * (hw.attentionMemoryScale ?? 1) * (hw.prefillAttentionMemoryScale ?? 1))),
-      fixed: layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
+      fixed: layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * mlaKs,
       communication: 0,
     },
     {
       // The router is 16-bit (no unpacking), its weights streamed at the blocks' width and the class rate.
       compute: (share * m.routerParams * 2 * local) / rateOf(hw.routerPeakFlops) / atp,
       memory: (share * m.routerParams * bpw) / atp / byteRate,
-      fixed: m.moeLayers * share * 2 * ks,
+      fixed: m.moeLayers * share * 2 * aks,
       communication: 0,
     },
     experts,
-    gemm(m.sharedExpertParams, m.moeLayers, m.sharedExpertParams > 0 ? 2 : 0),
+    gemm(m.sharedExpertParams, m.moeLayers, m.sharedExpertParams > 0 ? 2 : 0, aks),
     ffnGemm(),
     {
       compute: 0,
@@ -470,6 +476,8 @@ const configArb = fc.record({
   prefillTokens: fc.nat(16384),
   /** vLLM V0's max_seq_len_to_capture where the draw sets one (0: decode always captured). */
   graphContext: fc.constantFrom(0, 0, 2048, 8192),
+  /** The fitted MoE/MLA fixed-cost multiplier (1: the prior). */
+  moeMlaScale: fc.constantFrom(1, 1, 0.4, 6),
 });
 
 type Config = typeof configArb extends fc.Arbitrary<infer T> ? T : never;
@@ -498,6 +506,7 @@ function resolve(c: Config) {
       efficiencyCompute: c.effCompute,
     });
     r.hw.decodeGraphMaxContext = c.graphContext;
+    r.hw.moeMlaFixedCostScale = c.moeMlaScale;
     return r;
   } catch (error) {
     // Combinations the estimate refuses (context too long, EP not dividing the experts, no peak) are no case.

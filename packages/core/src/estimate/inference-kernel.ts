@@ -140,6 +140,14 @@ export interface KernelHardware {
   hostLayerSeconds: number;
   collectiveSeconds: number;
   /**
+   * Multiplier on the fixed costs of the operators only MoE and MLA layers run, on top of kernelSeconds and
+   * collectiveSeconds: MLA's projection and latent-attention kernels, the router, the routed experts'
+   * launches and the fused kernel's serial walk, the shared experts, and the latency of the expert
+   * all-gather / dispatch-combine collectives. A dense layer never sees it. Fitted per software
+   * (calibration.ts); absent: 1 (an MoE/MLA kernel costs what a dense one does, the data's prior).
+   */
+  moeMlaFixedCostScale?: number;
+  /**
    * Host time per layer to issue a pass that carries prompt tokens (prefill or mixed steps), for engines
    * whose CUDA graphs cover decode-only steps (SGLang, vLLM, TensorRT-LLM's PyTorch backend): those passes
    * are launched eagerly from Python. 0 or absent: prefill is compiled or captured like decode.
@@ -474,6 +482,10 @@ function forwardPass(
   const weightByteRate = byteRate * (hw.weightMemoryScale ?? 1);
   const headByteRate = byteRate * (hw.headMemoryScale ?? 1);
   const ks = hw.kernelSeconds;
+  // The MoE/MLA operators' launches (router, experts, shared experts, MLA projections and attention).
+  const archScale = hw.moeMlaFixedCostScale ?? 1;
+  const aks = ks * archScale;
+  const mlaKs = m.mlaHeads > 0 ? aks : ks;
   // Attention and dense parts run data-parallel: each attention group takes 1/adp of the decoding
   // tokens, but a prompt's chunk is prefilled by one group: the busiest group holds the larger of an even
   // share of the step's prompt tokens and one prompt's chunk, and every group waits for it at the experts.
@@ -491,7 +503,7 @@ function forwardPass(
     OP_PROJECTION,
     (gpuFraction * m.projectionParams * ((2 * localTokens) / flopRate + dq)) / atp,
     (gpuFraction * m.projectionParams * bpw) / atp / weightByteRate,
-    layers * m.projectionKernelsPerLayer * ks,
+    layers * m.projectionKernelsPerLayer * mlaKs,
     0,
   );
   // Plain MLA writes and reads a score per head and cached token through memory (fused kernels keep it on chip).
@@ -522,7 +534,7 @@ function forwardPass(
     gpuFraction *
       ((kvReadBytes / kvShards + scoreBytes / g) / kvByteRate +
         (prefillShare * adp * prefixBytes) / kvShards / (kvByteRate * (hw.prefillAttentionMemoryScale ?? 1))),
-    layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * ks,
+    layers * (m.mlaHeads > 0 && hw.mlaPlain ? 2 : 1) * mlaKs,
     0,
   );
   record(
@@ -531,7 +543,7 @@ function forwardPass(
     // Routers stay 16-bit (no unpacking); their few weights are counted at the blocks' width.
     (gpuFraction * m.routerParams * 2 * localTokens) / routerFlopRate / atp,
     (gpuFraction * m.routerParams * bpw) / atp / byteRate,
-    m.moeLayers * gpuFraction * 2 * ks,
+    m.moeLayers * gpuFraction * 2 * aks,
     0,
   );
 
@@ -581,11 +593,14 @@ function forwardPass(
         : hw.moeKernel === MOE_GROUPED
           ? 2 + GROUPED_AUX_KERNELS
           : LOOP_KERNELS_PER_EXPERT * Math.max(1, perRankExperts);
-    expertFixed = moeLayers * kernels * ks;
+    expertFixed = moeLayers * kernels * aks;
     // The fused kernel's serial walk over the reduction lengths, once per MoE layer whatever the batch.
     if (hw.moeKernel === MOE_FUSED)
       expertFixed +=
-        moeLayers * (m.hiddenSize + (m.expertIntermediateSize ?? 0) / tp) * MOE_SECONDS_PER_REDUCTION_ELEMENT;
+        moeLayers *
+        (m.hiddenSize + (m.expertIntermediateSize ?? 0) / tp) *
+        MOE_SECONDS_PER_REDUCTION_ELEMENT *
+        archScale;
     // Grouped GEMMs without a fused kernel stream expert weights at ~0.8 of a dense GEMM's rate
     // (H200: 3.2 vs 4.0 TB/s, docs/methodology.md); the loop runs each expert as its own dense GEMM.
     if (hw.moeKernel === MOE_GROUPED) expertMemory /= GROUPED_BANDWIDTH_SHARE;
@@ -596,7 +611,7 @@ function forwardPass(
     OP_SHARED_EXPERTS,
     (gpuFraction * m.sharedExpertParams * ((2 * localTokens) / flopRate + dq)) / atp,
     (gpuFraction * m.sharedExpertParams * bpw) / atp / weightByteRate,
-    m.sharedExpertParams > 0 ? m.moeLayers * gpuFraction * 2 * ks : 0,
+    m.sharedExpertParams > 0 ? m.moeLayers * gpuFraction * 2 * aks : 0,
     0,
   );
   const ffnFlopRate = (hw.ffnPeakFlops ?? hw.peakFlops) * hw.effCompute;
@@ -635,6 +650,8 @@ function forwardPass(
   if (g > 1) {
     const activationBytes = localTokens * m.hiddenSize * 2;
     const latency = hw.linkLatencySeconds + hw.collectiveSeconds;
+    // The expert collectives' own software latency (NCCL/RCCL all-gather, all-to-all) at the MoE scale.
+    const moeLatency = hw.linkLatencySeconds + hw.collectiveSeconds * archScale;
     if (atp > 1) {
       // Two ring all-reduces per layer (after attention and after the FFN): 2(atp−1)/atp of the message.
       const one = (((2 * (atp - 1)) / atp) * activationBytes) / hw.linkBandwidth + latency;
@@ -643,11 +660,12 @@ function forwardPass(
     if (adp > ep && m.moeLayers > 0) {
       // Experts sliced across attention groups need every group's tokens: all-gather the hidden states
       // before each MoE layer and reduce-scatter the outputs after, (adp−1)/adp of all tokens each way.
-      const one = (2 * ((adp - 1) / adp) * tokens * m.hiddenSize * 2) / hw.linkBandwidth + 2 * latency;
+      const one = (2 * ((adp - 1) / adp) * tokens * m.hiddenSize * 2) / hw.linkBandwidth + 2 * moeLatency;
       allToAll = m.moeLayers * gpuFraction * one;
     } else if (adp > 1 && ep > 1 && m.moeLayers > 0) {
       // Dispatch and combine all-to-all of each token's hidden state to its k experts.
-      const one = (2 * ((ep - 1) / ep) * activationBytes * m.activeExperts) / hw.linkBandwidth + 2 * latency;
+      const one =
+        (2 * ((ep - 1) / ep) * activationBytes * m.activeExperts) / hw.linkBandwidth + 2 * moeLatency;
       allToAll = m.moeLayers * gpuFraction * one;
     }
   }

@@ -180,6 +180,13 @@ export interface InferenceEstimate {
       collectiveSeconds: number;
       /** Host time per layer of a step carrying prompt tokens (eager prefill); 0 when captured or compiled. */
       prefillHostLayerSeconds: number;
+      /**
+       * Fitted multiplier on the MoE/MLA operators' kernel and collective costs (1: as dense ones), with
+       * the release's age at their own maturity slope; it applies only where `moeMlaOperators`.
+       */
+      moeMlaFixedCostScale: number;
+      /** Whether the model runs MoE or MLA layers (router, experts, MLA projections and attention). */
+      moeMlaOperators: boolean;
     };
   };
   warnings: string[];
@@ -578,6 +585,10 @@ export function resolveInference(
       link.latency,
     ),
     prefillHostLayerSeconds: efficiency.prefillHostLayerSeconds ?? engineClass.prefillHostLayerSeconds ?? 0,
+    // The MoE/MLA operators' multiplier, with their own maturity on an older release.
+    moeMlaFixedCostScale:
+      (efficiency.moeMlaFixedCostScale ?? 1) *
+      maturityFixedCostFactor(efficiency.moeMlaFixedCostPerYear, release.ageYears),
     // Always present (0 = decode always captured): the kernel reads it for every decode pass.
     decodeGraphMaxContext: release.decodeGraphMaxContext ?? 0,
     moeKernel: { fused: MOE_FUSED, grouped: MOE_GROUPED, loop: MOE_LOOP }[engineClass.moeKernel],
@@ -1144,6 +1155,8 @@ export function estimateInference(
         hostLayerSeconds: hw.hostLayerSeconds,
         collectiveSeconds: hw.collectiveSeconds,
         prefillHostLayerSeconds: hw.prefillHostLayerSeconds ?? 0,
+        moeMlaFixedCostScale: hw.moeMlaFixedCostScale ?? 1,
+        moeMlaOperators: km.moeLayers > 0 || km.mlaHeads > 0,
       },
     },
     warnings,

@@ -63,6 +63,10 @@ export interface ValidationReport {
      * class's reference runs the class's fixed costs × exp(slope × age in years). 0 when none is older.
      */
     softwareMaturityFixedCostPerYear: number;
+    /** The MoE/MLA operators' own maturity slope, on top of the one above (`moeMlaFixedCostPerYear`). */
+    moeMlaMaturityFixedCostPerYear: number;
+    /** Fitted MoE/MLA fixed-cost multiplier per engine class (its all-hardware entry; absent: 1). */
+    moeMlaFixedCostScale: Record<string, number>;
   };
 }
 
@@ -161,6 +165,12 @@ export function validateCalibration(catalog: Catalog, calibration: CalibrationDa
       trainingPoints: training.length,
       trainingMedianAbsErrorHeldOut: median(training.map((t) => Math.abs(t.error))),
       softwareMaturityFixedCostPerYear: table.entries[0]?.fixedCostPerYear ?? 0,
+      moeMlaMaturityFixedCostPerYear: table.entries[0]?.moeMlaFixedCostPerYear ?? 0,
+      moeMlaFixedCostScale: Object.fromEntries(
+        table.entries
+          .filter((e) => e.hardwareClass === undefined)
+          .map((e) => [e.engine, e.moeMlaFixedCostScale ?? 1]),
+      ),
     },
   };
 }
