@@ -307,8 +307,9 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
   const bestAcquisition = new Int32Array(slots);
   const bestCost = new Float64Array(slots);
   const bestTtft = new Float64Array(slots);
-  // Modes in the order a key first shows them (the workload's order, repeats dropped).
-  const keyModes: Acquisition[][] = Array.from({ length: evaluated.keys }, () => []);
+  // Modes (0 rent, 1 buy) in the order a key first shows them (the workload's order, repeats dropped):
+  // two per key, -1 where none.
+  const keyModes = new Int8Array(slots).fill(-1);
   // The cost–TPOT frontier of the candidates so far (frontier.ts), by rising cost.
   const front: Array<FrontierEntry & { plan: number; acquisition: number; replicas: number }> = [];
   // The cheapest candidate per mode (rent, buy): plan, acquisition index, cost.
@@ -319,27 +320,33 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
   // Plans of one configuration are consecutive: its prices and slots are looked up once per run of them.
   let current = -1;
   let c = configurations[0] as Configuration;
-  let mids: number[] = [];
-  let modeIndex: number[] = [];
+  // The current configuration's USD per device-month and mode per acquisition (refilled, never reallocated).
+  const mids: number[] = [];
+  const modeIndex: number[] = [];
+  let acquisitionCount = 0;
   const n = plans.length;
   for (let p = 0; p < n; p++) {
     const ci = plans.configuration[p] as number;
     if (ci !== current) {
       current = ci;
       c = configurations[ci] as Configuration;
-      mids = pricing.monthly(c).map((m) => m.mid);
-      modeIndex = c.acquisitions.map((mode) => (mode === 'rent' ? 0 : 1));
+      const monthly = pricing.monthly(c);
+      acquisitionCount = monthly.length;
+      for (let a = 0; a < acquisitionCount; a++) {
+        mids[a] = (monthly[a] as DeviceMonthly).mid;
+        modeIndex[a] = c.acquisitions[a] === 'rent' ? 0 : 1;
+      }
     }
     const replicas = pricing.replicas(p);
     const ttft = plans.ttftSeconds[p] as number;
     const tpot = plans.tpotSeconds[p] as number;
-    for (let a = 0; a < mids.length; a++) {
+    for (let a = 0; a < acquisitionCount; a++) {
       count++;
       const mode = modeIndex[a] as number;
       const cost = replicas * c.count * (mids[a] as number);
       const slot = c.key * 2 + mode;
       const held = bestPlan[slot] as number;
-      if (held < 0) (keyModes[c.key] as Acquisition[]).push(c.acquisitions[a] as Acquisition);
+      if (held < 0) keyModes[(keyModes[c.key * 2] as number) < 0 ? c.key * 2 : c.key * 2 + 1] = mode;
       if (
         held < 0 ||
         cost < (bestCost[slot] as number) ||
@@ -366,17 +373,22 @@ export function summarizePlans(evaluated: EvaluatedPlans, o: PlanPricing): PlanS
     }
   }
   // Each configuration's cheapest plan per mode, in the order first seen; ranked when first asked for.
-  const kept: Kept[] = [];
-  for (let key = 0; key < evaluated.keys; key++) {
-    for (const mode of keyModes[key] as Acquisition[]) {
-      const slot = key * 2 + (mode === 'rent' ? 0 : 1);
-      kept.push([
-        bestPlan[slot] as number,
-        bestAcquisition[slot] as number,
-        bestCost[slot] as number,
-        bestTtft[slot] as number,
-      ]);
-    }
+  const kept: Kept = {
+    length: 0,
+    plan: new Int32Array(slots),
+    acquisition: new Int32Array(slots),
+    cost: new Float64Array(slots),
+    ttft: new Float64Array(slots),
+  };
+  for (let at = 0; at < slots; at++) {
+    const mode = keyModes[at] as number;
+    if (mode < 0) continue;
+    const slot = (at >> 1) * 2 + mode;
+    const i = kept.length++;
+    kept.plan[i] = bestPlan[slot] as number;
+    kept.acquisition[i] = bestAcquisition[slot] as number;
+    kept.cost[i] = bestCost[slot] as number;
+    kept.ttft[i] = bestTtft[slot] as number;
   }
   const ranked = new RankedConfigurations(evaluated, pricing, kept);
   const pick = (mode: number) => {
@@ -410,9 +422,7 @@ export class RankedConfigurations {
   constructor(
     private readonly evaluated: EvaluatedPlans,
     private readonly pricing: Pricing,
-    private readonly kept: ReadonlyArray<
-      readonly [plan: number, acquisition: number, cost: number, ttft: number]
-    >,
+    private readonly kept: Kept,
   ) {
     this.length = kept.length;
   }
@@ -423,8 +433,8 @@ export class RankedConfigurations {
     if (i === undefined) throw new RangeError(`no configuration ranked ${rank} of ${this.length}`);
     let c = this.built.get(i);
     if (!c) {
-      const [plan, acquisition] = this.kept[i] as Kept;
-      c = this.pricing.candidate(plan, acquisition, this.pricing.replicas(plan));
+      const plan = this.kept.plan[i] as number;
+      c = this.pricing.candidate(plan, this.kept.acquisition[i] as number, this.pricing.replicas(plan));
       this.built.set(i, c);
     }
     return c;
@@ -432,8 +442,10 @@ export class RankedConfigurations {
 
   /** The acquisition mode of the candidate at `rank`, without building it. */
   acquisition(rank: number): Acquisition {
-    const [plan, acquisition] = this.kept[this.ranking()[rank] as number] as Kept;
-    return this.configurationOf(plan).acquisitions[acquisition] as Acquisition;
+    const i = this.ranking()[rank] as number;
+    return this.configurationOf(this.kept.plan[i] as number).acquisitions[
+      this.kept.acquisition[i] as number
+    ] as Acquisition;
   }
 
   /** The cheapest configuration of the model × device pair `groups[group]` in one mode, if it has one. */
@@ -451,7 +463,7 @@ export class RankedConfigurations {
       const best = new Map<number, number>();
       const order = this.ranking();
       for (let rank = 0; rank < order.length; rank++) {
-        const [plan] = this.kept[order[rank] as number] as Kept;
+        const plan = this.kept.plan[order[rank] as number] as number;
         const pair = this.pairOf[this.configurationOf(plan).group] as number;
         const slot = pair * 2 + (this.acquisition(rank) === 'rent' ? 0 : 1);
         if (!best.has(slot)) best.set(slot, rank);
@@ -470,15 +482,17 @@ export class RankedConfigurations {
 
   private ranking(): Int32Array {
     if (!this.order) {
-      const { kept } = this;
+      const { plan, cost, ttft } = this.kept;
       const tpot = this.evaluated.plans.tpotSeconds;
-      const order = new Int32Array(kept.length);
+      const order = new Int32Array(this.kept.length);
       for (let i = 0; i < order.length; i++) order[i] = i;
-      order.sort((a, b) => {
-        const x = kept[a] as Kept;
-        const y = kept[b] as Kept;
-        return x[2] - y[2] || x[3] - y[3] || (tpot[x[0]] as number) - (tpot[y[0]] as number) || a - b;
-      });
+      order.sort(
+        (a, b) =>
+          (cost[a] as number) - (cost[b] as number) ||
+          (ttft[a] as number) - (ttft[b] as number) ||
+          (tpot[plan[a] as number] as number) - (tpot[plan[b] as number] as number) ||
+          a - b,
+      );
       this.order = order;
     }
     return this.order;
@@ -486,8 +500,17 @@ export class RankedConfigurations {
 }
 
 type Pricing = ReturnType<typeof pricingOf>;
-/** A configuration's cheapest plan in one mode: the plan, its acquisition index, monthly cost and TTFT. */
-type Kept = readonly [plan: number, acquisition: number, cost: number, ttft: number];
+/**
+ * Each configuration's cheapest plan per mode, as columns (rows in the order first seen): the plan, its
+ * acquisition index, monthly cost and TTFT.
+ */
+interface Kept {
+  length: number;
+  plan: Int32Array;
+  acquisition: Int32Array;
+  cost: Float64Array;
+  ttft: Float64Array;
+}
 
 /** Traffic, replica sizing, device prices and Candidate building for one pricing of the evaluated plans. */
 function pricingOf(evaluated: EvaluatedPlans, o: PlanPricing) {
