@@ -13,10 +13,12 @@ import type { PhaseTimes } from './inference-kernel.ts';
 import { burstPointMetricValue } from './point-metric.ts';
 import {
   burstServing,
+  emptyServingPoint,
   type ServingLimits,
   type StepTimes,
   servingCurve,
   servingPoint,
+  servingPointInto,
 } from './serving-curve.ts';
 
 /** A hand-checkable replica: decode is memory-bound at 10 ms + 0.1 ms per sequence; prefill costs 0.05 ms a token. */
@@ -148,6 +150,43 @@ describe('serving curve on the catalog', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('a point filled in place (one object along the curve, the decode step into a reused one) is the new point, field for field and in order', () => {
+    const reused = emptyServingPoint();
+    for (const [model, hardware, count] of [
+      ['llama-3.1-8b', 'h100-sxm', 1],
+      ['deepseek-v3', 'h200', 8],
+      ['mixtral-8x7b', 'rtx-4090', 2],
+    ] as const) {
+      const r = resolveInference(catalog, priorTable, { model, hardware, count, weights: 'fp8' });
+      const steps = stepTimesFor(r);
+      if (!steps.decodeInto) throw new Error('the kernel steps write decode steps in place');
+      // The reference reads every step as a new object (no decodeInto).
+      const fresh: StepTimes = {
+        decode: (b) => steps.decode(b),
+        prefill: (t) => steps.prefill(t),
+        mixed: (d, t, eager) => steps.mixed?.(d, t, eager) ?? Number.NaN,
+      };
+      const limits = servingLimitsFor(r);
+      for (const mtp of [0, 0.85]) {
+        const w = {
+          inputTokens: 1024,
+          outputTokens: 256,
+          devices: count,
+          ...(mtp > 0
+            ? { speculative: { acceptance: mtp, draftTokens: 1, draftCostFraction: 1 / r.km.layers } }
+            : {}),
+        };
+        for (const c of concurrencies) {
+          const expected = JSON.stringify(servingPoint(fresh, limits, w, c));
+          expect(JSON.stringify(servingPointInto(steps, limits, w, c, reused))).toBe(expected);
+          expect(JSON.stringify(servingPoint(steps, limits, w, c))).toBe(expected);
+        }
+      }
+      const out = { compute: 0, memory: 0, communication: 0, offload: 0, overhead: 0, total: 0 };
+      for (const b of [1, 3, 64]) expect(steps.decodeInto(b, out)).toEqual(steps.decode(b));
+    }
   });
 
   it('DeepSeek-R1 FP8 on 8 × H200: MTP at 0.85 speeds each user up, at 0 changes nothing', () => {
