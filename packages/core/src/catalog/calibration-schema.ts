@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sourceSchema } from './schema.ts';
+import { dateField, sourceSchema } from './schema.ts';
 
 /**
  * Engine classes (vendor stack × engine) the efficiency factors are fitted for, plus three aliases kept
@@ -120,6 +120,12 @@ export const inferencePointSchema = z.strictObject({
    * absent where the source gives no version (its notes say so): the class's reference release is assumed.
    */
   engineRelease: z.string().min(1).max(64).optional(),
+  /**
+   * The day the source published the measurement (YYYY-MM-DD or YYYY-MM): it ran on or before it, so a point
+   * that names no `engineRelease` ran a build no newer than the newest release dated by then, not the class's
+   * newest (a 2024 post cannot have run a 2026 build). Ignored where `engineRelease` is given.
+   */
+  publishedOn: dateField.optional(),
   weights: weightFormatSchema,
   kv: kvFormatSchema,
   /** Sequences decoded together; for a point measured at a client concurrency, that concurrency. */

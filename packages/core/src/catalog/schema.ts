@@ -10,7 +10,7 @@ import { calendarDateSchema } from '../input/dates.ts';
 const isoDate = calendarDateSchema.describe('ISO date (YYYY-MM or YYYY-MM-DD)');
 
 /** YAML turns unquoted dates into Date objects; accept both and keep the string form. */
-const dateField = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), isoDate);
+export const dateField = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), isoDate);
 
 export const sourceSchema = z.strictObject({
   title: z.string().min(1),

@@ -106,6 +106,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     point.engineRelease,
     'point',
     r.formats,
+    point.publishedOn,
   );
   // The point's release also decides which decode steps its graphs cover (resolveInference took the newest).
   r.hw.decodeGraphMaxContext = release.decodeGraphMaxContext ?? 0;
@@ -923,7 +924,10 @@ function pointReleaseAged(catalog: Catalog, point: InferencePoint): boolean {
   const device = findDevice(catalog, point.hardware);
   const engine = engineClassIdOf(catalog, point.engine, device);
   const model = findModel(catalog, point.model);
-  return releaseKernels(catalog, engine, model, device, point.engineRelease, 'point').ageYears > 0;
+  return (
+    releaseKernels(catalog, engine, model, device, point.engineRelease, 'point', undefined, point.publishedOn)
+      .ageYears > 0
+  );
 }
 
 /** One point predicted with a fitted table: the value of the point's metric and what bounds it. */

@@ -335,6 +335,45 @@ describe('engine releases', () => {
     expect(old.ageYears).toBeGreaterThan(0.9);
   });
 
+  it('a point that names no release runs the newest one dated by its publication day, not the class newest', () => {
+    const model = findModel(catalog, 'llama-3.1-405b');
+    const device = findDevice(catalog, 'mi300x');
+    const all = releasesOf(catalog, 'vllm-rocm');
+    const newest = releaseKernels(catalog, 'vllm-rocm', model, device, undefined, 'point');
+    expect(newest.version).toBe(all[all.length - 1]?.version);
+    expect(newest.matched).toBe('default');
+    // Published mid-2025: vLLM-ROCm 0.8.5 (dated 2025-05-29) existed by then, 0.10.0 (2025-08-14) did not.
+    const mid2025 = releaseKernels(
+      catalog,
+      'vllm-rocm',
+      model,
+      device,
+      undefined,
+      'point',
+      undefined,
+      '2025-07-01',
+    );
+    expect(mid2025.matched).toBe('published-by');
+    expect(mid2025.version).toBe('0.8.5');
+    expect(mid2025.ageYears).toBeGreaterThan(newest.ageYears);
+    // Published before any dated release: the oldest the data knows (never a newer build than the run's).
+    const early = releaseKernels(
+      catalog,
+      'vllm-rocm',
+      model,
+      device,
+      undefined,
+      'point',
+      undefined,
+      '2024-01-01',
+    );
+    expect(early.version).toBe(all[0]?.version);
+    // A named release wins over the publication day.
+    expect(
+      releaseKernels(catalog, 'vllm-rocm', model, device, '0.10.0', 'point', undefined, '2024-01-01').version,
+    ).toBe('0.10.0');
+  });
+
   it("counts a release's age within its runtime: TensorRT-LLM 0.17's TensorRT engines are not aged by the PyTorch backend", () => {
     const model = findModel(catalog, 'llama-3.1-8b');
     const device = findDevice(catalog, 'h100-sxm');

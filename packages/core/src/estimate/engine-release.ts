@@ -45,8 +45,11 @@ export interface ReleaseKernels {
   /** The newest release the data knows for the class (the one the fitted constants describe). */
   referenceVersion: string | undefined;
   reference: boolean;
-  /** How the release was chosen: named exactly, the nearest older known release, or the class default. */
-  matched: 'exact' | 'nearest-older' | 'default';
+  /**
+   * How the release was chosen: named exactly, the nearest older known release, the newest dated by the
+   * measurement's publication day (a point that names none), or the class default.
+   */
+  matched: 'exact' | 'nearest-older' | 'published-by' | 'default';
   paths: ReleasePath[];
   /** Per operator, the product of its applied factors (1 = the reference path). */
   factors: Record<ReleaseOperator, RateFactor>;
@@ -223,14 +226,27 @@ export function findRelease(catalog: Catalog, engineClass: EngineClassId, versio
 /**
  * The release a calibration point ran (its `engineRelease`): exact where the data knows it, else the
  * newest known release not newer than it (a build between two releases runs the older one's kernels, the
- * conservative reading), else the oldest known; no version: the reference release.
+ * conservative reading), else the oldest known. No version: the newest release dated on or before the day
+ * the measurement was published (`publishedOn`; release dates are days by which a release existed, so it
+ * is the newest build the run could have used), the oldest known where none is dated by then; no version
+ * and no publication day: the reference release.
  */
 function releaseForPoint(
   catalog: Catalog,
   engineClass: EngineClassId,
   version: string | undefined,
+  publishedOn: string | undefined,
 ): { release: EngineRelease | undefined; matched: ReleaseKernels['matched'] } {
   const all = releasesOf(catalog, engineClass);
+  if (version === undefined && publishedOn !== undefined && all.length > 0) {
+    const published = dateMs(publishedOn);
+    const existed = all.filter((r) => dateMs(r.date) <= published);
+    const newest = existed.reduce<EngineRelease | undefined>(
+      (best, r) => (best === undefined || dateMs(r.date) >= dateMs(best.date) ? r : best),
+      undefined,
+    );
+    return { release: newest ?? all[0], matched: 'published-by' };
+  }
   if (version === undefined) return { release: all[all.length - 1], matched: 'default' };
   const exact = all.find((r) => r.version === version);
   if (exact) return { release: exact, matched: 'exact' };
@@ -273,6 +289,8 @@ export function releaseKernels(
   mode: 'strict' | 'point',
   /** The weight formats of the GEMM operators (paths limited to formats apply only where they match). */
   formats?: OperatorFormats,
+  /** `point` mode: the day the measurement was published (its release, where unnamed, is no newer). */
+  publishedOn?: string,
 ): ReleaseKernels {
   const reference = referenceRelease(catalog, engineClass);
   let release: EngineRelease | undefined;
@@ -281,7 +299,7 @@ export function releaseKernels(
     release = version === undefined ? reference : findRelease(catalog, engineClass, version);
     matched = version === undefined ? 'default' : 'exact';
   } else {
-    ({ release, matched } = releaseForPoint(catalog, engineClass, version));
+    ({ release, matched } = releaseForPoint(catalog, engineClass, version, publishedOn));
   }
   const factors = {
     attention: { ...ONE },
