@@ -86,7 +86,11 @@ describe('clearbox estimate infer --engine-release', () => {
     const json = JSON.parse(r.out);
     expect(json.engineRelease.version).toBe('0.4.3.post2');
     expect(json.engineRelease.reference).toBe(false);
-    expect(json.engineRelease.paths.map((p: { id: string }) => p.id)).toEqual(['triton-mla-decode']);
+    // DeepSeek-R1's default weights are block-scaled FP8, which that release multiplied with its Triton kernel.
+    expect(json.engineRelease.paths.map((p: { id: string }) => p.id)).toEqual([
+      'triton-mla-decode',
+      'triton-block-fp8',
+    ]);
     const explained = await run(
       ...deepseek,
       '--engine',
@@ -100,6 +104,7 @@ describe('clearbox estimate infer --engine-release', () => {
       /engine release: sglang 0\.4\.3\.post2 \(constants fitted for the reference release/,
     );
     expect(explained.out).toMatch(/attention +triton-mla-decode: .*× 0\.917 compute, × 0\.917 memory/);
+    expect(explained.out).toMatch(/blocks +triton-block-fp8: .*× 0\.517 compute, × 0\.924 memory/);
   });
 
   it('defaults to the newest release the data knows for the class', async () => {
