@@ -16,5 +16,6 @@ describe('the build-time fit (virtual:clearbox-fitted-constants)', () => {
       fitConstants(loadShippedCatalog(), loadShippedCalibration()),
     );
     expect((plugin.load as unknown as Hook)('some-other-module')).toBeUndefined();
-  });
+    // Two whole fits (the plugin's and the CLI's): a limit on hanging, not a speed assertion.
+  }, 120_000);
 });
