@@ -95,13 +95,14 @@ describe('model catalog', () => {
     expect(findModel(catalog, 'llama-4-scout').architecture.contextLength).toBe(10_485_760);
   });
 
-  it('records native checkpoint formats: gpt-oss ships MXFP4 experts, DeepSeek-V3 FP8 throughout', () => {
+  it('records native checkpoint formats: gpt-oss ships MXFP4 experts, DeepSeek-V3 block-scaled FP8 throughout', () => {
     expect(findModel(catalog, 'gpt-oss-120b').nativeWeights).toMatchObject({
       format: 'mxfp4',
       appliesTo: 'experts',
     });
+    // 128×128 weight blocks, each with its own scale (its config.json's weight_block_size): fp8_block.
     expect(findModel(catalog, 'deepseek-v3').nativeWeights).toMatchObject({
-      format: 'fp8',
+      format: 'fp8_block',
       appliesTo: 'all',
     });
     expect(findModel(catalog, 'llama-3.1-8b').nativeWeights).toBeUndefined();
