@@ -1,9 +1,14 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/closing-line-reporter.ts'],
     testTimeout: 30_000,
+    // The CLI keeps fitted tables in the user's cache folder: tests keep theirs apart from the user's (the
+    // files are named by the hash of the fit's inputs and code, so runs can share them).
+    env: { XDG_CACHE_HOME: join(tmpdir(), 'clearbox-vitest-cache') },
     projects: [
       {
         extends: true,

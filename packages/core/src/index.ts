@@ -96,9 +96,20 @@ export type { HfConfigOptions } from './catalog/hf-config.ts';
 export { modelFromHfConfig } from './catalog/hf-config.ts';
 
 /** Estimate: the physics of training and inference, calibrated */
-export type { CalibrationSource, Estimator, FittedConstants } from './estimate/estimator.ts';
+export type {
+  CalibrationSource,
+  EfficiencyFit,
+  Estimator,
+  FitCache,
+  FittedConstants,
+} from './estimate/estimator.ts';
 export { createEstimator, fitConstants } from './estimate/estimator.ts';
-export { packFittedConstants, unpackFittedConstants } from './estimate/fitted-constants.ts';
+export {
+  packFittedConstants,
+  packSharedLists,
+  unpackFittedConstants,
+  unpackSharedLists,
+} from './estimate/fitted-constants.ts';
 export type { ParameterCounts } from './estimate/parameters.ts';
 export { countParameters, linearAttentionParams, moeLayerCount } from './estimate/parameters.ts';
 export {

@@ -12,6 +12,7 @@ import {
 } from '@clearbox/core';
 import { loadDefaultCatalog, loadShippedCalibration, readTextFile, writeFileAtomic } from '@clearbox/store';
 import type { Command } from 'commander';
+import { cliFitCache } from '../fit-cache.ts';
 import type { Io } from '../io.ts';
 import { parseInteger } from '../options.ts';
 
@@ -19,6 +20,7 @@ interface Flags {
   json?: boolean;
   out?: string;
   top?: string;
+  cache?: boolean;
 }
 
 export function registerDecide(program: Command, io: Io): void {
@@ -29,6 +31,10 @@ export function registerDecide(program: Command, io: Io): void {
     .option('--json', 'print the result as JSON (api[], selfHost[], best, breakEven[], frontier[], ...)')
     .option('--out <file>', 'also write a report: .html (self-contained, every number expandable) or .md')
     .option('--top <n>', 'self-hosting plans to list, cheapest first (default 5)')
+    .option(
+      '--no-cache',
+      'fit the calibration afresh, neither reading nor writing the fit cache (~/.cache/clearbox/fits; env CLEARBOX_NO_CACHE=1)',
+    )
     .action((path: string, flags: Flags) => {
       const options = checkOptions(
         decideOptionsSchema,
@@ -47,7 +53,12 @@ export function registerDecide(program: Command, io: Io): void {
       if (format === 'bad') throw new InputError('expected a file ending in .html or .md', '--out');
       const catalog = loadDefaultCatalog();
       const workload = parseWorkload(readTextFile(path), catalog);
-      const estimator = createEstimator(catalog, loadShippedCalibration);
+      const estimator = createEstimator(
+        catalog,
+        loadShippedCalibration,
+        undefined,
+        cliFitCache(io, { enabled: flags.cache !== false }),
+      );
       const result = decide(catalog, estimator.efficiencies, workload, { top });
       if (flags.out !== undefined) {
         writeFileAtomic(

@@ -18,6 +18,7 @@ import {
 } from '@clearbox/core';
 import { loadShippedCalibration } from '@clearbox/store';
 import type { Command } from 'commander';
+import { cliFitCache } from '../fit-cache.ts';
 import type { Io } from '../io.ts';
 import { parseChoice, parseInteger, parseNumber } from '../options.ts';
 import { explainAll, humanFigure } from '../render/figures.ts';
@@ -52,6 +53,7 @@ interface Flags {
   engineRelease?: string;
   json?: boolean;
   explain?: boolean;
+  cache?: boolean;
 }
 
 export function inferenceOptions(
@@ -232,9 +234,18 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
     )
     .option('--json', 'print JSON (every number a Figure with .value; curve[] in plain numbers)')
     .option('--explain', 'print the derivation tree of every figure')
+    .option(
+      '--no-cache',
+      'fit the calibration afresh, neither reading nor writing the fit cache (~/.cache/clearbox/fits; env CLEARBOX_NO_CACHE=1)',
+    )
     .action((flags: Flags) => {
       const inputs = catalogWithUserInputs(flags.model, flags.hardware);
-      const estimator = createEstimator(inputs.catalog, loadShippedCalibration);
+      const estimator = createEstimator(
+        inputs.catalog,
+        loadShippedCalibration,
+        undefined,
+        cliFitCache(io, { enabled: flags.cache !== false }),
+      );
       const result = estimator.inference(
         inferenceOptions(
           flags,

@@ -1,4 +1,5 @@
 import type { CalibrationData } from '../catalog/calibration-data.ts';
+import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import { type Catalog, findDevice } from '../catalog/catalog.ts';
 import type { EngineClassId } from '../catalog/engine-schema.ts';
 import type { Device } from '../catalog/schema.ts';
@@ -44,15 +45,40 @@ export function fitConstants(catalog: Catalog, calibration: CalibrationData): Fi
 }
 
 /**
+ * Everything one fit of the efficiency tables reads (`fitEfficiencies`'s arguments): an interface that keeps
+ * fitted tables between runs keys them on all of it, and on the fit's code.
+ */
+export interface EfficiencyFit {
+  catalog: Catalog;
+  /** The calibration points fitted (the included ones, in file order: the fit follows it). */
+  points: readonly InferencePoint[];
+  /** The engine classes asked for, sorted; absent: the whole table. */
+  engines?: readonly EngineClassId[];
+  referenceOnly: boolean;
+}
+
+/**
+ * Where fitted tables are kept between runs (the CLI's cache directory). Core does no I/O: it asks for the
+ * table of a fit before fitting, and hands over what it fitted. `read` answers undefined for anything it
+ * cannot vouch for (absent, corrupt, fitted from other inputs or code); `write` may fail silently.
+ */
+export interface FitCache {
+  read(fit: EfficiencyFit): EfficiencyTable | undefined;
+  write(fit: EfficiencyFit, table: EfficiencyTable): void;
+}
+
+/**
  * The fit runs when first needed, and for one estimate only for the engine classes it uses (the CLI's
  * `estimate infer` fitted every class, most of its start-up): each class is fitted on its own points
  * alone, so its entries are the same whichever classes are fitted with it. `efficiencies` is the whole table.
- * With `fitted` (from `fitConstants` on the same catalog and data) nothing is fitted.
+ * With `fitted` (from `fitConstants` on the same catalog and data) nothing is fitted; with `cache`, a table
+ * fitted by an earlier run from the same inputs is reused (the CLI: each call is a new process).
  */
 export function createEstimator(
   catalog: Catalog,
   calibration: CalibrationSource,
   fitted?: FittedConstants,
+  cache?: FitCache,
 ): Estimator {
   let data = typeof calibration === 'function' ? undefined : calibration;
   const measurements = (): CalibrationData => {
@@ -62,6 +88,17 @@ export function createEstimator(
   let whole: EfficiencyTable | undefined = fitted?.efficiencies;
   let mfu: TrainingMfuTable | undefined = fitted?.trainingMfu;
   const perClass = new Map<string, EfficiencyTable>();
+  const fitTable = (engines: ReadonlySet<EngineClassId> | undefined, referenceOnly: boolean) => {
+    const points = includedPoints(measurements().inference);
+    const fit: EfficiencyFit = engines
+      ? { catalog, points, engines: [...engines].sort(), referenceOnly }
+      : { catalog, points, referenceOnly };
+    const kept = cache?.read(fit);
+    if (kept) return kept;
+    const table = fitEfficiencies(catalog, points, engines, referenceOnly);
+    cache?.write(fit, table);
+    return table;
+  };
   const trainingTable = () => {
     mfu ??= fitTrainingMfu(catalog, measurements().training);
     return mfu;
@@ -85,7 +122,7 @@ export function createEstimator(
     const key = `${[...classes].sort().join('+')}${referenceOnly ? '' : '+releases'}`;
     let table = perClass.get(key);
     if (!table) {
-      table = fitEfficiencies(catalog, includedPoints(measurements().inference), classes, referenceOnly);
+      table = fitTable(classes, referenceOnly);
       perClass.set(key, table);
     }
     return table;
@@ -96,7 +133,7 @@ export function createEstimator(
       return measurements();
     },
     get efficiencies() {
-      whole ??= fitEfficiencies(catalog, includedPoints(measurements().inference));
+      whole ??= fitTable(undefined, false);
       return whole;
     },
     get trainingMfu() {

@@ -12,6 +12,11 @@ const SHARED_LISTS = new Set(['points', 'sources']);
  * and named by index. `unpackFittedConstants` gives back an equal value.
  */
 export function packFittedConstants(fitted: FittedConstants): string {
+  return packSharedLists(fitted);
+}
+
+/** `packFittedConstants` for any part of the fit (the CLI's fit cache keeps one efficiency table per file). */
+export function packSharedLists(fitted: unknown): string {
   const shared: unknown[] = [];
   const index = new Map<string, number>();
   const indexOf = (element: unknown): number => {
@@ -41,6 +46,10 @@ function restore(value: unknown, shared: readonly unknown[]): unknown {
 }
 
 export function unpackFittedConstants(text: string): FittedConstants {
+  return unpackSharedLists(text) as FittedConstants;
+}
+
+export function unpackSharedLists(text: string): unknown {
   const { shared, constants } = JSON.parse(text) as { shared: unknown[]; constants: unknown };
-  return restore(constants, shared) as FittedConstants;
+  return restore(constants, shared);
 }
