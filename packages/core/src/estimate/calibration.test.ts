@@ -158,6 +158,7 @@ describe('what the fit lets one set of points decide for others', () => {
   const rocmDense = [
     ...family('rocm-vllm-dev-docker-readme-2025'),
     ...family('dstack-llama-3.1-405b-mi300x-vllm-tgi-2024-10'),
+    ...family('oci-llama-3.1-405b-mi300x-vllm-2024-10'),
   ];
   const rocmMoe = family('dstack-deepseek-r1-h200-mi300x-2025-03').filter(
     (p) => p.hardware === 'mi300x' && p.id.includes('-vllm-'),
@@ -170,7 +171,8 @@ describe('what the fit lets one set of points decide for others', () => {
     const table = fitEfficiencies(catalog, rocmDense);
     const rocm = entry(table, 'vllm-rocm');
     const cuda = entry(table, 'vllm');
-    // The ROCm class has BF16 (dstack) and FP8 (rocm/vllm-dev) points: it fits its FP8 factor.
+    // The ROCm class has BF16 (dstack) and FP8 (Oracle, rocm/vllm-dev) points, BF16 and FP8 both on 0.6.3
+    // builds: it fits its FP8 factor.
     expect(rocm?.paths?.fp8).not.toEqual({
       compute: pathFactorPriors.fp8.compute,
       memory: pathFactorPriors.fp8.memory,
@@ -178,6 +180,31 @@ describe('what the fit lets one set of points decide for others', () => {
     // vLLM on CUDA has no points: its FP8 GEMMs (cuBLASLt / CUTLASS) keep the sourced prior.
     expect(cuda?.note).toContain('no points of its own');
     expect(cuda?.paths?.fp8).toEqual({
+      compute: pathFactorPriors.fp8.compute,
+      memory: pathFactorPriors.fp8.memory,
+    });
+  });
+
+  it('fits a format factor only where one release ran both formats (else format and build are confounded)', () => {
+    // vLLM on CUDA, dense: FP8 only on 2024 builds (Lambda 0.5.4, dstack 0.6.3), 16-bit only on 0.11.0 (GPUStack).
+    const cudaFp8 = [
+      ...family('lambda-vllm-benchmark-h100-2024-09'),
+      ...family('dstack-llama-3.1-405b-h100-mi300x-2024-11'),
+    ];
+    const cudaBf16 = family('gpustack-performance-lab-2025').filter(
+      (p) => p.engine === 'vllm' && (p.model === 'qwen3-32b' || p.model === 'qwen3-14b'),
+    );
+    expect(cudaFp8.every((p) => p.weights.startsWith('fp8') && p.engineRelease?.startsWith('0.'))).toBe(true);
+    expect(cudaBf16.length).toBeGreaterThan(0);
+    expect(cudaBf16.every((p) => p.weights === 'bf16' && p.engineRelease === '0.11.0')).toBe(true);
+    const cuda = entry(fitEfficiencies(catalog, [...cudaFp8, ...cudaBf16]), 'vllm');
+    expect(cuda?.paths?.fp8).toEqual({
+      compute: pathFactorPriors.fp8.compute,
+      memory: pathFactorPriors.fp8.memory,
+    });
+    // vLLM on ROCm without Oracle's FP8 0.6.3 build: BF16 on 0.6.3 only, FP8 on 0.7.3-0.10.0 only.
+    const unlinked = rocmDense.filter((p) => p.family !== 'oci-llama-3.1-405b-mi300x-vllm-2024-10');
+    expect(entry(fitEfficiencies(catalog, unlinked), 'vllm-rocm')?.paths?.fp8).toEqual({
       compute: pathFactorPriors.fp8.compute,
       memory: pathFactorPriors.fp8.memory,
     });

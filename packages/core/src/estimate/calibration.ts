@@ -20,6 +20,7 @@ import {
   type ReleaseKernels,
   releaseCollectiveSeconds,
   releaseKernels,
+  releaseSeries,
 } from './engine-release.ts';
 import { applyPathFactors, type OperatorRates, operatorPeaks } from './format-plan.ts';
 import {
@@ -511,6 +512,44 @@ const PREFILL_METRICS: ReadonlySet<InferencePoint['metric']> = new Set([
 ]);
 
 /**
+ * The compute paths whose factors the points can tell from the anchor path's. A format factor is a
+ * comparison within one build: two paths are linked where builds of one release (`releaseSeries`: the same
+ * numeric version, dev and post builds included) ran dense points on both, and a path is identified
+ * through a chain of such links to the anchor (TensorRT-LLM: 16-bit and FP8 on 0.17, FP8 and FP4 on 1.0;
+ * vLLM on ROCm: BF16 and FP8 on 0.6.3 builds). A path no release shares with the anchor's chain is
+ * confounded with its releases: on vLLM (CUDA) every FP8 dense point ran a 2024 build (0.5.4, 0.6.3) and
+ * every 16-bit one 0.11.0, and the fitted FP8 factor carried the builds' whole difference (host overheads,
+ * scheduler, kernels) onto the format, FP8 weights streaming at 0.3-0.4 of bandwidth (Lambda's 70B runs held
+ * out 33% too slow). Such a path keeps its sourced prior (efficiency.ts `pathFactorPriors`).
+ */
+function pathsLinkedTo(
+  anchor: ComputePathId | undefined,
+  points: readonly PreparedPoint[],
+): Set<ComputePathId> {
+  const byRelease = new Map<string, Set<ComputePathId>>();
+  for (const p of points) {
+    if (p.moe) continue;
+    const key = `${p.engineClass} ${releaseSeries(p.release.version ?? '')}`;
+    const paths = byRelease.get(key) ?? new Set<ComputePathId>();
+    paths.add(p.path);
+    byRelease.set(key, paths);
+  }
+  const linked = new Set<ComputePathId>(anchor === undefined ? [] : [anchor]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const paths of byRelease.values()) {
+      if (![...paths].some((q) => linked.has(q))) continue;
+      for (const q of paths)
+        if (!linked.has(q)) {
+          linked.add(q);
+          grew = true;
+        }
+    }
+  }
+  return linked;
+}
+
+/**
  * The offsets these points can identify: the efficiencies always (pulled toward their priors); a fixed
  * cost only when raising it 9× (the coarse grid's reach) moves some point's prediction by more than 5%
  * (a small rise can show nothing: decode host time counts only where it exceeds the device's, and prompt
@@ -541,8 +580,9 @@ function identified(
   if (withPaths && counts.size > 1) {
     const [first] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const anchor = counts.has('bf16') ? 'bf16' : first?.[0];
+    const linked = pathsLinkedTo(anchor, points);
     PATHS.forEach((p, i) => {
-      if (counts.has(p) && p !== anchor) dims.push(4 + i, 4 + PATHS.length + i);
+      if (counts.has(p) && p !== anchor && linked.has(p)) dims.push(4 + i, 4 + PATHS.length + i);
     });
   }
   for (const i of withMoeMla ? [2, 3, ARCH] : [2, 3]) {

@@ -13,6 +13,7 @@ import {
   referenceRelease,
   releaseAgeYears,
   releaseKernels,
+  releaseSeries,
   releasesOf,
 } from './engine-release.ts';
 import { familyOf } from './family-holdout.ts';
@@ -69,6 +70,14 @@ describe('engine releases', () => {
       '0.17.post1.dev',
       '1.0',
     ]);
+  });
+
+  it('groups builds by the release they are builds of (dev, rc, post and local parts dropped)', () => {
+    expect(releaseSeries('0.6.3.dev116+g151ef4ef')).toBe('0.6.3');
+    expect(releaseSeries('0.6.3.post2.dev308')).toBe('0.6.3');
+    expect(releaseSeries('1.2.0rc1')).toBe('1.2.0');
+    expect(releaseSeries('v0.17.post1.dev')).toBe('0.17');
+    expect(releaseSeries('0.11.0')).not.toBe(releaseSeries('0.11.1'));
   });
 
   it('names only kernel paths the data defines, and every class reference runs factor-1 paths only', () => {

@@ -101,6 +101,15 @@ function parseVersion(text: string): ParsedVersion {
   };
 }
 
+/**
+ * The release a version string is a build of: its numeric release part (0.6.3.dev116+g151ef4ef and
+ * 0.6.3.post2.dev308 are builds of 0.6.3; 1.2.0rc1 of 1.2.0), the unit within which two builds run the same
+ * engine: commits between two tags change kernels and schedulers less than a release line does.
+ */
+export function releaseSeries(version: string): string {
+  return parseVersion(version).release.join('.');
+}
+
 /** Negative when a is older than b, positive when newer, 0 when the same version. */
 export function compareVersions(a: string, b: string): number {
   const x = parseVersion(a);
