@@ -68,6 +68,7 @@ export class DuckDbEngine implements LogEngine {
           dialect: 'duckdb',
           run: (sql) => session.run(sql),
           rows: (sql) => session.plainRows(sql) as Promise<Cell[][]>,
+          fetch: (sql) => session.fetchPlainRows(sql) as Promise<() => Cell[][]>,
         },
         parameters,
       );

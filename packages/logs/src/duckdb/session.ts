@@ -73,6 +73,18 @@ export class DuckSession {
    * it sees regular tables, not the first connection's TEMP tables and views.
    */
   async plainRows(sql: string, side = false): Promise<Array<Array<boolean | number | string | null>>> {
+    return (await this.fetchPlainRows(sql, side))();
+  }
+
+  /**
+   * plainRows in two steps: resolves once the result is fetched from DuckDB, with a function that decodes
+   * its rows into JavaScript values. A caller that starts its next statement before decoding keeps DuckDB
+   * busy while JavaScript decodes (and reads) the rows.
+   */
+  async fetchPlainRows(
+    sql: string,
+    side = false,
+  ): Promise<() => Array<Array<boolean | number | string | null>>> {
     this.statements.push(sql.trim());
     const start = performance.now();
     if (side) this.sideConnection ??= this.instance.connect();
@@ -80,14 +92,16 @@ export class DuckSession {
     const chunks = await this.track(connection.run(sql).then((result) => result.fetchAllChunks()));
     const end = performance.now();
     this.seconds.push({ sql, seconds: (end - start) / 1000, start, end });
-    const out: Array<Array<boolean | number | string | null>> = [];
-    for (const chunk of chunks) {
-      const vectors = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnVector(c));
-      for (let r = 0; r < chunk.rowCount; r++) {
-        out.push(vectors.map((v) => v.getItem(r) as boolean | number | string | null));
+    return () => {
+      const out: Array<Array<boolean | number | string | null>> = [];
+      for (const chunk of chunks) {
+        const vectors = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnVector(c));
+        for (let r = 0; r < chunk.rowCount; r++) {
+          out.push(vectors.map((v) => v.getItem(r) as boolean | number | string | null));
+        }
       }
-    }
-    return out;
+      return out;
+    };
   }
 
   private track<T>(query: Promise<T>): Promise<T> {
