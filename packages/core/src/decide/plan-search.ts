@@ -2,20 +2,9 @@ import type { Engine, KvFormat, WeightFormat } from '../catalog/calibration-sche
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Device, Model } from '../catalog/schema.ts';
 import type { EfficiencyTable } from '../estimate/efficiency.ts';
-import {
-  maxBatchThatFits,
-  replicaLink,
-  resolveInference,
-  schedulerLimits,
-  stepTimesFor,
-} from '../estimate/inference.ts';
+import { replicaLink, resolveInference, servingLimitsFor, stepTimesFor } from '../estimate/inference.ts';
 import { type KernelHardware, type KernelWorkload, kernelFits } from '../estimate/inference-kernel.ts';
-import {
-  emptyServingPoint,
-  type ServingLimits,
-  type ServingWorkload,
-  servingPointInto,
-} from '../estimate/serving-curve.ts';
+import { emptyServingPoint, type ServingWorkload, servingPointInto } from '../estimate/serving-curve.ts';
 import type { CostAssumptions } from './assumptions.ts';
 import { type Acquisition, type DeviceMonthly, deviceMonthlyUsd, devicePrice } from './device-cost.ts';
 import { addToFrontier, type FrontierEntry, joinsFrontier } from './frontier.ts';
@@ -674,10 +663,15 @@ export function evaluatePlans(
             stats.kernelRuns++;
             // A replica must hold one p95 request (memory test alone, no forward pass).
             if (!kernelFits(km, hw, off, work95)) continue;
-            const limits: ServingLimits = {
-              ...schedulerLimits(r.engineClass, hw.attentionDataParallel ?? ep),
-              memorySequences: maxBatchThatFits({ km, hw, off, work, engineClass: r.engineClass }),
-            };
+            // The estimate's limits, this class's reference release's prompt budget included.
+            const limits = servingLimitsFor({
+              km,
+              hw,
+              off,
+              work,
+              engineClass: r.engineClass,
+              release: r.release,
+            });
             if (limits.memorySequences === 0) continue;
             const steps = stepTimesFor({ km, hw, off, work });
             const serving: ServingWorkload = { inputTokens: I, outputTokens: O, devices: count };

@@ -27,7 +27,6 @@ import {
   maxBatchThatFits,
   resolveInference,
   runResolved,
-  schedulerLimits,
   servingLimitsFor,
   stepTimesFor,
 } from './inference.ts';
@@ -123,11 +122,8 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     mode === 'batch'
       ? undefined
       : {
-          ...servingLimitsFor(r),
-          maxBatchedTokens:
-            point.maxBatchedTokens ??
-            release.maxBatchedTokens ??
-            schedulerLimits(engineClass, r.adp).maxBatchedTokens,
+          ...servingLimitsFor({ ...r, release }),
+          ...(point.maxBatchedTokens === undefined ? {} : { maxBatchedTokens: point.maxBatchedTokens }),
         };
   if (limits && (mode === 'saturated' || mode === 'burst') && point.batch !== 'max')
     limits.maxSequences = Math.min(limits.maxSequences, point.batch);

@@ -258,6 +258,11 @@ describe('engine releases', () => {
     const newest = estimator.inference(request);
     expect(old.engineRelease.maxBatchedTokens).toBe(chunked.maxBatchedTokens);
     expect(newest.engineRelease.maxBatchedTokens).toBeUndefined();
+    // The serving curve runs the release's budget (it ran the class's while the explanation named the release's).
+    const classBudget = catalog.engines.find((e) => e.id === 'vllm-rocm')?.limits.maxBatchedTokens;
+    expect(classBudget).toBeGreaterThan(chunked.maxBatchedTokens);
+    expect(old.serving.limits.maxBatchedTokens.value).toBe(chunked.maxBatchedTokens);
+    expect(newest.serving.limits.maxBatchedTokens.value).toBe(classBudget);
     // A 10,000-token prompt in 512-token chunks: 20 prompt-carrying steps instead of 2, each re-reading
     // the weights, so a slower first token.
     expect(old.ttftSeconds.value).toBeGreaterThan(newest.ttftSeconds.value);
@@ -269,6 +274,7 @@ describe('engine releases', () => {
       engineRelease: release?.version,
     });
     expect(short.engineRelease.maxBatchedTokens).toBeUndefined();
+    expect(short.serving.limits.maxBatchedTokens.value).toBe(classBudget);
   });
 
   it('refuses a release the data does not know, naming the flag and the known versions', () => {

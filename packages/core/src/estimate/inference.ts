@@ -727,12 +727,19 @@ export function stepTimesFor(r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'wor
   return new KernelSteps(r);
 }
 
-/** Engine and memory limits of the running batch for the serving curve. */
-export function servingLimitsFor(r: ResolvedRequest): ServingLimits {
-  const limits = schedulerLimits(r.engineClass, r.adp);
+/**
+ * Engine, release and memory limits of the running batch for the serving curve: the one reading of them
+ * that the estimate, the calibration and Decide's plan search share. `memorySequences` is the largest
+ * batch that fits, given where the caller has it already.
+ */
+export function servingLimitsFor(
+  r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work' | 'engineClass' | 'release'>,
+  memorySequences = maxBatchThatFits(r),
+): ServingLimits {
+  const limits = schedulerLimits(r.engineClass, r.hw.attentionDataParallel ?? r.hw.expertParallel);
   // A release that chunks prompts by default for this model's context (vLLM V0 above 32K) sets the budget.
   if (r.release.maxBatchedTokens !== undefined) limits.maxBatchedTokens = r.release.maxBatchedTokens;
-  return { ...limits, memorySequences: maxBatchThatFits(r) };
+  return { ...limits, memorySequences };
 }
 
 /**
@@ -1082,7 +1089,7 @@ export function estimateInference(
 
   const { curve, serving, numbers } = estimateServing({
     steps: stepTimesFor(r),
-    limits: { ...schedulerLimits(r.engineClass, r.adp), memorySequences: maxFit },
+    limits: servingLimitsFor(r, maxFit),
     limitSources: r.engineClass.sources.slice(0, 3).map(deviceSource),
     inputTokens: work.inputTokens,
     outputTokens: work.outputTokens,
