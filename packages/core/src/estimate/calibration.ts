@@ -2,7 +2,7 @@ import type { Engine, InferencePoint } from '../catalog/calibration-schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { findDevice, findModel } from '../catalog/catalog.ts';
 import type { EngineClassId } from '../catalog/engine-schema.ts';
-import type { HardwareClass } from '../catalog/schema.ts';
+import type { Device, HardwareClass, Model } from '../catalog/schema.ts';
 import type { Source } from '../figure/source.ts';
 import {
   type Efficiency,
@@ -17,6 +17,7 @@ import { engineClassIdOf } from './engine-class.ts';
 import {
   applyReleaseFactors,
   maturityFixedCostFactor,
+  type OperatorFormats,
   type ReleaseKernels,
   releaseCollectiveSeconds,
   releaseKernels,
@@ -98,16 +99,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
   const engineClass = r.engineClass;
   // The point's own release: its kernel paths' priors scale their operators in every run below, so the
   // fitted constants are those of the class's reference (newest) release. The factors are data, never fitted.
-  const release = releaseKernels(
-    catalog,
-    engineClass.id,
-    r.model,
-    r.device,
-    point.engineRelease,
-    'point',
-    r.formats,
-    point.publishedOn,
-  );
+  const release = pointRelease(catalog, point, engineClass.id, r.model, r.device, r.formats);
   // The point's release also decides which decode steps its graphs cover (resolveInference took the newest).
   r.hw.decodeGraphMaxContext = release.decodeGraphMaxContext ?? 0;
   const base = {
@@ -955,15 +947,36 @@ export function fitEfficiencies(
   };
 }
 
+/**
+ * The release a calibration point ran and its kernel paths: the version the point names, else the newest
+ * the data knows by the day it was published. `formats` (the point's GEMM formats) where the caller has
+ * them: a path limited to some formats applies only where they match; the release and its age do not depend on them.
+ */
+function pointRelease(
+  catalog: Catalog,
+  point: InferencePoint,
+  engine: EngineClassId,
+  model: Model,
+  device: Device,
+  formats?: OperatorFormats,
+): ReleaseKernels {
+  return releaseKernels(
+    catalog,
+    engine,
+    model,
+    device,
+    point.engineRelease,
+    'point',
+    formats,
+    point.publishedOn,
+  );
+}
+
 /** Whether a point ran a release older than its class's reference (its release age is above 0). */
 function pointReleaseAged(catalog: Catalog, point: InferencePoint): boolean {
   const device = findDevice(catalog, point.hardware);
   const engine = engineClassIdOf(catalog, point.engine, device);
-  const model = findModel(catalog, point.model);
-  return (
-    releaseKernels(catalog, engine, model, device, point.engineRelease, 'point', undefined, point.publishedOn)
-      .ageYears > 0
-  );
+  return pointRelease(catalog, point, engine, findModel(catalog, point.model), device).ageYears > 0;
 }
 
 /** One point predicted with a fitted table: the value of the point's metric and what bounds it. */

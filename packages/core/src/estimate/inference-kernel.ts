@@ -390,7 +390,8 @@ function attendedPairs(m: KernelModel, tokens: number): number {
   return tokens * limit - (limit * limit) / 2;
 }
 
-const EMPTY_PHASE: PhaseTimes = {
+/** A phase that takes no time: the starting value of a phase accumulated or written in place. */
+export const EMPTY_PHASE: Readonly<PhaseTimes> = {
   compute: 0,
   memory: 0,
   communication: 0,

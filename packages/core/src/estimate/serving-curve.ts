@@ -1,4 +1,4 @@
-import type { PhaseTimes } from './inference-kernel.ts';
+import { EMPTY_PHASE, type PhaseTimes } from './inference-kernel.ts';
 
 /**
  * Serving at a concurrency, as continuous-batching engines (vLLM, SGLang, TensorRT-LLM) do it: a closed
@@ -255,14 +255,7 @@ export function emptyServingPoint(): ServingPointNumbers {
 }
 
 /** The decode step's phases while a point reads its total and bound (read at once, never kept). */
-const decodeScratch: PhaseTimes = {
-  compute: 0,
-  memory: 0,
-  communication: 0,
-  offload: 0,
-  overhead: 0,
-  total: 0,
-};
+const decodeScratch: PhaseTimes = { ...EMPTY_PHASE };
 
 /**
  * `servingPoint` written into `out` and returned: a search that reads hundreds of thousands of points
