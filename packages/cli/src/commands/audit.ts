@@ -22,6 +22,7 @@ import {
   writeFileAtomic,
 } from '@clearbox/store';
 import type { Command } from 'commander';
+import { cliFitCache } from '../fit-cache.ts';
 import type { Io } from '../io.ts';
 import { renderTable } from '../render/table.ts';
 
@@ -29,6 +30,7 @@ interface Flags {
   json?: boolean;
   out?: string;
   claim?: string;
+  cache?: boolean;
 }
 
 /** Disclosures a claim may name: the shipped ones by id (file name), plus files the claims name by path. */
@@ -89,6 +91,10 @@ export function registerAudit(program: Command, io: Io): void {
     )
     .option('--json', 'print { file, results[], issues[], summary } as JSON')
     .option('--out <file>', 'also write a self-contained report (.html or .md)')
+    .option(
+      '--no-cache',
+      'fit the calibration afresh, neither reading nor writing the fit cache (~/.cache/clearbox/fits; env CLEARBOX_NO_CACHE=1)',
+    )
     .action((file: string | undefined, flags: Flags) => {
       if ((file === undefined) === (flags.claim === undefined))
         throw new InputError(
@@ -112,7 +118,12 @@ export function registerAudit(program: Command, io: Io): void {
       const ctx = auditContext(
         catalog,
         disclosuresFor(claims, dirname(resolve(file ?? '.'))),
-        createEstimator(catalog, loadShippedCalibration),
+        createEstimator(
+          catalog,
+          loadShippedCalibration,
+          undefined,
+          cliFitCache(io, { enabled: flags.cache !== false }),
+        ),
       );
       const report = auditClaims(ctx, claims);
       if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
