@@ -158,13 +158,24 @@ function fitFileText(key: string, table: EfficiencyTable): string {
   return `${JSON.stringify({ format: FORMAT, key, digest: sha256(body) })}\n${body}`;
 }
 
-/** Removes the oldest kept fits beyond MAX_FILES (a user model file's catalog is a fit of its own). */
+/**
+ * Removes the oldest kept fits beyond MAX_FILES (a user model file's catalog is a fit of its own). Another
+ * run may be pruning at the same time: a file gone meanwhile is no error, and a pruning that fails is
+ * retried by the next write.
+ */
 function prune(dir: string): void {
-  const kept = readdirSync(dir)
-    .filter((n) => /^[0-9a-f]{64}\.json$/.test(n))
-    .map((n) => ({ path: join(dir, n), mtimeMs: statSync(join(dir, n)).mtimeMs }))
-    .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of kept.slice(MAX_FILES)) rmSync(old.path, { force: true });
+  try {
+    const kept = readdirSync(dir)
+      .filter((n) => /^[0-9a-f]{64}\.json$/.test(n))
+      .map((n) => ({
+        path: join(dir, n),
+        mtimeMs: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+      }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const old of kept.slice(MAX_FILES)) rmSync(old.path, { force: true });
+  } catch {
+    // The fit was written; only the tidying failed.
+  }
 }
 
 /**
@@ -210,7 +221,6 @@ export function cliFitCache(
       try {
         mkdirSync(dir, { recursive: true });
         writeFileAtomic(join(dir, `${key}.json`), text);
-        prune(dir);
       } catch (error) {
         if (warned) return;
         warned = true;
@@ -218,7 +228,9 @@ export function cliFitCache(
         io.err(
           `clearbox: note: fit cache not written (${dir}: ${why}); set XDG_CACHE_HOME to a writable folder, or CLEARBOX_NO_CACHE=1\n`,
         );
+        return;
       }
+      prune(dir);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -140,6 +140,24 @@ describe('the fit cache of the CLI', () => {
       expect(answer).toBe(expected);
       expect(readFileSync(path, 'utf8')).toBe(good);
     }
+    expect(io.stderr()).toBe('');
+  });
+
+  it('keeps the newest 32 fits: older files are removed when a new one is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearbox-fit-cache-'));
+    const old = Array.from({ length: 40 }, (_, i) => i.toString(16).padStart(64, '0'));
+    old.forEach((name, i) => {
+      const path = join(dir, `${name}.json`);
+      writeFileSync(path, 'an older fit');
+      utimesSync(path, 1_000_000 + i, 1_000_000 + i);
+    });
+    const io = bufferIo();
+    createEstimator(catalog, () => shipped, undefined, cliFitCache(io, { dir })).inference(options);
+    const left = fitFiles(dir);
+    expect(left).toHaveLength(32);
+    // The 9 oldest went; the new fit and the 31 newest older ones stay.
+    for (const name of old.slice(0, 9)) expect(left).not.toContain(`${name}.json`);
+    for (const name of old.slice(9)) expect(left).toContain(`${name}.json`);
     expect(io.stderr()).toBe('');
   });
 
