@@ -202,6 +202,8 @@ export {
   type PathFactor,
   pathFactorFor,
   pathFactorPriors,
+  prefillAttentionFor,
+  prefillAttentionPriors,
   priorTable,
 } from './estimate/efficiency.ts';
 export type { CalibrationCheck } from './estimate/calibration.ts';

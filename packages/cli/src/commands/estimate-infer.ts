@@ -143,9 +143,11 @@ export function renderOperators(e: InferenceEstimate): string {
         `MoE/MLA operators (MLA projections and attention, router, routed and shared experts, expert collectives): fixed costs × ${Number(f.moeMlaFixedCostScale.toPrecision(3))} on top of the class's (fitted; with this release's age)`,
       ]
     : [];
+  const attention = e.operators.prefillAttention;
   return [
     table('decode step by operator', e.operators.decode, e.operators.decodeBounding),
     table('prefill of one request by operator', e.operators.prefill, e.operators.prefillBounding),
+    `prefill attention (QKᵀ and PV over the prompt): ${Number(attention.efficiency.toPrecision(3))} of the attention peak (${attention.origin === 'fitted' ? "fitted on the class's long-prompt measurements" : "the class's literature prior; no long-prompt measurements fitted it"})`,
     ...moeMla,
     ...(perPoint.length > 0
       ? [

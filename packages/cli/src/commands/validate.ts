@@ -1,4 +1,4 @@
-import { formatNumber, pathFactorFor, validateCalibration } from '@clearbox/core';
+import { formatNumber, pathFactorFor, prefillAttentionPriors, validateCalibration } from '@clearbox/core';
 import { loadDefaultCatalog, loadShippedCalibration } from '@clearbox/store';
 import type { Command } from 'commander';
 import type { Io } from '../io.ts';
@@ -65,6 +65,7 @@ export function registerValidate(program: Command, io: Io): void {
           'fixed-cost ×',
           'MoE/MLA ×',
           'prefill host ms/layer',
+          'prefill attn',
           'fp8 · fp4 factors (compute/memory)',
           'points',
         ],
@@ -78,6 +79,10 @@ export function registerValidate(program: Command, io: Io): void {
           e.fixedCostScale === undefined ? '1' : String(e.fixedCostScale),
           e.moeMlaFixedCostScale === undefined ? '1' : String(e.moeMlaFixedCostScale),
           e.prefillHostLayerSeconds ? (e.prefillHostLayerSeconds * 1e3).toPrecision(3) : '-',
+          // Fitted where long prompts identify it; else the class's prior, marked as such.
+          e.prefillAttention === undefined
+            ? `${prefillAttentionPriors[e.engine].value} (prior)`
+            : String(e.prefillAttention),
           (['fp8', 'fp4'] as const)
             .map((p) => {
               const f = pathFactorFor(e, p);
@@ -87,7 +92,7 @@ export function registerValidate(program: Command, io: Io): void {
           String(e.points.length),
         ]);
       io.out(
-        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors; MoE/MLA × scales, on top, those of the operators only MoE and MLA layers run)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])}\n`,
+        `Fitted efficiencies and fixed costs (fixed-cost × scales the engine class's per-kernel, per-layer and per-collective priors; MoE/MLA × scales, on top, those of the operators only MoE and MLA layers run; prefill attn is the prompt attention kernel's share of the attention peak)\n${renderTable(erows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])}\n`,
       );
       io.out(
         `Software maturity (slopes fitted across every class): a release older than its class's reference runs its fixed costs × exp(${report.summary.softwareMaturityFixedCostPerYear} × age in years), and its MoE/MLA operators' × exp(${report.summary.moeMlaMaturityFixedCostPerYear} × age) more\n\n`,

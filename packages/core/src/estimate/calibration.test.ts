@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedCalibration, shippedCatalog } from '../../test/load-catalog.ts';
 import type { InferencePoint } from '../catalog/calibration-schema.ts';
 import { fitEfficiencies, predictionMode, predictPoint } from './calibration.ts';
-import { pathFactorPriors, priorTable } from './efficiency.ts';
+import { pathFactorPriors, prefillAttentionPriors, priorTable } from './efficiency.ts';
 import { resolveInference, runResolved, servingCurveFor } from './inference.ts';
 import { pointMetricValue } from './point-metric.ts';
 
@@ -232,6 +232,33 @@ describe('what the fit lets one set of points decide for others', () => {
     // The dstack 405B family times single prompts: there it is fitted.
     const dense = family('dstack-llama-3.1-405b-mi300x-vllm-tgi-2024-10');
     expect(entry(fitEfficiencies(catalog, dense), 'vllm-rocm')?.prefillHostLayerSeconds).not.toBe(prior);
+  });
+});
+
+describe('the prefill attention efficiency: fitted only where long prompts identify it', () => {
+  const included = shippedCalibration().inference.filter((p) => p.excluded === undefined);
+  const family = (id: string) => included.filter((p) => p.family === id);
+  const entry = (table: ReturnType<typeof fitEfficiencies>, engine: string) =>
+    table.entries.find((e) => e.engine === engine && e.hardwareClass === undefined);
+
+  it('keeps the prior on 128-token prompts, fits it on 10k-128k-token TTFTs, and never lends it to a sibling', () => {
+    // OCI's 405B runs: 128-token prompts, attention a sliver of every step: nothing identifies it.
+    const short = entry(
+      fitEfficiencies(catalog, family('oci-llama-3.1-405b-mi300x-vllm-2024-10')),
+      'vllm-rocm',
+    );
+    expect(short?.origin).toBe('fitted');
+    expect(short?.prefillAttention).toBeUndefined();
+    // dstack's single prompts of 10k-128k tokens on the same model and GPUs: attention sets their TTFT.
+    const long = fitEfficiencies(catalog, family('dstack-llama-3.1-405b-mi300x-vllm-tgi-2024-10'));
+    const rocm = entry(long, 'vllm-rocm')?.prefillAttention;
+    expect(rocm).toBeDefined();
+    expect(rocm).not.toBe(prefillAttentionPriors['vllm-rocm'].value);
+    // Bounded ×/÷ 3 around its prior, like the GEMM efficiencies.
+    expect(rocm).toBeGreaterThanOrEqual(prefillAttentionPriors['vllm-rocm'].value / 3 - 1e-3);
+    expect(rocm).toBeLessThanOrEqual(prefillAttentionPriors['vllm-rocm'].value * 3 + 1e-3);
+    // vLLM on CUDA (FlashAttention, not ROCm's CK/Triton kernels) takes nothing from it.
+    expect(entry(long, 'vllm')?.prefillAttention).toBeUndefined();
   });
 });
 

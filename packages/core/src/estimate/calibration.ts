@@ -12,6 +12,7 @@ import {
   efficiencyPriors,
   type PathFactor,
   pathFactorPriors,
+  prefillAttentionPriors,
 } from './efficiency.ts';
 import { engineClassIdOf } from './engine-class.ts';
 import {
@@ -75,6 +76,8 @@ export interface FitParams extends Efficiency {
   moeMlaFixedCostPerYear: number;
   /** Factors per compute path on the efficiencies (16-bit: 1), efficiency.ts `pathFactorPriors`. */
   paths: Record<ComputePathId, PathFactor>;
+  /** Share of the attention peak the prefill attention kernel reaches (efficiency.ts `prefillAttentionPriors`). */
+  prefillAttention: number;
 }
 
 function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
@@ -142,6 +145,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
     run: (eff) => {
       r.hw.effCompute = eff.compute;
       r.hw.effMemory = eff.memory;
+      r.hw.effPrefillAttention = eff.prefillAttention;
       applyPathFactors(r.hw as OperatorRates, peaks, eff.paths);
       applyReleaseFactors(r.hw, release.factors);
       const fixedCostScale =
@@ -222,6 +226,7 @@ function priorParams(catalog: Catalog, engine: EngineClassId): FitParams {
     moeMlaFixedCostScale: 1,
     moeMlaFixedCostPerYear: 0,
     paths: pathPriors(),
+    prefillAttention: prefillAttentionPriors[engine].value,
   };
 }
 
@@ -243,12 +248,14 @@ function paramsOf(entry: EfficiencyEntry, prior: FitParams): FitParams {
     moeMlaFixedCostScale: entry.moeMlaFixedCostScale ?? 1,
     moeMlaFixedCostPerYear: entry.moeMlaFixedCostPerYear ?? 0,
     paths: { ...prior.paths, ...entry.paths },
+    prefillAttention: entry.prefillAttention ?? prior.prefillAttention,
   };
 }
 
 /**
  * The fit works in log offsets from each class's prior: [compute, memory, fixed-cost scale, prefill host
- * time, then the compute and memory factors of the FP8, FP4 and INT8 paths]. One offset vector means the
+ * time, then the compute and memory factors of the FP8, FP4 and INT8 paths, the MoE/MLA fixed-cost
+ * multiplier and the prefill attention efficiency]. One offset vector means the
  * same departure for every class it applies to ("this engine's kernels reach 0.8× what the literature
  * says"), which is what siblings of one software share.
  */
@@ -265,7 +272,14 @@ const PATHS: readonly ComputePathId[] = ['fp8', 'fp4'];
  * keeps its prior of 1.
  */
 const ARCH = 4 + 2 * PATHS.length;
-const DIMS = ARCH + 1;
+/**
+ * The last offset: the prefill attention kernel's efficiency (a ln multiplier on `prefillAttention`). Only
+ * points whose prompts make attention a visible share of their time identify it (`identified`): elsewhere a
+ * class keeps its literature prior. Never shared between sibling builds (`sharedWithSiblings`): the kernel
+ * is the vendor stack's (FlashAttention on CUDA, CK or Triton on ROCm), not the serving software's.
+ */
+const ATTN = ARCH + 1;
+const DIMS = ATTN + 1;
 const ZERO: Offsets = new Array<number>(DIMS).fill(0);
 /**
  * How far each offset may move from the prior: efficiencies within ×/÷ 3 (large GEMMs and weight streaming
@@ -282,6 +296,9 @@ const MAX_OFFSET: Offsets = [
   ...new Array<number>(2 * PATHS.length).fill(Math.log(3)),
   // MoE/MLA fixed costs within ×/÷ 30 of the dense ones, like the fixed costs they scale.
   Math.log(30),
+  // Prefill attention within ×/÷ 3 of its prior, like the GEMM efficiencies (the papers' kernels span
+  // 0.35-0.75 of peak on one device; a fit asking for more is explaining something else with it).
+  Math.log(3),
 ];
 const COARSE: number[][] = [
   [0],
@@ -289,6 +306,7 @@ const COARSE: number[][] = [
   [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
   [-Math.log(9), -Math.log(3), 0, Math.log(3), Math.log(9)],
   ...PATHS.flatMap(() => [[0], [0]]),
+  [0],
   [0],
 ];
 /**
@@ -325,6 +343,7 @@ function applyOffsets(prior: FitParams, d: Offsets): FitParams {
     moeMlaFixedCostScale: prior.moeMlaFixedCostScale * Math.exp(d[ARCH] ?? 0),
     moeMlaFixedCostPerYear: prior.moeMlaFixedCostPerYear,
     paths,
+    prefillAttention: Math.min(1, prior.prefillAttention * Math.exp(d[ATTN] ?? 0)),
   };
 }
 
@@ -342,6 +361,8 @@ const PRIOR_WEIGHT: Offsets = [
   ...new Array<number>(2 * PATHS.length).fill(0.5),
   // The MoE/MLA scale is a fixed cost too: weakly toward 1 (MoE/MLA kernels cost what dense ones do).
   0.02,
+  // Prefill attention: firmly toward its prior, like the efficiencies (published kernels within ~1.5×).
+  0.5,
 ];
 /**
  * Robust loss on the log error: quadratic within ±40% (ln 1.4), linear beyond (pseudo-Huber), so one
@@ -589,6 +610,21 @@ function identified(
     });
     if (sensitive) dims.push(i);
   }
+  // The prefill attention efficiency: where a point that times prompt processing (TTFT, prefill rate) moves
+  // by more than 5% when the kernel runs 3× slower (its bound), i.e. where a timed prompt is long enough
+  // for attention to be a visible share of it; elsewhere the class keeps its prior. Not on throughput or
+  // TPOT, for the reason the prefill host time is not: there attention is one lever among the decode
+  // step's, and a fit bends it to absorb whatever the step misses (TensorRT-LLM's 5,000-token throughput
+  // tables pulled it to its ÷3 bound while its 20,000-token rows asked for more than the prior).
+  const slower: Offsets = [...centre];
+  slower[ATTN] = (slower[ATTN] ?? 0) - Math.log(3);
+  const attentionSeen = points.some((p) => {
+    if (!PREFILL_METRICS.has(p.point.metric)) return false;
+    const base = p.run(applyOffsets(p.prior, centre)).value;
+    const slowed = p.run(applyOffsets(p.prior, slower)).value;
+    return Math.abs(Math.log(slowed / base)) > Math.log(1.05);
+  });
+  if (attentionSeen) dims.push(ATTN);
   return dims;
 }
 
@@ -735,6 +771,10 @@ function fittedEntry(
     sources: points.map((p) => p.point.source as Source),
     note,
   };
+  // The prefill attention efficiency only where the fit moved it (points identified it): else the prior stands.
+  const attention = Number(params.prefillAttention.toFixed(3));
+  if (attention !== Number(prefillAttentionPriors[engine].value.toFixed(3)))
+    entry.prefillAttention = attention;
   if (hardwareClass) entry.hardwareClass = hardwareClass;
   return entry;
 }

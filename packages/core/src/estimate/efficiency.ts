@@ -35,6 +35,12 @@ export interface EfficiencyEntry extends Efficiency {
    * as fixedCostPerYear is, and then 0.
    */
   moeMlaFixedCostPerYear?: number;
+  /**
+   * Fitted share of the attention peak that prefill attention (QKᵀ and PV over the prompt's tokens) reaches:
+   * the FlashAttention-class kernel's own efficiency, apart from the GEMMs' `compute`. Fitted only where
+   * long-prompt points identify it; absent: the class's prior (`prefillAttentionPriors`).
+   */
+  prefillAttention?: number;
   /** Fitted host time per layer of a prefill or mixed step (eager launch); absent: the class's prior. */
   prefillHostLayerSeconds?: number;
   /**
@@ -352,4 +358,87 @@ export function pathFactorsOf(entry: EfficiencyEntry): Record<ComputePathId, Pat
   const out = {} as Record<ComputePathId, PathFactor>;
   for (const p of computePathIds) out[p] = pathFactorFor(entry, p);
   return out;
+}
+
+/** A literature prior for one engine class's prefill attention efficiency, with where it comes from. */
+export interface PrefillAttentionPrior {
+  /** Share of the attention peak (QKᵀ and PV at the KV cache's precision) the prefill kernel reaches. */
+  value: number;
+  sources: Source[];
+  note: string;
+}
+
+const flashAttention2: Source = {
+  title:
+    'Tri Dao, "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning" (arXiv 2307.08691), abstract',
+  url: 'https://arxiv.org/abs/2307.08691',
+  date: '2026-12-05',
+  note: 'quoted: "These yield around 2× speedup compared to FlashAttention, reaching 50-73% of the theoretical maximum FLOPs/s on A100" (forward and backward kernels at long sequence lengths; read in the paper\'s stored text)',
+};
+const flashAttention3: Source = {
+  title:
+    'Shah, Bikshandi, Zhang, Thakkar, Ramani, Dao, "FlashAttention-3: Fast and Accurate Attention with Asynchrony and Low-precision" (arXiv 2407.08608), abstract',
+  url: 'https://arxiv.org/abs/2407.08608',
+  date: '2026-12-05',
+  note: 'quoted: "FlashAttention-2 achieving only 35% utilization on the H100 GPU" and "FlashAttention-3, achieves speedup on H100 GPUs by 1.5-2.0× with FP16 reaching up to 740 TFLOPs/s (75% utilization), and with FP8 reaching close to 1.2 PFLOPs/s" (read in the paper\'s stored text)',
+};
+const rocmPagedPrefill: Source = {
+  title:
+    'sgl-project/sglang PR #36758 "[AMD] Qwen3.5 ASM FMHA chunked-prefill context attention" (description of 2026-08-28; MI355X, 70k-token prompts in 16k-token chunks)',
+  url: 'https://github.com/sgl-project/sglang/pull/36758',
+  date: '2026-12-05',
+  note: 'quoted: "spends most of its prefill attention time in aiter\'s ck_tile paged `mha_batch_prefill`. Measured at production shapes (head_dim 256, fp8 KV, 16k-token chunks), that kernel runs at roughly 15% of the GPU\'s FP8 peak" and "fp8 inputs are only ~1.2x faster than bf16"; the ASM kernel for the no-prefix chunk "runs the same shapes 3.5x faster". In BF16: 0.15 / 1.2 of the FP8 peak = 0.125 of it = 0.25 of the BF16 peak',
+};
+const rocmChunkedPrefill: Source = {
+  title:
+    'vllm-project/vllm PR #11146 "[ROCm][AMD] Disable auto enabling chunked prefill on ROCm" (2024-12-12)',
+  url: 'https://github.com/vllm-project/vllm/pull/11146',
+  date: '2026-12-05',
+  note: 'quoted: "On ROCm platform chunked prefill is showing poor performance dueto a suboptimal triton kernel." (qualitative: ROCm prefix attention below the CUDA kernels)',
+};
+
+/** CUDA FlashAttention-class kernels (FA2, FA3, FlashInfer, TensorRT-LLM's FMHA): the published range's middle. */
+const cudaFlashAttention = (): PrefillAttentionPrior => ({
+  value: 0.5,
+  sources: [flashAttention2, flashAttention3],
+  note: "FlashAttention-2 reaches 0.50-0.73 of the A100 peak and 0.35 of the H100 peak, FlashAttention-3 up to 0.75 of H100 (long non-causal sequences, the kernels' best case); 0.5 ≈ √(0.35 · 0.75), the geometric middle of the Hopper range: causal prompts and chunks over a cached prefix run below the papers' peaks",
+});
+const rocmFlashAttention = (): PrefillAttentionPrior => ({
+  value: 0.25,
+  sources: [rocmPagedPrefill, rocmChunkedPrefill],
+  note: "ROCm's paged prefill attention (CK tile / Triton): ~0.15 of the FP8 peak at ~1.2× its BF16 speed on MI355X, 0.25 of the BF16 peak; vLLM turned chunked prefill off on ROCm for its slow Triton prefix kernel",
+});
+/** Classes without a published prefill-attention figure: their GEMM compute prior (the former assumption). */
+const asGemms = (engine: EngineClassId): PrefillAttentionPrior => ({
+  value: efficiencyPriors[engine].compute,
+  sources: [
+    assumptionSource('no prefill-attention kernel figure read for this stack: its GEMM compute prior'),
+  ],
+  note: 'assumed at the class compute prior (attention as efficient as the GEMMs)',
+});
+
+/**
+ * Literature priors for the prefill attention kernel per engine class, as a share of the attention peak. The
+ * calibration refits them per class where long prompts make attention a visible share of a point's time
+ * (bounded ×/÷ 3, pulled toward these): elsewhere these numbers decide long-prompt TTFT and throughput.
+ */
+export const prefillAttentionPriors: Record<EngineClassId, PrefillAttentionPrior> = {
+  trtllm: cudaFlashAttention(),
+  sglang: cudaFlashAttention(),
+  vllm: cudaFlashAttention(),
+  'pytorch-eager': cudaFlashAttention(),
+  'pytorch-graph': cudaFlashAttention(),
+  'vllm-rocm': rocmFlashAttention(),
+  'sglang-rocm': rocmFlashAttention(),
+  gaudi: asGemms('gaudi'),
+  'llamacpp-cuda': asGemms('llamacpp-cuda'),
+  'llamacpp-metal': asGemms('llamacpp-metal'),
+  'llamacpp-cpu': asGemms('llamacpp-cpu'),
+  mlx: asGemms('mlx'),
+  tuned: asGemms('tuned'),
+};
+
+/** The prefill attention efficiency an entry gives its class: fitted where it has one, else the prior. */
+export function prefillAttentionFor(entry: EfficiencyEntry): number {
+  return entry.prefillAttention ?? prefillAttentionPriors[entry.engine].value;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
 import type { Engine, KvFormat, WeightFormat } from '../catalog/calibration-schema.ts';
 import { InputError } from '../errors/clearbox-error.ts';
-import { priorTable } from './efficiency.ts';
+import { prefillAttentionPriors, priorTable } from './efficiency.ts';
 import { expectedDistinctExperts } from './experts.ts';
 import { maxBatchThatFits, type OffloadSpec, resolveInference } from './inference.ts';
 import {
@@ -216,7 +216,8 @@ function refPass(
         (decodeFlops / g / rateOf(hw.attentionPeakFlops) +
           (busiest * prefill.flops) /
             atp /
-            (rateOf(hw.attentionPeakFlops) *
+            ((hw.attentionPeakFlops ?? hw.peakFlops) *
+              (hw.effPrefillAttention ?? hw.effCompute) *
               (refPrefixBytes(m, w, prefill.tokens, prefill.promptTokens) > 0
                 ? (hw.prefillAttentionComputeScale ?? 1)
                 : 1))),
@@ -706,5 +707,66 @@ describe('prompt chunks and the prefill attention kernel', () => {
       expect(decodeStep(r.km, slow, r.off, r.work, batch).total).toBe(
         decodeStep(r.km, r.hw, r.off, r.work, batch).total,
       );
+  });
+});
+
+describe('prefill attention: causal FLOPs over query heads, at its own kernel efficiency', () => {
+  const at = (model: string, hardware: string, count: number, weights: WeightFormat, inputTokens: number) =>
+    resolveInference(catalog, priorTable, {
+      model,
+      hardware,
+      count,
+      weights,
+      kv: 'bf16',
+      engine: 'vllm',
+      inputTokens,
+      outputTokens: 1,
+    });
+  const attentionRow = (r: ReturnType<typeof at>, hw: KernelHardware = r.hw) => {
+    const row = prefillOperators(r.km, hw, r.off, r.work).find((o) => o.operator === 'attention over KV');
+    if (!row) throw new Error('no attention row');
+    return row;
+  };
+  const flopsOf = (r: ReturnType<typeof at>) => {
+    const row = attentionRow(r);
+    const rate = (r.hw.attentionPeakFlops ?? r.hw.peakFlops) * (r.hw.effPrefillAttention ?? r.hw.effCompute);
+    return row.computeSeconds * rate * r.hw.count;
+  };
+
+  it('counts 2 · L · h_q · (d_qk + d_v) · I²/2 FLOPs: causal, every query head (GQA shares K/V, not FLOPs)', () => {
+    // Llama 3.1 405B: 126 layers, 128 query heads (8 KV heads), head dim 128, at TP 8.
+    const I = 32_000;
+    const expected = 2 * 126 * 128 * (128 + 128) * ((I * I) / 2);
+    expect(flopsOf(at('llama-3.1-405b', 'h100-sxm', 8, 'fp8', I)) / expected).toBeCloseTo(1, 12);
+  });
+
+  it("counts DeepSeek-V3's MLA prefill un-absorbed: 128 heads of (128 + 64) + 128 = 320", () => {
+    const I = 8_192;
+    const expected = 2 * 61 * 128 * (128 + 64 + 128) * ((I * I) / 2);
+    expect(flopsOf(at('deepseek-v3', 'h200', 8, 'fp8', I)) / expected).toBeCloseTo(1, 12);
+  });
+
+  it('runs the prompt attention at effPrefillAttention, and nothing else', () => {
+    const r = at('llama-3.1-70b', 'h100-sxm', 4, 'fp8', 16_000);
+    const faster = { ...r.hw, effPrefillAttention: 2 * (r.hw.effPrefillAttention ?? r.hw.effCompute) };
+    expect(attentionRow(r, faster).computeSeconds).toBeCloseTo(attentionRow(r).computeSeconds / 2, 12);
+    // The GEMM operators of the prompt pass, and a decode step's attention (memory-bound), are unchanged.
+    const gemms = (hw: KernelHardware) =>
+      prefillOperators(r.km, hw, r.off, r.work)
+        .filter((o) => o.operator !== 'attention over KV')
+        .map((o) => o.seconds);
+    expect(gemms(faster)).toEqual(gemms(r.hw));
+    for (const batch of [1, 32])
+      expect(decodeStep(r.km, faster, r.off, r.work, batch).total).toBe(
+        decodeStep(r.km, r.hw, r.off, r.work, batch).total,
+      );
+  });
+
+  it("takes the class's literature prior where no fit gives one: FlashAttention-class on CUDA, CK/Triton on ROCm", () => {
+    expect(at('llama-3.1-70b', 'h100-sxm', 4, 'fp8', 1024).hw.effPrefillAttention).toBe(
+      prefillAttentionPriors.vllm.value,
+    );
+    expect(prefillAttentionPriors.vllm.value).toBe(0.5);
+    expect(prefillAttentionPriors['vllm-rocm'].value).toBe(0.25);
   });
 });

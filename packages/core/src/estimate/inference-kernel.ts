@@ -93,6 +93,13 @@ export interface KernelHardware {
   /** Attention math (QK^T, PV) at the KV cache's precision. */
   attentionPeakFlops?: number;
   /**
+   * Share of that peak the prefill attention kernel reaches on the prompt's QKᵀ and PV (FlashAttention-class
+   * kernels: their own efficiency, not the GEMMs'; efficiency.ts `prefillAttentionPriors`, fitted per engine
+   * class where long prompts identify it). Decode attention keeps effCompute (it is memory-bound).
+   * Absent: effCompute.
+   */
+  effPrefillAttention?: number;
+  /**
    * The attention kernel's KV streaming rate relative to the reference kernel (an older engine release's
    * MLA decode kernel: estimate/engine-release.ts). Absent: 1.
    */
@@ -477,6 +484,8 @@ function forwardPass(
   const flopRate = hw.peakFlops * hw.effCompute;
   const expertFlopRate = (hw.expertPeakFlops ?? hw.peakFlops) * hw.effCompute;
   const attentionFlopRate = (hw.attentionPeakFlops ?? hw.peakFlops) * hw.effCompute;
+  const prefillAttentionFlopRate =
+    (hw.attentionPeakFlops ?? hw.peakFlops) * (hw.effPrefillAttention ?? hw.effCompute);
   const headFlopRate = (hw.headPeakFlops ?? hw.peakFlops) * hw.effCompute;
   const routerFlopRate = (hw.routerPeakFlops ?? hw.peakFlops) * hw.effCompute;
   const byteRate = hw.memoryBandwidth * hw.effMemory;
@@ -531,7 +540,7 @@ function forwardPass(
     OP_ATTENTION,
     gpuFraction *
       (decodeFlops / g / attentionFlopRate +
-        (prefillShare * prefillFlops) / atp / (attentionFlopRate * prefixScale)),
+        (prefillShare * prefillFlops) / atp / (prefillAttentionFlopRate * prefixScale)),
     gpuFraction *
       ((kvReadBytes / kvShards + scoreBytes / g) / kvByteRate +
         (prefillShare * adp * prefixBytes) / kvShards / (kvByteRate * (hw.prefillAttentionMemoryScale ?? 1))),

@@ -12,7 +12,14 @@ import {
   kvElementsPerToken,
   recurrentStateElementsPerSequence,
 } from './attention.ts';
-import { type EfficiencyEntry, type EfficiencyTable, efficiencyFor, pathFactorsOf } from './efficiency.ts';
+import {
+  type EfficiencyEntry,
+  type EfficiencyTable,
+  efficiencyFor,
+  pathFactorsOf,
+  prefillAttentionFor,
+  prefillAttentionPriors,
+} from './efficiency.ts';
 import { resolveEngineClass } from './engine-class.ts';
 import {
   applyReleaseFactors,
@@ -188,6 +195,11 @@ export interface InferenceEstimate {
       /** Whether the model runs MoE or MLA layers (router, experts, MLA projections and attention). */
       moeMlaOperators: boolean;
     };
+    /**
+     * The prefill attention kernel's share of the attention peak (QKᵀ and PV over the prompt), fitted for the
+     * class where long-prompt measurements identify it, else the class's literature prior.
+     */
+    prefillAttention: { efficiency: number; origin: 'fitted' | 'prior' };
   };
   warnings: string[];
 }
@@ -572,6 +584,8 @@ export function resolveInference(
     linkLatencySeconds: link.latency,
     effCompute,
     effMemory,
+    // The prefill attention kernel's own share of the attention peak (fitted where long prompts identify it).
+    effPrefillAttention: prefillAttentionFor(efficiency),
     overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
     ...kvMemoryShares(engineClass, device),
     // Fixed costs as fitted for the class (a scale on the data's priors), else as written in data/engines;
@@ -869,6 +883,18 @@ export function estimateInference(
     r.efficiency.sources.slice(0, 3),
     o.efficiencyMemory === undefined ? effNote : 'overridden by flag',
   );
+  const prefillAttentionPrior = prefillAttentionPriors[r.engineClass.id];
+  const effAttn = given(
+    'eff_prefill_attention',
+    hw.effPrefillAttention ?? r.effCompute,
+    'fraction',
+    r.efficiency.prefillAttention === undefined
+      ? prefillAttentionPrior.sources
+      : r.efficiency.sources.slice(0, 3),
+    r.efficiency.prefillAttention === undefined
+      ? `prior for ${r.engineClass.id}: ${prefillAttentionPrior.note}`
+      : `fitted for ${r.efficiency.hardwareClass ?? 'all hardware'} × ${r.engineClass.id} on its long-prompt points (bounded ×/÷ 3 around the prior ${prefillAttentionPrior.value})`,
+  );
   const listedPeak = matmulPeakFigure(device, fp.expertsPath.dtype);
   // llama.cpp's kernels run at a rate the catalog lists only through the INT8 peak: cuBLAS F16 with FP16
   // accumulation (half of it), MMQ's mma.sync on parts whose peak needs wgmma (half of it).
@@ -971,8 +997,8 @@ export function estimateInference(
       name: 'computeTime',
       value: p.compute,
       unit: 's',
-      formula: `(2 · N_active · ${tokens} + attention FLOPs) / (devices · peak · eff_compute) + weights · ⌈${tokens} / ${r.formats.dequantTileTokens}⌉ · dequant seconds per weight (unpacked formats; llama.cpp MMQ's per-token scale work)`,
-      inputs: [nActive, count, peak, effC, dequant],
+      formula: `(2 · N_active · ${tokens} + decode attention FLOPs) / (devices · peak · eff_compute) + prompt attention FLOPs / (devices · attention peak · eff_prefill_attention) + weights · ⌈${tokens} / ${r.formats.dequantTileTokens}⌉ · dequant seconds per weight (unpacked formats; llama.cpp MMQ's per-token scale work)`,
+      inputs: [nActive, count, peak, effC, effAttn, dequant],
     }),
     figure({
       name: 'memoryTime',
@@ -1164,6 +1190,10 @@ export function estimateInference(
         prefillHostLayerSeconds: hw.prefillHostLayerSeconds ?? 0,
         moeMlaFixedCostScale: hw.moeMlaFixedCostScale ?? 1,
         moeMlaOperators: km.moeLayers > 0 || km.mlaHeads > 0,
+      },
+      prefillAttention: {
+        efficiency: hw.effPrefillAttention ?? hw.effCompute,
+        origin: r.efficiency.prefillAttention === undefined ? 'prior' : 'fitted',
       },
     },
     warnings,
