@@ -268,6 +268,14 @@ describe('engine releases', () => {
     expect(classBudget).toBeGreaterThan(chunked.maxBatchedTokens);
     expect(old.serving.limits.maxBatchedTokens.value).toBe(chunked.maxBatchedTokens);
     expect(newest.serving.limits.maxBatchedTokens.value).toBe(classBudget);
+    // The budget's derivation names the release and cites where its default was read, not the class data.
+    expect(old.serving.limits.maxBatchedTokens.note).toMatch(
+      /0\.6\.3\.dev116\+g151ef4ef chunks prompts into 512-token steps/,
+    );
+    expect(old.serving.limits.maxBatchedTokens.sources.map((x) => x.url)).toEqual(
+      chunked.sources.map((x) => x.url),
+    );
+    expect(newest.serving.limits.maxBatchedTokens.note).toBe('engine token budget per step');
     // A 10,000-token prompt in 512-token chunks: 20 prompt-carrying steps instead of 2, each re-reading
     // the weights, so a slower first token.
     expect(old.ttftSeconds.value).toBeGreaterThan(newest.ttftSeconds.value);

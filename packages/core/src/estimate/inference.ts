@@ -27,6 +27,7 @@ import {
   type ReleaseKernels,
   releaseCollectiveSeconds,
   releaseKernels,
+  releasesOf,
 } from './engine-release.ts';
 import { type FormatPlan, formatPlan, operatorRates } from './format-plan.ts';
 import {
@@ -776,6 +777,23 @@ export function servingCurveFor(
   return servingCurve(stepTimesFor(r), servingLimitsFor(r), workload, concurrencies);
 }
 
+/** Where the step's token budget comes from when the release, not the class, sets it (`servingLimitsFor`). */
+function releaseBudgetSource(
+  catalog: Catalog,
+  r: ResolvedRequest,
+): { budgetSource?: { sources: Source[]; note: string } } {
+  const chunked = releasesOf(catalog, r.engineClass.id).find(
+    (x) => x.version === r.release.version,
+  )?.chunkedPrefill;
+  if (r.release.maxBatchedTokens === undefined || !chunked) return {};
+  return {
+    budgetSource: {
+      sources: chunked.sources.map(deviceSource),
+      note: `${r.engineClass.id} ${r.release.version} chunks prompts into ${chunked.maxBatchedTokens}-token steps by default for models of more than ${chunked.aboveContext} tokens of context`,
+    },
+  };
+}
+
 /** How the weight format was chosen, said in the derivation when it was not given. */
 function weightsChoice(r: ResolvedRequest, model: Model): string {
   if (!r.weightsDefaulted) return '';
@@ -1117,6 +1135,7 @@ export function estimateInference(
     steps: stepTimesFor(r),
     limits: servingLimitsFor(r, maxFit),
     limitSources: r.engineClass.sources.slice(0, 3).map(deviceSource),
+    ...releaseBudgetSource(catalog, r),
     inputTokens: work.inputTokens,
     outputTokens: work.outputTokens,
     devices: hw.count,

@@ -64,6 +64,8 @@ export interface ServingInputs {
   limits: ServingLimits;
   /** Where each limit comes from (the engine class data). */
   limitSources: Source[];
+  /** Where the token budget comes from when the engine release sets it instead of the class. */
+  budgetSource?: { sources: Source[]; note: string };
   inputTokens: number;
   outputTokens: number;
   devices: number;
@@ -239,8 +241,8 @@ export function estimateServing(s: ServingInputs): {
       'maxBatchedTokens',
       s.limits.maxBatchedTokens,
       'tokens',
-      s.limitSources,
-      'engine token budget per step',
+      s.budgetSource?.sources ?? s.limitSources,
+      s.budgetSource?.note ?? 'engine token budget per step',
     ),
     memorySequences: figure({
       name: 'memorySequences',
