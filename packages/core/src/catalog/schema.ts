@@ -41,7 +41,17 @@ export const denseTflopsSchema = z.strictObject({
  * load or the stack falls short of the datapath; inference prices its matmuls against it where listed.
  */
 const achievableSchema = z.strictObject({ tflops: denseTflopsSchema, source: sourceSchema });
-const computeFields = { denseTflops: denseTflopsSchema, achievable: achievableSchema.optional() };
+/**
+ * The compute units a kernel's thread blocks (workgroups) are spread over: NVIDIA streaming multiprocessors,
+ * AMD compute units. A kernel whose grid has fewer tiles than this, or a last wave that fills it partly,
+ * leaves units idle (inference-kernel.ts prices it for the prefill attention kernel's grid).
+ */
+const computeUnitsSchema = z.strictObject({ count: z.number().int().positive(), source: sourceSchema });
+const computeFields = {
+  denseTflops: denseTflopsSchema,
+  achievable: achievableSchema.optional(),
+  units: computeUnitsSchema.optional(),
+};
 const memoryFields = {
   capacityGB: positive,
   bandwidthGBs: positive,

@@ -26,6 +26,7 @@ import {
   OFFLOAD_STREAM,
   operatorNames,
   type PhaseTimes,
+  prefillAttentionOccupancy,
   prefillOperators,
   runInferenceKernel,
 } from './inference-kernel.ts';
@@ -65,6 +66,14 @@ function refPairs(m: KernelModel, tokens: number): number {
 }
 
 /** KV a step's prompt chunks read back: per chunk of c tokens, the (I − c)/2 tokens cached before it on average. */
+/** Busy share of the units over a prefill attention grid of ⌈heads⌉ × ⌈tokens / 128⌉ tiles, in whole waves. */
+function refOccupancy(units: number | undefined, tokens: number, heads: number): number {
+  if (units === undefined || tokens <= 0) return 1;
+  const tiles = Math.ceil(heads) * Math.ceil(tokens / 128);
+  const waves = Math.ceil(tiles / units);
+  return tiles / (waves * units);
+}
+
 function refPrefixBytes(m: KernelModel, w: KernelWorkload, tokens: number, promptTokens: number): number {
   const chunk = Math.min(promptTokens, tokens);
   if (!(chunk > 0 && promptTokens > chunk)) return 0;
@@ -218,6 +227,7 @@ function refPass(
             atp /
             ((hw.attentionPeakFlops ?? hw.peakFlops) *
               (hw.effPrefillAttention ?? hw.effCompute) *
+              refOccupancy(hw.computeUnits, busiest * prefill.tokens, m.heads / atp) *
               (refPrefixBytes(m, w, prefill.tokens, prefill.promptTokens) > 0
                 ? (hw.prefillAttentionComputeScale ?? 1)
                 : 1))),
@@ -728,7 +738,9 @@ describe('prefill attention: causal FLOPs over query heads, at its own kernel ef
     return row;
   };
   const flopsOf = (r: ReturnType<typeof at>) => {
-    const row = attentionRow(r);
+    // The count alone: every compute unit busy (the grid's wave quantization is the next test's).
+    const { computeUnits: _units, ...allBusy } = r.hw;
+    const row = attentionRow(r, allBusy);
     const rate = (r.hw.attentionPeakFlops ?? r.hw.peakFlops) * (r.hw.effPrefillAttention ?? r.hw.effCompute);
     return row.computeSeconds * rate * r.hw.count;
   };
@@ -760,6 +772,36 @@ describe('prefill attention: causal FLOPs over query heads, at its own kernel ef
       expect(decodeStep(r.km, faster, r.off, r.work, batch).total).toBe(
         decodeStep(r.km, r.hw, r.off, r.work, batch).total,
       );
+  });
+
+  it('idles compute units when a prompt chunk gives the kernel fewer tiles than the device has units', () => {
+    // Llama 3.1 405B at TP 8: 16 query heads per device. A 512-token chunk is 4 blocks of 128: 64 tiles, one
+    // wave on an MI300X's 304 CUs (0.21 busy) and on an H100's 132 SMs (0.48); 8,192 tokens are 1,024 tiles,
+    // 4 waves on 304 (0.84), 8 on 132 (0.97).
+    expect(prefillAttentionOccupancy(304, 512, 16)).toBeCloseTo(64 / 304, 12);
+    expect(prefillAttentionOccupancy(132, 512, 16)).toBeCloseTo(64 / 132, 12);
+    expect(prefillAttentionOccupancy(304, 8192, 16)).toBeCloseTo(1024 / (4 * 304), 12);
+    expect(prefillAttentionOccupancy(132, 8192, 16)).toBeCloseTo(1024 / (8 * 132), 12);
+    expect(prefillAttentionOccupancy(undefined, 512, 16)).toBe(1);
+    // In the kernel: the chunk's attention on MI300X runs at that share of the units, decode is untouched.
+    const r = resolveInference(catalog, priorTable, {
+      model: 'llama-3.1-405b',
+      hardware: 'mi300x',
+      count: 8,
+      weights: 'bf16',
+      kv: 'bf16',
+      engine: 'vllm-rocm',
+      inputTokens: 32_000,
+      outputTokens: 128,
+    });
+    expect(r.hw.computeUnits).toBe(304);
+    const row = (hw: KernelHardware) =>
+      mixedOperators(r.km, hw, r.off, r.work, 0, 512, 32_000).find((o) => o.operator === 'attention over KV');
+    const { computeUnits: _units, ...unbounded } = r.hw;
+    expect(row(r.hw)?.computeSeconds).toBeCloseTo((row(unbounded)?.computeSeconds ?? 0) / (64 / 304), 12);
+    expect(decodeStep(r.km, r.hw, r.off, r.work, 8).total).toBe(
+      decodeStep(r.km, unbounded, r.off, r.work, 8).total,
+    );
   });
 
   it("takes the class's literature prior where no fit gives one: FlashAttention-class on CUDA, CK/Triton on ROCm", () => {

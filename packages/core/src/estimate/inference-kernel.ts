@@ -100,6 +100,12 @@ export interface KernelHardware {
    */
   effPrefillAttention?: number;
   /**
+   * Compute units the prefill attention kernel's tiles spread over (NVIDIA SMs, AMD CUs; catalog
+   * `compute.units`): a grid of fewer tiles, or a last wave that fills them partly, leaves units idle
+   * (`prefillAttentionOccupancy`). Absent: not priced (every unit busy).
+   */
+  computeUnits?: number;
+  /**
    * The attention kernel's KV streaming rate relative to the reference kernel (an older engine release's
    * MLA decode kernel: estimate/engine-release.ts). Absent: 1.
    */
@@ -183,6 +189,25 @@ export interface KernelHardware {
    * per token), 32 for Metal's kernel_mul_mm (estimate/llamacpp-kernels.ts).
    */
   dequantTileTokens?: number;
+}
+
+/**
+ * Query rows per tile of a prefill attention kernel: FlashAttention-2 and -3 forward at head dim 128
+ * (kBlockM 128) and vLLM's Triton prefix-prefill kernel (`BLOCK = 128` on devices of capability 8.0 and
+ * up: vllm/attention/ops/prefix_prefill.py at 151ef4ef). Each (query block, head) tile holds one compute unit.
+ */
+export const PREFILL_ATTENTION_BLOCK_M = 128;
+
+/**
+ * Share of the compute units a prefill attention kernel keeps busy over its waves: its grid is one tile per
+ * (block of PREFILL_ATTENTION_BLOCK_M prompt tokens, query head on the device); tiles run a wave per
+ * `units` at a time, so tiles / (units · ⌈tiles / units⌉). A 512-token chunk of Llama 3.1 405B at TP 8 is 4
+ * blocks × 16 heads = 64 tiles: 0.21 of an MI300X's 304 CUs, 0.48 of an H100's 132 SMs. 1 without a count.
+ */
+export function prefillAttentionOccupancy(units: number | undefined, tokens: number, heads: number): number {
+  if (!units || units <= 0 || tokens <= 0) return 1;
+  const tiles = Math.ceil(heads) * Math.ceil(tokens / PREFILL_ATTENTION_BLOCK_M);
+  return tiles / (units * Math.ceil(tiles / units));
 }
 
 export const MOE_FUSED = 0;
@@ -533,6 +558,11 @@ function forwardPass(
   // A release's prefix-prefill kernel runs only for chunks of a longer prompt (a whole prompt in one step
   // attends through the prefill kernel of the reference path).
   const prefixScale = prefixBytes > 0 ? (hw.prefillAttentionComputeScale ?? 1) : 1;
+  // The busiest group's prompt tokens of this pass, over the query heads each of its devices holds.
+  const occupancy =
+    prefillFlops > 0
+      ? prefillAttentionOccupancy(hw.computeUnits, prefillShare * prefillTokens, m.heads / atp)
+      : 1;
   const kvByteRate = byteRate * (hw.attentionMemoryScale ?? 1);
   const kvShards = kvShardsOf(m, hw);
   record(
@@ -540,7 +570,7 @@ function forwardPass(
     OP_ATTENTION,
     gpuFraction *
       (decodeFlops / g / attentionFlopRate +
-        (prefillShare * prefillFlops) / atp / (prefillAttentionFlopRate * prefixScale)),
+        (prefillShare * prefillFlops) / atp / (prefillAttentionFlopRate * prefixScale * occupancy)),
     gpuFraction *
       ((kvReadBytes / kvShards + scoreBytes / g) / kvByteRate +
         (prefillShare * adp * prefixBytes) / kvShards / (kvByteRate * (hw.prefillAttentionMemoryScale ?? 1))),

@@ -587,6 +587,7 @@ export function resolveInference(
     effMemory,
     // The prefill attention kernel's own share of the attention peak (fitted where long prompts identify it).
     effPrefillAttention: prefillAttentionFor(efficiency),
+    ...(device.compute.units === undefined ? {} : { computeUnits: device.compute.units.count }),
     overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
     ...kvMemoryShares(engineClass, device),
     // Fixed costs as fitted for the class (a scale on the data's priors), else as written in data/engines;
