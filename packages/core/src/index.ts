@@ -208,7 +208,7 @@ export {
 } from './estimate/efficiency.ts';
 export type { CalibrationCheck } from './estimate/calibration.ts';
 export { checkCalibration, fitEfficiencies, predictPoint } from './estimate/calibration.ts';
-export { engineClassIdOf, resolveEngineClass } from './estimate/engine-class.ts';
+export { eagerHostLayerSeconds, engineClassIdOf, resolveEngineClass } from './estimate/engine-class.ts';
 /** Engine releases: the kernel path each runs per operator, and the factors they put on the step. */
 export {
   compareVersions,

@@ -77,6 +77,28 @@ describe('POST /api/estimate/infer: the serving curve', () => {
     expect(json.engineRelease.version).toBe('0.4.3.post2');
   });
 
+  it('takes eager as the CLI takes --eager: the decode step pays the host launch floor', async () => {
+    const body = { model: 'llama-3.1-405b', hardware: 'mi300x', count: 8, weights: 'fp8', concurrency: [4] };
+    const graphs = await app.request('/api/estimate/infer', jsonBody(body));
+    const res = await app.request('/api/estimate/infer', jsonBody({ ...body, eager: true }));
+    expect(res.status).toBe(200);
+    const fromCli = await cli(
+      'estimate',
+      'infer',
+      ...['--model', 'llama-3.1-405b', '--hardware', 'mi300x', '--count', '8', '--weights', 'fp8'],
+      ...['--concurrency', '4', '--eager', '--json'],
+    );
+    expect(fromCli.code).toBe(0);
+    type Curve = { curve: Array<{ tpotSeconds: number }> };
+    const json = (await res.json()) as Curve;
+    expect(json).toEqual(JSON.parse(fromCli.out));
+    // 126 layers at vllm-rocm's 0.3 ms of eager launch each: a 37.8 ms floor above the graph-captured step.
+    expect(json.curve[0]?.tpotSeconds).toBeGreaterThan(
+      ((await graphs.json()) as Curve).curve[0]?.tpotSeconds ?? 1,
+    );
+    expect(json.curve[0]?.tpotSeconds).toBeGreaterThanOrEqual(126 * 0.0003);
+  });
+
   it('takes attentionDataParallel as the CLI takes --attention-dp', async () => {
     const body = { model: 'qwen3-235b-a22b', hardware: 'h200', count: 8, weights: 'fp8', expertParallel: 8 };
     const res = await app.request('/api/estimate/infer', jsonBody({ ...body, attentionDataParallel: 8 }));

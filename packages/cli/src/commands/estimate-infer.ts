@@ -51,6 +51,7 @@ interface Flags {
   concurrency?: string;
   mtp?: string;
   engineRelease?: string;
+  eager?: boolean;
   json?: boolean;
   explain?: boolean;
   cache?: boolean;
@@ -85,6 +86,7 @@ export function inferenceOptions(
   if (flags.concurrency !== undefined) o.concurrency = parseConcurrencyList(flags.concurrency);
   if (flags.mtp !== undefined) o.mtpAcceptance = parseNumber('--mtp', flags.mtp);
   if (flags.engineRelease !== undefined) o.engineRelease = flags.engineRelease;
+  if (flags.eager) o.eager = true;
   checkOptions(inferenceOptionsSchema, o, inferenceOptionFlags);
   return o;
 }
@@ -233,6 +235,10 @@ export function registerEstimateInfer(parent: Command, io: Io): void {
     .option(
       '--engine-release <version>',
       "the engine's release as run, e.g. 0.4.3.post2: its kernel paths (data/engines/releases.yaml) set the step; default: the newest release the data knows for the engine class",
+    )
+    .option(
+      '--eager',
+      'the engine runs without graph capture (vLLM --enforce-eager): every decode step pays the host launch time per layer instead of graph-captured launches',
     )
     .option('--json', 'print JSON (every number a Figure with .value; curve[] in plain numbers)')
     .option('--explain', 'print the derivation tree of every figure')

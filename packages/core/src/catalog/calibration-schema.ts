@@ -162,6 +162,11 @@ export const inferencePointSchema = z.strictObject({
    * count). Absent: the expert-parallel degree (the estimate's default layout).
    */
   attentionDataParallel: z.number().int().positive().optional(),
+  /**
+   * The engine ran without graph capture (vLLM `--enforce-eager`): every kernel of every step launched from
+   * Python. Absent: as the engine class runs (its decode steps captured where it captures them).
+   */
+  eager: z.boolean().optional(),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   metric: inferenceMetricSchema,

@@ -169,6 +169,13 @@ export const engineReleaseSchema = z.strictObject({
   /** The release's default chunked prefill where it differs from the class's limits. */
   chunkedPrefill: releaseChunkedPrefillSchema.optional(),
   /**
+   * The release's default cap on running sequences where it differs from its engine class's limits (vLLM
+   * V0's EngineArgs max_num_seqs, 256, where the class carries the newer default).
+   */
+  maxSequences: z
+    .strictObject({ value: z.number().int().positive(), sources: z.array(sourceSchema).min(1) })
+    .optional(),
+  /**
    * Longest context the release's decode CUDA graphs cover by default (vLLM V0 max_seq_len_to_capture):
    * a decode step holding a longer sequence falls back to eager launch. Absent: decode is always captured.
    */

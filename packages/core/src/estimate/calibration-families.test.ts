@@ -26,13 +26,21 @@ describe('shipped calibration families', () => {
   });
 
   it('gives each CUDA and ROCm serving stack with data a second family, so holding one out leaves it data', () => {
-    // vllm-rocm: dstack's DeepSeek-R1 sweep (March 2025) and dstack's Llama 3.1 405B BF16 runs on MI300X
-    // (October 2024); the November 2024 405B MI300X rows ran with --enforce-eager and stay excluded.
+    // vllm-rocm: dstack's DeepSeek-R1 sweep (March 2025), dstack's Llama 3.1 405B BF16 runs on MI300X
+    // (October 2024) and the November 2024 405B MI300X rows (run with --enforce-eager: `eager: true`).
     // Its dense data also has Oracle's OCI 405B FP8 latency table (October 2024), independent of AMD's dev-docker tables.
     const byEngine = familiesByEngine();
     for (const engine of ['trtllm', 'sglang', 'sglang-rocm', 'vllm', 'vllm-rocm'] as const) {
       expect(byEngine.get(engine)?.size ?? 0, engine).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('a point whose command ran --enforce-eager says so (`eager: true`) and enters fits and validation', () => {
+    const eagerRuns = inference.filter((p) => /(?<!no )--enforce-eager/.test(p.notes ?? ''));
+    expect(eagerRuns.length).toBeGreaterThanOrEqual(38);
+    expect(eagerRuns.filter((p) => p.eager !== true).map((p) => p.id)).toEqual([]);
+    expect(eagerRuns.filter((p) => p.excluded !== undefined).map((p) => p.id)).toEqual([]);
+    expect(inference.filter((p) => p.eager === true && !eagerRuns.includes(p)).map((p) => p.id)).toEqual([]);
   });
 
   it('names the engine release every inference point ran, or says in its notes that the source gives none', () => {

@@ -97,6 +97,7 @@ function prepare(catalog: Catalog, point: InferencePoint): PreparedPoint {
       ...(point.attentionDataParallel === undefined
         ? {}
         : { attentionDataParallel: point.attentionDataParallel }),
+      ...(point.eager === undefined ? {} : { eager: point.eager }),
     },
   );
   const engineClass = r.engineClass;

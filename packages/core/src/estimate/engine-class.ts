@@ -48,3 +48,19 @@ export function resolveEngineClass(catalog: Catalog, engine: Engine, device: Dev
 export function engineClassIdOf(catalog: Catalog, engine: Engine, device: Device): EngineClassId {
   return resolveEngineClass(catalog, engine, device).id;
 }
+
+/**
+ * Host time per layer when an engine that captures decode steps in graphs runs without them (`eager`: vLLM
+ * `--enforce-eager`): every kernel of every step is issued from Python, and the step takes the longer of the
+ * host and the device, as the `pytorch-eager` class's does. The prior is the gap our H200 measured between the
+ * same decoder launched eagerly and in a CUDA graph (shared reference h200-measurements.md: 18.21 vs 5.75 ms
+ * at batch 1, 17.72 ms eager at batch 64: host-bound, 0.56 ms a layer, `pytorch-eager` hostLayerSeconds minus
+ * `pytorch-graph`'s 0) as the class writes it for its own eagerly launched passes (its `prefillHostLayerSeconds`
+ * prior in data/engines, never the fitted value: for vLLM and TensorRT-LLM 0.3 ms, about half the plain
+ * decoder's, their fused kernels launching fewer per layer); a class that writes none takes the plain decoder's.
+ */
+export function eagerHostLayerSeconds(catalog: Catalog, engineClass: EngineClass): number {
+  const eager = catalog.engines.find((e) => e.id === 'pytorch-eager')?.hostLayerSeconds ?? 0;
+  const graph = catalog.engines.find((e) => e.id === 'pytorch-graph')?.hostLayerSeconds ?? 0;
+  return Math.max(engineClass.hostLayerSeconds, engineClass.prefillHostLayerSeconds ?? eager - graph);
+}

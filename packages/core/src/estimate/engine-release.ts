@@ -60,6 +60,8 @@ export interface ReleaseKernels {
   collectiveSeconds?: number;
   /** The release's chunked-prefill token budget for this model where it differs from the class's limits. */
   maxBatchedTokens?: number;
+  /** The release's default cap on running sequences where it differs from the class's (vLLM V0: 256). */
+  maxSequences?: number;
   /** Longest context its decode graphs cover (vLLM V0 max_seq_len_to_capture); absent: always captured. */
   decodeGraphMaxContext?: number;
   /**
@@ -353,6 +355,7 @@ export function releaseKernels(
     factors,
     ...(collectiveSeconds === undefined ? {} : { collectiveSeconds }),
     ...(maxBatchedTokens === undefined ? {} : { maxBatchedTokens }),
+    ...(release?.maxSequences === undefined ? {} : { maxSequences: release.maxSequences.value }),
     ...(release?.decodeGraphMaxContext === undefined
       ? {}
       : { decodeGraphMaxContext: release.decodeGraphMaxContext }),

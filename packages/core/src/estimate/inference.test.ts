@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../test/load-catalog.ts';
 import { InputError } from '../errors/clearbox-error.ts';
 import { priorTable } from './efficiency.ts';
+import { eagerHostLayerSeconds } from './engine-class.ts';
 import {
   estimateInference,
   maxBatchThatFits,
@@ -678,5 +679,73 @@ describe('scheduler limits under attention data parallelism', () => {
   it('without attention DP the limits are the one scheduler’s', () => {
     const r = qwen(1);
     expect(servingLimitsFor(r).maxSequences).toBe(r.engineClass.limits.maxSequences);
+  });
+
+  it("a release that carries its own scheduler default caps the running sequences at it (vLLM V0's 256)", () => {
+    const llama = (engineRelease?: string) =>
+      resolveInference(catalog, priorTable, {
+        model: 'llama-3.1-405b',
+        hardware: 'mi300x',
+        count: 8,
+        engine: 'vllm-rocm',
+        inputTokens: 82,
+        outputTokens: 59,
+        ...(engineRelease === undefined ? {} : { engineRelease }),
+      });
+    const v0 = llama('0.6.3.dev116+g151ef4ef');
+    expect(v0.release.maxSequences).toBe(256);
+    expect(servingLimitsFor(v0).maxSequences).toBe(256);
+    expect(v0.engineClass.limits.maxSequences).toBeGreaterThan(256);
+    // The newest release keeps the class's limit.
+    const newest = llama();
+    expect(newest.release.maxSequences).toBeUndefined();
+    expect(servingLimitsFor(newest).maxSequences).toBe(newest.engineClass.limits.maxSequences);
+  });
+});
+
+describe('an engine run without graph capture (--eager)', () => {
+  const catalog = shippedCatalog();
+  const llama405bOnMi300x = {
+    model: 'llama-3.1-405b',
+    hardware: 'mi300x',
+    count: 8,
+    weights: 'fp8' as const,
+    engine: 'vllm-rocm' as const,
+    inputTokens: 128,
+    outputTokens: 2048,
+  };
+
+  it("decode steps pay the class's eager launch per layer, a floor the host sets under small batches", () => {
+    const graphs = runResolved(resolveInference(catalog, priorTable, llama405bOnMi300x), 4);
+    const eager = runResolved(
+      resolveInference(catalog, priorTable, { ...llama405bOnMi300x, eager: true }),
+      4,
+    );
+    // vllm-rocm writes 0.3 ms per eagerly launched layer; Llama 3.1 405B has 126 layers.
+    expect(eager.tpotSeconds).toBeCloseTo(Math.max(graphs.tpotSeconds, 126 * 0.0003), 9);
+    expect(eager.tpotSeconds).toBeGreaterThan(graphs.tpotSeconds);
+    // At a batch whose device time passes the host's, the host runs ahead and costs nothing more.
+    const bigGraphs = runResolved(resolveInference(catalog, priorTable, llama405bOnMi300x), 256);
+    const bigEager = runResolved(
+      resolveInference(catalog, priorTable, { ...llama405bOnMi300x, eager: true }),
+      256,
+    );
+    expect(bigGraphs.tpotSeconds).toBeGreaterThan(126 * 0.0003);
+    expect(bigEager.tpotSeconds).toBeCloseTo(bigGraphs.tpotSeconds, 12);
+  });
+
+  it('the penalty is the H200 eager-minus-graph gap where a class writes no eager launch of its own', () => {
+    const eagerClass = catalog.engines.find((e) => e.id === 'pytorch-eager');
+    const graphClass = catalog.engines.find((e) => e.id === 'pytorch-graph');
+    if (!eagerClass || !graphClass) throw new Error('the pytorch classes are catalog data');
+    expect(eagerHostLayerSeconds(catalog, graphClass)).toBe(
+      eagerClass.hostLayerSeconds - graphClass.hostLayerSeconds,
+    );
+    // PyTorch launched from Python is already eager: the flag changes nothing there.
+    expect(eagerHostLayerSeconds(catalog, eagerClass)).toBe(eagerClass.hostLayerSeconds);
+    const base = { model: 'llama-3.1-8b', hardware: 'h200', engine: 'pytorch' as const };
+    expect(runResolved(resolveInference(catalog, priorTable, { ...base, eager: true }), 1).tpotSeconds).toBe(
+      runResolved(resolveInference(catalog, priorTable, base), 1).tpotSeconds,
+    );
   });
 });

@@ -20,7 +20,7 @@ import {
   prefillAttentionFor,
   prefillAttentionPriors,
 } from './efficiency.ts';
-import { resolveEngineClass } from './engine-class.ts';
+import { eagerHostLayerSeconds, resolveEngineClass } from './engine-class.ts';
 import {
   applyReleaseFactors,
   maturityFixedCostFactor,
@@ -122,6 +122,11 @@ export interface InferenceOptions {
    * rates (data/engines/releases.yaml). Default: the newest release the data knows for the engine class.
    */
   engineRelease?: string;
+  /**
+   * The engine ran without graph capture (vLLM `--enforce-eager`): decode steps pay the host's eager launch
+   * time per layer (engine-class.ts eagerHostLayerSeconds) instead of the class's graph-captured launches.
+   */
+  eager?: boolean;
 }
 
 export interface InferenceEstimate {
@@ -594,7 +599,7 @@ export function resolveInference(
     // a release older than the class's reference at the fitted software-maturity factor on top.
     kernelSeconds: engineClass.kernelSeconds * fixedCostScale,
     layerSeconds: engineClass.layerSeconds * fixedCostScale,
-    hostLayerSeconds: engineClass.hostLayerSeconds,
+    hostLayerSeconds: o.eager ? eagerHostLayerSeconds(catalog, engineClass) : engineClass.hostLayerSeconds,
     collectiveSeconds: releaseCollectiveSeconds(
       release,
       engineClass.collectiveSeconds * fixedCostScale,
@@ -752,7 +757,11 @@ export function servingLimitsFor(
   r: Pick<ResolvedRequest, 'km' | 'hw' | 'off' | 'work' | 'engineClass' | 'release'>,
   memorySequences = maxBatchThatFits(r),
 ): ServingLimits {
-  const limits = schedulerLimits(r.engineClass, r.hw.attentionDataParallel ?? r.hw.expertParallel);
+  const adp = r.hw.attentionDataParallel ?? r.hw.expertParallel;
+  const limits = schedulerLimits(r.engineClass, adp);
+  // A release whose default cap on running sequences differs from its class's (vLLM V0: 256) sets it.
+  if (r.release.maxSequences !== undefined)
+    limits.maxSequences = r.release.maxSequences * (r.engineClass.limits.perAttentionRank ? adp : 1);
   // A release that chunks prompts by default for this model's context (vLLM V0 above 32K) sets the budget.
   if (r.release.maxBatchedTokens !== undefined) limits.maxBatchedTokens = r.release.maxBatchedTokens;
   return { ...limits, memorySequences };

@@ -63,6 +63,10 @@ export const inferenceOptionsSchema = z.strictObject({
     description:
       'engine release as run (--engine-release); default: the newest release the data knows for the engine class',
   }),
+  eager: z.boolean().optional().meta({
+    description:
+      'the engine runs without graph capture, every kernel launched from Python each step (--eager; vLLM --enforce-eager)',
+  }),
 });
 
 /** TrainingOptions, the camelCase twin of `clearbox estimate train`'s flags. */
