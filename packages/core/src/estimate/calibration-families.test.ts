@@ -39,7 +39,12 @@ describe('shipped calibration families', () => {
     const eagerRuns = inference.filter((p) => /(?<!no )--enforce-eager/.test(p.notes ?? ''));
     expect(eagerRuns.length).toBeGreaterThanOrEqual(38);
     expect(eagerRuns.filter((p) => p.eager !== true).map((p) => p.id)).toEqual([]);
-    expect(eagerRuns.filter((p) => p.excluded !== undefined).map((p) => p.id)).toEqual([]);
+    // None is excluded for want of the field; the only eager rows out are Meta's per-channel FP8 checkpoint on
+    // ROCm, whose unfused dequantisation path has no sourced factor (their reason says so).
+    const excluded = eagerRuns.filter((p) => p.excluded !== undefined);
+    expect(excluded.filter((p) => !/unfused DQ/.test(p.excluded ?? '')).map((p) => p.id)).toEqual([]);
+    expect(excluded.every((p) => p.id.startsWith('dstack-405b-mi300x-meta-'))).toBe(true);
+    expect(eagerRuns.length - excluded.length).toBeGreaterThanOrEqual(19);
     expect(inference.filter((p) => p.eager === true && !eagerRuns.includes(p)).map((p) => p.id)).toEqual([]);
   });
 
