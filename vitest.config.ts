@@ -5,7 +5,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/closing-line-reporter.ts'],
-    testTimeout: 30_000,
+    // Hang limits, never speed checks (speed is the bench's): a whole calibration fit now takes ~10 CPU-s
+    // (prefill-attention offsets, 830 points), and on 2 shared cores a test making one or two waited 40-62 s.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // The CLI keeps fitted tables in the user's cache folder: tests keep theirs apart from the user's (the
     // files are named by the hash of the fit's inputs and code, so runs can share them).
     env: { XDG_CACHE_HOME: join(tmpdir(), 'clearbox-vitest-cache') },

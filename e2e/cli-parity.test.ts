@@ -151,6 +151,7 @@ describe('the page and the CLI, engine call for engine call', () => {
         'eff-memory': word,
         concurrency: fc.constantFrom('1', '1,8,64', '4,16', '0,2', '1,4,16,64', '8,2', '0', '1,x'),
         mtp: fc.constantFrom('0', '0.85', '1', '1.5'),
+        eager: fc.constantFrom('true'),
       },
       { requiredKeys: [] },
     );

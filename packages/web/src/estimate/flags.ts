@@ -24,6 +24,8 @@ export interface FlagField {
   advanced?: boolean;
   /** Required flags (model, hardware) are never blank. */
   required?: boolean;
+  /** A switch (`--eager`): on is the value 'true' and the command line carries the bare flag. */
+  boolean?: boolean;
 }
 
 /** The flags that differ from blank, as `--flag value` pairs in the fields' order. */
@@ -31,7 +33,9 @@ export function commandLine(fields: readonly FlagField[], values: FlagValues): s
   const out: string[] = [];
   for (const f of fields) {
     const v = values[f.flag]?.trim();
-    if (v) out.push(`--${f.flag}`, v);
+    if (f.boolean) {
+      if (v === 'true') out.push(`--${f.flag}`);
+    } else if (v) out.push(`--${f.flag}`, v);
   }
   return out;
 }
@@ -42,11 +46,17 @@ export function commandLine(fields: readonly FlagField[], values: FlagValues): s
  */
 export function valuesFromCommandLine(fields: readonly FlagField[], text: string): FlagValues {
   const known = new Set(fields.map((f) => f.flag));
+  const switches = new Set(fields.filter((f) => f.boolean).map((f) => f.flag));
   const words = text.trim().split(/\s+/).filter(Boolean);
   const values: FlagValues = {};
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? '';
     const next = words[i + 1];
+    // A switch takes no value: present is on.
+    if (word.startsWith('--') && switches.has(word.slice(2))) {
+      values[word.slice(2)] = 'true';
+      continue;
+    }
     if (!word.startsWith('--') || next === undefined) continue;
     const flag = word.slice(2);
     // A known flag always takes the next word, even one that starts with dashes; an unknown one

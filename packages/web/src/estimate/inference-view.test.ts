@@ -89,12 +89,31 @@ describe('fields as CLI flags', () => {
     fc.assert(
       fc.property(
         fc.dictionary(fc.constantFrom(...inferenceFields.map((f) => f.flag)), flagText),
-        (values) => {
+        (typed) => {
+          // A switch (--eager) is on or absent: its only value is 'true'.
+          const switches = new Set(inferenceFields.filter((f) => f.boolean).map((f) => f.flag));
+          const values = Object.fromEntries(
+            Object.entries(typed).map(([k, v]) => [k, switches.has(k) ? 'true' : v]),
+          );
           const line = commandLine(inferenceFields, values).join(' ');
           expect(valuesFromCommandLine(inferenceFields, line)).toEqual(values);
         },
       ),
     );
+  });
+
+  it('writes a switch as the bare flag, as the CLI takes it, and reads it back wherever it stands', () => {
+    const values = { model: 'llama-3.1-405b', hardware: 'mi300x', eager: 'true', count: '8' };
+    const line = commandLine(inferenceFields, values);
+    expect(line).toContain('--eager');
+    expect(line[line.indexOf('--eager') + 1]).not.toBe('true');
+    expect(valuesFromCommandLine(inferenceFields, line.join(' '))).toEqual(values);
+    expect(valuesFromCommandLine(inferenceFields, '--model x --hardware y --eager')).toEqual({
+      model: 'x',
+      hardware: 'y',
+      eager: 'true',
+    });
+    expect(inferenceOptionsFrom({ model: 'x', hardware: 'y', eager: 'true' }).options.eager).toBe(true);
   });
 
   it('drops flags it does not know, so an older page opens a newer link', () => {

@@ -73,6 +73,17 @@ export const inferenceFields: FlagField[] = [
     help: 'comma-separated, e.g. 1,4,16,64; blank: 1,4,16,64,256',
   },
   {
+    flag: 'eager',
+    label: 'Without graph capture (eager)',
+    help: 'the engine launches every kernel from the host each step (vLLM --enforce-eager); blank: graph-captured',
+    choices: [
+      { value: '', label: 'no (graph-captured, the default)' },
+      { value: 'true', label: 'yes (--eager)' },
+    ],
+    boolean: true,
+    advanced: true,
+  },
+  {
     flag: 'mtp',
     label: 'MTP draft acceptance (0–1)',
     help: 'multi-token prediction as speculative decoding (DeepSeek-V3: 0.85–0.9); blank: off',
@@ -188,6 +199,7 @@ export function inferenceOptionsFrom(values: FlagValues): {
   if (adp !== undefined) options.attentionDataParallel = adp;
   const concurrency = read.parsed('concurrency', values.concurrency, parseConcurrencyList);
   if (concurrency !== undefined) options.concurrency = concurrency;
+  if (values.eager?.trim() === 'true') options.eager = true;
   const mtp = read.number('mtp', values.mtp, 'nonnegative');
   if (mtp !== undefined) options.mtpAcceptance = mtp;
   const usd = read.number('usd-per-hour', values['usd-per-hour'], 'nonnegative');
