@@ -68,7 +68,7 @@ function refPairs(m: KernelModel, tokens: number): number {
 /** KV a step's prompt chunks read back: per chunk of c tokens, the (I − c)/2 tokens cached before it on average. */
 /** Busy share of the units over a prefill attention grid of ⌈heads⌉ × ⌈tokens / 128⌉ tiles, in whole waves. */
 function refOccupancy(units: number | undefined, tokens: number, heads: number): number {
-  if (units === undefined || tokens <= 0) return 1;
+  if (!units || units <= 0 || tokens <= 0) return 1;
   const tiles = Math.ceil(heads) * Math.ceil(tokens / 128);
   const waves = Math.ceil(tiles / units);
   return tiles / (waves * units);

@@ -102,7 +102,7 @@ export interface KernelHardware {
   /**
    * Compute units the prefill attention kernel's tiles spread over (NVIDIA SMs, AMD CUs; catalog
    * `compute.units`): a grid of fewer tiles, or a last wave that fills them partly, leaves units idle
-   * (`prefillAttentionOccupancy`). Absent: not priced (every unit busy).
+   * (`prefillAttentionOccupancy`). 0 or absent: not priced (every unit busy).
    */
   computeUnits?: number;
   /**

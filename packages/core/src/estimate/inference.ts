@@ -592,7 +592,9 @@ export function resolveInference(
     effMemory,
     // The prefill attention kernel's own share of the attention peak (fitted where long prompts identify it).
     effPrefillAttention: prefillAttentionFor(efficiency),
-    ...(device.compute.units === undefined ? {} : { computeUnits: device.compute.units.count }),
+    // Always present (0: no count, not priced), so every kernel input object has one shape: a property only
+    // some devices carried made the kernel's reads polymorphic (1.8M -> 0.69M configurations/s).
+    computeUnits: device.compute.units?.count ?? 0,
     overheadBytesPerDevice: runtimeOverheadBytes(engineClass, device),
     ...kvMemoryShares(engineClass, device),
     // Fixed costs as fitted for the class (a scale on the data's priors), else as written in data/engines;
